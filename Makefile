@@ -1,0 +1,71 @@
+# WBS: two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := contracts runtime launcher gateway $(wildcard services/*)
+PYTEST := $(BIN)/pytest
+
+.PHONY: run test test-unit test-contracts test-integration test-e2e bench lint format schemas lock clean-var help
+
+help:
+	@echo "make run          start the whole system on embedded PostgreSQL and Kafka-compatible broker"
+	@echo "make test         run every test (unit, contracts, integration, end-to-end) and the linters"
+	@echo "make test-unit | test-contracts | test-integration | test-e2e   one kind of test"
+	@echo "make bench        measure submit-to-registered latency and throughput"
+	@echo "make lint         ruff, mypy and the architecture contracts (import-linter)"
+	@echo "make schemas      regenerate contracts/schemas from the event models"
+
+$(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+		$(foreach p,$(PACKAGES),-e $(p))
+	$(BIN)/python -m pip check
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/python -m wbs_launcher run
+
+test: $(STAMP) lint
+	$(PYTEST)
+
+test-unit: $(STAMP)
+	$(PYTEST) -m unit
+
+test-contracts: $(STAMP)
+	$(PYTEST) -m contracts
+
+test-integration: $(STAMP)
+	$(PYTEST) -m integration
+
+test-e2e: $(STAMP)
+	$(PYTEST) -m e2e
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schemas: $(STAMP)
+	$(BIN)/python -m wbs_contracts.schemas
+
+# Re-resolve every pinned version from requirements.in (needs the package registry).
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet -r requirements.in
+	.lockenv/bin/pip freeze --all | grep -v '^pip==' > requirements.lock
+	rm -rf .lockenv
+
+# Forget the embedded database, broker state and development keys of `make run`.
+clean-var:
+	rm -rf var

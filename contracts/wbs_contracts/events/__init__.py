@@ -1,0 +1,1 @@
+"""One module per producing service; one model per event type and version."""

@@ -1,0 +1,187 @@
+"""The topic registry: every topic, its key, its producer and its consumers.
+
+One topic per event type and major version (``wbs.intake.report-submitted.v1``); a breaking change
+to an event gets a new version and therefore a new topic. Every topic is keyed by the case id, so
+all events of one case land on one partition and stay in order. Each service also owns a
+dead-letter topic for the messages it could not apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic
+from uuid import UUID, uuid4
+
+from wbs_contracts.envelope import DataT, Envelope, EventData
+from wbs_contracts.events.intake import ReportSubmittedV1
+from wbs_contracts.events.triage import CaseRegisteredV1
+
+SERVICES: tuple[str, ...] = ("intake", "triage", "investigation", "notify", "reporting")
+
+#: Enough for a province's worth of cases per consumer group; raise for a national rollout.
+DEFAULT_PARTITIONS = 6
+CASE_KEY = "case id (the envelope subject)"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    key: str
+    producer: str
+    consumers: tuple[str, ...]
+    partitions: int
+    purpose: str
+
+
+@dataclass(frozen=True)
+class EventSpec(Generic[DataT]):
+    """One event type at one schema version, and the topic that carries it."""
+
+    event_type: str
+    version: int
+    model: type[DataT]
+    producer: str
+    consumers: tuple[str, ...]
+    purpose: str
+    partitions: int = DEFAULT_PARTITIONS
+
+    @property
+    def topic(self) -> str:
+        return f"{self.event_type}.v{self.version}"
+
+    @property
+    def source(self) -> str:
+        return f"/wbs/{self.producer}"
+
+    @property
+    def dataschema(self) -> str:
+        return f"urn:wbs:schema:{self.topic}"
+
+    def envelope(
+        self,
+        data: DataT,
+        *,
+        tenant: str,
+        subject: str,
+        time: datetime,
+        correlation_id: str,
+        causation_id: str | None = None,
+        event_id: UUID | None = None,
+    ) -> Envelope[DataT]:
+        """Wrap ``data`` in the envelope this event type travels in."""
+        if not isinstance(data, self.model):
+            raise TypeError(f"{self.topic} carries {self.model.__name__}, not {type(data).__name__}")
+        return Envelope[self.model](  # type: ignore[name-defined]
+            id=event_id or uuid4(),
+            type=self.event_type,
+            source=self.source,
+            subject=subject,
+            time=time,
+            dataschema=self.dataschema,
+            tenant=tenant,
+            schemaversion=self.version,
+            correlationid=correlation_id,
+            causationid=causation_id,
+            data=data,
+        )
+
+    def caused_by(self, cause: Envelope[Any], data: DataT, *, time: datetime) -> Envelope[DataT]:
+        """An event that ``cause`` led to: same tenant, case and correlation; caused by it."""
+        return self.envelope(
+            data,
+            tenant=cause.tenant,
+            subject=cause.subject,
+            time=time,
+            correlation_id=cause.correlationid,
+            causation_id=str(cause.id),
+        )
+
+    @property
+    def topic_spec(self) -> TopicSpec:
+        return TopicSpec(
+            name=self.topic,
+            key=CASE_KEY,
+            producer=self.producer,
+            consumers=self.consumers,
+            partitions=self.partitions,
+            purpose=self.purpose,
+        )
+
+
+REPORT_SUBMITTED: EventSpec[ReportSubmittedV1] = EventSpec(
+    event_type="wbs.intake.report-submitted",
+    version=1,
+    model=ReportSubmittedV1,
+    producer="intake",
+    consumers=("triage", "reporting"),
+    purpose="A report was received (diterima); substance and contact are sealed.",
+)
+
+CASE_REGISTERED: EventSpec[CaseRegisteredV1] = EventSpec(
+    event_type="wbs.triage.case-registered",
+    version=1,
+    model=CaseRegisteredV1,
+    producer="triage",
+    consumers=("intake", "investigation", "notify", "reporting"),
+    purpose="The case was recorded in the tenant's agenda (terdaftar).",
+)
+
+EVENTS: tuple[EventSpec[Any], ...] = (REPORT_SUBMITTED, CASE_REGISTERED)
+
+
+def dead_letter_topic(service: str) -> TopicSpec:
+    """The topic where ``service`` parks what it could not apply, with the error in headers."""
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}")
+    return TopicSpec(
+        name=f"wbs.{service}.dead-letter.v1",
+        key="the original message's key",
+        producer=service,
+        consumers=(),
+        partitions=1,
+        purpose=f"Messages {service} could not parse or apply, with the error in wbs-dlq-* headers.",
+    )
+
+
+def all_topics() -> tuple[TopicSpec, ...]:
+    return tuple(e.topic_spec for e in EVENTS) + tuple(dead_letter_topic(s) for s in SERVICES)
+
+
+def event_spec_for_topic(topic: str) -> EventSpec[Any]:
+    for spec in EVENTS:
+        if spec.topic == topic:
+            return spec
+    raise KeyError(f"no event is registered on topic {topic!r}")
+
+
+def event_spec_for_type(event_type: str, version: int) -> EventSpec[Any] | None:
+    for spec in EVENTS:
+        if spec.event_type == event_type and spec.version == version:
+            return spec
+    return None
+
+
+def consumed_by(service: str) -> tuple[EventSpec[Any], ...]:
+    return tuple(e for e in EVENTS if service in e.consumers)
+
+
+def produced_by(service: str) -> tuple[EventSpec[Any], ...]:
+    return tuple(e for e in EVENTS if e.producer == service)
+
+
+__all__ = [
+    "CASE_REGISTERED",
+    "EVENTS",
+    "REPORT_SUBMITTED",
+    "SERVICES",
+    "EventData",
+    "EventSpec",
+    "TopicSpec",
+    "all_topics",
+    "consumed_by",
+    "dead_letter_topic",
+    "event_spec_for_topic",
+    "event_spec_for_type",
+    "produced_by",
+]

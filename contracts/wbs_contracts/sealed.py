@@ -1,0 +1,37 @@
+"""Ciphertext that crosses the bus in place of a reporter's identity or a report's substance."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: X25519 sealed box (libsodium ``crypto_box_seal``): anonymous sender, only the holder of the
+#: audience's private key can open it.
+SEALED_BOX_ALGORITHM = "x25519-xsalsa20poly1305-sealedbox"
+
+
+class SealedPayload(BaseModel):
+    """A JSON document sealed to one key of one tenant and one audience.
+
+    ``audience`` names who may read it (``case-substance``: triage and investigation;
+    ``reporter-contact``: notify). ``kid`` names the exact key, so keys can be rotated.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    alg: Literal["x25519-xsalsa20poly1305-sealedbox"] = "x25519-xsalsa20poly1305-sealedbox"
+    audience: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
+    kid: str = Field(min_length=1, max_length=200)
+    ciphertext: str = Field(description="Base64 (standard alphabet) of the sealed box.")
+
+
+class Audience:
+    """Who may open a sealed field. Each audience has its own key pair per tenant."""
+
+    #: The report's substance (4W1H, amount): triage and investigation hold the private key.
+    CASE_SUBSTANCE = "case-substance"
+    #: How to reach the reporter: notify holds the private key.
+    REPORTER_CONTACT = "reporter-contact"
+
+    ALL = (CASE_SUBSTANCE, REPORTER_CONTACT)

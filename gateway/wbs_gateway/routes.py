@@ -1,0 +1,26 @@
+"""Which service answers which path. The longest matching prefix wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Route:
+    prefix: str
+    service: str
+
+
+PUBLIC_ROUTES: tuple[Route, ...] = (
+    Route("/api/v1/reports", "intake"),
+    Route("/api/v1/tenants", "intake"),
+    Route("/api/v1/statistics", "reporting"),
+)
+
+#: Operators' view of each service, behind ``/ops/<service>/``; exposed only when configured.
+OPERATIONS_PATHS = ("healthz", "readyz", "metrics")
+
+
+def match(path: str, routes: tuple[Route, ...] = PUBLIC_ROUTES) -> Route | None:
+    candidates = [r for r in routes if path == r.prefix or path.startswith(r.prefix + "/")]
+    return max(candidates, key=lambda r: len(r.prefix), default=None)

@@ -1,0 +1,245 @@
+"""The whole system on one machine: infrastructure, provisioning, then every service as a process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from wbs_contracts.registry import SERVICES
+from wbs_launcher.broker import EmbeddedBroker
+from wbs_launcher.children import spawn, stop
+from wbs_launcher.postgres import EmbeddedPostgres
+from wbs_launcher.provision import provision
+from wbs_runtime.crypto import ensure_tenant_keys
+from wbs_runtime.messaging.kafka import ensure_topics
+from wbs_runtime.settings import (
+    EMBEDDED_KAFKA_PORT,
+    EMBEDDED_POSTGRES_PORT,
+    GATEWAY_PORT,
+    default_http_port,
+    env_prefix,
+)
+
+log = logging.getLogger(__name__)
+
+DEMO_TENANTS = (Path(__file__).resolve().parent / "demo" / "bps-1700.json",)
+
+
+class StackFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class StackConfig:
+    var_dir: Path
+    gateway_port: int = GATEWAY_PORT
+    broker_port: int = EMBEDDED_KAFKA_PORT
+    postgres_port: int = EMBEDDED_POSTGRES_PORT
+    service_ports: dict[str, int] = field(default_factory=lambda: {s: default_http_port(s) for s in SERVICES})
+    #: An existing Kafka cluster instead of the embedded broker.
+    bootstrap_servers: str | None = None
+    #: An existing PostgreSQL server (superuser URL) instead of the embedded one.
+    postgres_admin_url: str | None = None
+    database_suffix: str = ""
+    topic_prefix: str = ""
+    tenant_files: tuple[Path, ...] = DEMO_TENANTS
+    extra_env: dict[str, str] = field(default_factory=dict)
+    #: Where services' logs go; None means this terminal.
+    service_log_dir: Path | None = None
+
+    @classmethod
+    def from_environment(cls, root: Path) -> StackConfig:
+        env = os.environ
+        var_dir = Path(env.get("WBS_VAR_DIR", root / "var"))
+        ports = {s: int(env.get(f"{env_prefix(s)}HTTP_PORT", default_http_port(s))) for s in SERVICES}
+        return cls(
+            var_dir=var_dir,
+            gateway_port=int(env.get("WBS_PORT", GATEWAY_PORT)),
+            broker_port=int(env.get("WBS_BROKER_PORT", EMBEDDED_KAFKA_PORT)),
+            postgres_port=int(env.get("WBS_POSTGRES_PORT", EMBEDDED_POSTGRES_PORT)),
+            service_ports=ports,
+            bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
+            postgres_admin_url=env.get("WBS_POSTGRES_ADMIN_URL") or None,
+            topic_prefix=env.get("WBS_KAFKA_TOPIC_PREFIX", ""),
+        )
+
+
+@dataclass
+class Stack:
+    config: StackConfig
+    postgres: EmbeddedPostgres | None = None
+    broker: EmbeddedBroker | None = None
+    database_urls: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def key_dir(self) -> Path:
+        return self.config.var_dir / "keys"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.config.var_dir / "log"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        if self.config.bootstrap_servers:
+            return self.config.bootstrap_servers
+        assert self.broker is not None
+        return self.broker.bootstrap_servers
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.gateway_port}"
+
+    def service_url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.config.service_ports[service]}"
+
+    # -- start -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.start_infrastructure()
+        self.prepare()
+        self.start_services()
+
+    def start_infrastructure(self) -> None:
+        self.config.var_dir.mkdir(parents=True, exist_ok=True)
+        if self.config.postgres_admin_url is None:
+            self.postgres = EmbeddedPostgres(
+                self.config.var_dir / "postgres", self.config.postgres_port, self.log_dir / "postgres.log"
+            )
+            log.info("starting PostgreSQL on 127.0.0.1:%d", self.config.postgres_port)
+            self.postgres.start()
+        if self.config.bootstrap_servers is None:
+            self.broker = EmbeddedBroker(self.config.broker_port, self.log_dir / "broker.log")
+            log.info("starting the embedded Kafka-compatible broker on 127.0.0.1:%d", self.config.broker_port)
+            self.broker.start()
+
+    def prepare(self) -> None:
+        """Databases, keys, topics, migrations, demonstration tenant."""
+        admin_url = self.config.postgres_admin_url or (self.postgres.admin_url if self.postgres else "")
+        suffix = self.config.database_suffix
+
+        async def provision_all() -> dict[str, str]:
+            return {s: await provision(admin_url, s, f"wbs_{s}{suffix}") for s in SERVICES}
+
+        self.database_urls = asyncio.run(provision_all())
+        for tenant_file in self.config.tenant_files:
+            ensure_tenant_keys(self.key_dir, tenant_file.stem)
+        created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))
+        log.info("topics ready (%d created)", len(created))
+        # A memory-only broker forgot every event: each service republishes its retained outbox,
+        # so that nothing published before a restart but not yet consumed is lost.
+        replay = ["--replay-outbox"] if self.broker is not None else []
+        self._run_all({s: [*self._module(s), "migrate", *replay] for s in SERVICES}, "migrate")
+        if self.config.tenant_files:
+            self._run_all(
+                {"intake": [*self._module("intake"), "import-tenant", *map(str, self.config.tenant_files)]},
+                "import-tenant",
+            )
+
+    def start_services(self, timeout: float = 90.0) -> None:
+        for service in SERVICES:
+            self.processes[service] = spawn(
+                [*self._module(service), "serve"], env=self.env_for(service), log_file=self._log_file(service)
+            )
+        self.processes["gateway"] = spawn(
+            [sys.executable, "-m", "wbs_gateway"], env=self.gateway_env(), log_file=self._log_file("gateway")
+        )
+        self._wait_ready(timeout)
+
+    # -- stop --------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Services first (they finish in-flight work), then the broker, then the database."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()  # all at once: each finishes its in-flight work in parallel
+        for name, process in self.processes.items():
+            stop(process, name)
+        self.processes.clear()
+        if self.broker is not None:
+            self.broker.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def env_for(self, service: str) -> dict[str, str]:
+        prefix = env_prefix(service)
+        return {
+            **os.environ,
+            **self.config.extra_env,
+            f"{prefix}DATABASE_URL": self.database_urls[service],
+            f"{prefix}HTTP_HOST": "127.0.0.1",
+            f"{prefix}HTTP_PORT": str(self.config.service_ports[service]),
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
+            "WBS_KEY_DIR": str(self.key_dir.resolve()),
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def gateway_env(self) -> dict[str, str]:
+        upstreams = {f"WBS_GATEWAY_UPSTREAM_{s.upper()}": self.service_url(s) for s in SERVICES}
+        return {
+            **os.environ,
+            **self.config.extra_env,
+            **upstreams,
+            "WBS_PORT": str(self.config.gateway_port),
+            "WBS_GATEWAY_EXPOSE_OPERATIONS": "true",
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def _module(self, service: str) -> list[str]:
+        return [sys.executable, "-m", f"wbs_{service}"]
+
+    def _log_file(self, name: str) -> Path | None:
+        directory = self.config.service_log_dir
+        return directory / f"{name}.log" if directory else None
+
+    def _run_all(self, commands: Mapping[str, list[str]], what: str) -> None:
+        """Run one command per service in parallel; fail with the output of any that failed."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        running = {
+            name: spawn(command, env=self.env_for(name), log_file=self.log_dir / f"{name}-{what}.log")
+            for name, command in commands.items()
+        }
+        failed = []
+        for name, process in running.items():
+            if process.wait(timeout=300) != 0:
+                failed.append(f"{name} ({(self.log_dir / f'{name}-{what}.log').read_text()[-3000:]})")
+        if failed:
+            raise StackFailed(f"{what} failed for: " + "\n".join(failed))
+
+    def _wait_ready(self, timeout: float) -> None:
+        pending = {name: self._readiness_url(name) for name in self.processes}
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=2.0) as client:
+            while pending and time.monotonic() < deadline:
+                for name, url in list(pending.items()):
+                    code = self.processes[name].poll()
+                    if code is not None:
+                        raise StackFailed(f"{name} exited with {code} while starting")
+                    try:
+                        if client.get(url).status_code == 200:
+                            del pending[name]
+                    except httpx.HTTPError:
+                        pass
+                time.sleep(0.2)
+        if pending:
+            raise StackFailed(f"not ready after {timeout:.0f}s: {', '.join(sorted(pending))}")
+
+    def _readiness_url(self, name: str) -> str:
+        base = self.gateway_url if name == "gateway" else self.service_url(name)
+        return f"{base}/readyz"
+
+    def dead_children(self) -> dict[str, int]:
+        return {name: code for name, p in self.processes.items() if (code := p.poll()) is not None}

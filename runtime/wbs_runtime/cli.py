@@ -1,0 +1,111 @@
+"""The command line every service shares: ``python -m wbs_<service> serve|migrate|replay-outbox|revision``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from sqlalchemy import MetaData
+
+from wbs_runtime import migrate
+from wbs_runtime.db import create_engine, create_sessionmaker
+from wbs_runtime.messaging.outbox import replay
+from wbs_runtime.service import ServiceRuntime
+from wbs_runtime.settings import ServiceSettings
+
+#: An extra command: adds its arguments to a sub-parser and returns the function that runs it.
+ExtraCommand = Callable[[argparse.ArgumentParser], Callable[[ServiceSettings, argparse.Namespace], int]]
+
+
+@dataclass(frozen=True)
+class ServiceProgram:
+    name: str
+    title: str
+    settings: Callable[[], ServiceSettings]
+    build: Callable[[Any], ServiceRuntime[Any]]
+    metadata: MetaData
+    migrations: Path
+    description: str = ""
+    #: name -> (help, command)
+    extra_commands: Mapping[str, tuple[str, ExtraCommand]] = field(default_factory=dict)
+
+
+def configure_logging(service: str, level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format=f"%(asctime)s %(levelname)-7s [wbs-{service}] %(name)s: %(message)s",
+        force=True,
+    )
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+
+
+def serve(program: ServiceProgram, settings: ServiceSettings) -> int:
+    runtime = program.build(settings)
+    app = runtime.create_app(title=program.title, description=program.description)
+    config = uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=20,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+async def _replay(settings: ServiceSettings, since: datetime | None) -> int:
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            count = await replay(session, since)
+            await session.commit()
+            return count
+    finally:
+        await engine.dispose()
+
+
+def run(program: ServiceProgram, argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m wbs_{program.name}", description=program.title)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the service (HTTP, consumers, outbox relay)")
+    migrate_parser = commands.add_parser("migrate", help="bring the service's database to the newest schema")
+    migrate_parser.add_argument(
+        "--replay-outbox",
+        action="store_true",
+        help="then queue every retained event for publishing again (after a memory-only broker restarted)",
+    )
+    replay_parser = commands.add_parser("replay-outbox", help="publish already published events again")
+    replay_parser.add_argument("--since", type=datetime.fromisoformat, help="only events created since (ISO 8601)")
+    revision_parser = commands.add_parser("revision", help="autogenerate a migration of the service's tables")
+    revision_parser.add_argument("-m", "--message", required=True)
+    extra = {name: make(commands.add_parser(name, help=help)) for name, (help, make) in program.extra_commands.items()}
+
+    arguments = parser.parse_args(argv)
+    settings = program.settings()
+    configure_logging(program.name, settings.log_level)
+    log = logging.getLogger(f"wbs.{program.name}")
+    if arguments.command == "serve":
+        return serve(program, settings)
+    if arguments.command == "migrate":
+        migrate.upgrade(settings.database_url, program.migrations, program.metadata)
+        log.info("database migrated")
+        if arguments.replay_outbox:
+            log.info("%d event(s) queued for publishing again", asyncio.run(_replay(settings, None)))
+        return 0
+    if arguments.command == "replay-outbox":
+        count = asyncio.run(_replay(settings, arguments.since))
+        log.info("%d event(s) queued for publishing again", count)
+        return 0
+    if arguments.command == "revision":
+        migrate.revision(settings.database_url, program.migrations, program.metadata, arguments.message, program.name)
+        return 0
+    return extra[arguments.command](settings, arguments)

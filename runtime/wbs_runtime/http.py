@@ -1,0 +1,138 @@
+"""What every service's HTTP side shares: operations endpoints, correlation ids, bilingual errors.
+
+Errors answer in Bahasa Indonesia first (``pesan``) and English second (``message``), and name
+every field at fault.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from contextvars import ContextVar
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CORRELATION_HEADER = "X-Correlation-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
+
+
+class FieldProblem(BaseModel):
+    field: str
+    code: str
+    pesan: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    pesan: str
+    message: str
+    errors: list[FieldProblem] = []
+
+
+class InvalidInput(Exception):
+    """Raised by an adapter when a request is well-formed but the domain rejects some fields."""
+
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = list(problems)
+
+
+INVALID = ErrorBody(
+    pesan="Data tidak dapat diterima. Periksa isian berikut.",
+    message="The data was not accepted. Check the following fields.",
+)
+
+_PESAN: dict[str, str] = {
+    "missing": "Wajib diisi.",
+    "string_type": "Harus berupa teks.",
+    "string_too_short": "Tidak boleh kosong.",
+    "string_too_long": "Terlalu panjang (paling banyak {max_length} karakter).",
+    "string_pattern_mismatch": "Formatnya tidak sesuai.",
+    "int_type": "Harus berupa bilangan bulat.",
+    "int_parsing": "Harus berupa bilangan bulat.",
+    "int_from_float": "Harus berupa bilangan bulat.",
+    "greater_than_equal": "Tidak boleh kurang dari {ge}.",
+    "less_than_equal": "Tidak boleh lebih dari {le}.",
+    "json_invalid": "Isi permintaan bukan JSON yang sah.",
+    "model_attributes_type": "Harus berupa objek JSON.",
+    "dict_type": "Harus berupa objek JSON.",
+    "extra_forbidden": "Isian ini tidak dikenal.",
+    "literal_error": "Nilainya tidak termasuk pilihan yang sah.",
+    "enum": "Nilainya tidak termasuk pilihan yang sah.",
+}
+
+
+def _field_name(location: Sequence[Any]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        if parts[0] == "header" and len(parts) > 1:
+            return "-".join(word.capitalize() for word in parts[1].split("-")) if "-" in parts[1] else parts[1]
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def problems_from(error: RequestValidationError) -> list[FieldProblem]:
+    problems = []
+    for item in error.errors():
+        template = _PESAN.get(item["type"], "Isian tidak sah.")
+        try:
+            pesan = template.format(**(item.get("ctx") or {}))
+        except (KeyError, IndexError):
+            pesan = template
+        problems.append(
+            FieldProblem(field=_field_name(item["loc"]), code=item["type"], pesan=pesan, message=item["msg"])
+        )
+    return problems
+
+
+def error_response(status: int, body: ErrorBody) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body.model_dump())
+
+
+async def _on_request_validation(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return error_response(422, INVALID.model_copy(update={"errors": problems_from(error)}))
+
+
+async def _on_invalid_input(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InvalidInput)
+    return error_response(422, INVALID.model_copy(update={"errors": error.problems}))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_request_validation)
+    app.add_exception_handler(InvalidInput, _on_invalid_input)
+
+
+class CorrelationIdMiddleware:
+    """Takes ``X-Correlation-ID`` from the caller (or makes one) and returns it on the response;
+    the events a request causes carry it as their ``correlationid``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")
+        value = given if _SAFE_ID.match(given) else str(uuid.uuid4())
+        token = correlation_id.set(value)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                header = (CORRELATION_HEADER.lower().encode(), value.encode())
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            correlation_id.reset(token)

@@ -1,0 +1,1 @@
+"""Reliable messaging over Kafka: transactional outbox, idempotent inbox, consumers with dead letters."""

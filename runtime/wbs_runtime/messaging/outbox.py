@@ -1,0 +1,66 @@
+"""The transactional outbox: events are written in the same transaction as the state change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from wbs_contracts.envelope import Envelope
+from wbs_contracts.registry import EventSpec
+from wbs_contracts.wire import encode
+from wbs_runtime.messaging.tables import outbox
+
+#: The channel the relay LISTENs on; NOTIFY is delivered at commit, so it never races the insert.
+NOTIFY_CHANNEL = "wbs_outbox"
+
+
+class Outbox:
+    """Adds events to the current transaction. Callers hold the aggregate's row lock, which keeps a
+    case's events in commit order and therefore in ``seq`` order."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self.added: list[Envelope[Any]] = []
+
+    async def add(self, spec: EventSpec[Any], envelope: Envelope[Any]) -> None:
+        if envelope.type != spec.event_type or envelope.schemaversion != spec.version:
+            raise ValueError(f"envelope of type {envelope.type} v{envelope.schemaversion} is not a {spec.topic}")
+        record = encode(envelope)
+        await self._session.execute(
+            insert(outbox).values(
+                event_id=envelope.id,
+                topic=spec.topic,
+                message_key=record.key.decode(),
+                headers=[[name, value.decode()] for name, value in record.headers],
+                payload=record.value,
+            )
+        )
+        await self._session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+        self.added.append(envelope)
+
+
+async def replay(session: AsyncSession, since: datetime | None = None) -> int:
+    """Mark already published events for publishing again, e.g. after the embedded broker, which
+    keeps messages in memory only, restarted empty. Consumers are idempotent, so this is safe."""
+    statement = update(outbox).where(outbox.c.published_at.is_not(None)).values(published_at=None)
+    if since is not None:
+        statement = statement.where(outbox.c.created_at >= since)
+    result = await session.execute(statement)
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def backlog(db: AsyncSession | AsyncConnection) -> tuple[int, float]:
+    """(unpublished events, age in seconds of the oldest one)."""
+    row = (
+        await db.execute(
+            select(
+                func.count(),
+                func.coalesce(func.extract("epoch", func.now() - func.min(outbox.c.created_at)), 0),
+            ).where(outbox.c.published_at.is_(None))
+        )
+    ).one()
+    return int(row[0]), float(row[1])

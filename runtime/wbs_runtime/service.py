@@ -1,0 +1,205 @@
+"""A running service: its database engine, Kafka clients, outbox relay, consumers and HTTP app.
+
+A service's entrypoint builds a :class:`ServiceRuntime`, adds its HTTP routers and subscriptions,
+and hands it to :func:`wbs_runtime.cli.run`. Start-up and shutdown order live here, once:
+shutdown stops consuming first (in-flight events finish or stay uncommitted), then lets the relay
+finish its batch, then closes the Kafka clients and the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Collection
+from typing import Any, Generic, TypeVar
+
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.responses import JSONResponse
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from wbs_contracts.registry import EventSpec
+from wbs_runtime.crypto import KeyRing
+from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
+from wbs_runtime.http import CorrelationIdMiddleware, install_error_handlers
+from wbs_runtime.messaging.consumer import Consumer, DeadLetters, Handler, ReceivedRecord
+from wbs_runtime.messaging.kafka import Producer, TopicNames
+from wbs_runtime.messaging.relay import OutboxRelay
+from wbs_runtime.metrics import ServiceMetrics
+from wbs_runtime.settings import ServiceSettings
+from wbs_runtime.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+U = TypeVar("U", bound=UnitOfWork)
+READINESS_TIMEOUT = 2.0
+
+
+class ServiceRuntime(Generic[U]):
+    def __init__(
+        self,
+        name: str,
+        settings: ServiceSettings,
+        unit_of_work: Callable[[async_sessionmaker[AsyncSession], str], U],
+        *,
+        open_audiences: Collection[str] = (),
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        #: Every tenant's public keys; private keys only for the audiences this service may open.
+        self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, open_audiences)
+        self.metrics = ServiceMetrics(name)
+        self.engine = create_engine(settings.database_url, settings.database_pool_size)
+        self.sessionmaker = create_sessionmaker(self.engine)
+        self.topics = TopicNames(settings.kafka_topic_prefix)
+        self.producer = Producer(
+            settings.kafka_bootstrap_servers,
+            idempotent=settings.kafka_idempotent_producer,
+            client_id=f"wbs-{name}",
+        )
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            client_id=f"wbs-{name}",
+            graceful_timeout=15.0,
+            logger=logging.getLogger(f"wbs.{name}.broker"),
+            log_level=logging.DEBUG,  # one line per message is for debugging, not for operators
+        )
+        self.relay = OutboxRelay(
+            engine=self.engine,
+            dsn=plain_url(settings.database_url),
+            producer=self.producer,
+            topics=self.topics,
+            metrics=self.metrics,
+            poll_seconds=settings.outbox_poll_seconds,
+        )
+        self.stopping = asyncio.Event()
+        self.routers: list[APIRouter] = []
+        self._make_unit_of_work = unit_of_work
+        self._dead_letters = DeadLetters(name, self.producer, self.topics, self.metrics)
+        self._relay_task: asyncio.Task[None] | None = None
+
+    def unit_of_work(self) -> U:
+        return self._make_unit_of_work(self.sessionmaker, self.name)
+
+    def include_router(self, router: APIRouter) -> None:
+        self.routers.append(router)
+
+    def subscribe(self, event: EventSpec[Any], handler: Handler[U]) -> Consumer[U]:
+        """Consume ``event``'s topic in this service's consumer group, from the earliest offset,
+        committing each offset only after the event was applied or dead-lettered."""
+        if self.name not in event.consumers:
+            raise ValueError(f"the topic registry does not list {self.name} as a consumer of {event.topic}")
+        consumer: Consumer[U] = Consumer(
+            service=self.name,
+            event=event,
+            handler=handler,
+            unit_of_work=self.unit_of_work,
+            dead_letters=self._dead_letters,
+            metrics=self.metrics,
+            max_attempts=self.settings.consumer_max_attempts,
+            backoff_seconds=self.settings.consumer_backoff_seconds,
+            stopping=self.stopping,
+        )
+
+        async def receive(message: KafkaMessage) -> None:
+            raw = message.raw_message
+            assert not isinstance(raw, tuple)
+            await consumer(
+                ReceivedRecord(
+                    topic=raw.topic,
+                    partition=raw.partition,
+                    offset=raw.offset,
+                    key=raw.key,
+                    value=raw.value,
+                    headers=tuple(raw.headers),
+                )
+            )
+
+        self.broker.subscriber(
+            self.topics(event.topic),
+            group_id=self.topics.group(self.name),
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_raw_bytes,
+            title=f"{self.name}:{event.topic}",
+        )(receive)
+        return consumer
+
+    async def start(self) -> None:
+        self.stopping.clear()
+        await self.producer.start()
+        await self.broker.start()
+        self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay")
+        log.info("%s started", self.name)
+
+    async def stop(self) -> None:
+        self.stopping.set()
+        for subscriber in self.broker.subscribers:
+            await subscriber.stop()
+        self.relay.stop()
+        if self._relay_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._relay_task, timeout=20)
+        await self.producer.stop()
+        await self.broker.stop()
+        await self.engine.dispose()
+        log.info("%s stopped", self.name)
+
+    async def readiness(self) -> dict[str, str]:
+        checks: dict[str, str] = {}
+        try:
+            async with asyncio.timeout(READINESS_TIMEOUT), self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as error:  # any failure means not ready; the reason is reported
+            checks["database"] = f"error: {type(error).__name__}"
+        checks["broker"] = "ok" if await self.broker.ping(timeout=READINESS_TIMEOUT) else "error: unreachable"
+        return checks
+
+    def create_app(self, *, title: str, description: str = "") -> FastAPI:
+        @contextlib.asynccontextmanager
+        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
+        app.add_middleware(CorrelationIdMiddleware)
+        install_error_handlers(app)
+        app.include_router(self._operations_router())
+        for router in self.routers:
+            app.include_router(router)
+        return app
+
+    def _operations_router(self) -> APIRouter:
+        router = APIRouter(tags=["operasional / operations"])
+
+        @router.get("/healthz", summary="Liveness: the process is up")
+        async def healthz() -> dict[str, str]:
+            return {"status": "ok", "service": self.name}
+
+        @router.get("/readyz", summary="Readiness: database and broker reachable")
+        async def readyz() -> JSONResponse:
+            checks = await self.readiness()
+            ready = all(value == "ok" for value in checks.values())
+            return JSONResponse(
+                status_code=200 if ready else 503,
+                content={"status": "ready" if ready else "not-ready", "service": self.name, "checks": checks},
+            )
+
+        @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+        async def metrics() -> Response:
+            return Response(self.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+        return router
+
+
+async def _raw_bytes(message: Any) -> bytes:
+    """Never let FastStream decode a body: the consumer decodes, and dead-letters what it cannot."""
+    return bytes(message.body or b"")

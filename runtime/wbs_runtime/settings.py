@@ -1,0 +1,59 @@
+"""Configuration from the environment, with defaults that match ``make run``'s embedded stack.
+
+Every service reads ``KAFKA_BOOTSTRAP_SERVERS`` and its own ``WBS_<SERVICE>_*`` variables, e.g.
+``WBS_INTAKE_DATABASE_URL`` and ``WBS_INTAKE_HTTP_PORT``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from wbs_contracts.registry import SERVICES
+
+EMBEDDED_POSTGRES_PORT = 55432
+EMBEDDED_KAFKA_PORT = 9092
+GATEWAY_PORT = 8000
+
+
+def default_http_port(service: str) -> int:
+    """intake 8001, triage 8002, investigation 8003, notify 8004, reporting 8005."""
+    return GATEWAY_PORT + 1 + SERVICES.index(service)
+
+
+def default_database_url(service: str, port: int = EMBEDDED_POSTGRES_PORT) -> str:
+    return f"postgresql://wbs_{service}@127.0.0.1:{port}/wbs_{service}"
+
+
+def env_prefix(service: str) -> str:
+    return f"WBS_{service.upper()}_"
+
+
+class ServiceSettings(BaseSettings):
+    """Settings shared by every service; each service subclasses it with its own env prefix."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str
+    http_host: str = "127.0.0.1"
+    http_port: int
+    database_pool_size: int = 10
+
+    kafka_bootstrap_servers: str = Field(
+        default=f"127.0.0.1:{EMBEDDED_KAFKA_PORT}",
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "WBS_KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    #: Lets several environments share one Kafka cluster (and lets tests run beside ``make run``).
+    kafka_topic_prefix: str = Field(default="", validation_alias="WBS_KAFKA_TOPIC_PREFIX")
+    #: Real Kafka supports idempotent producers; the embedded broker does not.
+    kafka_idempotent_producer: bool = Field(default=False, validation_alias="WBS_KAFKA_IDEMPOTENT_PRODUCER")
+
+    key_dir: Path | None = Field(default=None, validation_alias="WBS_KEY_DIR")
+    keys_json: str | None = Field(default=None, validation_alias="WBS_KEYS")
+
+    consumer_max_attempts: int = Field(default=5, ge=1, validation_alias="WBS_CONSUMER_MAX_ATTEMPTS")
+    consumer_backoff_seconds: float = Field(default=0.2, gt=0, validation_alias="WBS_CONSUMER_BACKOFF_SECONDS")
+    outbox_poll_seconds: float = Field(default=1.0, gt=0, validation_alias="WBS_OUTBOX_POLL_SECONDS")
+    log_level: str = Field(default="INFO", validation_alias="WBS_LOG_LEVEL")

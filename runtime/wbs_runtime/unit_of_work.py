@@ -1,0 +1,64 @@
+"""One database transaction per use case, with the outbox and inbox inside it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from wbs_contracts.envelope import Envelope
+from wbs_contracts.registry import EventSpec
+from wbs_runtime.messaging.inbox import Inbox
+from wbs_runtime.messaging.outbox import Outbox
+
+
+class UnitOfWork:
+    """Services subclass this to add their repositories in :meth:`__aenter__`.
+
+    Leaving the block without :meth:`commit` rolls everything back: the state change, the events
+    it recorded in the outbox and the inbox claim all go, or none does.
+    """
+
+    session: AsyncSession
+    outbox: Outbox
+    inbox: Inbox
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], consumer: str) -> None:
+        self._sessionmaker = sessionmaker
+        self._consumer = consumer
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessionmaker()
+        self.outbox = Outbox(self.session)
+        self.inbox = Inbox(self.session, self._consumer)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+
+class Transactional(Protocol):
+    """The part of a unit of work that use cases see; services' ports extend it with repositories."""
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+class EventOutbox(Protocol):
+    """Where use cases record the events their change causes (the outbox, or a test fake)."""
+
+    async def add(self, spec: EventSpec[Any], envelope: Envelope[Any]) -> None: ...

@@ -1,0 +1,3 @@
+from wbs_intake.entrypoint import main
+
+raise SystemExit(main())

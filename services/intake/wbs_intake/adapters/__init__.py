@@ -1,0 +1,1 @@
+"""Intake's adapters: database (SQLAlchemy), HTTP (FastAPI), broker (Kafka subscriptions), hashing."""

@@ -1,0 +1,12 @@
+"""What intake consumes from Kafka. (What it produces goes through the outbox.)"""
+
+from __future__ import annotations
+
+from wbs_contracts.registry import CASE_REGISTERED
+from wbs_intake.adapters.db import SqlIntakeUnitOfWork
+from wbs_intake.usecases import record_registration
+from wbs_runtime.service import ServiceRuntime
+
+
+def subscribe(runtime: ServiceRuntime[SqlIntakeUnitOfWork]) -> None:
+    runtime.subscribe(CASE_REGISTERED, record_registration)

@@ -1,0 +1,165 @@
+"""Intake's tables and repositories. No table holds a report's substance or the reporter's identity."""
+
+from __future__ import annotations
+
+from typing import Self
+from uuid import UUID
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    Uuid,
+    delete,
+    insert,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wbs_intake.domain.report import Report, ReportStatus, StatusChange
+from wbs_intake.domain.tenant import Category, Tenant
+from wbs_runtime.unit_of_work import UnitOfWork
+
+metadata = MetaData()
+
+tenant_table = Table(
+    "tenant",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+)
+
+category_table = Table(
+    "tenant_category",
+    metadata,
+    Column("tenant_id", Text, ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True),
+    Column("slug", Text, primary_key=True),
+    Column("label_id", Text, nullable=False),
+    Column("label_en", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+report_table = Table(
+    "report",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("registration_number", Text, nullable=False, unique=True),
+    Column("secret_hash", Text, nullable=False),
+    Column("tenant_id", Text, ForeignKey("tenant.id"), nullable=False),
+    Column("category", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+)
+
+status_table = Table(
+    "report_status",
+    metadata,
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", Text, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
+class SqlReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, report: Report) -> None:
+        await self._session.execute(
+            insert(report_table).values(
+                id=report.id,
+                registration_number=report.registration_number,
+                secret_hash=report.secret_hash,
+                tenant_id=report.tenant,
+                category=report.category,
+                channel=report.channel,
+                submitted_at=report.submitted_at,
+            )
+        )
+        for change in report.timeline:
+            await self.append_status(report.id, change)
+
+    async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
+        query = select(report_table).where(report_table.c.id == report_id)
+        return await self._load(query.with_for_update() if for_update else query)
+
+    async def by_registration_number(self, registration_number: str) -> Report | None:
+        return await self._load(select(report_table).where(report_table.c.registration_number == registration_number))
+
+    async def append_status(self, report_id: UUID, change: StatusChange) -> None:
+        await self._session.execute(
+            insert(status_table).values(report_id=report_id, status=change.status.value, at=change.at)
+        )
+
+    async def _load(self, query: object) -> Report | None:
+        row = (await self._session.execute(query)).first()  # type: ignore[call-overload]
+        if row is None:
+            return None
+        changes = await self._session.execute(
+            select(status_table.c.status, status_table.c.at)
+            .where(status_table.c.report_id == row.id)
+            .order_by(status_table.c.at, status_table.c.status)
+        )
+        return Report(
+            id=row.id,
+            registration_number=row.registration_number,
+            secret_hash=row.secret_hash,
+            tenant=row.tenant_id,
+            category=row.category,
+            channel=row.channel,
+            submitted_at=row.submitted_at,
+            timeline=[StatusChange(ReportStatus(status), at) for status, at in changes],
+        )
+
+
+class SqlTenantRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, tenant_id: str) -> Tenant | None:
+        row = (await self._session.execute(select(tenant_table).where(tenant_table.c.id == tenant_id))).first()
+        if row is None:
+            return None
+        categories = await self._session.execute(
+            select(category_table).where(category_table.c.tenant_id == tenant_id).order_by(category_table.c.position)
+        )
+        return Tenant(
+            id=row.id,
+            name=row.name,
+            categories=tuple(Category(c.slug, c.label_id, c.label_en) for c in categories),
+        )
+
+    async def save(self, tenant: Tenant) -> None:
+        exists = (await self._session.execute(select(tenant_table.c.id).where(tenant_table.c.id == tenant.id))).first()
+        if exists:
+            await self._session.execute(
+                tenant_table.update().where(tenant_table.c.id == tenant.id).values(name=tenant.name)
+            )
+        else:
+            await self._session.execute(insert(tenant_table).values(id=tenant.id, name=tenant.name))
+        await self._session.execute(delete(category_table).where(category_table.c.tenant_id == tenant.id))
+        for position, category in enumerate(tenant.categories):
+            await self._session.execute(
+                insert(category_table).values(
+                    tenant_id=tenant.id,
+                    slug=category.slug,
+                    label_id=category.label_id,
+                    label_en=category.label_en,
+                    position=position,
+                )
+            )
+
+
+class SqlIntakeUnitOfWork(UnitOfWork):
+    reports: SqlReportRepository
+    tenants: SqlTenantRepository
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.reports = SqlReportRepository(self.session)
+        self.tenants = SqlTenantRepository(self.session)
+        return self

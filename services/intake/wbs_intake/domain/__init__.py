@@ -1,0 +1,1 @@
+"""Intake's domain: reports, their status timeline, tenants and their categories. No I/O here."""

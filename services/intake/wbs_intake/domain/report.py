@@ -1,0 +1,75 @@
+"""A report as the reporter sees it: a registration number, a secret, and a status timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+
+class ReportStatus(StrEnum):
+    """Statuses shown to the reporter, in Bahasa Indonesia as the users see them."""
+
+    DITERIMA = "diterima"  # received by the system
+    TERDAFTAR = "terdaftar"  # recorded in the body's agenda (pencatatan)
+
+
+#: English labels for the second language.
+STATUS_LABEL_EN = {ReportStatus.DITERIMA: "received", ReportStatus.TERDAFTAR: "registered"}
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: ReportStatus
+    at: datetime
+
+
+@dataclass
+class Report:
+    id: UUID
+    registration_number: str
+    secret_hash: str
+    tenant: str
+    category: str
+    channel: str
+    submitted_at: datetime
+    timeline: list[StatusChange] = field(default_factory=list)
+
+    @classmethod
+    def receive(
+        cls,
+        *,
+        id: UUID,
+        registration_number: str,
+        secret_hash: str,
+        tenant: str,
+        category: str,
+        channel: str,
+        at: datetime,
+    ) -> Report:
+        return cls(
+            id=id,
+            registration_number=registration_number,
+            secret_hash=secret_hash,
+            tenant=tenant,
+            category=category,
+            channel=channel,
+            submitted_at=at,
+            timeline=[StatusChange(ReportStatus.DITERIMA, at)],
+        )
+
+    @property
+    def status(self) -> ReportStatus:
+        return self.timeline[-1].status
+
+    def has_been(self, status: ReportStatus) -> bool:
+        return any(change.status == status for change in self.timeline)
+
+    def record_registration(self, at: datetime) -> StatusChange | None:
+        """Registration by triage; recording it twice changes nothing."""
+        if self.has_been(ReportStatus.TERDAFTAR):
+            return None
+        change = StatusChange(ReportStatus.TERDAFTAR, at)
+        self.timeline.append(change)
+        return change

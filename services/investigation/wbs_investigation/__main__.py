@@ -1,0 +1,3 @@
+from wbs_investigation.entrypoint import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Investigation's adapters: database (SQLAlchemy) and broker (Kafka subscriptions)."""

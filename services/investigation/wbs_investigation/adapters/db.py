@@ -1,0 +1,53 @@
+"""Investigation's table: the case register."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy import Column, Date, MetaData, Table, Text, Uuid
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wbs_investigation.domain.case_file import CaseFile
+from wbs_runtime.unit_of_work import UnitOfWork
+
+metadata = MetaData()
+
+case_file_table = Table(
+    "case_file",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("agenda_number", Text, nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("status", Text, nullable=False),
+)
+
+
+class SqlCaseFiles:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def open(self, case_file: CaseFile) -> bool:
+        result = await self._session.execute(
+            insert(case_file_table)
+            .values(
+                case_id=case_file.case_id,
+                tenant_id=case_file.tenant,
+                agenda_number=case_file.agenda_number,
+                registered_on=case_file.registered_on,
+                status=case_file.status.value,
+            )
+            .on_conflict_do_nothing()
+            .returning(case_file_table.c.case_id)
+        )
+        return result.first() is not None
+
+
+class SqlInvestigationUnitOfWork(UnitOfWork):
+    case_files: SqlCaseFiles
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.case_files = SqlCaseFiles(self.session)
+        return self

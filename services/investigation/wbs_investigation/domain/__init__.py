@@ -1,0 +1,1 @@
+"""Investigation's domain: case files. No I/O here."""

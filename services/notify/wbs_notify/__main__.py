@@ -1,0 +1,3 @@
+from wbs_notify.entrypoint import main
+
+raise SystemExit(main())

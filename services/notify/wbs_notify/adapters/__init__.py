@@ -1,0 +1,1 @@
+"""Notify's adapters: database (SQLAlchemy) and broker (Kafka subscriptions)."""

@@ -1,0 +1,1 @@
+"""Notify's domain: notifications and what may be in them. No I/O here."""

@@ -1,0 +1,18 @@
+"""What notify's use cases need from the outside world."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from wbs_notify.domain.notification import Notification
+
+
+class NotificationQueue(Protocol):
+    async def enqueue(self, notification: Notification) -> bool:
+        """False when a notification with the same idempotency key is already queued."""
+        ...
+
+
+class NotifyUnitOfWork(Protocol):
+    @property
+    def notifications(self) -> NotificationQueue: ...

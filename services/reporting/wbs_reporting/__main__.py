@@ -1,0 +1,3 @@
+from wbs_reporting.entrypoint import main
+
+raise SystemExit(main())

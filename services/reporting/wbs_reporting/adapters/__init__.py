@@ -1,0 +1,1 @@
+"""Reporting's adapters: database (SQLAlchemy), HTTP (FastAPI) and broker (Kafka subscriptions)."""

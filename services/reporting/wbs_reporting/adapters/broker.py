@@ -1,0 +1,13 @@
+"""What reporting consumes from Kafka."""
+
+from __future__ import annotations
+
+from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_reporting.adapters.db import SqlReportingUnitOfWork
+from wbs_reporting.usecases import record_registration, record_submission
+from wbs_runtime.service import ServiceRuntime
+
+
+def subscribe(runtime: ServiceRuntime[SqlReportingUnitOfWork]) -> None:
+    runtime.subscribe(REPORT_SUBMITTED, record_submission)
+    runtime.subscribe(CASE_REGISTERED, record_registration)

@@ -1,0 +1,78 @@
+"""Reporting's read model: one row of countable facts per case, filled from events in any order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, Uuid, extract, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wbs_reporting.domain.statistics import CountRow
+from wbs_runtime.unit_of_work import UnitOfWork
+
+metadata = MetaData()
+
+case_fact = Table(
+    "case_fact",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("category", Text),
+    Column("channel", Text),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("registered_at", DateTime(timezone=True)),
+    Index("ix_case_fact_tenant_submitted", "tenant_id", "submitted_at"),
+)
+
+
+class SqlCaseFacts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record_submission(
+        self, case_id: UUID, tenant: str, category: str, channel: str, submitted_at: datetime
+    ) -> None:
+        values = {"category": category, "channel": channel, "submitted_at": submitted_at}
+        statement = insert(case_fact).values(case_id=case_id, tenant_id=tenant, **values)
+        await self._session.execute(statement.on_conflict_do_update(index_elements=[case_fact.c.case_id], set_=values))
+
+    async def record_registration(self, case_id: UUID, tenant: str, registered_at: datetime) -> None:
+        statement = insert(case_fact).values(case_id=case_id, tenant_id=tenant, registered_at=registered_at)
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=[case_fact.c.case_id], set_={"registered_at": registered_at})
+        )
+
+    async def counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[CountRow]:
+        start = datetime(year, 1, 1, tzinfo=timezone)
+        end = datetime(year + 1, 1, 1, tzinfo=timezone)
+        month = extract("month", func.timezone(str(timezone), case_fact.c.submitted_at)).label("month")
+        query = (
+            select(
+                month,
+                case_fact.c.category,
+                case_fact.c.channel,
+                func.count().label("received"),
+                func.count(case_fact.c.registered_at).label("registered"),
+            )
+            .where(
+                case_fact.c.tenant_id == tenant,
+                case_fact.c.submitted_at >= start,
+                case_fact.c.submitted_at < end,
+            )
+            .group_by(month, case_fact.c.category, case_fact.c.channel)
+        )
+        rows = await self._session.execute(query)
+        return [CountRow(int(r.month), r.category, r.channel, r.received, r.registered) for r in rows]
+
+
+class SqlReportingUnitOfWork(UnitOfWork):
+    facts: SqlCaseFacts
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.facts = SqlCaseFacts(self.session)
+        return self

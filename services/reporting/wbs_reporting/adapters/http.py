@@ -1,0 +1,81 @@
+"""Reporting's HTTP API: the yearly recap of one body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
+
+from wbs_contracts.envelope import TENANT_PATTERN
+from wbs_reporting.domain.statistics import Tally
+from wbs_reporting.ports import ReportingUnitOfWork
+from wbs_reporting.usecases import yearly_recap
+from wbs_runtime.clock import Clock
+
+
+class TallyOut(BaseModel):
+    received: int
+    registered: int
+
+    @classmethod
+    def of(cls, tally: Tally) -> TallyOut:
+        return cls(received=tally.received, registered=tally.registered)
+
+
+class MonthOut(BaseModel):
+    month: int
+    bulan: str
+    total: TallyOut
+    by_category: dict[str, TallyOut]
+
+
+class RecapOut(BaseModel):
+    tenant: str
+    year: int
+    timezone: str
+    categories: list[str]
+    channels: list[str]
+    months: list[MonthOut]
+    by_category: dict[str, TallyOut]
+    by_channel: dict[str, TallyOut]
+    total: TallyOut
+
+
+def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: ZoneInfo, clock: Clock) -> APIRouter:
+    router = APIRouter(prefix="/api/v1/statistics", tags=["statistik / statistics"])
+
+    @router.get(
+        "/{tenant}",
+        response_model=RecapOut,
+        summary="Rekapitulasi tahunan / yearly recap by month, category and channel",
+    )
+    async def statistics(
+        tenant: Annotated[str, Path(pattern=TENANT_PATTERN)],
+        year: Annotated[int | None, Query(ge=2000, le=9999, description="Tahun; default: tahun ini")] = None,
+    ) -> RecapOut:
+        chosen = year or clock().astimezone(timezone).year
+        recap = await yearly_recap(tenant, chosen, timezone, uow=unit_of_work())
+        return RecapOut(
+            tenant=tenant,
+            year=recap.year,
+            timezone=str(timezone),
+            categories=recap.categories,
+            channels=recap.channels,
+            months=[
+                MonthOut(
+                    month=m.month,
+                    bulan=m.bulan,
+                    total=TallyOut.of(m.total),
+                    by_category={c: TallyOut.of(t) for c, t in m.by_category.items()},
+                )
+                for m in recap.months
+            ],
+            by_category={c: TallyOut.of(t) for c, t in recap.by_category.items()},
+            by_channel={c: TallyOut.of(t) for c, t in recap.by_channel.items()},
+            total=TallyOut.of(recap.total),
+        )
+
+    return router

@@ -1,0 +1,28 @@
+"""What reporting's use cases need from the outside world."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from wbs_reporting.domain.statistics import CountRow
+from wbs_runtime.unit_of_work import Transactional
+
+
+class CaseFacts(Protocol):
+    """What reporting knows of each case: enough to count, nothing to identify."""
+
+    async def record_submission(
+        self, case_id: UUID, tenant: str, category: str, channel: str, submitted_at: datetime
+    ) -> None: ...
+
+    async def record_registration(self, case_id: UUID, tenant: str, registered_at: datetime) -> None: ...
+
+    async def counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[CountRow]: ...
+
+
+class ReportingUnitOfWork(Transactional, Protocol):
+    @property
+    def facts(self) -> CaseFacts: ...

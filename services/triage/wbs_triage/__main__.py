@@ -1,0 +1,3 @@
+from wbs_triage.entrypoint import main
+
+raise SystemExit(main())

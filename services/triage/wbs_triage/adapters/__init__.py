@@ -1,0 +1,1 @@
+"""Triage's adapters: database (SQLAlchemy) and broker (Kafka subscriptions)."""

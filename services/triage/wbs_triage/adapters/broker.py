@@ -1,0 +1,15 @@
+"""What triage consumes from Kafka. (What it produces goes through the outbox.)"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from wbs_contracts.registry import REPORT_SUBMITTED
+from wbs_runtime.clock import Clock
+from wbs_runtime.service import ServiceRuntime
+from wbs_triage.adapters.db import SqlTriageUnitOfWork
+from wbs_triage.usecases import register_case
+
+
+def subscribe(runtime: ServiceRuntime[SqlTriageUnitOfWork], *, clock: Clock, timezone: ZoneInfo) -> None:
+    runtime.subscribe(REPORT_SUBMITTED, register_case(clock, timezone))

@@ -1,0 +1,28 @@
+"""A case as triage holds it: registered in the agenda, its substance still sealed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from wbs_triage.domain.agenda import AgendaEntry
+
+
+class CaseStatus(StrEnum):
+    TERDAFTAR = "terdaftar"  # registered, awaiting telaah
+
+
+@dataclass
+class Case:
+    id: UUID
+    tenant: str
+    category: str
+    channel: str
+    received_at: datetime
+    agenda: AgendaEntry
+    #: The sealed ReportSubstanceV1 exactly as received; opened only when an officer needs it.
+    sealed_substance: dict[str, Any]
+    status: CaseStatus = CaseStatus.TERDAFTAR

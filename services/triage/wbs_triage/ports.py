@@ -1,0 +1,29 @@
+"""What triage's use cases need from the outside world."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from wbs_runtime.unit_of_work import EventOutbox
+from wbs_triage.domain.case import Case
+
+
+class CaseRepository(Protocol):
+    async def add(self, case: Case) -> None: ...
+    async def get(self, case_id: UUID) -> Case | None: ...
+
+
+class Agenda(Protocol):
+    async def next_sequence(self, tenant: str, year: int) -> int:
+        """The next number in the tenant's agenda for ``year``; held until the transaction ends."""
+        ...
+
+
+class TriageUnitOfWork(Protocol):
+    @property
+    def cases(self) -> CaseRepository: ...
+    @property
+    def agenda(self) -> Agenda: ...
+    @property
+    def outbox(self) -> EventOutbox: ...

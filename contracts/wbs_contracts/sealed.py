@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,3 +36,13 @@ class Audience:
     REPORTER_CONTACT = "reporter-contact"
 
     ALL = (CASE_SUBSTANCE, REPORTER_CONTACT)
+
+    #: The services entitled to each audience's private key; nobody else ever holds it.
+    READERS: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        CASE_SUBSTANCE: ("triage", "investigation"),
+        REPORTER_CONTACT: ("notify",),
+    }
+
+    @classmethod
+    def readable_by(cls, service: str) -> tuple[str, ...]:
+        return tuple(audience for audience, readers in cls.READERS.items() if service in readers)

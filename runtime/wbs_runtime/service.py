@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.registry import EventSpec
+from wbs_contracts.sealed import Audience
 from wbs_runtime.crypto import KeyRing
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.http import CorrelationIdMiddleware, install_error_handlers
@@ -45,13 +46,11 @@ class ServiceRuntime(Generic[U]):
         name: str,
         settings: ServiceSettings,
         unit_of_work: Callable[[async_sessionmaker[AsyncSession], str], U],
-        *,
-        open_audiences: Collection[str] = (),
     ) -> None:
         self.name = name
         self.settings = settings
-        #: Every tenant's public keys; private keys only for the audiences this service may open.
-        self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, open_audiences)
+        #: Every tenant's public keys; private keys only for the audiences the contract entitles it to.
+        self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, Audience.readable_by(name))
         self.metrics = ServiceMetrics(name)
         self.engine = create_engine(settings.database_url, settings.database_pool_size)
         self.sessionmaker = create_sessionmaker(self.engine)

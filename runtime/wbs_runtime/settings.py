@@ -34,7 +34,8 @@ def env_prefix(service: str) -> str:
 class ServiceSettings(BaseSettings):
     """Settings shared by every service; each service subclasses it with its own env prefix."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    # validate_by_name: tests and embedding code may pass settings by field name, not only by env.
+    model_config = SettingsConfigDict(extra="ignore", validate_by_name=True)
 
     database_url: str
     http_host: str = "127.0.0.1"

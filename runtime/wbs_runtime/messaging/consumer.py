@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import asyncpg
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -29,11 +29,23 @@ from wbs_contracts.registry import EventSpec, dead_letter_topic
 from wbs_contracts.wire import MalformedEvent, decode
 from wbs_runtime.messaging.kafka import Headers, Producer, TopicNames
 from wbs_runtime.metrics import ServiceMetrics
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.unit_of_work import Transactional
 
 log = logging.getLogger(__name__)
 
-U = TypeVar("U", bound=UnitOfWork)
+
+class InboxClaims(Protocol):
+    async def claim(self, envelope: Envelope[Any], topic: str) -> bool: ...
+
+
+class InboxUnitOfWork(Transactional, Protocol):
+    """What the consumer needs of a unit of work: an inbox inside a transaction."""
+
+    @property
+    def inbox(self) -> InboxClaims: ...
+
+
+U = TypeVar("U", bound=InboxUnitOfWork)
 Handler = Callable[[Envelope[Any], U], Awaitable[None]]
 
 MAX_INFRASTRUCTURE_BACKOFF = 10.0
@@ -66,6 +78,10 @@ def is_infrastructure_error(error: BaseException) -> bool:
         | OSError
         | TimeoutError,
     )
+
+
+class DeadLetterSink(Protocol):
+    async def park(self, record: ReceivedRecord, error: BaseException, attempts: int, reason: str) -> None: ...
 
 
 class DeadLetters:
@@ -114,7 +130,7 @@ class Consumer(Generic[U]):
         event: EventSpec[Any],
         handler: Handler[U],
         unit_of_work: Callable[[], U],
-        dead_letters: DeadLetters,
+        dead_letters: DeadLetterSink,
         metrics: ServiceMetrics,
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,

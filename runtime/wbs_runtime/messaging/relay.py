@@ -69,6 +69,25 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until :meth:`stop`; survives database and broker outages."""
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(self._relay_loop())
+            tasks.create_task(self._observe_loop())
+
+    async def _observe_loop(self) -> None:
+        """Backlog gauges on their own clock: a round blocked by a broker outage must not freeze
+        them, since that is when operators look at them."""
+        while not self._stopping.is_set():
+            try:
+                async with self._engine.connect() as db:
+                    unpublished, oldest_age = await backlog(db)
+                service = self._metrics.service
+                self._metrics.outbox_backlog.labels(service).set(unpublished)
+                self._metrics.outbox_oldest_age.labels(service).set(oldest_age)
+            except (OSError, SQLAlchemyError) as error:
+                log.debug("cannot measure the outbox backlog: %s", error)
+            await self._sleep(self._poll_seconds)
+
+    async def _relay_loop(self) -> None:
         failures = 0
         while not self._stopping.is_set():
             try:
@@ -162,12 +181,8 @@ class OutboxRelay:
                     .where(outbox.c.seq == stuck)
                     .values(publish_attempts=outbox.c.publish_attempts + 1, last_error=str(failure)[:2000])
                 )
-            unpublished, oldest_age = await backlog(db)
-        service = self._metrics.service
         for row in rows[: len(published)]:
-            self._metrics.produced.labels(service, row.topic).inc()
-        self._metrics.outbox_backlog.labels(service).set(unpublished)
-        self._metrics.outbox_oldest_age.labels(service).set(oldest_age)
+            self._metrics.produced.labels(self._metrics.service, row.topic).inc()
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()

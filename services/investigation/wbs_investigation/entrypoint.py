@@ -7,7 +7,6 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters import broker
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_runtime.cli import ServiceProgram, run
@@ -25,8 +24,8 @@ class InvestigationSettings(ServiceSettings):
 
 
 def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
-    # Auditors read a report's substance; the key is held here as in triage.
-    runtime = ServiceRuntime(NAME, settings, SqlInvestigationUnitOfWork, open_audiences=(Audience.CASE_SUBSTANCE,))
+    # Auditors read a report's substance: investigation holds that key, as triage does.
+    runtime = ServiceRuntime(NAME, settings, SqlInvestigationUnitOfWork)
     broker.subscribe(runtime)
     return runtime
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from wbs_contracts.sealed import Audience
 from wbs_notify.adapters import broker
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata
 from wbs_runtime.cli import ServiceProgram, run
@@ -26,8 +25,8 @@ class NotifySettings(ServiceSettings):
 
 
 def build(settings: NotifySettings) -> ServiceRuntime[SqlNotifyUnitOfWork]:
-    # Notify alone may open a reporter's contact, at delivery time (e-mail comes later).
-    runtime = ServiceRuntime(NAME, settings, SqlNotifyUnitOfWork, open_audiences=(Audience.REPORTER_CONTACT,))
+    # Notify alone may open a reporter's contact (see Audience.READERS), at delivery time.
+    runtime = ServiceRuntime(NAME, settings, SqlNotifyUnitOfWork)
     broker.subscribe(runtime, clock=utc_now)
     return runtime
 

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic_settings import SettingsConfigDict
 
-from wbs_contracts.sealed import Audience
 from wbs_runtime.cli import ServiceProgram, run
 from wbs_runtime.clock import utc_now
 from wbs_runtime.service import ServiceRuntime
@@ -29,8 +28,8 @@ class TriageSettings(ServiceSettings):
 
 
 def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
-    # Triage is entitled to open a report's substance; nothing it serves yet needs to.
-    runtime = ServiceRuntime(NAME, settings, SqlTriageUnitOfWork, open_audiences=(Audience.CASE_SUBSTANCE,))
+    # Triage may open a report's substance (see Audience.READERS); nothing it serves yet needs to.
+    runtime = ServiceRuntime(NAME, settings, SqlTriageUnitOfWork)
     broker.subscribe(runtime, clock=utc_now, timezone=ZoneInfo(settings.timezone))
     return runtime
 

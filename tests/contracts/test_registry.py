@@ -1,0 +1,43 @@
+"""The topic registry is consistent, and names what the services actually do."""
+
+from __future__ import annotations
+
+import re
+
+from wbs_contracts.registry import EVENTS, SERVICES, all_topics, consumed_by, dead_letter_topic, produced_by
+
+TOPIC_NAME = re.compile(r"^wbs\.[a-z]+\.[a-z-]+\.v[0-9]+$")
+
+
+def test_topic_names_use_dots_and_hyphens_and_carry_their_version() -> None:
+    for topic in all_topics():
+        assert TOPIC_NAME.match(topic.name), topic.name
+        assert "_" not in topic.name
+
+
+def test_every_event_is_keyed_by_case_and_has_known_parties() -> None:
+    for event in EVENTS:
+        assert event.topic == f"{event.event_type}.v{event.version}"
+        assert event.producer in SERVICES
+        assert set(event.consumers) <= set(SERVICES)
+        assert event.producer not in event.consumers
+        assert "case id" in event.topic_spec.key
+        assert event.event_type.startswith(f"wbs.{event.producer}.")
+
+
+def test_every_service_has_a_dead_letter_topic_and_takes_part() -> None:
+    names = {t.name for t in all_topics()}
+    for service in SERVICES:
+        assert dead_letter_topic(service).name in names
+        assert consumed_by(service) or produced_by(service), f"{service} is not on the bus"
+    assert len(names) == len(all_topics())
+
+
+def test_the_walking_skeleton_flow() -> None:
+    assert [e.topic for e in produced_by("intake")] == ["wbs.intake.report-submitted.v1"]
+    assert [e.topic for e in produced_by("triage")] == ["wbs.triage.case-registered.v1"]
+    assert {e.topic for e in consumed_by("reporting")} == {
+        "wbs.intake.report-submitted.v1",
+        "wbs.triage.case-registered.v1",
+    }
+    assert [e.topic for e in consumed_by("notify")] == ["wbs.triage.case-registered.v1"]

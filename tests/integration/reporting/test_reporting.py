@@ -1,0 +1,79 @@
+"""Reporting against real PostgreSQL and a real Kafka-protocol broker, read over its HTTP API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+
+from tests.support.events import case_registered, report_submitted
+from tests.support.infrastructure import Infrastructure
+from tests.support.publish import publish
+from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.waiting import eventually
+from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_reporting.adapters.db import metadata
+from wbs_reporting.entrypoint import MIGRATIONS, ReportingSettings, build
+
+
+@pytest.fixture(scope="module")
+async def reporting(infra: Infrastructure) -> AsyncIterator[httpx.AsyncClient]:
+    url = await migrated_database(infra, "reporting", MIGRATIONS, metadata)
+    async with running(build(settings_for(ReportingSettings, infra, url))) as client:
+        yield client
+
+
+async def test_counts_by_month_category_and_channel_whatever_the_event_order(
+    infra: Infrastructure, reporting: httpx.AsyncClient
+) -> None:
+    tenant = f"satker-{uuid4().hex[:6]}"
+    march = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
+    # 31 March 20:00 UTC is already April in Bengkulu (UTC+7): it counts in April.
+    april_locally = datetime(2026, 3, 31, 20, 0, tzinfo=UTC)
+    reports = [
+        report_submitted(tenant=tenant, at=march, category="korupsi-gratifikasi"),
+        report_submitted(tenant=tenant, at=march, category="korupsi-gratifikasi", channel="kotak-saran"),
+        report_submitted(tenant=tenant, at=march, category="etika-pegawai"),
+        report_submitted(tenant=tenant, at=april_locally, category="lainnya"),
+    ]
+    submitted, registered = topic(infra, REPORT_SUBMITTED.topic), topic(infra, CASE_REGISTERED.topic)
+    # The registration of the first report arrives before its submission: different topics, any order.
+    await publish(
+        infra.bootstrap_servers, registered, case_registered(tenant=tenant, case_id=reports[0].data.report_id)
+    )
+    for report in reports:
+        await publish(infra.bootstrap_servers, submitted, report)
+    await publish(
+        infra.bootstrap_servers, registered, case_registered(tenant=tenant, case_id=reports[1].data.report_id)
+    )
+
+    async def recap() -> dict[str, Any] | None:
+        body: dict[str, Any] = (await reporting.get(f"/api/v1/statistics/{tenant}", params={"year": 2026})).json()
+        complete = body["total"] == {"received": 4, "registered": 2}
+        return body if complete else None
+
+    body = await eventually(recap, what="all four reports counted")
+    months = {m["bulan"]: m for m in body["months"]}
+    assert len(months) == 12
+    assert months["Maret"]["total"] == {"received": 3, "registered": 2}
+    assert months["Maret"]["by_category"]["korupsi-gratifikasi"] == {"received": 2, "registered": 2}
+    assert months["April"]["by_category"]["lainnya"] == {"received": 1, "registered": 0}
+    assert months["Januari"]["total"] == {"received": 0, "registered": 0}
+    assert body["by_channel"] == {
+        "web": {"received": 3, "registered": 1},
+        "kotak-saran": {"received": 1, "registered": 1},
+    }
+    assert body["timezone"] == "Asia/Jakarta"
+
+
+async def test_other_tenants_and_years_are_not_mixed_in(reporting: httpx.AsyncClient) -> None:
+    body = (await reporting.get("/api/v1/statistics/satker-kosong", params={"year": 2019})).json()
+    assert body["total"] == {"received": 0, "registered": 0}
+    assert body["categories"] == []
+    bad = await reporting.get("/api/v1/statistics/satker-kosong", params={"year": 1800})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "year"

@@ -1,0 +1,177 @@
+"""The outbox relay against real PostgreSQL and a real Kafka-protocol broker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import MetaData, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.support.events import report_submitted
+from tests.support.infrastructure import Infrastructure, free_port
+from tests.support.kafka import header, read_until
+from tests.support.services import fresh_database
+from tests.support.waiting import eventually
+from wbs_contracts.registry import REPORT_SUBMITTED, TopicSpec
+from wbs_launcher.broker import EmbeddedBroker
+from wbs_runtime import migrate
+from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
+from wbs_runtime.messaging.kafka import Producer, TopicNames, ensure_topics
+from wbs_runtime.messaging.outbox import Outbox, replay
+from wbs_runtime.messaging.relay import OutboxRelay
+from wbs_runtime.messaging.tables import outbox
+from wbs_runtime.metrics import ServiceMetrics
+
+
+@pytest.fixture
+async def database(infra: Infrastructure, tmp_path: Path) -> AsyncIterator[tuple[str, AsyncEngine]]:
+    """A database with only the shared messaging tables (outbox, inbox)."""
+    url = await fresh_database(infra, "intake", f"_relay{uuid4().hex[:6]}")
+    await asyncio.to_thread(migrate.upgrade, url, tmp_path, MetaData())
+    engine = create_engine(url)
+    yield url, engine
+    await engine.dispose()
+
+
+async def add_events(engine: AsyncEngine, cases: list[str], per_case: int) -> dict[str, list[str]]:
+    """Interleave ``per_case`` events of each case, one transaction per event; returns ids per case."""
+    written: dict[str, list[str]] = defaultdict(list)
+    sessionmaker = create_sessionmaker(engine)
+    for round_ in range(per_case):
+        for case in cases:
+            envelope = report_submitted(case_id=uuid4())
+            envelope = envelope.model_copy(update={"subject": case})
+            async with sessionmaker() as session:
+                await Outbox(session).add(REPORT_SUBMITTED, envelope)
+                await session.commit()
+            written[case].append(str(envelope.id))
+        del round_
+    return written
+
+
+@contextlib.asynccontextmanager
+async def relaying(url: str, engine: AsyncEngine, bootstrap: str, prefix: str) -> AsyncIterator[OutboxRelay]:
+    producer = Producer(bootstrap)
+    await producer.start()
+    relay = OutboxRelay(
+        engine=engine,
+        dsn=plain_url(url),
+        producer=producer,
+        topics=TopicNames(prefix),
+        metrics=ServiceMetrics("intake"),
+        poll_seconds=0.2,
+    )
+    task = asyncio.create_task(relay.run())
+    try:
+        yield relay
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 20)
+        await producer.stop()
+
+
+async def unpublished(engine: AsyncEngine) -> int:
+    async with engine.connect() as db:
+        return int((await db.execute(select(func.count()).where(outbox.c.published_at.is_(None)))).scalar_one())
+
+
+def by_case(records: list[Any]) -> dict[str, list[str]]:
+    seen: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        seen[record.key.decode()].append(header(record, "ce_id") or "")
+    return seen
+
+
+async def test_every_event_is_published_in_each_cases_order(
+    infra: Infrastructure, database: tuple[str, AsyncEngine]
+) -> None:
+    url, engine = database
+    prefix = f"{infra.namespace}.relay{uuid4().hex[:4]}."
+    await ensure_topics(infra.bootstrap_servers, prefix=prefix)
+    written = await add_events(engine, [f"case-{i}" for i in range(8)], per_case=15)
+    async with relaying(url, engine, infra.bootstrap_servers, prefix):
+        records = await read_until(infra.bootstrap_servers, prefix + REPORT_SUBMITTED.topic, lambda r: len(r) >= 120)
+        await eventually(lambda: _zero(engine), what="outbox drained")
+    assert by_case(records) == written
+
+
+async def _sample(registry: Any, name: str, at_least: float) -> bool:
+    return (registry.get_sample_value(name, {"service": "intake"}) or 0) >= at_least
+
+
+async def _zero(engine: AsyncEngine) -> bool:
+    return await unpublished(engine) == 0
+
+
+async def test_a_broker_outage_loses_and_reorders_nothing(
+    infra: Infrastructure, database: tuple[str, AsyncEngine], tmp_path: Path
+) -> None:
+    """A broker of our own, stopped and started again while the service keeps writing events."""
+    url, engine = database
+    broker = EmbeddedBroker(free_port(), tmp_path / "broker.log")
+    broker.start()
+    topics = [TopicSpec(REPORT_SUBMITTED.topic, "case", "intake", (), 3, "test")]
+    try:
+        await ensure_topics(broker.bootstrap_servers, topics)
+        async with relaying(url, engine, broker.bootstrap_servers, "") as relay:
+            before = await add_events(engine, ["case-a", "case-b"], per_case=3)
+            await eventually(lambda: _zero(engine), what="first events published")
+            broker.stop()
+            during = await add_events(engine, ["case-a", "case-b", "case-c"], per_case=4)
+            metrics = relay._metrics.registry
+            await eventually(
+                lambda: _sample(metrics, "wbs_outbox_relay_errors_total", 1), what="a failed round", within=40
+            )
+            await eventually(lambda: _sample(metrics, "wbs_outbox_backlog_events", 12), what="backlog gauge")
+            assert await unpublished(engine) == 12  # held in the outbox, not dropped
+            broker.start()  # memory only: it comes back empty
+            await ensure_topics(broker.bootstrap_servers, topics)
+            records = await read_until(
+                broker.bootstrap_servers, REPORT_SUBMITTED.topic, lambda r: len(r) >= 12, within=60
+            )
+            await eventually(lambda: _zero(engine), what="backlog drained", within=30)
+    finally:
+        broker.stop()
+    assert by_case(records) == during
+    assert before  # the events before the outage were published too (and lost with the broker's memory)
+
+
+async def test_only_one_relay_per_database_publishes(infra: Infrastructure, database: tuple[str, AsyncEngine]) -> None:
+    url, engine = database
+    prefix = f"{infra.namespace}.lead{uuid4().hex[:4]}."
+    await ensure_topics(infra.bootstrap_servers, prefix=prefix)
+    async with (
+        relaying(url, engine, infra.bootstrap_servers, prefix) as first,
+        relaying(url, engine, infra.bootstrap_servers, prefix) as second,
+    ):
+        await eventually(lambda: _any_leader(first, second), what="a leader")
+        await asyncio.sleep(0.5)
+        assert [first.is_leader, second.is_leader].count(True) == 1
+        written = await add_events(engine, ["case-x"], per_case=10)
+        records = await read_until(infra.bootstrap_servers, prefix + REPORT_SUBMITTED.topic, lambda r: len(r) >= 10)
+    assert by_case(records) == written
+
+
+async def _any_leader(*relays: OutboxRelay) -> bool:
+    return any(r.is_leader for r in relays)
+
+
+async def test_replay_queues_published_events_again(infra: Infrastructure, database: tuple[str, AsyncEngine]) -> None:
+    url, engine = database
+    prefix = f"{infra.namespace}.replay{uuid4().hex[:4]}."
+    await ensure_topics(infra.bootstrap_servers, prefix=prefix)
+    written = await add_events(engine, ["case-r"], per_case=5)
+    async with relaying(url, engine, infra.bootstrap_servers, prefix):
+        await eventually(lambda: _zero(engine), what="published")
+        async with create_sessionmaker(engine)() as session:
+            assert await replay(session) == 5
+            await session.commit()
+        records = await read_until(infra.bootstrap_servers, prefix + REPORT_SUBMITTED.topic, lambda r: len(r) >= 10)
+    assert by_case(records) == {"case-r": written["case-r"] * 2}

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from wbs_gateway.routes import match
+
+
+def test_paths_go_to_the_service_that_owns_them() -> None:
+    assert match("/api/v1/reports").service == "intake"  # type: ignore[union-attr]
+    assert match("/api/v1/reports/WBS-0000-0000-0000").service == "intake"  # type: ignore[union-attr]
+    assert match("/api/v1/tenants/bps-1700").service == "intake"  # type: ignore[union-attr]
+    assert match("/api/v1/statistics/bps-1700").service == "reporting"  # type: ignore[union-attr]
+
+
+def test_unknown_paths_and_lookalike_prefixes_match_nothing() -> None:
+    assert match("/api/v1/reportsX") is None
+    assert match("/api/v2/reports") is None
+    assert match("/internal/outbox") is None

@@ -1,0 +1,90 @@
+"""In-memory stand-ins for intake's ports: the use cases run unchanged on them."""
+
+from __future__ import annotations
+
+import copy
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+from wbs_contracts.envelope import Envelope
+from wbs_contracts.registry import EventSpec
+from wbs_intake.domain.report import Report, StatusChange
+from wbs_intake.domain.tenant import Tenant
+
+
+class FakeReports:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Report] = {}
+
+    async def add(self, report: Report) -> None:
+        self.rows[report.id] = copy.deepcopy(report)
+
+    async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
+        return copy.deepcopy(self.rows.get(report_id))
+
+    async def by_registration_number(self, registration_number: str) -> Report | None:
+        found = [r for r in self.rows.values() if r.registration_number == registration_number]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def append_status(self, report_id: UUID, change: StatusChange) -> None:
+        self.rows[report_id].timeline.append(change)
+
+
+class FakeTenants:
+    def __init__(self, *tenants: Tenant) -> None:
+        self.rows = {t.id: t for t in tenants}
+
+    async def get(self, tenant_id: str) -> Tenant | None:
+        return self.rows.get(tenant_id)
+
+    async def save(self, tenant: Tenant) -> None:
+        self.rows[tenant.id] = tenant
+
+
+class FakeOutbox:
+    def __init__(self) -> None:
+        self.events: list[tuple[EventSpec[Any], Envelope[Any]]] = []
+
+    async def add(self, spec: EventSpec[Any], envelope: Envelope[Any]) -> None:
+        self.events.append((spec, envelope))
+
+
+class FakeIntakeUnitOfWork:
+    """Commits keep what the block did; leaving without commit restores the state before it."""
+
+    def __init__(self, *tenants: Tenant) -> None:
+        self.reports = FakeReports()
+        self.tenants = FakeTenants(*tenants)
+        self.outbox = FakeOutbox()
+        self.commits = 0
+        self._snapshot: tuple[Any, ...] | None = None
+
+    async def __aenter__(self) -> Self:
+        self._snapshot = copy.deepcopy((self.reports.rows, self.tenants.rows, self.outbox.events))
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._snapshot is not None:
+            self.reports.rows, self.tenants.rows, self.outbox.events = self._snapshot
+            self._snapshot = None
+
+    async def commit(self) -> None:
+        self.commits += 1
+        self._snapshot = None
+
+
+class FakeHasher:
+    """Reversible and fast: enough to check that only a hash is stored and how it is verified."""
+
+    def __init__(self) -> None:
+        self.verified: list[str | None] = []
+
+    async def hash(self, secret: str) -> str:
+        return f"hashed:{secret[::-1]}"
+
+    async def verify(self, secret_hash: str | None, secret: str) -> bool:
+        self.verified.append(secret_hash)
+        return secret_hash == f"hashed:{secret[::-1]}"

@@ -30,7 +30,7 @@ from wbs_launcher.stack import DEMO_TENANTS
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.service import ServiceRuntime
 
-FORM = {
+FORM: dict[str, Any] = {
     "tenant": "bps-1700",
     "category": "korupsi-gratifikasi",
     "what": "Permintaan uang untuk mempercepat layanan data",
@@ -60,7 +60,8 @@ class Intake:
     async def report_id(self, registration_number: str) -> uuid.UUID:
         async with self.runtime.sessionmaker() as session:
             query = select(report_table.c.id).where(report_table.c.registration_number == registration_number)
-            return (await session.execute(query)).scalar_one()
+            report_id: uuid.UUID = (await session.execute(query)).scalar_one()
+            return report_id
 
     async def report_count(self) -> int:
         async with self.runtime.sessionmaker() as session:
@@ -97,7 +98,7 @@ async def test_a_report_is_received_and_announced_sealed(intake: Intake) -> None
     )
     [record] = [r for r in records if header(r, "ce_correlationid") == correlation]
     raw = record.value + b"".join(v for _, v in record.headers)
-    for plaintext in (FORM["what"], FORM["who"], FORM["how"], FORM["contact"], str(FORM["amount_idr"])):
+    for plaintext in (str(FORM[field]) for field in ("what", "who", "how", "contact", "amount_idr")):
         assert plaintext.encode() not in raw, f"{plaintext!r} crossed the bus in plaintext"
 
     event = decode(record.headers, record.value)

@@ -148,13 +148,24 @@ class Stack:
 
     def start_services(self, timeout: float = 90.0) -> None:
         for service in SERVICES:
-            self.processes[service] = spawn(
-                [*self._module(service), "serve"], env=self.env_for(service), log_file=self._log_file(service)
-            )
+            self._spawn_service(service)
         self.processes["gateway"] = spawn(
             [sys.executable, "-m", "wbs_gateway"], env=self.gateway_env(), log_file=self._log_file("gateway")
         )
-        self._wait_ready(timeout)
+        self._wait_ready(self.processes, timeout)
+
+    def stop_service(self, service: str) -> None:
+        """Stop one service gracefully (SIGTERM), as an operator or an orchestrator would."""
+        stop(self.processes.pop(service), service)
+
+    def start_service(self, service: str, timeout: float = 60.0) -> None:
+        self._spawn_service(service)
+        self._wait_ready({service: self.processes[service]}, timeout)
+
+    def _spawn_service(self, service: str) -> None:
+        self.processes[service] = spawn(
+            [*self._module(service), "serve"], env=self.env_for(service), log_file=self._log_file(service)
+        )
 
     # -- stop --------------------------------------------------------------------------------
 
@@ -219,13 +230,13 @@ class Stack:
         if failed:
             raise StackFailed(f"{what} failed for: " + "\n".join(failed))
 
-    def _wait_ready(self, timeout: float) -> None:
-        pending = {name: self._readiness_url(name) for name in self.processes}
+    def _wait_ready(self, processes: Mapping[str, subprocess.Popen[bytes]], timeout: float) -> None:
+        pending = {name: self._readiness_url(name) for name in processes}
         deadline = time.monotonic() + timeout
         with httpx.Client(timeout=2.0) as client:
             while pending and time.monotonic() < deadline:
                 for name, url in list(pending.items()):
-                    code = self.processes[name].poll()
+                    code = processes[name].poll()
                     if code is not None:
                         raise StackFailed(f"{name} exited with {code} while starting")
                     try:

@@ -80,6 +80,7 @@ class ServiceRuntime(Generic[U]):
         self._make_unit_of_work = unit_of_work
         self._dead_letters = DeadLetters(name, self.producer, self.topics, self.metrics)
         self._relay_task: asyncio.Task[None] | None = None
+        self._consumers: dict[str, Consumer[U]] = {}
 
     def unit_of_work(self) -> U:
         return self._make_unit_of_work(self.sessionmaker, self.name)
@@ -88,8 +89,8 @@ class ServiceRuntime(Generic[U]):
         self.routers.append(router)
 
     def subscribe(self, event: EventSpec[Any], handler: Handler[U]) -> Consumer[U]:
-        """Consume ``event``'s topic in this service's consumer group, from the earliest offset,
-        committing each offset only after the event was applied or dead-lettered."""
+        """Apply ``event`` with ``handler``, committing each offset only after the event was applied
+        or dead-lettered. All of a service's topics share one consumer in the service's group."""
         if self.name not in event.consumers:
             raise ValueError(f"the topic registry does not list {self.name} as a consumer of {event.topic}")
         consumer: Consumer[U] = Consumer(
@@ -103,11 +104,20 @@ class ServiceRuntime(Generic[U]):
             backoff_seconds=self.settings.consumer_backoff_seconds,
             stopping=self.stopping,
         )
+        self._consumers[self.topics(event.topic)] = consumer
+        return consumer
+
+    def _attach_consumers(self) -> None:
+        """One Kafka consumer for all subscribed topics: one group membership per process, so a
+        restart costs one rebalance, not one per topic. Order holds per partition, as always."""
+        if not self._consumers or self.broker.subscribers:
+            return
+        consumers = self._consumers
 
         async def receive(message: KafkaMessage) -> None:
             raw = message.raw_message
             assert not isinstance(raw, tuple)
-            await consumer(
+            await consumers[raw.topic](
                 ReceivedRecord(
                     topic=raw.topic,
                     partition=raw.partition,
@@ -119,17 +129,18 @@ class ServiceRuntime(Generic[U]):
             )
 
         self.broker.subscriber(
-            self.topics(event.topic),
+            *consumers,
             group_id=self.topics.group(self.name),
-            auto_offset_reset="earliest",
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",  # a new group must not skip what was published before it
+            fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
+            ack_policy=AckPolicy.NACK_ON_ERROR,  # commit after the handler; on error, read it again
             decoder=_raw_bytes,
-            title=f"{self.name}:{event.topic}",
+            title=f"wbs-{self.name}",
         )(receive)
-        return consumer
 
     async def start(self) -> None:
         self.stopping.clear()
+        self._attach_consumers()
         await self.producer.start()
         await self.broker.start()
         self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay")

@@ -50,6 +50,9 @@ class ServiceSettings(BaseSettings):
     kafka_topic_prefix: str = Field(default="", validation_alias="WBS_KAFKA_TOPIC_PREFIX")
     #: Real Kafka supports idempotent producers; the embedded broker does not.
     kafka_idempotent_producer: bool = Field(default=False, validation_alias="WBS_KAFKA_IDEMPOTENT_PRODUCER")
+    #: How long a fetch may wait for data. Kafka answers as soon as data arrives, so 500 ms costs
+    #: nothing there; the embedded broker waits out the whole interval, so it defaults to 50 ms.
+    kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, validation_alias="WBS_KAFKA_FETCH_MAX_WAIT_MS")
 
     key_dir: Path | None = Field(default=None, validation_alias="WBS_KEY_DIR")
     keys_json: str | None = Field(default=None, validation_alias="WBS_KEYS")

@@ -39,6 +39,7 @@ async def read_until(
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        fetch_max_wait_ms=50,
         client_id=f"wbs-test-{uuid.uuid4().hex[:6]}",
     )
     await consumer.start()

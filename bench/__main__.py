@@ -1,0 +1,280 @@
+"""``make bench``: submit-to-registered latency and throughput on the embedded stack.
+
+It starts the whole system as ``make run`` does (its own ports and data directory, so it can run
+beside ``make run``), then:
+
+1. latency: reports at a steady rate; for each, the time from sending ``POST /api/v1/reports``
+   to (a) triage's ``case-registered`` event being readable on the broker, and (b) the reporter
+   seeing ``terdaftar`` on ``GET /api/v1/reports/{number}`` (one report in ten, polled every 20 ms
+   once its registration is on the broker);
+2. throughput: a burst submitted with many concurrent clients; reports accepted per second, and
+   reports registered per second end to end;
+3. memory: resident set size of every service process afterwards.
+
+Figures go to bench/results/latest.json and bench/RESULTS.md. Target: p95 submit-to-registered < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+from aiokafka import AIOKafkaConsumer
+
+from tests.support.infrastructure import free_port
+from wbs_contracts.registry import CASE_REGISTERED, SERVICES
+from wbs_launcher.stack import Stack, StackConfig
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TARGET_P95_SECONDS = 1.0
+VISIBILITY_SAMPLE = 10
+REPORT = {
+    "tenant": "bps-1700",
+    "category": "korupsi-gratifikasi",
+    "what": "Pengukuran kinerja: laporan uji",
+    "where": "Lingkungan uji",
+    "when": "Saat pengukuran",
+    "who": "Tidak ada",
+    "how": "Dibuat oleh benchmark",
+}
+
+
+@dataclass
+class Watch:
+    """Times when each correlation id's case-registered event became readable."""
+
+    seen: dict[str, float] = field(default_factory=dict)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def watch_registrations(bootstrap: str, topic: str, watch: Watch, stop: asyncio.Event) -> None:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="latest", fetch_max_wait_ms=20
+    )
+    await consumer.start()
+    try:
+        await consumer.seek_to_end()
+        for partition in consumer.assignment():
+            await consumer.position(partition)
+        watch.ready.set()
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=50)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    for name, value in record.headers:
+                        if name == "ce_correlationid":
+                            watch.seen.setdefault(value.decode(), now)
+    finally:
+        await consumer.stop()
+
+
+async def submit(client: httpx.AsyncClient) -> tuple[str, float, dict[str, Any]]:
+    correlation = f"bench-{uuid.uuid4()}"
+    started = time.perf_counter()
+    response = await client.post("/api/v1/reports", json=REPORT, headers={"X-Correlation-ID": correlation})
+    response.raise_for_status()
+    return correlation, started, response.json()
+
+
+async def seen_registered(client: httpx.AsyncClient, receipt: dict[str, Any], started: float) -> float:
+    """Seconds from submission until the reporter's status page says ``terdaftar``."""
+    while True:
+        answer = await client.get(
+            f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": receipt["secret"]}
+        )
+        if answer.json()["status"] == "terdaftar":
+            return time.perf_counter() - started
+        await asyncio.sleep(0.02)
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    cut = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {
+        "count": len(ordered),
+        "p50_ms": round(cut[49] * 1000, 1),
+        "p95_ms": round(cut[94] * 1000, 1),
+        "p99_ms": round(cut[98] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+async def wait_for(watch: Watch, correlations: list[str], within: float) -> None:
+    deadline = time.monotonic() + within
+    while any(c not in watch.seen for c in correlations):
+        if time.monotonic() > deadline:
+            missing = sum(1 for c in correlations if c not in watch.seen)
+            raise RuntimeError(f"{missing} report(s) not registered within {within:.0f}s")
+        await asyncio.sleep(0.05)
+
+
+async def latency_phase(stack: Stack, watch: Watch, count: int, rate: float) -> dict[str, Any]:
+    """Every report is timed to its ``case-registered`` event; one in ten also to the moment its
+    reporter sees ``terdaftar``. Each status check costs an argon2 verification, so checking
+    them all in a tight loop would measure the checks, not the system."""
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+
+        async def one(index: int) -> tuple[str, float, float | None]:
+            correlation, started, receipt = await submit(client)
+            if index % VISIBILITY_SAMPLE:
+                return correlation, started, None
+            while correlation not in watch.seen:  # noqa: ASYNC110 - the watcher fills a dict, not an event
+                await asyncio.sleep(0.01)
+            return correlation, started, await seen_registered(client, receipt, started)
+
+        tasks = []
+        for index in range(count):
+            tasks.append(asyncio.create_task(one(index)))
+            await asyncio.sleep(1 / rate)
+        results = await asyncio.gather(*tasks)
+    await wait_for(watch, [c for c, _, _ in results], 60)
+    return {
+        "reports": count,
+        "rate_per_second": rate,
+        "submit_to_registered_event": percentiles([watch.seen[c] - started for c, started, _ in results]),
+        "submit_to_reporter_sees_terdaftar": percentiles([v for _, _, v in results if v is not None]),
+    }
+
+
+async def throughput_phase(stack: Stack, watch: Watch, count: int, concurrency: int) -> dict[str, Any]:
+    limit = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60, limits=limits) as client:
+
+        async def one() -> tuple[str, float, dict[str, Any]]:
+            async with limit:
+                return await submit(client)
+
+        started = time.perf_counter()
+        results = await asyncio.gather(*(one() for _ in range(count)))
+        accepted = time.perf_counter() - started
+    correlations = [c for c, _, _ in results]
+    await wait_for(watch, correlations, 300)
+    registered = max(watch.seen[c] for c in correlations) - started
+    return {
+        "reports": count,
+        "concurrent_clients": concurrency,
+        "accepted_per_second": round(count / accepted, 1),
+        "registered_per_second": round(count / registered, 1),
+        "burst_submit_to_registered_event": percentiles([watch.seen[c] - s for c, s, _ in results]),
+    }
+
+
+def memory(stack: Stack) -> dict[str, float]:
+    rss = {}
+    for name, process in stack.processes.items():
+        try:
+            rss[name] = round(psutil.Process(process.pid).memory_info().rss / 2**20, 1)
+        except psutil.Error:
+            continue
+    return rss
+
+
+async def measure(stack: Stack, arguments: argparse.Namespace) -> dict[str, Any]:
+    watch, stop = Watch(), asyncio.Event()
+    topic = stack.config.topic_prefix + CASE_REGISTERED.topic
+    watcher = asyncio.create_task(watch_registrations(stack.bootstrap_servers, topic, watch, stop))
+    await asyncio.wait_for(watch.ready.wait(), 60)
+    await latency_phase(stack, watch, 20, 10)  # warm-up: connections, caches, JIT of the query planner
+    results = {
+        "latency": await latency_phase(stack, watch, arguments.reports, arguments.rate),
+        "throughput": await throughput_phase(stack, watch, arguments.burst, arguments.concurrency),
+        "memory_rss_mib": memory(stack),
+    }
+    stop.set()
+    await watcher
+    return results
+
+
+def markdown(result: dict[str, Any]) -> str:
+    latency, burst = result["latency"], result["throughput"]
+    event, visible = latency["submit_to_registered_event"], latency["submit_to_reporter_sees_terdaftar"]
+    memory_row = ", ".join(f"{k} {v}" for k, v in result["memory_rss_mib"].items())
+    verdict = "met" if event["p95_ms"] < TARGET_P95_SECONDS * 1000 else "MISSED"
+    return "\n".join(
+        [
+            f"Measured {result['measured_at']} on {result['machine']}.",
+            "",
+            "| measure | p50 | p95 | p99 | max |",
+            "| --- | --- | --- | --- | --- |",
+            f"| submit → `case-registered` on the broker ({latency['reports']} reports at "
+            f"{latency['rate_per_second']:g}/s) | {event['p50_ms']} ms | {event['p95_ms']} ms | "
+            f"{event['p99_ms']} ms | {event['max_ms']} ms |",
+            f"| submit → reporter sees `terdaftar` (1 in {VISIBILITY_SAMPLE}, polled every 20 ms) | "
+            f"{visible['p50_ms']} ms | "
+            f"{visible['p95_ms']} ms | {visible['p99_ms']} ms | {visible['max_ms']} ms |",
+            f"| burst of {burst['reports']} with {burst['concurrent_clients']} clients: submit → registered | "
+            f"{burst['burst_submit_to_registered_event']['p50_ms']} ms | "
+            f"{burst['burst_submit_to_registered_event']['p95_ms']} ms | "
+            f"{burst['burst_submit_to_registered_event']['p99_ms']} ms | "
+            f"{burst['burst_submit_to_registered_event']['max_ms']} ms |",
+            "",
+            f"Throughput: {burst['accepted_per_second']} reports accepted/s, "
+            f"{burst['registered_per_second']} registered/s end to end.",
+            f"Memory (RSS, MiB, after the run): {memory_row}.",
+            f"Target p95 submit → registered < {TARGET_P95_SECONDS * 1000:.0f} ms: {verdict}.",
+        ]
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=300, help="reports in the latency phase")
+    parser.add_argument("--rate", type=float, default=10.0, help="reports per second in the latency phase")
+    parser.add_argument("--burst", type=int, default=500, help="reports in the throughput phase")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--no-write", action="store_true", help="print only; do not update bench/results")
+    arguments = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [bench] %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    with tempfile.TemporaryDirectory(prefix="wbs-bench-") as var:
+        config = StackConfig(
+            var_dir=Path(var),
+            gateway_port=free_port(),
+            broker_port=free_port(),
+            postgres_port=free_port(),
+            service_ports={s: free_port() for s in SERVICES},
+            service_log_dir=Path(var) / "log",
+        )
+        stack = Stack(config)
+        try:
+            stack.start()
+            result = asyncio.run(measure(stack, arguments))
+        finally:
+            stack.stop()
+    result = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} CPU, {round(psutil.virtual_memory().total / 2**30)} GiB, "
+        f"Python {platform.python_version()}, {platform.system()}",
+        **result,
+    }
+    table = markdown(result)
+    print(json.dumps(result, indent=2))
+    print(table)
+    if not arguments.no_write:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+        (RESULTS.parent / "RESULTS.md").write_text(f"# Benchmark results (`make bench`)\n\n{table}\n")
+    passed = result["latency"]["submit_to_registered_event"]["p95_ms"] < TARGET_P95_SECONDS * 1000
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

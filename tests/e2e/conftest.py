@@ -1,0 +1,38 @@
+"""The whole system as separate processes, started by the same launcher as `make run`, on the
+session's PostgreSQL and broker, with ports of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.infrastructure import Infrastructure, free_port
+from wbs_contracts.registry import SERVICES
+from wbs_launcher.stack import Stack, StackConfig, StackFailed
+
+
+@pytest.fixture(scope="session")
+def stack(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    var_dir = tmp_path_factory.mktemp("var")
+    config = StackConfig(
+        var_dir=var_dir,
+        gateway_port=free_port(),
+        service_ports={s: free_port() for s in SERVICES},
+        bootstrap_servers=infra.bootstrap_servers,
+        postgres_admin_url=infra.postgres_admin_url,
+        database_suffix=f"_{infra.namespace}_e2e",
+        topic_prefix=f"{infra.namespace}.e2e.",
+        service_log_dir=var_dir / "log",
+        extra_env={"WBS_CONSUMER_BACKOFF_SECONDS": "0.05", "WBS_CONSUMER_MAX_ATTEMPTS": "3"},
+    )
+    running = Stack(config)
+    try:
+        running.start()
+    except StackFailed:
+        running.stop()
+        for log in sorted((var_dir / "log").glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text()[-4000:]}")
+        raise
+    yield running
+    running.stop()

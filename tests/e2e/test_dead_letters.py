@@ -1,0 +1,80 @@
+"""A malformed event lands on each consuming service's dead-letter topic, and every consumer
+carries on with the next report."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+
+from tests.support.kafka import header, produce, read_until
+from tests.support.waiting import eventually
+from wbs_contracts.registry import REPORT_SUBMITTED, dead_letter_topic
+from wbs_launcher.stack import Stack
+
+REPORT = {
+    "tenant": "bps-1700",
+    "category": "kinerja-pegawai",
+    "what": "Absen tanpa keterangan berulang kali",
+    "where": "Bagian Umum",
+    "when": "Oktober 2026",
+    "who": "Seorang pegawai",
+    "how": "Daftar hadir diisi oleh rekan",
+}
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name + "{"):
+            found = ",".join(sorted(line[line.index("{") + 1 : line.index("}")].split(",")))
+            if all(part in found.split(",") for part in wanted.split(",")):
+                total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def test_a_malformed_event_is_dead_lettered_while_consumers_carry_on(stack: Stack) -> None:
+    prefix = stack.config.topic_prefix
+    marker = f"rusak-{uuid.uuid4()}".encode()
+    await produce(
+        stack.bootstrap_servers,
+        prefix + REPORT_SUBMITTED.topic,
+        b'{"report_id": "bukan-uuid", "category": 7}',
+        key=marker,
+        headers=[("ce_type", b"wbs.intake.report-submitted"), ("ce_schemaversion", b"1")],
+    )
+
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
+        receipt = (await client.post("/api/v1/reports", json=REPORT)).json()
+
+        async def registered() -> bool:
+            answer = await client.get(
+                f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": receipt["secret"]}
+            )
+            return bool(answer.json()["status"] == "terdaftar")
+
+        await eventually(registered, what="the next report registered", within=30)
+
+    for service in REPORT_SUBMITTED.consumers:  # triage and reporting
+        parked = await read_until(
+            stack.bootstrap_servers,
+            prefix + dead_letter_topic(service).name,
+            lambda rs: any(r.key == marker for r in rs),
+            within=30,
+        )
+        [record] = [r for r in parked if r.key == marker]
+        assert record.value == b'{"report_id": "bukan-uuid", "category": 7}'
+        assert header(record, "wbs-dlq-reason") == "malformed"
+        assert header(record, "wbs-dlq-topic") == prefix + REPORT_SUBMITTED.topic
+        assert header(record, "wbs-dlq-consumer") == f"{prefix}wbs-{service}"
+        assert "missing CloudEvents headers" in (header(record, "wbs-dlq-error") or "")
+
+        async def counted(service: str = service) -> bool:
+            async with httpx.AsyncClient() as client:
+                text = (await client.get(f"{stack.service_url(service)}/metrics")).text
+            labels: dict[str, Any] = {"topic": REPORT_SUBMITTED.topic, "outcome": "dead_lettered"}
+            return metric(text, "wbs_events_consumed_total", **labels) >= 1
+
+        await eventually(counted, what=f"{service}'s dead-letter metric")

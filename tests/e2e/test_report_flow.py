@@ -1,0 +1,128 @@
+"""One report travels through every service: intake, triage, then intake, investigation, notify
+and reporting, over the broker, each service a process with its own database."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.support.kafka import events, read_until
+from tests.support.waiting import eventually
+from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_contracts.sealed import Audience, SealedPayload
+from wbs_launcher.stack import Stack
+from wbs_runtime.crypto import KeyRing
+
+REPORT = {
+    "tenant": "bps-1700",
+    "category": "etika-pegawai",
+    "what": "Pegawai menerima hadiah dari rekanan pengadaan",
+    "where": "BPS Provinsi Bengkulu, Jl. Adam Malik Km. 8",
+    "when": "September 2026",
+    "who": "Pejabat pengadaan",
+    "how": "Hadiah diantar ke rumah setelah kontrak ditandatangani",
+    "amount_idr": 12_000_000,
+    "contact": "0812-0000-1700",
+}
+
+
+async def row(stack: Stack, service: str, query: str, *args: Any) -> asyncpg.Record | None:
+    connection = await asyncpg.connect(stack.database_urls[service])
+    try:
+        return await connection.fetchrow(query, *args)
+    finally:
+        await connection.close()
+
+
+async def statistics(client: httpx.AsyncClient) -> dict[str, Any]:
+    body: dict[str, Any] = (await client.get("/api/v1/statistics/bps-1700")).json()
+    return body
+
+
+async def test_a_report_is_received_registered_acknowledged_counted_and_filed(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
+        before = await statistics(client)
+        correlation = f"e2e-{uuid.uuid4()}"
+        response = await client.post("/api/v1/reports", json=REPORT, headers={"X-Correlation-ID": correlation})
+        assert response.status_code == 201, response.text
+        receipt = response.json()
+        assert response.headers["X-Correlation-ID"] == correlation
+
+        async def registered() -> dict[str, Any] | None:
+            answer = await client.get(
+                f"/api/v1/reports/{receipt['registration_number']}",
+                headers={"X-Report-Secret": receipt["secret"]},
+            )
+            body: dict[str, Any] = answer.json()
+            return body if body["status"] == "terdaftar" else None
+
+        status = await eventually(registered, what="terdaftar", within=30)
+        assert [step["status"] for step in status["timeline"]] == ["diterima", "terdaftar"]
+        wrong = await client.get(
+            f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": "0000-0000"}
+        )
+        unknown = await client.get("/api/v1/reports/WBS-ZZZZ-ZZZZ-ZZZZ", headers={"X-Report-Secret": receipt["secret"]})
+        assert wrong.status_code == unknown.status_code == 404
+        assert wrong.json() == unknown.json()
+
+        case = await row(
+            stack, "intake", "SELECT id FROM report WHERE registration_number = $1", receipt["registration_number"]
+        )
+        assert case is not None
+        case_id = case["id"]
+
+        triage = await row(stack, "triage", 'SELECT * FROM "case" WHERE id = $1', case_id)
+        assert triage is not None
+        assert triage["agenda_number"].startswith("WBS/BPS-1700/")
+        sealed = SealedPayload.model_validate_json(triage["sealed_substance"])
+        own_keys = KeyRing.from_directory(stack.key_dir, Audience.readable_by("triage"))
+        assert own_keys.open(sealed, "bps-1700", ReportSubstanceV1).what == REPORT["what"]
+
+        acknowledgement = await eventually(
+            lambda: row(stack, "notify", "SELECT * FROM notification WHERE case_id = $1", case_id),
+            what="the acknowledgement",
+        )
+        assert (acknowledgement["kind"], acknowledgement["status"]) == ("tanda-terima", "antre")
+
+        case_file = await eventually(
+            lambda: row(stack, "investigation", "SELECT * FROM case_file WHERE case_id = $1", case_id),
+            what="the case file",
+        )
+        assert case_file["agenda_number"] == triage["agenda_number"]
+
+        async def counted() -> dict[str, Any] | None:
+            after = await statistics(client)
+            done = after["total"]["registered"] == before["total"]["registered"] + 1
+            return after if done else None
+
+        after = await eventually(counted, what="the report counted", within=30)
+        assert after["total"]["received"] == before["total"]["received"] + 1
+        assert (
+            after["by_category"]["etika-pegawai"]["received"]
+            == before["by_category"].get("etika-pegawai", {"received": 0})["received"] + 1
+        )
+        assert after["by_channel"]["web"]["registered"] >= 1
+
+
+@pytest.mark.parametrize("event", [REPORT_SUBMITTED, CASE_REGISTERED], ids=lambda e: e.topic)
+async def test_no_plaintext_identity_or_substance_crosses_the_bus(stack: Stack, event: Any) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
+        marker = f"penanda-{uuid.uuid4().hex}"
+        form = {**REPORT, "what": f"{REPORT['what']} {marker}", "contact": f"{marker}@example.org"}
+        correlation = f"e2e-{uuid.uuid4()}"
+        assert (
+            await client.post("/api/v1/reports", json=form, headers={"X-Correlation-ID": correlation})
+        ).status_code == 201
+    records = await read_until(
+        stack.bootstrap_servers,
+        f"{stack.config.topic_prefix}{event.topic}",
+        lambda rs: any(e.correlationid == correlation for e in events(rs)),
+        within=30,
+    )
+    everything = b"".join(r.value + b"".join(v for _, v in r.headers) for r in records)
+    assert marker.encode() not in everything

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 class Route:
     prefix: str
     service: str
+    exact: bool = False
 
 
 PUBLIC_ROUTES: tuple[Route, ...] = (
+    Route("/", "intake", exact=True),  # the reporter's pages
+    Route("/assets", "intake"),
     Route("/api/v1/reports", "intake"),
     Route("/api/v1/tenants", "intake"),
     Route("/api/v1/statistics", "reporting"),
@@ -22,5 +25,5 @@ OPERATIONS_PATHS = ("healthz", "readyz", "metrics")
 
 
 def match(path: str, routes: tuple[Route, ...] = PUBLIC_ROUTES) -> Route | None:
-    candidates = [r for r in routes if path == r.prefix or path.startswith(r.prefix + "/")]
+    candidates = [r for r in routes if path == r.prefix or (not r.exact and path.startswith(r.prefix + "/"))]
     return max(candidates, key=lambda r: len(r.prefix), default=None)

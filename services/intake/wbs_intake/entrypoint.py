@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from wbs_intake.adapters import broker, http
+from wbs_intake.adapters import broker, http, pages
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.hashing import Argon2SecretHasher
 from wbs_intake.adapters.tenant_file import read_tenant
@@ -38,6 +38,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
             unit_of_work=runtime.unit_of_work, sealer=runtime.keyring, hasher=Argon2SecretHasher(), clock=utc_now
         )
     )
+    runtime.include_router(pages.build_router())
     broker.subscribe(runtime)
     return runtime
 

@@ -134,6 +134,11 @@ async def import_tenant(tenant: Tenant, *, uow: IntakeUnitOfWork) -> None:
         await uow.commit()
 
 
+async def list_tenants(*, uow: IntakeUnitOfWork) -> list[Tenant]:
+    async with uow:
+        return await uow.tenants.all()
+
+
 async def get_tenant(tenant_id: str, *, uow: IntakeUnitOfWork) -> Tenant | None:
     async with uow:
         return await uow.tenants.get(tenant_id)

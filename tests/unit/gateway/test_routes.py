@@ -10,6 +10,12 @@ def test_paths_go_to_the_service_that_owns_them() -> None:
     assert match("/api/v1/statistics/bps-1700").service == "reporting"  # type: ignore[union-attr]
 
 
+def test_the_home_page_is_intakes_but_not_everything_below_it() -> None:
+    assert match("/").service == "intake"  # type: ignore[union-attr]
+    assert match("/assets/app.js").service == "intake"  # type: ignore[union-attr]
+    assert match("/anything-else") is None
+
+
 def test_unknown_paths_and_lookalike_prefixes_match_nothing() -> None:
     assert match("/api/v1/reportsX") is None
     assert match("/api/v2/reports") is None

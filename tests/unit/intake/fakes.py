@@ -35,6 +35,9 @@ class FakeTenants:
     def __init__(self, *tenants: Tenant) -> None:
         self.rows = {t.id: t for t in tenants}
 
+    async def all(self) -> list[Tenant]:
+        return sorted(self.rows.values(), key=lambda t: t.name)
+
     async def get(self, tenant_id: str) -> Tenant | None:
         return self.rows.get(tenant_id)
 

@@ -120,6 +120,10 @@ class SqlTenantRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def all(self) -> list[Tenant]:
+        ids = (await self._session.execute(select(tenant_table.c.id).order_by(tenant_table.c.name))).scalars()
+        return [tenant for tenant_id in list(ids) if (tenant := await self.get(tenant_id))]
+
     async def get(self, tenant_id: str) -> Tenant | None:
         row = (await self._session.execute(select(tenant_table).where(tenant_table.c.id == tenant_id))).first()
         if row is None:

@@ -14,9 +14,9 @@ from wbs_contracts.channels import SLUG_PATTERN
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_contracts.events.intake import SHORT_TEXT_LIMIT, TEXT_LIMIT, ReportSubstanceV1
 from wbs_intake.domain.report import STATUS_LABEL_EN, ReportStatus
-from wbs_intake.domain.tenant import UnknownCategory, UnknownTenant
+from wbs_intake.domain.tenant import Tenant, UnknownCategory, UnknownTenant
 from wbs_intake.ports import IntakeUnitOfWork, Sealer, SecretHasher
-from wbs_intake.usecases import Submission, find_report, get_tenant, submit_report
+from wbs_intake.usecases import Submission, find_report, get_tenant, list_tenants, submit_report
 from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import MissingKey
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput, correlation_id, error_response
@@ -184,6 +184,10 @@ def build_router(
             ],
         )
 
+    @router.get("/tenants", response_model=list[TenantOut], summary="Instansi / the bodies that take reports")
+    async def tenants() -> list[TenantOut]:
+        return [_tenant_out(t) for t in await list_tenants(uow=unit_of_work())]
+
     @router.get(
         "/tenants/{tenant_id}",
         response_model=TenantOut,
@@ -194,10 +198,14 @@ def build_router(
         found = await get_tenant(tenant_id, uow=unit_of_work())
         if found is None:
             return error_response(404, ErrorBody(pesan="Instansi tidak dikenal.", message="Unknown body."))
-        return TenantOut(
-            id=found.id,
-            name=found.name,
-            categories=[CategoryOut(slug=c.slug, label_id=c.label_id, label_en=c.label_en) for c in found.categories],
-        )
+        return _tenant_out(found)
 
     return router
+
+
+def _tenant_out(tenant: Tenant) -> TenantOut:
+    return TenantOut(
+        id=tenant.id,
+        name=tenant.name,
+        categories=[CategoryOut(slug=c.slug, label_id=c.label_id, label_en=c.label_en) for c in tenant.categories],
+    )

@@ -19,7 +19,7 @@ from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop
 from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
-from wbs_runtime.crypto import ensure_tenant_keys
+from wbs_runtime.crypto import issue_for_services
 from wbs_runtime.messaging.kafka import ensure_topics
 from wbs_runtime.settings import (
     EMBEDDED_KAFKA_PORT,
@@ -82,8 +82,12 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
-    def key_dir(self) -> Path:
+    def key_root(self) -> Path:
         return self.config.var_dir / "keys"
+
+    def key_dir(self, service: str) -> Path:
+        """Each service gets a folder with only the private keys it is entitled to."""
+        return self.key_root / service
 
     @property
     def log_dir(self) -> Path:
@@ -133,7 +137,7 @@ class Stack:
 
         self.database_urls = asyncio.run(provision_all())
         for tenant_file in self.config.tenant_files:
-            ensure_tenant_keys(self.key_dir, tenant_file.stem)
+            issue_for_services(self.key_root, tenant_file.stem, SERVICES)
         created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))
         log.info("topics ready (%d created)", len(created))
         # A memory-only broker forgot every event: each service republishes its retained outbox,
@@ -194,7 +198,7 @@ class Stack:
             f"{prefix}HTTP_PORT": str(self.config.service_ports[service]),
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
-            "WBS_KEY_DIR": str(self.key_dir.resolve()),
+            "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
             "PYTHONUNBUFFERED": "1",
         }
 

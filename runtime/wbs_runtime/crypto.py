@@ -28,16 +28,20 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 from pydantic import BaseModel, ValidationError
 
 from wbs_contracts.sealed import Audience, SealedPayload
+from wbs_runtime.errors import Unretryable
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class MissingKey(LookupError):
+class MissingKey(Unretryable, LookupError):
     """A key needed to seal or open is not available to this service."""
 
 
-class SealedPayloadError(ValueError):
-    """A sealed payload could not be opened: wrong key, tampered, or not the expected document."""
+class SealedPayloadError(Unretryable, ValueError):
+    """A sealed payload could not be opened: wrong key, tampered, or not the expected document.
+
+    Its message never carries what was decrypted: it may end up in logs and dead-letter headers.
+    """
 
 
 def _b64(data: bytes) -> str:
@@ -80,9 +84,16 @@ class KeyRing:
             raise MissingKey(f"this service holds no private key {sealed.kid}")
         try:
             plaintext = SealedBox(private_key).decrypt(base64.b64decode(sealed.ciphertext, validate=True))
+        except (CryptoError, ValueError) as error:
+            raise SealedPayloadError(f"cannot open payload sealed to {sealed.kid}: {type(error).__name__}") from None
+        try:
             return model.model_validate_json(plaintext)
-        except (CryptoError, ValueError, ValidationError) as error:
-            raise SealedPayloadError(f"cannot open payload sealed to {sealed.kid}: {error}") from error
+        except ValidationError as error:
+            # Only where and what kind: pydantic's own text would quote the decrypted input.
+            problems = ", ".join(f"{'.'.join(map(str, e['loc'])) or '<root>'} ({e['type']})" for e in error.errors())
+            raise SealedPayloadError(
+                f"payload sealed to {sealed.kid} is not a valid {model.__name__}: {problems}"
+            ) from None
 
     def can_seal(self, tenant: str, audience: str) -> bool:
         return (tenant, audience) in self.public

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
@@ -134,6 +135,7 @@ class ServiceRuntime(Generic[U]):
             auto_offset_reset="earliest",  # a new group must not skip what was published before it
             fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
             ack_policy=AckPolicy.NACK_ON_ERROR,  # commit after the handler; on error, read it again
+            parser=_tolerant_parse,
             decoder=_raw_bytes,
             title=f"wbs-{self.name}",
         )(receive)
@@ -208,6 +210,22 @@ class ServiceRuntime(Generic[U]):
             return Response(self.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
         return router
+
+
+async def _tolerant_parse(record: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    """FastStream decodes every header value as UTF-8 for its own use, and a record it cannot
+    decode would be skipped without ever reaching the consumer. Give it a lossy copy instead, and
+    keep the original record, bytes intact, for the consumer (which dead-letters it if a
+    CloudEvents header is the one at fault)."""
+    try:
+        return await original(record)
+    except UnicodeDecodeError:
+        lossy = dataclasses.replace(
+            record, headers=[(name, value.decode("utf-8", "replace").encode()) for name, value in record.headers]
+        )
+        message = await original(lossy)
+        message.raw_message = record
+        return message
 
 
 async def _raw_bytes(message: Any) -> bytes:

@@ -5,6 +5,8 @@
   record goes to the dead-letter topic with the error, and the consumer carries on.
 - An unreachable database is not the message's fault: that is retried without limit (and the
   service reports itself not ready) rather than dead-lettering every message during an outage.
+- An error that retrying cannot fix (``Unretryable``, e.g. a key this service does not hold) is
+  dead-lettered at once.
 - The inbox claim, the handler's effect and the events it records commit together, so a
   redelivered event is recognised and skipped.
 - The Kafka offset is committed only after all of this; a crash in between means redelivery.
@@ -20,13 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-import asyncpg
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec, dead_letter_topic
 from wbs_contracts.wire import MalformedEvent, decode
+from wbs_runtime.errors import is_infrastructure_error, is_unretryable
 from wbs_runtime.messaging.kafka import Headers, Producer, TopicNames
 from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.unit_of_work import Transactional
@@ -60,24 +59,6 @@ class ReceivedRecord:
     key: bytes | None
     value: bytes | None
     headers: Headers
-
-
-def is_infrastructure_error(error: BaseException) -> bool:
-    """Errors that say the database is unreachable, not that the message is bad."""
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(
-        error,
-        OperationalError
-        | InterfaceError
-        | PoolTimeout
-        | asyncpg.PostgresConnectionError
-        | asyncpg.InterfaceError
-        | asyncpg.CannotConnectNowError
-        | ConnectionError
-        | OSError
-        | TimeoutError,
-    )
 
 
 class DeadLetterSink(Protocol):
@@ -172,6 +153,10 @@ class Consumer(Generic[U]):
                     log.warning("database unavailable applying %s (%s); retrying", envelope.id, error)
                     await asyncio.sleep(min(MAX_INFRASTRUCTURE_BACKOFF, self._backoff * 2**outages))
                     continue
+                if is_unretryable(error):
+                    self._metrics.failed.labels(self._service, topic, "unretryable").inc()
+                    await self._park(record, error, attempts + 1, "unretryable")
+                    return
                 attempts += 1
                 self._metrics.failed.labels(self._service, topic, "handler_error").inc()
                 if attempts >= self._max_attempts:

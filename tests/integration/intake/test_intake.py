@@ -21,7 +21,7 @@ from tests.support.waiting import eventually
 from wbs_contracts.events.intake import ReporterContactV1, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED, dead_letter_topic
 from wbs_contracts.sealed import Audience
-from wbs_contracts.wire import decode
+from wbs_contracts.wire import decode, encode
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata, report_table
 from wbs_intake.adapters.tenant_file import read_tenant
 from wbs_intake.entrypoint import MIGRATIONS, IntakeSettings, build
@@ -236,6 +236,39 @@ async def test_what_intake_cannot_apply_goes_to_its_dead_letter_topic(intake: In
         return bool(response.json()["status"] == "terdaftar")
 
     await eventually(registered_after_the_poison, what="the consumer carrying on")
+
+
+async def test_headers_that_are_not_utf8_neither_stop_nor_vanish_an_event(intake: Intake) -> None:
+    infra = intake.infra
+    registered = topic(infra, CASE_REGISTERED.topic)
+    receipt = (await intake.submit())[0].json()
+    event = case_registered(case_id=await intake.report_id(receipt["registration_number"]))
+    wire = encode(event)
+    # A foreign tracing header with stray bytes: the event itself is fine and must be applied.
+    await produce(
+        infra.bootstrap_servers, registered, wire.value, key=wire.key, headers=[*wire.headers, ("trace", b"\xff\xfe")]
+    )
+    # A CloudEvents attribute that is not text: the event is malformed and must be dead-lettered.
+    broken = [(name, b"\xff" if name == "ce_tenant" else value) for name, value in encode(case_registered()).headers]
+    marker = f"not-utf8-{uuid.uuid4()}".encode()
+    await produce(infra.bootstrap_servers, registered, wire.value, key=marker, headers=broken)
+
+    async def applied() -> bool:
+        response = await intake.client.get(
+            f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": receipt["secret"]}
+        )
+        return bool(response.json()["status"] == "terdaftar")
+
+    await eventually(applied, what="the event with a stray header applied")
+    dead = await read_until(
+        infra.bootstrap_servers,
+        topic(infra, dead_letter_topic("intake").name),
+        lambda rs: any(r.key == marker for r in rs),
+    )
+    [parked] = [r for r in dead if r.key == marker]
+    assert dict(parked.headers)["ce_tenant"] == b"\xff"  # the original bytes, not a lossy copy
+    assert header(parked, "wbs-dlq-reason") == "malformed"
+    assert "not UTF-8" in (header(parked, "wbs-dlq-error") or "")
 
 
 async def test_operations_endpoints(intake: Intake) -> None:

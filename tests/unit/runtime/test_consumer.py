@@ -7,14 +7,16 @@ import asyncio
 from types import TracebackType
 from typing import Any, Self
 
+import asyncpg
 import pytest
-from sqlalchemy.exc import OperationalError
 
+from tests.support.database_errors import as_sqlalchemy_raises
 from tests.support.events import case_registered, report_submitted
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import CASE_REGISTERED
 from wbs_contracts.wire import MalformedEvent, encode
-from wbs_runtime.messaging.consumer import Consumer, ReceivedRecord, is_infrastructure_error
+from wbs_runtime.crypto import MissingKey
+from wbs_runtime.messaging.consumer import Consumer, ReceivedRecord
 from wbs_runtime.metrics import ServiceMetrics
 
 
@@ -160,8 +162,15 @@ async def test_a_failed_attempt_leaves_no_inbox_claim_behind() -> None:
 
 
 async def test_an_unreachable_database_is_waited_out_not_dead_lettered() -> None:
-    outage = OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
-    handler, dead = Handler(*[outage] * 6), FakeDeadLetters()
+    outage = [
+        as_sqlalchemy_raises(asyncpg.exceptions.CannotConnectNowError("the database system is starting up")),
+        as_sqlalchemy_raises(asyncpg.exceptions.AdminShutdownError("terminating connection")),
+        as_sqlalchemy_raises(asyncpg.exceptions.TooManyConnectionsError("too many clients")),
+        as_sqlalchemy_raises(asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed")),
+        ConnectionRefusedError("connection refused"),
+        as_sqlalchemy_raises(asyncpg.exceptions.DeadlockDetectedError("deadlock detected")),
+    ]
+    handler, dead = Handler(*outage), FakeDeadLetters()
     apply = consumer(handler, dead, max_attempts=2)
     await apply(record_of(case_registered()))
     assert handler.calls == 7
@@ -179,9 +188,19 @@ async def test_on_shutdown_an_outage_leaves_the_event_uncommitted() -> None:
     assert dead.parked == []
 
 
-def test_infrastructure_errors_are_told_apart_from_bad_messages() -> None:
-    assert is_infrastructure_error(ConnectionRefusedError())
-    assert is_infrastructure_error(TimeoutError())
-    assert is_infrastructure_error(OperationalError("x", {}, Exception()))
-    assert not is_infrastructure_error(ValueError("bad data"))
-    assert not is_infrastructure_error(KeyError("missing"))
+async def test_what_retrying_cannot_fix_is_dead_lettered_at_once() -> None:
+    handler, dead = Handler(MissingKey("no private key bps-1700/case-substance/abcd")), FakeDeadLetters()
+    apply = consumer(handler, dead, max_attempts=5)
+    await apply(record_of(case_registered()))
+    assert handler.calls == 1
+    [(_, error, attempts, reason)] = dead.parked
+    assert (type(error), attempts, reason) == (MissingKey, 1, "unretryable")
+
+
+async def test_a_constraint_violation_is_the_messages_fault_not_an_outage() -> None:
+    violation = as_sqlalchemy_raises(asyncpg.exceptions.UniqueViolationError("duplicate key"))
+    handler, dead = Handler(*[violation] * 3), FakeDeadLetters()
+    apply = consumer(handler, dead, max_attempts=3)
+    await apply(record_of(case_registered()))
+    [(_, _, attempts, reason)] = dead.parked
+    assert (attempts, reason) == (3, "handler_error")

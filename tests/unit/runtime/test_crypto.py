@@ -86,3 +86,13 @@ def test_keys_can_come_from_the_environment_as_json(tmp_path: Path) -> None:
     sealed = intake.seal("bps-1700", Audience.CASE_SUBSTANCE, SUBSTANCE)
     assert triage.open(sealed, "bps-1700", ReportSubstanceV1) == SUBSTANCE
     assert intake.private == {}
+
+
+def test_a_payload_that_opens_to_the_wrong_document_never_quotes_the_plaintext() -> None:
+    sealing, opening = key_rings("bps-1700")
+    sealed = sealing.seal("bps-1700", Audience.CASE_SUBSTANCE, ReporterContactV1(contact="rahasia-0812"))
+    with pytest.raises(SealedPayloadError) as caught:
+        opening.open(sealed, "bps-1700", ReportSubstanceV1)
+    assert "rahasia-0812" not in str(caught.value)
+    assert "what (missing)" in str(caught.value)
+    assert caught.value.__cause__ is None

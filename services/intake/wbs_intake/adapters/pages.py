@@ -3,13 +3,19 @@ no third-party resources, nothing inline, so a strict Content-Security-Policy ho
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-ASSETS = {"app.js": "text/javascript", "style.css": "text/css"}
+#: The only files served: a fixed list, never a path taken from the request.
+FILES = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/assets/app.js": ("app.js", "text/javascript"),
+    "/assets/style.css": ("style.css", "text/css"),
+}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "Referrer-Policy": "no-referrer",
@@ -18,18 +24,16 @@ SECURITY_HEADERS = {
 }
 
 
+def _serve(file: Path, media_type: str) -> Callable[[], Awaitable[FileResponse]]:
+    # The endpoint takes no parameters at all: FastAPI would read any parameter from the query string.
+    async def endpoint() -> FileResponse:
+        return FileResponse(file, media_type=media_type, headers=SECURITY_HEADERS)
+
+    return endpoint
+
+
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
-
-    @router.get("/")
-    async def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
-
-    for name, media_type in ASSETS.items():
-
-        async def asset(name: str = name, media_type: str = media_type) -> FileResponse:
-            return FileResponse(STATIC / name, media_type=media_type, headers=SECURITY_HEADERS)
-
-        router.add_api_route(f"/assets/{name}", asset, methods=["GET"])
-
+    for path, (name, media_type) in FILES.items():
+        router.add_api_route(path, _serve(STATIC / name, media_type), methods=["GET"])
     return router

@@ -1,0 +1,62 @@
+"""How the runtime tells failures apart: the message's fault, the database's absence, or a bug.
+
+SQLAlchemy's asyncpg dialect wraps every PostgreSQL error in a plain ``DBAPIError`` whose
+``orig`` carries the SQLSTATE, so outages are recognised by SQLSTATE along the exception chain,
+not by exception class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+#: Connection exceptions (08), insufficient resources (53, e.g. too many connections), system
+#: errors (58), and the server shutting down, crashing or starting up (57P01-57P03).
+_UNAVAILABLE_CLASSES = ("08", "53", "58")
+_UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03"})
+#: Serialization failure and deadlock: the transaction lost a race and will succeed when rerun.
+_LOST_RACE_STATES = frozenset({"40001", "40P01"})
+
+
+class Unretryable(Exception):
+    """Retrying cannot help (a key this service does not hold, a payload that does not open):
+    consumers dead-letter the message at once."""
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [getattr(current, "orig", None), current.__cause__, current.__context__]
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    return state if isinstance(state, str) else None
+
+
+def is_infrastructure_error(error: BaseException) -> bool:
+    """True when the database is unreachable or restarting, or the transaction lost a race:
+    conditions to wait out, not reasons to give up on a message."""
+    for link in _chain(error):
+        if isinstance(link, DBAPIError) and link.connection_invalidated:
+            return True
+        if isinstance(link, OSError | PoolTimeout):  # OSError covers refused, reset and timed-out connections
+            return True
+        if type(link).__name__ == "InterfaceError" and "connection is closed" in str(link):
+            return True
+        state = _sqlstate(link)
+        if state and (state[:2] in _UNAVAILABLE_CLASSES or state in _UNAVAILABLE_STATES | _LOST_RACE_STATES):
+            return True
+    return False
+
+
+def is_unretryable(error: BaseException) -> bool:
+    return any(isinstance(link, Unretryable) for link in _chain(error))

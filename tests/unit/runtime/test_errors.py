@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from tests.support.database_errors import as_sqlalchemy_raises
+from wbs_runtime.crypto import MissingKey, SealedPayloadError
+from wbs_runtime.errors import is_infrastructure_error, is_unretryable
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
+        asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
+        asyncpg.exceptions.CrashShutdownError("crash"),
+        asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"),
+        asyncpg.exceptions.ConnectionFailureError("connection failure"),
+        asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+        asyncpg.exceptions.SerializationError("could not serialize access"),
+        asyncpg.exceptions.DeadlockDetectedError("deadlock detected"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_outages_are_recognised_through_sqlalchemys_wrapping(error: asyncpg.PostgresError) -> None:
+    wrapped = as_sqlalchemy_raises(error)
+    assert type(wrapped).__name__ == "DBAPIError"  # not OperationalError: why class checks are not enough
+    assert is_infrastructure_error(wrapped)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        asyncpg.exceptions.UniqueViolationError("duplicate key value"),
+        asyncpg.exceptions.ForeignKeyViolationError("violates foreign key"),
+        asyncpg.exceptions.UndefinedTableError("relation does not exist"),
+        asyncpg.exceptions.InvalidTextRepresentationError("invalid input syntax"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_data_and_programming_errors_are_not_outages(error: asyncpg.PostgresError) -> None:
+    assert not is_infrastructure_error(as_sqlalchemy_raises(error))
+
+
+def test_plain_network_errors_are_outages_and_bugs_are_not() -> None:
+    assert is_infrastructure_error(ConnectionRefusedError())
+    assert is_infrastructure_error(TimeoutError())
+    assert not is_infrastructure_error(ValueError("bad data"))
+    assert not is_infrastructure_error(KeyError("missing"))
+
+
+def test_key_and_seal_failures_are_unretryable_even_when_wrapped() -> None:
+    assert is_unretryable(MissingKey("no key"))
+    outer = RuntimeError("while applying")
+    outer.__cause__ = SealedPayloadError("tampered")
+    assert is_unretryable(outer)
+    assert not is_unretryable(ValueError("bad data"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from urllib.parse import unquote
 
 import httpx
 from pydantic import Field
@@ -57,11 +58,16 @@ class GatewaySettings(BaseSettings):
         return str(getattr(self, f"upstream_{service}")).rstrip("/")
 
 
-def create_app(settings: GatewaySettings) -> Starlette:
-    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=3.0), follow_redirects=False)
+def _has_dot_segments(path: str) -> bool:
+    return any(segment in {".", ".."} for segment in path.split("/"))
 
-    async def forward(request: Request, service: str, path: str) -> Response:
-        url = httpx.URL(settings.upstream(service) + path, query=request.url.query.encode())
+
+def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
+    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=3.0), follow_redirects=False, transport=transport)
+
+    async def forward(request: Request, service: str, raw_path: str) -> Response:
+        query = request.scope.get("query_string", b"")
+        url = httpx.URL(settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else ""))
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
         client_host = request.client.host if request.client else ""
         headers.append(("x-forwarded-for", client_host))
@@ -80,9 +86,14 @@ def create_app(settings: GatewaySettings) -> Starlette:
 
     async def proxy(request: Request) -> Response:
         path = request.url.path
+        # Forwarded exactly as received (still percent-encoded), so the service sees the path that
+        # was matched here; dot segments are refused, or /assets/../metrics would reach /metrics.
+        raw_path = request.scope.get("raw_path", path.encode()).decode("latin-1")
+        if _has_dot_segments(path) or _has_dot_segments(unquote(raw_path)):
+            return JSONResponse(NOT_FOUND, status_code=404)
         route = match(path)
         if route is not None:
-            return await forward(request, route.service, path)
+            return await forward(request, route.service, raw_path)
         parts = path.strip("/").split("/")
         if (
             settings.expose_operations

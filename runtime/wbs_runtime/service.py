@@ -75,6 +75,7 @@ class ServiceRuntime(Generic[U]):
             topics=self.topics,
             metrics=self.metrics,
             poll_seconds=settings.outbox_poll_seconds,
+            retention_days=(settings.outbox_retention_days, settings.inbox_retention_days),
         )
         self.stopping = asyncio.Event()
         self.routers: list[APIRouter] = []
@@ -146,23 +147,50 @@ class ServiceRuntime(Generic[U]):
         await self.producer.start()
         await self.broker.start()
         self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay")
+        self._relay_task.add_done_callback(self._relay_ended)
         log.info("%s started", self.name)
 
     async def stop(self) -> None:
+        """Each step runs even if an earlier one fails: a stuck relay must not keep the broker
+        connections and the database pool open."""
         self.stopping.set()
-        for subscriber in self.broker.subscribers:
-            await subscriber.stop()
-        self.relay.stop()
-        if self._relay_task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._relay_task, timeout=20)
-        await self.producer.stop()
-        await self.broker.stop()
-        await self.engine.dispose()
+        steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            ("consumers", self._stop_consumers),
+            ("outbox relay", self._stop_relay),
+            ("producer", self.producer.stop),
+            ("broker", self.broker.stop),
+            ("database", self.engine.dispose),
+        ]
+        for what, step in steps:
+            try:
+                await step()
+            except Exception:
+                log.exception("stopping the %s failed; carrying on with shutdown", what)
         log.info("%s stopped", self.name)
+
+    async def _stop_consumers(self) -> None:
+        for subscriber in self.broker.subscribers:
+            await subscriber.stop()  # waits for the message in hand (FastStream's graceful timeout)
+
+    async def _stop_relay(self) -> None:
+        self.relay.stop()
+        if self._relay_task is None:
+            return
+        try:
+            await asyncio.wait_for(self._relay_task, timeout=20)
+        except TimeoutError:
+            log.warning("the outbox relay did not finish its round in time; its events stay in the outbox")
+        except asyncio.CancelledError:
+            pass
+
+    def _relay_ended(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None and not self.stopping.is_set():
+            log.error("the outbox relay stopped: %r", task.exception())
 
     async def readiness(self) -> dict[str, str]:
         checks: dict[str, str] = {}
+        relay_running = self._relay_task is not None and not self._relay_task.done()
+        checks["outbox_relay"] = "ok" if relay_running else "error: not running"
         try:
             async with asyncio.timeout(READINESS_TIMEOUT), self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

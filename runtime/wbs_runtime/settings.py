@@ -60,4 +60,8 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=5, ge=1, validation_alias="WBS_CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(default=0.2, gt=0, validation_alias="WBS_CONSUMER_BACKOFF_SECONDS")
     outbox_poll_seconds: float = Field(default=1.0, gt=0, validation_alias="WBS_OUTBOX_POLL_SECONDS")
+    #: Published events are kept this long (for replays), then pruned.
+    outbox_retention_days: float = Field(default=7, gt=0, validation_alias="WBS_OUTBOX_RETENTION_DAYS")
+    #: Applied event ids are remembered this long; keep it above the outbox's and the broker's retention.
+    inbox_retention_days: float = Field(default=30, gt=0, validation_alias="WBS_INBOX_RETENTION_DAYS")
     log_level: str = Field(default="INFO", validation_alias="WBS_LOG_LEVEL")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -31,6 +31,12 @@ class TopicNames:
 
     def group(self, service: str) -> str:
         return f"{self.prefix}wbs-{service}"
+
+
+class RecordSender(Protocol):
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes, headers: Headers
+    ) -> asyncio.Future[RecordMetadata]: ...
 
 
 class Producer:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.wire import encode
-from wbs_runtime.messaging.tables import outbox
+from wbs_runtime.messaging.tables import inbox, outbox
 
 #: The channel the relay LISTENs on; NOTIFY is delivered at commit, so it never races the insert.
 NOTIFY_CHANNEL = "wbs_outbox"
@@ -51,6 +51,22 @@ async def replay(session: AsyncSession, since: datetime | None = None) -> int:
     result = await session.execute(statement)
     await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def prune(db: AsyncConnection, outbox_days: float, inbox_days: float) -> tuple[int, int]:
+    """Forget published events and inbox records past their retention; returns the rows removed.
+
+    Inbox records must outlive every way an event can come back: the outbox's own replay window
+    and the broker's retention. Hence the longer default for the inbox.
+    """
+    published = await db.execute(
+        delete(outbox).where(
+            outbox.c.published_at.is_not(None),
+            outbox.c.published_at < func.now() - timedelta(days=outbox_days),
+        )
+    )
+    applied = await db.execute(delete(inbox).where(inbox.c.applied_at < func.now() - timedelta(days=inbox_days)))
+    return int(published.rowcount), int(applied.rowcount)
 
 
 async def backlog(db: AsyncSession | AsyncConnection) -> tuple[int, float]:

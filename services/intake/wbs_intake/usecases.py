@@ -107,9 +107,13 @@ async def find_report(
     wrong secret, so timing does not tell which numbers exist."""
     canonical = canonical_registration_number(registration_number)
     async with uow:
-        report = await uow.reports.by_registration_number(canonical) if canonical else None
-    verified = await hasher.verify(report.secret_hash if report else None, canonical_secret(secret))
-    return report if verified else None
+        # Only the hash first: the same single query whether or not the number exists.
+        credentials = await uow.reports.credentials(canonical) if canonical else None
+    verified = await hasher.verify(credentials[1] if credentials else None, canonical_secret(secret))
+    if credentials is None or not verified:
+        return None
+    async with uow:
+        return await uow.reports.get(credentials[0])
 
 
 async def record_registration(event: Envelope[Any], uow: IntakeUnitOfWork) -> None:

@@ -275,7 +275,7 @@ async def test_operations_endpoints(intake: Intake) -> None:
     assert (await intake.client.get("/healthz")).json() == {"status": "ok", "service": "intake"}
     ready = await intake.client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert ready.json()["checks"] == {"outbox_relay": "ok", "database": "ok", "broker": "ok"}
     metrics = (await intake.client.get("/metrics")).text
     for name in (
         "wbs_events_produced_total",

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import MetaData, func, select
+from aiokafka.errors import KafkaError
+from sqlalchemy import MetaData, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.events import report_submitted
@@ -24,9 +26,9 @@ from wbs_launcher.broker import EmbeddedBroker
 from wbs_runtime import migrate
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.messaging.kafka import Producer, TopicNames, ensure_topics
-from wbs_runtime.messaging.outbox import Outbox, replay
+from wbs_runtime.messaging.outbox import Outbox, prune, replay
 from wbs_runtime.messaging.relay import OutboxRelay
-from wbs_runtime.messaging.tables import outbox
+from wbs_runtime.messaging.tables import inbox, outbox
 from wbs_runtime.metrics import ServiceMetrics
 
 
@@ -143,6 +145,61 @@ async def test_a_broker_outage_loses_and_reorders_nothing(
     assert before  # the events before the outage were published too (and lost with the broker's memory)
 
 
+class FlakyProducer:
+    """Acknowledges every record except those of the cases named failing, as a broker would
+    whose partition for those cases is unavailable."""
+
+    def __init__(self, *failing: str) -> None:
+        self.failing = set(failing)
+        self.acknowledged: dict[str, list[str]] = defaultdict(list)
+        self.attempted: list[str] = []
+
+    async def send(self, topic: str, key: bytes | None, value: bytes, headers: Any) -> asyncio.Future[None]:
+        case, event_id = (key or b"").decode(), dict(headers)["ce_id"].decode()
+        self.attempted.append(event_id)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if case in self.failing:
+            future.set_exception(KafkaError("NotLeaderForPartition"))
+        else:
+            self.acknowledged[case].append(event_id)
+            future.set_result(None)
+        return future
+
+
+async def test_a_stuck_case_waits_alone_and_keeps_its_order(
+    infra: Infrastructure, database: tuple[str, AsyncEngine]
+) -> None:
+    url, engine = database
+    written = await add_events(engine, ["stuck", "case-a", "case-b"], per_case=3)
+    producer = FlakyProducer("stuck")
+    relay = OutboxRelay(
+        engine=engine, dsn=plain_url(url), producer=producer, topics=TopicNames(), metrics=ServiceMetrics("intake")
+    )
+    for _ in range(4):
+        await relay.relay_once()
+    assert producer.acknowledged == {"case-a": written["case-a"], "case-b": written["case-b"]}
+    assert await unpublished(engine) == 3
+    # Only the stuck case's first event was tried; its later ones never went ahead of it.
+    assert {e for e in producer.attempted if e in written["stuck"]} == {written["stuck"][0]}
+    async with engine.connect() as db:
+        query = (
+            select(outbox.c.publish_attempts, outbox.c.last_error)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.seq)
+        )
+        attempts = (await db.execute(query)).all()
+    assert attempts[0].publish_attempts == 1
+    assert "NotLeaderForPartition" in attempts[0].last_error
+    assert [a.publish_attempts for a in attempts[1:]] == [0, 0]
+
+    producer.failing.clear()  # the partition is back
+    relay._retry_at.clear()  # skip the backoff
+    for _ in range(4):
+        await relay.relay_once()
+    assert producer.acknowledged["stuck"] == written["stuck"]
+    assert await unpublished(engine) == 0
+
+
 async def test_only_one_relay_per_database_publishes(infra: Infrastructure, database: tuple[str, AsyncEngine]) -> None:
     url, engine = database
     prefix = f"{infra.namespace}.lead{uuid4().hex[:4]}."
@@ -161,6 +218,33 @@ async def test_only_one_relay_per_database_publishes(infra: Infrastructure, data
 
 async def _any_leader(*relays: OutboxRelay) -> bool:
     return any(r.is_leader for r in relays)
+
+
+async def test_published_events_and_old_inbox_records_are_pruned_after_their_retention(
+    database: tuple[str, AsyncEngine],
+) -> None:
+    _, engine = database
+    await add_events(engine, ["case-p"], per_case=3)
+    async with engine.begin() as db:
+        await db.execute(
+            update(outbox)
+            .where(outbox.c.seq == select(func.min(outbox.c.seq)).scalar_subquery())
+            .values(published_at=func.now() - timedelta(days=8))
+        )
+        await db.execute(
+            insert(inbox).values(
+                consumer="triage",
+                source="/wbs/intake",
+                event_id=uuid4(),
+                topic="t",
+                applied_at=func.now() - timedelta(days=31),
+            )
+        )
+        await db.execute(insert(inbox).values(consumer="triage", source="/wbs/intake", event_id=uuid4(), topic="t"))
+        assert await prune(db, 7, 30) == (1, 1)
+        assert await prune(db, 7, 30) == (0, 0)
+        remaining = (await db.execute(select(func.count()).select_from(outbox))).scalar_one()
+    assert remaining == 2  # unpublished events are never pruned, whatever their age
 
 
 async def test_replay_queues_published_events_again(infra: Infrastructure, database: tuple[str, AsyncEngine]) -> None:

@@ -23,9 +23,9 @@ class FakeReports:
     async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
         return copy.deepcopy(self.rows.get(report_id))
 
-    async def by_registration_number(self, registration_number: str) -> Report | None:
+    async def credentials(self, registration_number: str) -> tuple[UUID, str] | None:
         found = [r for r in self.rows.values() if r.registration_number == registration_number]
-        return copy.deepcopy(found[0]) if found else None
+        return (found[0].id, found[0].secret_hash) if found else None
 
     async def append_status(self, report_id: UUID, change: StatusChange) -> None:
         self.rows[report_id].timeline.append(change)

@@ -87,8 +87,12 @@ class SqlReportRepository:
         query = select(report_table).where(report_table.c.id == report_id)
         return await self._load(query.with_for_update() if for_update else query)
 
-    async def by_registration_number(self, registration_number: str) -> Report | None:
-        return await self._load(select(report_table).where(report_table.c.registration_number == registration_number))
+    async def credentials(self, registration_number: str) -> tuple[UUID, str] | None:
+        query = select(report_table.c.id, report_table.c.secret_hash).where(
+            report_table.c.registration_number == registration_number
+        )
+        row = (await self._session.execute(query)).first()
+        return (row.id, row.secret_hash) if row else None
 
     async def append_status(self, report_id: UUID, change: StatusChange) -> None:
         await self._session.execute(

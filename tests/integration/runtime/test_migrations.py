@@ -1,0 +1,65 @@
+"""Each service's migrations build exactly the tables its code declares, in its own database."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection, make_url
+
+from tests.support.infrastructure import Infrastructure
+from tests.support.services import migrated_database
+from wbs_contracts.registry import SERVICES
+from wbs_runtime import migrate
+from wbs_runtime.db import create_engine
+from wbs_runtime.messaging.tables import messaging_metadata
+
+
+def service_schema(service: str) -> tuple[Path, MetaData]:
+    entrypoint = importlib.import_module(f"wbs_{service}.entrypoint")
+    tables = importlib.import_module(f"wbs_{service}.adapters.db")
+    return entrypoint.MIGRATIONS, tables.metadata
+
+
+def drift(connection: Connection, metadata: MetaData) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, _merged(metadata)))
+
+
+def _merged(metadata: MetaData) -> MetaData:
+    merged = MetaData()
+    for source in (messaging_metadata, metadata):
+        for table in source.tables.values():
+            table.to_metadata(merged)
+    return merged
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_migrations_match_the_declared_tables(infra: Infrastructure, service: str) -> None:
+    versions, metadata = service_schema(service)
+    url = await migrated_database(infra, service, versions, metadata)
+    await asyncio.to_thread(migrate.upgrade, url, versions, metadata)  # a second run changes nothing
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(drift, metadata)
+            heads = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert differences == [], f"{service}'s migrations and tables differ: {differences}"
+    assert sorted(heads) == sorted(["messaging_0001", f"{service}_0001"])
+
+
+async def test_a_service_cannot_open_another_services_database(infra: Infrastructure) -> None:
+    intake_url = await migrated_database(infra, "intake", *service_schema("intake"))
+    triage_url = await migrated_database(infra, "triage", *service_schema("triage"))
+    intruder = make_url(intake_url).set(database=make_url(triage_url).database)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await asyncpg.connect(intruder.render_as_string(hide_password=False))

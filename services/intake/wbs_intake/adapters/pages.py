@@ -15,6 +15,7 @@ FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/assets/app.js": ("app.js", "text/javascript"),
     "/assets/style.css": ("style.css", "text/css"),
+    "/assets/favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",

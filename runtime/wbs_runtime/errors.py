@@ -60,3 +60,9 @@ def is_infrastructure_error(error: BaseException) -> bool:
 
 def is_unretryable(error: BaseException) -> bool:
     return any(isinstance(link, Unretryable) for link in _chain(error))
+
+
+def backoff(attempt: int, base: float, cap: float) -> float:
+    """Exponential backoff, ``base * 2**attempt`` seconds, at most ``cap``. The exponent is
+    clamped first: attempt counts survive restarts, and ``2.0**1024`` does not fit a float."""
+    return float(min(cap, base * 2 ** min(max(attempt, 0), 32)))

@@ -181,7 +181,9 @@ class ServiceRuntime(Generic[U]):
         except TimeoutError:
             log.warning("the outbox relay did not finish its round in time; its events stay in the outbox")
         except asyncio.CancelledError:
-            pass
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # stop() itself was cancelled: let that through
 
     def _relay_ended(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None and not self.stopping.is_set():

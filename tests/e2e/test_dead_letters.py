@@ -55,14 +55,14 @@ async def test_a_malformed_event_is_dead_lettered_while_consumers_carry_on(stack
             )
             return bool(answer.json()["status"] == "terdaftar")
 
-        await eventually(registered, what="the next report registered", within=30)
+        await eventually(registered, what="the next report registered", within=60)
 
     for service in REPORT_SUBMITTED.consumers:  # triage and reporting
         parked = await read_until(
             stack.bootstrap_servers,
             prefix + dead_letter_topic(service).name,
             lambda rs: any(r.key == marker for r in rs),
-            within=30,
+            within=60,
         )
         [record] = [r for r in parked if r.key == marker]
         assert record.value == b'{"report_id": "bukan-uuid", "category": 7}'

@@ -61,7 +61,7 @@ async def test_a_report_is_received_registered_acknowledged_counted_and_filed(st
             body: dict[str, Any] = answer.json()
             return body if body["status"] == "terdaftar" else None
 
-        status = await eventually(registered, what="terdaftar", within=30)
+        status = await eventually(registered, what="terdaftar", within=60)
         assert [step["status"] for step in status["timeline"]] == ["diterima", "terdaftar"]
         wrong = await client.get(
             f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": "0000-0000"}
@@ -100,7 +100,7 @@ async def test_a_report_is_received_registered_acknowledged_counted_and_filed(st
             done = after["total"]["registered"] == before["total"]["registered"] + 1
             return after if done else None
 
-        after = await eventually(counted, what="the report counted", within=30)
+        after = await eventually(counted, what="the report counted", within=60)
         assert after["total"]["received"] == before["total"]["received"] + 1
         assert (
             after["by_category"]["etika-pegawai"]["received"]
@@ -122,7 +122,7 @@ async def test_no_plaintext_identity_or_substance_crosses_the_bus(stack: Stack, 
         stack.bootstrap_servers,
         f"{stack.config.topic_prefix}{event.topic}",
         lambda rs: any(e.correlationid == correlation for e in events(rs)),
-        within=30,
+        within=60,
     )
     everything = b"".join(r.value + b"".join(v for _, v in r.headers) for r in records)
     assert marker.encode() not in everything

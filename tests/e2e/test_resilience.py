@@ -44,7 +44,7 @@ async def test_reports_sent_while_triage_is_down_are_registered_when_it_returns(
             async def all_registered() -> bool:
                 return await statuses() == ["terdaftar"] * 3
 
-            await eventually(all_registered, what="the three reports registered", within=40)
+            await eventually(all_registered, what="the three reports registered", within=90)
     finally:
         if "triage" not in stack.processes:
             stack.start_service("triage")

@@ -25,7 +25,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec, dead_letter_topic
 from wbs_contracts.wire import MalformedEvent, decode
-from wbs_runtime.errors import is_infrastructure_error, is_unretryable
+from wbs_runtime.errors import backoff, is_infrastructure_error, is_unretryable
 from wbs_runtime.messaging.kafka import Headers, Producer, TopicNames
 from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.unit_of_work import Transactional
@@ -151,7 +151,7 @@ class Consumer(Generic[U]):
                     if self._stopping.is_set():
                         raise  # leave the offset uncommitted; the event is redelivered later
                     log.warning("database unavailable applying %s (%s); retrying", envelope.id, error)
-                    await asyncio.sleep(min(MAX_INFRASTRUCTURE_BACKOFF, self._backoff * 2**outages))
+                    await asyncio.sleep(backoff(outages, self._backoff, MAX_INFRASTRUCTURE_BACKOFF))
                     continue
                 if is_unretryable(error):
                     self._metrics.failed.labels(self._service, topic, "unretryable").inc()
@@ -163,7 +163,7 @@ class Consumer(Generic[U]):
                     await self._park(record, error, attempts, "handler_error")
                     return
                 log.warning("attempt %d to apply %s failed: %r", attempts, envelope.id, error)
-                await asyncio.sleep(self._backoff * 2 ** (attempts - 1))
+                await asyncio.sleep(backoff(attempts - 1, self._backoff, MAX_INFRASTRUCTURE_BACKOFF))
                 continue
             self._metrics.handler_seconds.labels(self._service, topic).observe(time.perf_counter() - started)
             self._metrics.consumed.labels(self._service, topic, "applied" if applied else "duplicate").inc()

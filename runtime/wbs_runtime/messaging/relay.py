@@ -24,10 +24,11 @@ from typing import Any
 
 import asyncpg
 from aiokafka.errors import KafkaError
-from sqlalchemy import func, select, update
+from sqlalchemy import ARRAY, Text, any_, bindparam, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from wbs_runtime.errors import backoff
 from wbs_runtime.messaging.kafka import RecordSender, TopicNames
 from wbs_runtime.messaging.outbox import NOTIFY_CHANNEL, backlog, prune
 from wbs_runtime.messaging.tables import outbox
@@ -66,6 +67,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         #: case key -> when its failed event may be tried again
         self._retry_at: dict[str, float] = {}
+        self._led = False
         self._stopping = asyncio.Event()
         self.is_leader = False
 
@@ -106,22 +108,24 @@ class OutboxRelay:
                 await self._lead()
                 failures = 0
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, SQLAlchemyError) as error:
-                failures += 1
+                failures = 0 if self._led else failures + 1
                 log.warning("outbox relay lost its database connection: %s", error)
-                await self._sleep(min(MAX_BACKOFF_SECONDS, 0.2 * 2**failures))
+                await self._sleep(backoff(failures, 0.2, MAX_BACKOFF_SECONDS))
             except Exception:
                 # A relay that dies silently strands every event in the outbox: log it and go on.
-                failures += 1
+                failures = 0 if self._led else failures + 1
                 log.exception("outbox relay failed unexpectedly; restarting it")
-                await self._sleep(min(MAX_BACKOFF_SECONDS, 0.2 * 2**failures))
+                await self._sleep(backoff(failures, 0.2, MAX_BACKOFF_SECONDS))
 
     async def _lead(self) -> None:
+        self._led = False
         connection: asyncpg.Connection[Any] = await asyncpg.connect(self._dsn)
         try:
             while not await connection.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):
                 if await self._sleep(self._poll_seconds):
                     return
             self.is_leader = True
+            self._led = True  # having led, the next failure starts the backoff afresh
             await connection.add_listener(NOTIFY_CHANNEL, self._on_notify)
             await self._relay_until_stopped(connection)
         finally:
@@ -148,7 +152,8 @@ class OutboxRelay:
         and a case whose event fails waits (with backoff) without holding up any other case.
         """
         now = time.monotonic()
-        waiting = [key for key, due in self._retry_at.items() if due > now]
+        self._retry_at = {key: due for key, due in self._retry_at.items() if due > now}
+        waiting = list(self._retry_at)
         query = (
             select(
                 outbox.c.seq,
@@ -162,8 +167,8 @@ class OutboxRelay:
             .order_by(outbox.c.seq)
             .limit(self._batch_size)
         )
-        if waiting:
-            query = query.where(outbox.c.message_key.not_in(waiting))
+        if waiting:  # one array parameter, however many cases are waiting
+            query = query.where(outbox.c.message_key != any_(bindparam("waiting", waiting, type_=ARRAY(Text))))
         async with self._engine.connect() as db:
             rows = (await db.execute(query)).all()
         first_of_case: dict[str, Any] = {}
@@ -188,6 +193,9 @@ class OutboxRelay:
         except KafkaError as error:
             failure: BaseException = error
             return failure
+        except Exception as error:  # a bad row must back off alone, not stall every case's round
+            log.exception("unexpected error publishing outbox event %d", row.seq)
+            return error
         return None
 
     async def _record(self, published: Sequence[Any], failed: Sequence[tuple[Any, BaseException]]) -> None:
@@ -205,8 +213,7 @@ class OutboxRelay:
             self._retry_at.pop(row.message_key, None)
             self._metrics.produced.labels(self._metrics.service, row.topic).inc()
         for row, error in failed:
-            delay = min(MAX_BACKOFF_SECONDS, 0.2 * 2**row.publish_attempts)
-            self._retry_at[row.message_key] = time.monotonic() + delay
+            self._retry_at[row.message_key] = time.monotonic() + backoff(row.publish_attempts, 0.2, MAX_BACKOFF_SECONDS)
             log.warning(
                 "publishing %s event %d failed (attempt %d): %s", row.topic, row.seq, row.publish_attempts + 1, error
             )

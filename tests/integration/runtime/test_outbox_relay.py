@@ -171,6 +171,8 @@ async def test_a_stuck_case_waits_alone_and_keeps_its_order(
 ) -> None:
     url, engine = database
     written = await add_events(engine, ["stuck", "case-a", "case-b"], per_case=3)
+    async with engine.begin() as db:  # it has been failing for a long time already
+        await db.execute(update(outbox).where(outbox.c.message_key == "stuck").values(publish_attempts=5000))
     producer = FlakyProducer("stuck")
     relay = OutboxRelay(
         engine=engine, dsn=plain_url(url), producer=producer, topics=TopicNames(), metrics=ServiceMetrics("intake")
@@ -188,9 +190,9 @@ async def test_a_stuck_case_waits_alone_and_keeps_its_order(
             .order_by(outbox.c.seq)
         )
         attempts = (await db.execute(query)).all()
-    assert attempts[0].publish_attempts == 1
+    assert attempts[0].publish_attempts == 5001  # tried again once: backing off, not crashing
     assert "NotLeaderForPartition" in attempts[0].last_error
-    assert [a.publish_attempts for a in attempts[1:]] == [0, 0]
+    assert [a.publish_attempts for a in attempts[1:]] == [5000, 5000]
 
     producer.failing.clear()  # the partition is back
     relay._retry_at.clear()  # skip the backoff

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.support.asgi import raw_get
 from wbs_intake.adapters.pages import FILES, build_router
 
 
@@ -42,6 +43,7 @@ async def test_no_request_can_choose_another_file(path: str) -> None:
 
 
 async def test_anything_else_is_not_found() -> None:
-    async with client() as http:
-        for path in ("/assets/../pyproject.toml", "/assets/index.html", "/static/app.js", "/assets/"):
-            assert (await http.get(path)).status_code == 404
+    app = FastAPI()
+    app.include_router(build_router())
+    for path in ("/assets/../pyproject.toml", "/assets/%2e%2e/pyproject.toml", "/assets/index.html", "/static/app.js"):
+        assert await raw_get(app, path) == 404, path

@@ -5,7 +5,7 @@ import pytest
 
 from tests.support.database_errors import as_sqlalchemy_raises
 from wbs_runtime.crypto import MissingKey, SealedPayloadError
-from wbs_runtime.errors import is_infrastructure_error, is_unretryable
+from wbs_runtime.errors import backoff, is_infrastructure_error, is_unretryable
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,10 @@ def test_key_and_seal_failures_are_unretryable_even_when_wrapped() -> None:
     outer.__cause__ = SealedPayloadError("tampered")
     assert is_unretryable(outer)
     assert not is_unretryable(ValueError("bad data"))
+
+
+def test_backoff_grows_then_stays_at_its_cap_however_many_attempts() -> None:
+    assert [backoff(n, 0.2, 10.0) for n in range(4)] == [0.2, 0.4, 0.8, 1.6]
+    assert backoff(6, 0.2, 10.0) == 10.0
+    assert backoff(5000, 0.2, 10.0) == 10.0  # 0.2 * 2**5000 would overflow a float
+    assert backoff(-3, 0.2, 10.0) == 0.2

@@ -7,10 +7,6 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: X25519 sealed box (libsodium ``crypto_box_seal``): anonymous sender, only the holder of the
-#: audience's private key can open it.
-SEALED_BOX_ALGORITHM = "x25519-xsalsa20poly1305-sealedbox"
-
 
 class SealedPayload(BaseModel):
     """A JSON document sealed to one key of one tenant and one audience.
@@ -21,6 +17,8 @@ class SealedPayload(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    #: X25519 sealed box (libsodium ``crypto_box_seal``): anonymous sender; only the holder of the
+    #: audience's private key can open it.
     alg: Literal["x25519-xsalsa20poly1305-sealedbox"] = "x25519-xsalsa20poly1305-sealedbox"
     audience: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
     kid: str = Field(min_length=1, max_length=200)

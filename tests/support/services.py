@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,6 +62,3 @@ async def running(runtime: ServiceRuntime[Any], title: str = "test") -> AsyncIte
 
 def topic(infra: Infrastructure, name: str) -> str:
     return f"{infra.namespace}.{name}"
-
-
-Build = Callable[[Any], ServiceRuntime[Any]]

@@ -68,6 +68,7 @@ async def test_counts_by_month_category_and_channel_whatever_the_event_order(
         "kotak-saran": {"received": 1, "registered": 1},
     }
     assert body["timezone"] == "Asia/Jakarta"
+    assert body["channel_labels"]["kotak-saran"] == {"id": "Kotak saran / pengaduan", "en": "Suggestion box"}
 
 
 async def test_other_tenants_and_years_are_not_mixed_in(reporting: httpx.AsyncClient) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
+from wbs_contracts.channels import KNOWN_CHANNELS
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_reporting.domain.statistics import Tally
 from wbs_reporting.ports import ReportingUnitOfWork
@@ -32,12 +33,19 @@ class MonthOut(BaseModel):
     by_category: dict[str, TallyOut]
 
 
+class LabelOut(BaseModel):
+    id: str
+    en: str
+
+
 class RecapOut(BaseModel):
     tenant: str
     year: int
     timezone: str
     categories: list[str]
     channels: list[str]
+    #: Names of the channels counted, as the annual reports print them (saluran pengaduan).
+    channel_labels: dict[str, LabelOut]
     months: list[MonthOut]
     by_category: dict[str, TallyOut]
     by_channel: dict[str, TallyOut]
@@ -64,6 +72,7 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
             timezone=str(timezone),
             categories=recap.categories,
             channels=recap.channels,
+            channel_labels={c: _channel_label(c) for c in recap.channels},
             months=[
                 MonthOut(
                     month=m.month,
@@ -79,3 +88,8 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
         )
 
     return router
+
+
+def _channel_label(channel: str) -> LabelOut:
+    label_id, label_en = KNOWN_CHANNELS.get(channel, (channel, channel))
+    return LabelOut(id=label_id, en=label_en)

@@ -64,6 +64,14 @@ def stop(process: subprocess.Popen[bytes], name: str, *, sig: int = signal.SIGTE
         return
     try:
         process.send_signal(sig)
+    except ProcessLookupError:
+        return
+    wait_or_kill(process, name, timeout=timeout)
+
+
+def wait_or_kill(process: subprocess.Popen[bytes], name: str, *, timeout: float = 25.0) -> None:
+    """Wait for a process already asked to stop; kill its group if it will not."""
+    try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         log.warning("%s did not stop within %.0fs; killing it", name, timeout)

@@ -16,7 +16,7 @@ import httpx
 
 from wbs_contracts.registry import SERVICES
 from wbs_launcher.broker import EmbeddedBroker
-from wbs_launcher.children import spawn, stop
+from wbs_launcher.children import spawn, stop, wait_or_kill
 from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
 from wbs_runtime.crypto import issue_for_services
@@ -179,7 +179,7 @@ class Stack:
             if process.poll() is None:
                 process.terminate()  # all at once: each finishes its in-flight work in parallel
         for name, process in self.processes.items():
-            stop(process, name)
+            wait_or_kill(process, name)  # already signalled above; wait, and kill only if it hangs
         self.processes.clear()
         if self.broker is not None:
             self.broker.stop()

@@ -142,6 +142,13 @@ class KeyRing:
         return ring
 
 
+def _write_private(path: Path, text: str, *, replace: bool) -> None:
+    """A private key file, readable by its owner only from the moment it exists."""
+    mode = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    with os.fdopen(os.open(path, mode, 0o600), "w") as handle:
+        handle.write(text)
+
+
 def ensure_tenant_keys(directory: Path, tenant: str, audiences: Iterable[str] = Audience.ALL) -> list[Path]:
     """Create the tenant's key pairs that do not exist yet (development keys); returns new files."""
     tenant_dir = directory / tenant
@@ -153,9 +160,7 @@ def ensure_tenant_keys(directory: Path, tenant: str, audiences: Iterable[str] = 
             continue
         private_key = PrivateKey.generate()
         private_file = tenant_dir / f"{audience}-{fingerprint(private_key.public_key)}.key"
-        descriptor = os.open(private_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(_b64(bytes(private_key)) + "\n")
+        _write_private(private_file, _b64(bytes(private_key)) + "\n", replace=False)
         public_file.write_text(
             json.dumps(
                 {
@@ -182,10 +187,7 @@ def issue_for_services(key_root: Path, tenant: str, services: Iterable[str]) -> 
             (target / public_file.name).write_text(public_file.read_text())
         for audience in Audience.readable_by(service):
             for private_file in (master / tenant).glob(f"{audience}-*.key"):
-                destination = target / private_file.name
-                descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(descriptor, "w") as handle:
-                    handle.write(private_file.read_text())
+                _write_private(target / private_file.name, private_file.read_text(), replace=True)
 
 
 if __name__ == "__main__":

@@ -190,11 +190,9 @@ class OutboxRelay:
                 [(name, value.encode()) for name, value in row.headers],
             )
             await future
-        except KafkaError as error:
-            failure: BaseException = error
-            return failure
         except Exception as error:  # a bad row must back off alone, not stall every case's round
-            log.exception("unexpected error publishing outbox event %d", row.seq)
+            if not isinstance(error, KafkaError):  # broker errors are expected; anything else is a bug
+                log.exception("unexpected error publishing outbox event %d", row.seq)
             return error
         return None
 

@@ -85,27 +85,12 @@ class SqlReportRepository:
 
     async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
         query = select(report_table).where(report_table.c.id == report_id)
-        return await self._load(query.with_for_update() if for_update else query)
-
-    async def credentials(self, registration_number: str) -> tuple[UUID, str] | None:
-        query = select(report_table.c.id, report_table.c.secret_hash).where(
-            report_table.c.registration_number == registration_number
-        )
-        row = (await self._session.execute(query)).first()
-        return (row.id, row.secret_hash) if row else None
-
-    async def append_status(self, report_id: UUID, change: StatusChange) -> None:
-        await self._session.execute(
-            insert(status_table).values(report_id=report_id, status=change.status.value, at=change.at)
-        )
-
-    async def _load(self, query: object) -> Report | None:
-        row = (await self._session.execute(query)).first()  # type: ignore[call-overload]
+        row = (await self._session.execute(query.with_for_update() if for_update else query)).first()
         if row is None:
             return None
         changes = await self._session.execute(
             select(status_table.c.status, status_table.c.at)
-            .where(status_table.c.report_id == row.id)
+            .where(status_table.c.report_id == report_id)
             .order_by(status_table.c.at, status_table.c.status)
         )
         return Report(
@@ -119,27 +104,44 @@ class SqlReportRepository:
             timeline=[StatusChange(ReportStatus(status), at) for status, at in changes],
         )
 
+    async def credentials(self, registration_number: str) -> tuple[UUID, str] | None:
+        query = select(report_table.c.id, report_table.c.secret_hash).where(
+            report_table.c.registration_number == registration_number
+        )
+        row = (await self._session.execute(query)).first()
+        return (row.id, row.secret_hash) if row else None
+
+    async def append_status(self, report_id: UUID, change: StatusChange) -> None:
+        await self._session.execute(
+            insert(status_table).values(report_id=report_id, status=change.status.value, at=change.at)
+        )
+
 
 class SqlTenantRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def all(self) -> list[Tenant]:
-        ids = (await self._session.execute(select(tenant_table.c.id).order_by(tenant_table.c.name))).scalars()
-        return [tenant for tenant_id in list(ids) if (tenant := await self.get(tenant_id))]
+        return await self._load()
 
     async def get(self, tenant_id: str) -> Tenant | None:
-        row = (await self._session.execute(select(tenant_table).where(tenant_table.c.id == tenant_id))).first()
-        if row is None:
-            return None
-        categories = await self._session.execute(
-            select(category_table).where(category_table.c.tenant_id == tenant_id).order_by(category_table.c.position)
-        )
-        return Tenant(
-            id=row.id,
-            name=row.name,
-            categories=tuple(Category(c.slug, c.label_id, c.label_en) for c in categories),
-        )
+        found = await self._load(tenant_id)
+        return found[0] if found else None
+
+    async def _load(self, tenant_id: str | None = None) -> list[Tenant]:
+        """Tenants (one, or all by name) with their categories: two queries, however many tenants."""
+        tenants = select(tenant_table).order_by(tenant_table.c.name)
+        categories = select(category_table).order_by(category_table.c.tenant_id, category_table.c.position)
+        if tenant_id is not None:
+            tenants = tenants.where(tenant_table.c.id == tenant_id)
+            categories = categories.where(category_table.c.tenant_id == tenant_id)
+        by_tenant: dict[str, list[Category]] = {}
+        for c in await self._session.execute(categories):
+            by_tenant.setdefault(c.tenant_id, []).append(Category(c.slug, c.label_id, c.label_en))
+        return [
+            Tenant(id=row.id, name=row.name, categories=tuple(by_tenant.get(row.id, ())))
+            for row in await self._session.execute(tenants)
+        ]
 
     async def save(self, tenant: Tenant) -> None:
         exists = (await self._session.execute(select(tenant_table.c.id).where(tenant_table.c.id == tenant.id))).first()

@@ -21,6 +21,7 @@ from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
 from wbs_runtime.crypto import issue_for_services
 from wbs_runtime.messaging.kafka import ensure_topics
+from wbs_runtime.ops.environment import write_env_file
 from wbs_runtime.settings import (
     EMBEDDED_KAFKA_PORT,
     EMBEDDED_POSTGRES_PORT,
@@ -90,6 +91,18 @@ class Stack:
         return self.key_root / service
 
     @property
+    def env_file(self) -> Path:
+        """What the ``wbs`` command needs to reach this stack (database passwords included)."""
+        return self.config.var_dir / "wbs.env"
+
+    def operator_env(self) -> dict[str, str]:
+        return {
+            **{f"{env_prefix(s)}DATABASE_URL": url for s, url in self.database_urls.items()},
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
+        }
+
+    @property
     def log_dir(self) -> Path:
         return self.config.var_dir / "log"
 
@@ -136,6 +149,7 @@ class Stack:
             return {s: await provision(admin_url, s, f"wbs_{s}{suffix}") for s in SERVICES}
 
         self.database_urls = asyncio.run(provision_all())
+        write_env_file(self.env_file, self.operator_env())
         for tenant_file in self.config.tenant_files:
             issue_for_services(self.key_root, tenant_file.stem, SERVICES)
         created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,15 +27,30 @@ ExtraCommand = Callable[[argparse.ArgumentParser], Callable[[ServiceSettings, ar
 
 @dataclass(frozen=True)
 class ServiceProgram:
-    name: str
+    """What a service's entrypoint declares; everything else (commands, migrations, serving) is here."""
+
+    settings: type[ServiceSettings]
     title: str
-    settings: Callable[[], ServiceSettings]
     build: Callable[[Any], ServiceRuntime[Any]]
     metadata: MetaData
-    migrations: Path
     description: str = ""
     #: name -> (help, command)
     extra_commands: Mapping[str, tuple[str, ExtraCommand]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.settings.service
+
+    @property
+    def migrations(self) -> Path:
+        """The service's alembic branch: the ``migrations`` folder of package ``wbs_<name>``."""
+        spec = importlib.util.find_spec(f"wbs_{self.name}")
+        if spec is None or not spec.submodule_search_locations:
+            raise LookupError(f"package wbs_{self.name} is not installed")
+        return Path(next(iter(spec.submodule_search_locations))) / "migrations"
+
+    def main(self, argv: Sequence[str] | None = None) -> int:
+        return run(self, argv)
 
 
 def configure_logging(service: str, level: str) -> None:

@@ -44,11 +44,10 @@ READINESS_TIMEOUT = 2.0
 class ServiceRuntime(Generic[U]):
     def __init__(
         self,
-        name: str,
         settings: ServiceSettings,
         unit_of_work: Callable[[async_sessionmaker[AsyncSession], str], U],
     ) -> None:
-        self.name = name
+        name = self.name = settings.service
         self.settings = settings
         #: Every tenant's public keys; private keys only for the audiences the contract entitles it to.
         self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, Audience.readable_by(name))

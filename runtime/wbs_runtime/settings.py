@@ -1,14 +1,20 @@
 """Configuration from the environment, with defaults that match ``make run``'s embedded stack.
 
-Every service reads ``KAFKA_BOOTSTRAP_SERVERS`` and its own ``WBS_<SERVICE>_*`` variables, e.g.
-``WBS_INTAKE_DATABASE_URL`` and ``WBS_INTAKE_HTTP_PORT``.
+Every service reads ``KAFKA_BOOTSTRAP_SERVERS``, the settings every service shares (``WBS_TIMEZONE``,
+``WBS_KAFKA_*``, ``WBS_KEY_DIR``...) and its own ``WBS_<SERVICE>_*`` variables, e.g.
+``WBS_INTAKE_DATABASE_URL`` and ``WBS_INTAKE_HTTP_PORT``. A service's settings class is one line::
+
+    class TriageSettings(ServiceSettings):
+        service = "triage"
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, ClassVar, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wbs_contracts.registry import SERVICES
@@ -31,16 +37,28 @@ def env_prefix(service: str) -> str:
     return f"WBS_{service.upper()}_"
 
 
+#: Where the bodies of the embedded demonstration and most Indonesian bodies keep time (WIB).
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+
 class ServiceSettings(BaseSettings):
-    """Settings shared by every service; each service subclasses it with its own env prefix."""
+    """Settings shared by every service. A service subclasses it and names itself in ``service``,
+    which sets its variables' prefix (``WBS_<SERVICE>_``), its default database and its port."""
 
     # validate_by_name: tests and embedding code may pass settings by field name, not only by env.
     model_config = SettingsConfigDict(extra="ignore", validate_by_name=True)
 
-    database_url: str
+    service: ClassVar[str]
+
+    #: Empty means the service's database on the embedded PostgreSQL.
+    database_url: str = ""
     http_host: str = "127.0.0.1"
-    http_port: int
+    #: 0 means the service's default port (8001-8005).
+    http_port: int = 0
     database_pool_size: int = 10
+    #: One calendar for the whole deployment until each tenant carries its own (the directory
+    #: issue): the agenda year and the statistics month must never disagree.
+    timezone: str = Field(default=DEFAULT_TIMEZONE, validation_alias="WBS_TIMEZONE")
 
     kafka_bootstrap_servers: str = Field(
         default=f"127.0.0.1:{EMBEDDED_KAFKA_PORT}",
@@ -65,3 +83,28 @@ class ServiceSettings(BaseSettings):
     #: Applied event ids are remembered this long; keep it above the outbox's and the broker's retention.
     inbox_retention_days: float = Field(default=30, gt=0, validation_alias="WBS_INBOX_RETENTION_DAYS")
     log_level: str = Field(default="INFO", validation_alias="WBS_LOG_LEVEL")
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(_env_prefix=env_prefix(type(self).service), **values)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from error
+        return value
+
+    @model_validator(mode="after")
+    def _service_defaults(self) -> Self:
+        service = type(self).service
+        if not self.database_url:
+            self.database_url = default_database_url(service)
+        if not self.http_port:
+            self.http_port = default_http_port(service)
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, get_type_hints
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,8 +14,21 @@ from wbs_runtime.messaging.inbox import Inbox
 from wbs_runtime.messaging.outbox import Outbox
 
 
+class Repository:
+    """Base of a service's repositories: each works inside the session of one unit of work."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+
 class UnitOfWork:
-    """Services subclass this to add their repositories in :meth:`__aenter__`.
+    """Services subclass this and declare their repositories as annotated attributes::
+
+        class SqlTriageUnitOfWork(UnitOfWork):
+            cases: SqlCaseRepository
+            agenda: SqlAgenda
+
+    Entering the unit of work opens a session and gives each declared :class:`Repository` that session.
 
     Leaving the block without :meth:`commit` rolls everything back: the state change, the events
     it recorded in the outbox and the inbox claim all go, or none does.
@@ -32,7 +46,19 @@ class UnitOfWork:
         self.session = self._sessionmaker()
         self.outbox = Outbox(self.session)
         self.inbox = Inbox(self.session, self._consumer)
+        for name, repository in self._repositories().items():
+            setattr(self, name, repository(self.session))
         return self
+
+    @classmethod
+    @functools.cache
+    def _repositories(cls) -> dict[str, type[Repository]]:
+        """The attributes this class declares as repositories (resolved once per class)."""
+        return {
+            name: hint
+            for name, hint in get_type_hints(cls).items()
+            if isinstance(hint, type) and issubclass(hint, Repository)
+        }
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -2,44 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
-from pydantic_settings import SettingsConfigDict
-
 from wbs_investigation.adapters import broker
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
-from wbs_runtime.cli import ServiceProgram, run
+from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.service import ServiceRuntime
-from wbs_runtime.settings import ServiceSettings, default_database_url, default_http_port, env_prefix
-
-NAME = "investigation"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+from wbs_runtime.settings import ServiceSettings
 
 
 class InvestigationSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix=env_prefix(NAME), extra="ignore")
-    database_url: str = default_database_url(NAME)
-    http_port: int = default_http_port(NAME)
+    service = "investigation"
 
 
-def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
+def build(settings: ServiceSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
     # Auditors read a report's substance: investigation holds that key, as triage does.
-    runtime = ServiceRuntime(NAME, settings, SqlInvestigationUnitOfWork)
+    runtime = ServiceRuntime(settings, SqlInvestigationUnitOfWork)
     broker.subscribe(runtime)
     return runtime
 
 
 PROGRAM = ServiceProgram(
-    name=NAME,
+    settings=InvestigationSettings,
     title="WBS Investigation — audit investigasi",
     description="Keeps the register of cases; audits, recommendations and escalation come next.",
-    settings=InvestigationSettings,
     build=build,
     metadata=metadata,
-    migrations=MIGRATIONS,
 )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run(PROGRAM, argv)
+main = PROGRAM.main

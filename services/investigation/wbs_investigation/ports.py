@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from wbs_investigation.domain.case_file import CaseFile
+from wbs_runtime.unit_of_work import Transactional
 
 
 class CaseFiles(Protocol):
@@ -13,6 +14,6 @@ class CaseFiles(Protocol):
         ...
 
 
-class InvestigationUnitOfWork(Protocol):
+class InvestigationUnitOfWork(Transactional, Protocol):
     @property
     def case_files(self) -> CaseFiles: ...

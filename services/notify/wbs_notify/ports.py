@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from wbs_notify.domain.notification import Notification
+from wbs_runtime.unit_of_work import Transactional
 
 
 class NotificationQueue(Protocol):
@@ -13,6 +14,6 @@ class NotificationQueue(Protocol):
         ...
 
 
-class NotifyUnitOfWork(Protocol):
+class NotifyUnitOfWork(Transactional, Protocol):
     @property
     def notifications(self) -> NotificationQueue: ...

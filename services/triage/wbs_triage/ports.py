@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
-from wbs_runtime.unit_of_work import EventOutbox
+from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case
 
 
@@ -20,7 +20,7 @@ class Agenda(Protocol):
         ...
 
 
-class TriageUnitOfWork(Protocol):
+class TriageUnitOfWork(Transactional, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
     @property

@@ -24,7 +24,7 @@ from wbs_contracts.sealed import Audience
 from wbs_contracts.wire import decode, encode
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata, report_table
 from wbs_intake.adapters.tenant_file import read_tenant
-from wbs_intake.entrypoint import MIGRATIONS, IntakeSettings, build
+from wbs_intake.entrypoint import PROGRAM, IntakeSettings, build
 from wbs_intake.usecases import import_tenant
 from wbs_launcher.stack import DEMO_TENANTS
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
@@ -75,7 +75,7 @@ class Intake:
 async def intake(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Intake]:
     keys = tmp_path_factory.mktemp("keys")
     ensure_tenant_keys(keys, "bps-1700")
-    url = await migrated_database(infra, "intake", MIGRATIONS, metadata)
+    url = await migrated_database(infra, "intake", PROGRAM.migrations, metadata)
     runtime = build(settings_for(IntakeSettings, infra, url, keys))
     await import_tenant(read_tenant(DEMO_TENANTS[0]), uow=runtime.unit_of_work())
     async with running(runtime) as client:

@@ -15,13 +15,13 @@ from tests.support.services import migrated_database, running, settings_for, top
 from tests.support.waiting import eventually
 from wbs_contracts.registry import CASE_REGISTERED
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, case_file_table, metadata
-from wbs_investigation.entrypoint import MIGRATIONS, InvestigationSettings, build
+from wbs_investigation.entrypoint import PROGRAM, InvestigationSettings, build
 from wbs_runtime.service import ServiceRuntime
 
 
 @pytest.fixture(scope="module")
 async def investigation(infra: Infrastructure) -> AsyncIterator[ServiceRuntime[SqlInvestigationUnitOfWork]]:
-    url = await migrated_database(infra, "investigation", MIGRATIONS, metadata)
+    url = await migrated_database(infra, "investigation", PROGRAM.migrations, metadata)
     runtime = build(settings_for(InvestigationSettings, infra, url))
     async with running(runtime):
         yield runtime

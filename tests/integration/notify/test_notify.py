@@ -17,13 +17,13 @@ from tests.support.services import migrated_database, running, settings_for, top
 from tests.support.waiting import eventually
 from wbs_contracts.registry import CASE_REGISTERED
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata, notification_table
-from wbs_notify.entrypoint import MIGRATIONS, NotifySettings, build
+from wbs_notify.entrypoint import PROGRAM, NotifySettings, build
 from wbs_runtime.service import ServiceRuntime
 
 
 @pytest.fixture(scope="module")
 async def notify(infra: Infrastructure) -> AsyncIterator[ServiceRuntime[SqlNotifyUnitOfWork]]:
-    url = await migrated_database(infra, "notify", MIGRATIONS, metadata)
+    url = await migrated_database(infra, "notify", PROGRAM.migrations, metadata)
     runtime = build(settings_for(NotifySettings, infra, url))
     async with running(runtime):
         yield runtime

@@ -17,12 +17,12 @@ from tests.support.services import migrated_database, running, settings_for, top
 from tests.support.waiting import eventually
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
 from wbs_reporting.adapters.db import metadata
-from wbs_reporting.entrypoint import MIGRATIONS, ReportingSettings, build
+from wbs_reporting.entrypoint import PROGRAM, ReportingSettings, build
 
 
 @pytest.fixture(scope="module")
 async def reporting(infra: Infrastructure) -> AsyncIterator[httpx.AsyncClient]:
-    url = await migrated_database(infra, "reporting", MIGRATIONS, metadata)
+    url = await migrated_database(infra, "reporting", PROGRAM.migrations, metadata)
     async with running(build(settings_for(ReportingSettings, infra, url))) as client:
         yield client
 

@@ -17,7 +17,7 @@ from wbs_contracts.wire import encode
 from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata, notification_table
-from wbs_notify.entrypoint import MIGRATIONS
+from wbs_notify.entrypoint import PROGRAM
 from wbs_notify.usecases import acknowledge_registration
 from wbs_runtime import migrate
 from wbs_runtime.clock import utc_now
@@ -47,7 +47,7 @@ async def test_an_event_applied_during_a_database_restart_is_applied_once_it_is_
     own_postgres: EmbeddedPostgres,
 ) -> None:
     url = await provision(own_postgres.admin_url, "notify")
-    await asyncio.to_thread(migrate.upgrade, url, MIGRATIONS, metadata)
+    await asyncio.to_thread(migrate.upgrade, url, PROGRAM.migrations, metadata)
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     parked, metrics = Parked(), ServiceMetrics("notify")

@@ -25,7 +25,7 @@ from wbs_runtime.messaging.tables import messaging_metadata
 def service_schema(service: str) -> tuple[Path, MetaData]:
     entrypoint = importlib.import_module(f"wbs_{service}.entrypoint")
     tables = importlib.import_module(f"wbs_{service}.adapters.db")
-    return entrypoint.MIGRATIONS, tables.metadata
+    return entrypoint.PROGRAM.migrations, tables.metadata
 
 
 def drift(connection: Connection, metadata: MetaData) -> list[Any]:

@@ -24,7 +24,7 @@ from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.service import ServiceRuntime
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
-from wbs_triage.entrypoint import MIGRATIONS, TriageSettings, build
+from wbs_triage.entrypoint import PROGRAM, TriageSettings, build
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Triage:
 @pytest.fixture(scope="module")
 async def triage(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Triage]:
     keys = tmp_path_factory.mktemp("keys")
-    url = await migrated_database(infra, "triage", MIGRATIONS, metadata)
+    url = await migrated_database(infra, "triage", PROGRAM.migrations, metadata)
     runtime = build(settings_for(TriageSettings, infra, url, keys))
     async with running(runtime):
         yield Triage(runtime, infra, keys)

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from tests.support.events import case_registered
+from tests.support.fakes import FakeTransaction
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
 from wbs_investigation.usecases import open_case_file
 
 
-class FakeCaseFiles:
+class FakeCaseFiles(FakeTransaction):
     def __init__(self) -> None:
         self.opened: list[CaseFile] = []
         self.case_files = self

@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.support.events import case_registered
+from tests.support.fakes import FakeTransaction
 from wbs_notify.domain.notification import Channel, DeliveryStatus, Kind, Notification
 from wbs_notify.usecases import acknowledge_registration
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 
 
-class FakeQueue:
+class FakeQueue(FakeTransaction):
     def __init__(self) -> None:
         self.queued: dict[str, Notification] = {}
         self.notifications = self

@@ -33,3 +33,17 @@ def test_database_urls_are_pointed_at_asyncpg() -> None:
     assert plain_url("postgresql+asyncpg://u:p@h:5/db") == "postgresql://u:p@h:5/db"
     with pytest.raises(ValueError, match="needs PostgreSQL"):
         async_url("mysql://u@h/db")
+
+
+def test_one_time_zone_for_every_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WBS_TIMEZONE", "Asia/Makassar")
+    monkeypatch.setenv("WBS_TRIAGE_TIMEZONE", "Asia/Jayapura")  # a per-service zone is not a thing any more
+    intake, triage = IntakeSettings(), TriageSettings()
+    assert intake.timezone == triage.timezone == "Asia/Makassar"
+    assert str(triage.zone) == "Asia/Makassar"
+
+
+def test_an_unknown_time_zone_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WBS_TIMEZONE", "Asia/Bengkulu")
+    with pytest.raises(ValueError, match="unknown time zone 'Asia/Bengkulu'"):
+        TriageSettings()

@@ -7,6 +7,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from tests.support.events import report_submitted
+from tests.support.fakes import FakeTransaction
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import CASE_REGISTERED, EventSpec
 from wbs_triage.domain.case import Case
@@ -15,7 +16,7 @@ from wbs_triage.usecases import register_case
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 
 
-class FakeTriage:
+class FakeTriage(FakeTransaction):
     def __init__(self) -> None:
         self.rows: dict[UUID, Case] = {}
         self.counters: dict[tuple[str, int], int] = defaultdict(int)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Self
 from uuid import UUID
 
 from sqlalchemy import (
@@ -18,11 +17,10 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
 
@@ -64,10 +62,7 @@ status_table = Table(
 )
 
 
-class SqlReportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlReportRepository(Repository):
     async def add(self, report: Report) -> None:
         await self._session.execute(
             insert(report_table).values(
@@ -117,10 +112,7 @@ class SqlReportRepository:
         )
 
 
-class SqlTenantRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlTenantRepository(Repository):
     async def all(self) -> list[Tenant]:
         return await self._load()
 
@@ -167,9 +159,3 @@ class SqlTenantRepository:
 class SqlIntakeUnitOfWork(UnitOfWork):
     reports: SqlReportRepository
     tenants: SqlTenantRepository
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.reports = SqlReportRepository(self.session)
-        self.tenants = SqlTenantRepository(self.session)
-        return self

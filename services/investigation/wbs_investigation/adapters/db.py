@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 from sqlalchemy import Column, Date, MetaData, Table, Text, Uuid
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_investigation.domain.case_file import CaseFile
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
 
@@ -24,10 +21,7 @@ case_file_table = Table(
 )
 
 
-class SqlCaseFiles:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlCaseFiles(Repository):
     async def open(self, case_file: CaseFile) -> bool:
         result = await self._session.execute(
             insert(case_file_table)
@@ -46,8 +40,3 @@ class SqlCaseFiles:
 
 class SqlInvestigationUnitOfWork(UnitOfWork):
     case_files: SqlCaseFiles
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.case_files = SqlCaseFiles(self.session)
-        return self

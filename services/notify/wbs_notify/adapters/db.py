@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
-
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, Uuid
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_notify.domain.notification import Notification
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
 
@@ -28,10 +25,7 @@ notification_table = Table(
 )
 
 
-class SqlNotificationQueue:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlNotificationQueue(Repository):
     async def enqueue(self, notification: Notification) -> bool:
         result = await self._session.execute(
             insert(notification_table)
@@ -53,8 +47,3 @@ class SqlNotificationQueue:
 
 class SqlNotifyUnitOfWork(UnitOfWork):
     notifications: SqlNotificationQueue
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.notifications = SqlNotificationQueue(self.session)
-        return self

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, Uuid, extract, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_reporting.domain.statistics import CountRow
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
 
@@ -29,10 +27,7 @@ case_fact = Table(
 )
 
 
-class SqlCaseFacts:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlCaseFacts(Repository):
     async def record_submission(
         self, case_id: UUID, tenant: str, category: str, channel: str, submitted_at: datetime
     ) -> None:
@@ -71,8 +66,3 @@ class SqlCaseFacts:
 
 class SqlReportingUnitOfWork(UnitOfWork):
     facts: SqlCaseFacts
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.facts = SqlCaseFacts(self.session)
-        return self

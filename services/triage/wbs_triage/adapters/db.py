@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Self
 from uuid import UUID
 
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, Text, UniqueConstraint, Uuid, insert, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.unit_of_work import Repository, UnitOfWork
 from wbs_triage.domain.agenda import AgendaEntry
 from wbs_triage.domain.case import Case, CaseStatus
 
@@ -43,10 +41,7 @@ agenda_counter = Table(
 )
 
 
-class SqlCaseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlCaseRepository(Repository):
     async def add(self, case: Case) -> None:
         await self._session.execute(
             insert(case_table).values(
@@ -87,10 +82,7 @@ class SqlCaseRepository:
         )
 
 
-class SqlAgenda:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class SqlAgenda(Repository):
     async def next_sequence(self, tenant: str, year: int) -> int:
         # The upsert row-locks the counter until commit, so concurrent registrations of one
         # tenant queue up and numbers stay gapless (a rollback returns the number).
@@ -105,9 +97,3 @@ class SqlAgenda:
 class SqlTriageUnitOfWork(UnitOfWork):
     cases: SqlCaseRepository
     agenda: SqlAgenda
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.cases = SqlCaseRepository(self.session)
-        self.agenda = SqlAgenda(self.session)
-        return self

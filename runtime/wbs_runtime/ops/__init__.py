@@ -1,0 +1,1 @@
+"""The operators' command, ``wbs``: every operator task of every service, in one place."""

@@ -81,7 +81,7 @@ async def test_a_report_is_received_registered_acknowledged_counted_and_filed(st
         assert triage["agenda_number"].startswith("WBS/BPS-1700/")
         sealed = SealedPayload.model_validate_json(triage["sealed_substance"])
         own_keys = KeyRing.from_directory(stack.key_dir("triage"), Audience.readable_by("triage"))
-        assert own_keys.open(sealed, "bps-1700", ReportSubstanceV1).what == REPORT["what"]
+        assert own_keys.open(sealed, tenant="bps-1700", case=case_id, model=ReportSubstanceV1).what == REPORT["what"]
 
         acknowledgement = await eventually(
             lambda: row(stack, "notify", "SELECT * FROM notification WHERE case_id = $1", case_id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wbs_contracts.sealed import Audience
 from wbs_notify.adapters import broker
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata
 from wbs_runtime.cli import ServiceProgram
@@ -16,7 +17,7 @@ class NotifySettings(ServiceSettings):
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlNotifyUnitOfWork]:
     # Notify alone may open a reporter's contact (see Audience.READERS), at delivery time.
-    runtime = ServiceRuntime(settings, SqlNotifyUnitOfWork)
+    runtime = ServiceRuntime(settings, SqlNotifyUnitOfWork, opens=(Audience.REPORTER_CONTACT,))
     broker.subscribe(runtime, clock=utc_now)
     return runtime
 

@@ -114,8 +114,8 @@ REPORT_SUBMITTED: EventSpec[ReportSubmittedV1] = EventSpec(
     version=1,
     model=ReportSubmittedV1,
     producer="intake",
-    consumers=("triage", "reporting"),
-    purpose="A report was received (diterima); substance and contact are sealed.",
+    consumers=("triage", "notify", "reporting"),
+    purpose="A report was received (diterima); substance and contact are sealed (notify keeps the contact).",
 )
 
 CASE_REGISTERED: EventSpec[CaseRegisteredV1] = EventSpec(

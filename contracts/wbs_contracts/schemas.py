@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from wbs_contracts.envelope import Envelope, EventData
-from wbs_contracts.events.intake import ReporterContactV1, ReportSubstanceV1
+from wbs_contracts.events.intake import SEALED_DOCUMENTS
 from wbs_contracts.registry import EVENTS
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -28,8 +28,7 @@ def documents() -> dict[str, type[BaseModel]]:
     """Every schema that crosses a boundary, by its published name."""
     docs: dict[str, type[BaseModel]] = {"envelope.v1": Envelope[EventData]}
     docs.update({spec.topic: spec.model for spec in EVENTS})
-    docs["sealed.report-substance.v1"] = ReportSubstanceV1
-    docs["sealed.reporter-contact.v1"] = ReporterContactV1
+    docs.update({document.schema_name(): document for document in SEALED_DOCUMENTS})
     return docs
 
 

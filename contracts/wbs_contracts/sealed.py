@@ -7,6 +7,11 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: Sealed documents bind their tenant, case, audience, type and version inside the ciphertext and
+#: are padded to a size class (see ``wbs_runtime.crypto``). Payloads without ``format`` are of the
+#: first format: the document alone, unpadded, bound to nothing but its key.
+BOUND_AND_PADDED = 2
+
 
 class SealedPayload(BaseModel):
     """A JSON document sealed to one key of one tenant and one audience.
@@ -23,6 +28,32 @@ class SealedPayload(BaseModel):
     audience: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
     kid: str = Field(min_length=1, max_length=200)
     ciphertext: str = Field(description="Base64 (standard alphabet) of the sealed box.")
+    format: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "2: the plaintext names tenant, case, audience, document type and version, and is padded "
+            "to a size class; opening checks them. Absent: the first format (the document alone)."
+        ),
+    )
+
+
+class SealedDocument(BaseModel):
+    """A document that crosses the bus only sealed. Its type, version and audience are sealed with
+    it, so it cannot be opened as another document or for another audience."""
+
+    #: e.g. ``report-substance``; the published schema is ``sealed.<sealed_type>.v<sealed_version>``.
+    sealed_type: ClassVar[str]
+    sealed_version: ClassVar[int]
+    #: The one audience this document is sealed to.
+    audience: ClassVar[str]
+    #: Every document of this type is padded to at least this many bytes, so that what a field
+    #: holds (or whether it holds anything) does not show in the ciphertext's length.
+    padded_to_at_least: ClassVar[int] = 0
+
+    @classmethod
+    def schema_name(cls) -> str:
+        return f"sealed.{cls.sealed_type}.v{cls.sealed_version}"
 
 
 class Audience:

@@ -100,6 +100,8 @@ class Stack:
             **{f"{env_prefix(s)}DATABASE_URL": url for s, url in self.database_urls.items()},
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
+            # wbs keys rotate|reseal|list work on this stack's keys.
+            "WBS_KEY_ROOT": str(self.key_root.resolve()),
         }
 
     @property
@@ -150,6 +152,8 @@ class Stack:
 
         self.database_urls = asyncio.run(provision_all())
         write_env_file(self.env_file, self.operator_env())
+        # Each service gets every public key and only the private keys Audience.READERS entitles it
+        # to; keys rotated with `wbs keys rotate` are kept and handed out again.
         for tenant_file in self.config.tenant_files:
             issue_for_services(self.key_root, tenant_file.stem, SERVICES)
         created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
@@ -24,8 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.registry import EventSpec
-from wbs_contracts.sealed import Audience
-from wbs_runtime.crypto import KeyRing
+from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.http import CorrelationIdMiddleware, install_error_handlers
 from wbs_runtime.messaging.consumer import Consumer, DeadLetters, Handler, ReceivedRecord
@@ -46,11 +45,14 @@ class ServiceRuntime(Generic[U]):
         self,
         settings: ServiceSettings,
         unit_of_work: Callable[[async_sessionmaker[AsyncSession], str], U],
+        *,
+        opens: Collection[str] = (),
     ) -> None:
         name = self.name = settings.service
         self.settings = settings
-        #: Every tenant's public keys; private keys only for the audiences the contract entitles it to.
-        self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, Audience.readable_by(name))
+        #: Every tenant's public keys; private keys only for the audiences the service declares it
+        #: opens, and it may declare only what Audience.READERS entitles it to (else it does not start).
+        self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, entitled_audiences(name, opens))
         self.metrics = ServiceMetrics(name)
         self.engine = create_engine(settings.database_url, settings.database_pool_size)
         self.sessionmaker = create_sessionmaker(self.engine)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from wbs_contracts.registry import EVENTS, SERVICES, all_topics, consumed_by, dead_letter_topic, produced_by
+from wbs_contracts.registry import (
+    EVENTS,
+    REPORT_SUBMITTED,
+    SERVICES,
+    all_topics,
+    consumed_by,
+    dead_letter_topic,
+    produced_by,
+)
+from wbs_contracts.sealed import Audience
 
 TOPIC_NAME = re.compile(r"^wbs\.[a-z]+\.[a-z-]+\.v[0-9]+$")
 
@@ -40,4 +49,17 @@ def test_the_walking_skeleton_flow() -> None:
         "wbs.intake.report-submitted.v1",
         "wbs.triage.case-registered.v1",
     }
-    assert [e.topic for e in consumed_by("notify")] == ["wbs.triage.case-registered.v1"]
+    assert {e.topic for e in consumed_by("notify")} == {
+        "wbs.intake.report-submitted.v1",
+        "wbs.triage.case-registered.v1",
+    }
+
+
+def test_what_report_submitted_seals_reaches_a_service_that_may_open_it() -> None:
+    """Substance and contact travel sealed on report-submitted: a sealed field that no reader of
+    its audience consumes would be collected from reporters for nothing."""
+    sealed_fields = {"substance": Audience.CASE_SUBSTANCE, "contact": Audience.REPORTER_CONTACT}
+    assert set(sealed_fields) <= set(REPORT_SUBMITTED.model.model_fields)
+    for field, audience in sealed_fields.items():
+        readers = set(Audience.READERS[audience]) & set(REPORT_SUBMITTED.consumers)
+        assert readers, f"{field} is sealed to {audience}, but none of its readers consumes {REPORT_SUBMITTED.topic}"

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.kafka import events, read_until
 from tests.support.waiting import eventually
-from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.events.intake import ReporterContactV2, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_launcher.stack import Stack
@@ -81,7 +81,16 @@ async def test_a_report_is_received_registered_acknowledged_counted_and_filed(st
         assert triage["agenda_number"].startswith("WBS/BPS-1700/")
         sealed = SealedPayload.model_validate_json(triage["sealed_substance"])
         own_keys = KeyRing.from_directory(stack.key_dir("triage"), Audience.readable_by("triage"))
-        assert own_keys.open(sealed, "bps-1700", ReportSubstanceV1).what == REPORT["what"]
+        assert own_keys.open(sealed, tenant="bps-1700", case=case_id, model=ReportSubstanceV1).what == REPORT["what"]
+
+        kept = await eventually(
+            lambda: row(stack, "notify", "SELECT * FROM reporter_contact WHERE case_id = $1", case_id),
+            what="the reporter's contact, kept by notify",
+        )
+        contact = SealedPayload.model_validate_json(kept["sealed_contact"])
+        notify_keys = KeyRing.from_directory(stack.key_dir("notify"), Audience.readable_by("notify"))
+        opened = notify_keys.open(contact, tenant="bps-1700", case=case_id, model=ReporterContactV2)
+        assert opened.contact == REPORT["contact"]
 
         acknowledgement = await eventually(
             lambda: row(stack, "notify", "SELECT * FROM notification WHERE case_id = $1", case_id),

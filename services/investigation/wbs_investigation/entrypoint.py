@@ -14,7 +14,8 @@ class InvestigationSettings(ServiceSettings):
 
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
-    # Auditors read a report's substance: investigation holds that key, as triage does.
+    # Auditors will read a report's substance (Audience.READERS entitles investigation to it); nothing
+    # opens it yet, so no private key is loaded until the audit declares opens=(CASE_SUBSTANCE,).
     runtime = ServiceRuntime(settings, SqlInvestigationUnitOfWork)
     broker.subscribe(runtime)
     return runtime

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from wbs_contracts.events.intake import ReporterContactV2
+from wbs_contracts.sealed import Audience
 from wbs_notify.adapters import broker
-from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata
+from wbs_notify.adapters.db import SqlNotifyUnitOfWork, contact_table, metadata
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
+from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
+
+#: What notify keeps sealed: each case's contact (first-format ones are upgraded to version 2).
+CONTACTS_AT_REST = SealedColumn(
+    contact_table, "sealed_contact", case="case_id", tenant="tenant_id", model=ReporterContactV2
+)
 
 
 class NotifySettings(ServiceSettings):
@@ -16,7 +24,7 @@ class NotifySettings(ServiceSettings):
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlNotifyUnitOfWork]:
     # Notify alone may open a reporter's contact (see Audience.READERS), at delivery time.
-    runtime = ServiceRuntime(settings, SqlNotifyUnitOfWork)
+    runtime = ServiceRuntime(settings, SqlNotifyUnitOfWork, opens=(Audience.REPORTER_CONTACT,))
     broker.subscribe(runtime, clock=utc_now)
     return runtime
 
@@ -27,5 +35,11 @@ PROGRAM = ServiceProgram(
     description="Queues notifications for reporters; no report content in any of them.",
     build=build,
     metadata=metadata,
+    extra_commands={
+        "reseal": (
+            "segel ulang kontak pelapor ke kunci terbaru / re-seal stored contacts to the newest key",
+            reseal_command(CONTACTS_AT_REST),
+        )
+    },
 )
 main = PROGRAM.main

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import Notification
 from wbs_runtime.unit_of_work import Transactional
 
@@ -14,6 +15,14 @@ class NotificationQueue(Protocol):
         ...
 
 
+class ContactBook(Protocol):
+    async def keep(self, contact: SealedContact) -> bool:
+        """False when the case's contact is kept already (the first one stays)."""
+        ...
+
+
 class NotifyUnitOfWork(Transactional, Protocol):
     @property
     def notifications(self) -> NotificationQueue: ...
+    @property
+    def contacts(self) -> ContactBook: ...

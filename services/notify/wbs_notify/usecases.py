@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.intake import ReportSubmittedV1
 from wbs_contracts.events.triage import CaseRegisteredV1
+from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import acknowledgement
 from wbs_notify.ports import NotifyUnitOfWork
 from wbs_runtime.clock import Clock
@@ -18,5 +20,24 @@ def acknowledge_registration(clock: Clock) -> Callable[[Envelope[Any], NotifyUni
     async def handle(event: Envelope[Any], uow: NotifyUnitOfWork) -> None:
         registered: CaseRegisteredV1 = event.data
         await uow.notifications.enqueue(acknowledgement(registered.case_id, event.tenant, clock()))
+
+    return handle
+
+
+def keep_contact(clock: Clock) -> Callable[[Envelope[Any], NotifyUnitOfWork], Any]:
+    """Handler of ``report-submitted``: keep the reporter's sealed contact for the case, unopened."""
+
+    async def handle(event: Envelope[Any], uow: NotifyUnitOfWork) -> None:
+        report: ReportSubmittedV1 = event.data
+        if report.contact is None:
+            return  # an intake from before every report carried a (possibly empty) sealed contact
+        await uow.contacts.keep(
+            SealedContact(
+                case_id=report.report_id,
+                tenant=event.tenant,
+                sealed=report.contact.model_dump(mode="json"),
+                received_at=clock(),
+            )
+        )
 
     return handle

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from wbs_contracts.events.intake import ReportSubstanceV1
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
+from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_triage.adapters import broker
-from wbs_triage.adapters.db import SqlTriageUnitOfWork, metadata
+from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
+
+#: What triage keeps sealed: each case's substance, as intake sealed it.
+SUBSTANCE_AT_REST = SealedColumn(case_table, "sealed_substance", case="id", tenant="tenant_id", model=ReportSubstanceV1)
 
 
 class TriageSettings(ServiceSettings):
@@ -15,7 +20,8 @@ class TriageSettings(ServiceSettings):
 
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
-    # Triage may open a report's substance (see Audience.READERS); nothing it serves yet needs to.
+    # Triage is entitled to open a report's substance (Audience.READERS), but nothing it serves opens
+    # it yet (the telaah will), so it loads no private key; only its reseal command does.
     runtime = ServiceRuntime(settings, SqlTriageUnitOfWork)
     broker.subscribe(runtime, clock=utc_now, timezone=settings.zone)
     return runtime
@@ -27,5 +33,11 @@ PROGRAM = ServiceProgram(
     description="Registers every report in its body's agenda; the telaah follows.",
     build=build,
     metadata=metadata,
+    extra_commands={
+        "reseal": (
+            "segel ulang substansi laporan ke kunci terbaru / re-seal stored substance to the newest key",
+            reseal_command(SUBSTANCE_AT_REST),
+        )
+    },
 )
 main = PROGRAM.main

@@ -18,7 +18,7 @@ from tests.support.kafka import header, produce, read_until
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.waiting import eventually
-from wbs_contracts.events.intake import ReporterContactV1, ReportSubstanceV1
+from wbs_contracts.events.intake import ReporterContactV2, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED, dead_letter_topic
 from wbs_contracts.sealed import Audience
 from wbs_contracts.wire import decode, encode
@@ -102,12 +102,14 @@ async def test_a_report_is_received_and_announced_sealed(intake: Intake) -> None
         assert plaintext.encode() not in raw, f"{plaintext!r} crossed the bus in plaintext"
 
     event = decode(record.headers, record.value)
-    assert event.subject == str(await intake.report_id(receipt["registration_number"]))
+    case = await intake.report_id(receipt["registration_number"])
+    assert event.subject == str(case)
     triage_keys = KeyRing.from_directory(intake.keys, Audience.readable_by("triage"))
-    substance = triage_keys.open(event.data.substance, "bps-1700", ReportSubstanceV1)
+    substance = triage_keys.open(event.data.substance, tenant="bps-1700", case=case, model=ReportSubstanceV1)
     assert (substance.what, substance.amount_idr) == (FORM["what"], FORM["amount_idr"])
     notify_keys = KeyRing.from_directory(intake.keys, Audience.readable_by("notify"))
-    assert notify_keys.open(event.data.contact, "bps-1700", ReporterContactV1).contact == FORM["contact"]
+    contact = notify_keys.open(event.data.contact, tenant="bps-1700", case=case, model=ReporterContactV2)
+    assert contact.contact == FORM["contact"]
 
 
 async def test_only_a_slow_hash_of_the_secret_is_stored(intake: Intake) -> None:

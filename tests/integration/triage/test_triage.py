@@ -81,14 +81,15 @@ async def test_triage_keeps_the_substance_sealed_and_can_open_it(triage: Triage)
     tenant = f"satker-{uuid4().hex[:6]}"
     ensure_tenant_keys(triage.keys, tenant)
     substance = ReportSubstanceV1(what="Mark-up pengadaan", where="Bagian Umum", when="2026", who="PPK", how="Harga")
-    sealed = KeyRing.from_directory(triage.keys).seal(tenant, Audience.CASE_SUBSTANCE, substance)
-    event = report_submitted(tenant=tenant, substance=sealed)
+    case = uuid4()
+    sealed = KeyRing.from_directory(triage.keys).seal(tenant, Audience.CASE_SUBSTANCE, substance, case=case)
+    event = report_submitted(tenant=tenant, case_id=case, substance=sealed)
     await publish(triage.infra.bootstrap_servers, topic(triage.infra, REPORT_SUBMITTED.topic), event)
     [row] = await eventually(lambda: _all(triage, tenant, 1), what="the case")
     assert "Mark-up" not in str(row.sealed_substance)
     stored = SealedPayload.model_validate(row.sealed_substance)
     own_keys = KeyRing.from_directory(triage.keys, Audience.readable_by("triage"))
-    assert own_keys.open(stored, tenant, ReportSubstanceV1) == substance
+    assert own_keys.open(stored, tenant=tenant, case=case, model=ReportSubstanceV1) == substance
 
 
 async def test_a_report_delivered_twice_is_registered_once(triage: Triage) -> None:

@@ -9,7 +9,7 @@ import pytest
 from tests.support.keys import key_rings
 from tests.unit.intake.fakes import FakeHasher, FakeIntakeUnitOfWork
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.intake import ReporterContactV1, ReportSubmittedV1, ReportSubstanceV1
+from wbs_contracts.events.intake import ReporterContactV2, ReportSubmittedV1, ReportSubstanceV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience
@@ -79,19 +79,34 @@ async def test_submitting_announces_the_report_sealed() -> None:
     event: ReportSubmittedV1 = envelope.data
     assert (event.category, event.channel, event.submitted_at) == ("korupsi-gratifikasi", "web", NOW)
     assert event.substance.audience == Audience.CASE_SUBSTANCE
-    assert opening.open(event.substance, "bps-1700", ReportSubstanceV1) == SUBSTANCE
+    case = receipt.report_id
+    assert opening.open(event.substance, tenant="bps-1700", case=case, model=ReportSubstanceV1) == SUBSTANCE
     assert event.contact is not None
     assert event.contact.audience == Audience.REPORTER_CONTACT
-    assert opening.open(event.contact, "bps-1700", ReporterContactV1).contact == "pelapor@example.org"
+    contact = opening.open(event.contact, tenant="bps-1700", case=case, model=ReporterContactV2)
+    assert contact.contact == "pelapor@example.org"
     wire = envelope.model_dump_json()
     for plaintext in ("Pungutan liar", "Petugas PST", "pelapor@example.org", "2500000"):
         assert plaintext not in wire
 
 
-async def test_an_anonymous_report_carries_no_contact() -> None:
+async def test_an_anonymous_report_carries_a_sealed_no_contact_as_long_as_a_contact() -> None:
+    """Whether the reporter can be reached must not show on the bus: an empty contact is sealed too."""
     uow = FakeIntakeUnitOfWork(BENGKULU)
-    await submit(uow, contact=None)
-    assert uow.outbox.events[0][1].data.contact is None
+    sealing, opening = key_rings("bps-1700")
+    submitted = {}
+    for contact in (None, "pelapor@example.org"):
+        receipt = await submit_report(
+            submission(contact=contact), uow=uow, sealer=sealing, hasher=FakeHasher(), clock=lambda: NOW,
+            correlation_id="req-1",
+        )  # fmt: skip
+        submitted[contact] = (receipt.report_id, uow.outbox.events[-1][1].data.contact)
+    (anonymous_case, anonymous), (_, reachable) = submitted.values()
+    assert anonymous is not None
+    assert reachable is not None
+    assert len(anonymous.ciphertext) == len(reachable.ciphertext)
+    opened = opening.open(anonymous, tenant="bps-1700", case=anonymous_case, model=ReporterContactV2)
+    assert opened.contact is None
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
-"""Notify's table: the notification queue, unique by idempotency key."""
+"""Notify's tables: the notification queue, unique by idempotency key, and each case's sealed contact."""
 
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, Uuid
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import JSONB, insert
 
+from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import Notification
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
@@ -22,6 +23,16 @@ notification_table = Table(
     Column("status", Text, nullable=False),
     Column("queued_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True)),
+)
+
+#: One sealed contact per case, kept for every case (it may say "no contact" once opened).
+contact_table = Table(
+    "reporter_contact",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("sealed_contact", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -45,5 +56,22 @@ class SqlNotificationQueue(Repository):
         return result.first() is not None
 
 
+class SqlContactBook(Repository):
+    async def keep(self, contact: SealedContact) -> bool:
+        result = await self._session.execute(
+            insert(contact_table)
+            .values(
+                case_id=contact.case_id,
+                tenant_id=contact.tenant,
+                sealed_contact=contact.sealed,
+                received_at=contact.received_at,
+            )
+            .on_conflict_do_nothing()
+            .returning(contact_table.c.case_id)
+        )
+        return result.first() is not None
+
+
 class SqlNotifyUnitOfWork(UnitOfWork):
     notifications: SqlNotificationQueue
+    contacts: SqlContactBook

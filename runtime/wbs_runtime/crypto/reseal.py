@@ -1,0 +1,149 @@
+"""Re-sealing data at rest to the newest key, for a service's ``reseal`` command.
+
+After ``wbs keys rotate`` new data is sealed to the new key; what a service keeps sealed at rest
+still opens with the old private key, which stays. Re-sealing opens each stored document with
+whichever key it was sealed to and seals it again to the current one, upgrading documents of the
+first sealed format (which name no case) on the way. Only services that may open an audience can
+re-seal it. The runtime knows no service: each declares its sealed columns and gets the command::
+
+    extra_commands={"reseal": ("...", reseal_command(SealedColumn(case_table, "sealed_substance",
+                                                                  case="id", tenant="tenant_id",
+                                                                  model=ReportSubstanceV1)))}
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Table, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from wbs_contracts.sealed import SealedDocument, SealedPayload
+from wbs_runtime.crypto.keyring import KeyRing, MissingKey, SealedPayloadError, entitled_audiences
+from wbs_runtime.db import create_engine, create_sessionmaker
+from wbs_runtime.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 200
+
+
+@dataclass(frozen=True)
+class SealedColumn:
+    """Sealed documents a service keeps: a JSONB column holding a ``SealedPayload``, one per case."""
+
+    table: Table
+    column: str
+    case: str
+    tenant: str
+    model: type[SealedDocument]
+
+    @property
+    def audience(self) -> str:
+        return self.model.audience
+
+    @property
+    def name(self) -> str:
+        return f"{self.table.name}.{self.column}"
+
+
+@dataclass
+class ResealCount:
+    resealed: int = 0
+    current: int = 0
+    failed: int = 0
+
+
+async def reseal_column(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    ring: KeyRing,
+    target: SealedColumn,
+    tenant: str,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+) -> ResealCount:
+    """Re-seal every document of ``tenant`` in ``target`` that is not sealed to the current key in
+    the current format. One transaction per batch; a row changed meanwhile is left as it is."""
+    table = target.table
+    case_column, sealed_column, tenant_column = table.c[target.case], table.c[target.column], table.c[target.tenant]
+    count = ResealCount()
+    after: Any = None
+    while True:
+        query = select(case_column, sealed_column).where(tenant_column == tenant).order_by(case_column)
+        if after is not None:
+            query = query.where(case_column > after)
+        async with sessionmaker() as session, session.begin():
+            rows = (await session.execute(query.limit(batch_size))).all()
+            for case, stored in rows:
+                try:
+                    sealed = SealedPayload.model_validate(stored)
+                    if ring.is_current(sealed, tenant):
+                        count.current += 1
+                        continue
+                    fresh = ring.reseal(sealed, tenant=tenant, case=case, model=target.model)
+                except (SealedPayloadError, MissingKey, ValidationError) as error:
+                    # The message names key and problem, never the plaintext.
+                    log.warning("%s of case %s not re-sealed: %s", target.name, case, _reason(error))
+                    count.failed += 1
+                    continue
+                changed = await session.execute(
+                    update(table)
+                    .where(case_column == case, sealed_column == stored)
+                    .values({target.column: fresh.model_dump(mode="json")})
+                )
+                count.resealed += int(getattr(changed, "rowcount", 0) or 0)
+        if len(rows) < batch_size:
+            return count
+        after = rows[-1][0]
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return f"stored value is not a sealed payload ({error.error_count()} problem(s))"
+    return str(error)
+
+
+async def _reseal(settings: ServiceSettings, targets: tuple[SealedColumn, ...], arguments: argparse.Namespace) -> int:
+    audiences = entitled_audiences(settings.service, {t.audience for t in targets})
+    ring = KeyRing.load(settings.key_dir, settings.keys_json, audiences)
+    engine = create_engine(settings.database_url, pool_size=1)
+    failed = 0
+    try:
+        sessionmaker = create_sessionmaker(engine)
+        for tenant in arguments.tenant:
+            for target in targets:
+                count = await reseal_column(sessionmaker, ring, target, tenant, batch_size=arguments.batch_size)
+                failed += count.failed
+                print(
+                    f"{settings.service} {tenant} {target.name}: {count.resealed} disegel ulang / re-sealed, "
+                    f"{count.current} sudah dengan kunci terbaru / already current, {count.failed} gagal / failed",
+                    flush=True,
+                )
+    finally:
+        await engine.dispose()
+    return 1 if failed else 0
+
+
+def reseal_command(
+    *targets: SealedColumn,
+) -> Callable[[argparse.ArgumentParser], Callable[[ServiceSettings, argparse.Namespace], int]]:
+    """The service's ``reseal`` command (an ``ExtraCommand`` of :class:`wbs_runtime.cli.ServiceProgram`)."""
+
+    def configure(parser: argparse.ArgumentParser) -> Callable[[ServiceSettings, argparse.Namespace], int]:
+        parser.add_argument(
+            "--tenant", required=True, action="append", help="instansi / tenant (may be given more than once)"
+        )
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help="rows per transaction")
+
+        def command(settings: ServiceSettings, arguments: argparse.Namespace) -> int:
+            return asyncio.run(_reseal(settings, targets, arguments))
+
+        return command
+
+    return configure

@@ -1,0 +1,133 @@
+"""Key rotation and re-sealing of what triage keeps, through the operators' command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy import select
+
+from tests.support.events import report_submitted
+from tests.support.infrastructure import Infrastructure
+from tests.support.keys import seal_first_format
+from tests.support.publish import publish
+from tests.support.services import fresh_database, running, settings_for, topic
+from tests.support.waiting import eventually
+from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.registry import REPORT_SUBMITTED
+from wbs_contracts.sealed import Audience, SealedPayload
+from wbs_runtime import migrate
+from wbs_runtime.crypto import KeyRing, SealedPayloadError, issue_for_services
+from wbs_runtime.service import ServiceRuntime
+from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
+from wbs_triage.entrypoint import PROGRAM, TriageSettings, build
+
+TENANT = f"satker-{uuid4().hex[:6]}"
+
+
+@dataclass
+class Triage:
+    runtime: ServiceRuntime[SqlTriageUnitOfWork]
+    infra: Infrastructure
+    key_root: Path
+    database_url: str
+
+    async def submit(self, substance: ReportSubstanceV1, *, first_format: bool = False) -> UUID:
+        case = uuid4()
+        intake = KeyRing.from_directory(self.key_root / "intake")
+        if first_format:
+            sealed = seal_first_format(intake, TENANT, substance)
+        else:
+            sealed = intake.seal(TENANT, Audience.CASE_SUBSTANCE, substance, case=case)
+        event = report_submitted(tenant=TENANT, case_id=case, substance=sealed)
+        await publish(self.infra.bootstrap_servers, topic(self.infra, REPORT_SUBMITTED.topic), event)
+        await eventually(lambda: self.stored(case), what=f"case {case}")
+        return case
+
+    async def stored(self, case: UUID) -> SealedPayload | None:
+        async with self.runtime.sessionmaker() as session:
+            query = select(case_table.c.sealed_substance).where(case_table.c.id == case)
+            value = (await session.execute(query)).scalar_one_or_none()
+        return SealedPayload.model_validate(value) if value is not None else None
+
+    def wbs(self, *arguments: str) -> subprocess.CompletedProcess[str]:
+        environment = {
+            **os.environ,
+            "WBS_ENV_FILE": str(self.key_root / "no-such.env"),  # never a make run's var/wbs.env
+            "WBS_TRIAGE_DATABASE_URL": self.database_url,
+        }
+        command = [sys.executable, "-m", "wbs_runtime.ops.cli", "keys", *arguments, "--key-root", str(self.key_root)]
+        return subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+async def triage(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Triage]:
+    key_root = tmp_path_factory.mktemp("keys")
+    issue_for_services(key_root, TENANT, ["intake", "triage"])
+    url = await fresh_database(infra, "triage", "_reseal")
+    await asyncio.to_thread(migrate.upgrade, url, PROGRAM.migrations, metadata)
+    runtime = build(settings_for(TriageSettings, infra, url, key_root / "triage"))
+    async with running(runtime):
+        yield Triage(runtime, infra, key_root, url)
+
+
+def substance(what: str) -> ReportSubstanceV1:
+    return ReportSubstanceV1(what=what, where="Bagian Umum", when="2026", who="PPK", how="Harga dinaikkan")
+
+
+async def test_rotate_then_reseal_moves_every_stored_substance_to_the_new_key_bound_to_its_case(
+    triage: Triage,
+) -> None:
+    legacy = await triage.submit(substance("laporan lama"), first_format=True)
+    before_rotation = await triage.submit(substance("laporan sebelum rotasi"))
+    old_kid = (await triage.stored(before_rotation) or pytest.fail("stored")).kid
+
+    rotated = await asyncio.to_thread(triage.wbs, "rotate", "--tenant", TENANT, "--audience", Audience.CASE_SUBSTANCE)
+    assert rotated.returncode == 0, rotated.stderr
+    [new_kid] = [line.split()[-1] for line in rotated.stdout.splitlines() if line.startswith("kunci baru")]
+    after_rotation = await triage.submit(substance("laporan sesudah rotasi"))  # intake seals to the new key
+    assert (await triage.stored(after_rotation) or pytest.fail("stored")).kid == new_kid
+
+    listed = await asyncio.to_thread(triage.wbs, "list", "--tenant", TENANT)
+    assert listed.returncode == 0, listed.stderr
+    assert f"* {new_kid}" in listed.stdout
+    assert f"  {old_kid}" in listed.stdout
+
+    resealed = await asyncio.to_thread(triage.wbs, "reseal", "--tenant", TENANT, "--service", "triage")
+    assert resealed.returncode == 0, resealed.stderr + resealed.stdout
+    assert "2 disegel ulang / re-sealed, 1 sudah dengan kunci terbaru / already current, 0 gagal" in resealed.stdout
+
+    # Triage itself holds no private key; its own folder does, for its reseal command.
+    assert triage.runtime.keyring.private == {}
+    ring = KeyRing.from_directory(triage.key_root / "triage", [Audience.CASE_SUBSTANCE])
+    expected = {
+        legacy: "laporan lama",
+        before_rotation: "laporan sebelum rotasi",
+        after_rotation: "laporan sesudah rotasi",
+    }
+    for case, what in expected.items():
+        stored = await triage.stored(case)
+        assert stored is not None
+        assert (stored.kid, stored.format) == (new_kid, 2)
+        assert ring.open(stored, tenant=TENANT, case=case, model=ReportSubstanceV1).what == what
+    moved = await triage.stored(legacy)
+    assert moved is not None
+    with pytest.raises(SealedPayloadError, match="another case"):  # the upgraded one is bound to its case now
+        ring.open(moved, tenant=TENANT, case=before_rotation, model=ReportSubstanceV1)
+
+    again = await asyncio.to_thread(triage.wbs, "reseal", "--tenant", TENANT, "--service", "triage")
+    assert "0 disegel ulang / re-sealed, 3 sudah dengan kunci terbaru" in again.stdout
+
+
+def test_reseal_is_only_run_for_services_that_can_open_what_they_keep(triage: Triage) -> None:
+    done = triage.wbs("reseal", "--tenant", TENANT, "--service", "investigation", "--service", "intake")
+    assert done.returncode == 0, done.stderr
+    assert "investigation: tidak menyimpan data tersegel / keeps nothing sealed at rest" in done.stdout
+    assert "intake" not in done.stdout

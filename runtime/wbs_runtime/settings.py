@@ -41,6 +41,8 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int
     database_pool_size: int = 10
+    #: Larger request bodies get a 413 (``WBS_<SERVICE>_MAX_REQUEST_BODY_BYTES``).
+    max_request_body_bytes: int = Field(default=64 * 1024, gt=0)
 
     kafka_bootstrap_servers: str = Field(
         default=f"127.0.0.1:{EMBEDDED_KAFKA_PORT}",

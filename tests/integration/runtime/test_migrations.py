@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection, make_url
 
@@ -54,7 +55,8 @@ async def test_migrations_match_the_declared_tables(infra: Infrastructure, servi
     finally:
         await engine.dispose()
     assert differences == [], f"{service}'s migrations and tables differ: {differences}"
-    assert sorted(heads) == sorted(["messaging_0001", f"{service}_0001"])
+    script = ScriptDirectory.from_config(migrate.alembic_config(url, versions, metadata))
+    assert sorted(heads) == sorted(script.get_heads())  # the newest of both branches
 
 
 async def test_a_service_cannot_open_another_services_database(infra: Infrastructure) -> None:

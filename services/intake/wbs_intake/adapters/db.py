@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Self
 from uuid import UUID
 
@@ -9,19 +10,25 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
     Uuid,
     delete,
+    func,
     insert,
     select,
+    update,
 )
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
+from wbs_intake.ports import IdempotentSubmission
 from wbs_runtime.unit_of_work import UnitOfWork
 
 metadata = MetaData()
@@ -62,6 +69,23 @@ status_table = Table(
     Column("status", Text, primary_key=True),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+
+#: Submissions made with an ``Idempotency-Key``: only keyed digests of the key and of the request.
+idempotency_table = Table(
+    "idempotency_key",
+    metadata,
+    Column("key_digest", LargeBinary, primary_key=True),
+    Column("request_digest", LargeBinary, nullable=False),
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("idempotency_key_expires_at", "expires_at"),
+)
+
+#: The first of the two keys of ``pg_try_advisory_xact_lock(int, int)`` that holds an
+#: idempotency key while its request is processed ("WBSI"). The runtime's locks use the
+#: one-bigint form, a separate key space.
+IDEMPOTENCY_LOCK_CLASS = 0x57425349
 
 
 class SqlReportRepository:
@@ -116,6 +140,53 @@ class SqlReportRepository:
             insert(status_table).values(report_id=report_id, status=change.status.value, at=change.at)
         )
 
+    async def replace_secret_hash(self, report_id: UUID, secret_hash: str) -> None:
+        await self._session.execute(
+            update(report_table).where(report_table.c.id == report_id).values(secret_hash=secret_hash)
+        )
+
+
+class SqlIdempotencyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, key_digest: bytes) -> bool:
+        lock = func.pg_try_advisory_xact_lock(
+            IDEMPOTENCY_LOCK_CLASS, int.from_bytes(key_digest[:4], "big", signed=True)
+        )
+        return bool((await self._session.execute(select(lock))).scalar_one())
+
+    async def find(self, key_digest: bytes, now: datetime) -> IdempotentSubmission | None:
+        row = (
+            await self._session.execute(
+                select(idempotency_table).where(
+                    idempotency_table.c.key_digest == key_digest, idempotency_table.c.expires_at > now
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        return IdempotentSubmission(row.key_digest, row.request_digest, row.report_id, row.expires_at)
+
+    async def add(self, submission: IdempotentSubmission) -> None:
+        values = {
+            "key_digest": submission.key_digest,
+            "request_digest": submission.request_digest,
+            "report_id": submission.report_id,
+            "expires_at": submission.expires_at,
+        }
+        statement = upsert(idempotency_table).values(**values)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[idempotency_table.c.key_digest],
+                set_={k: statement.excluded[k] for k in ("request_digest", "report_id", "expires_at")},
+            )
+        )
+
+    async def prune(self, now: datetime) -> int:
+        result = await self._session.execute(delete(idempotency_table).where(idempotency_table.c.expires_at <= now))
+        return int(getattr(result, "rowcount", 0) or 0)
+
 
 class SqlTenantRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -167,9 +238,11 @@ class SqlTenantRepository:
 class SqlIntakeUnitOfWork(UnitOfWork):
     reports: SqlReportRepository
     tenants: SqlTenantRepository
+    idempotency: SqlIdempotencyRepository
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.reports = SqlReportRepository(self.session)
         self.tenants = SqlTenantRepository(self.session)
+        self.idempotency = SqlIdempotencyRepository(self.session)
         return self

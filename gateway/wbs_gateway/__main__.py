@@ -18,7 +18,12 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,
+        # No access log: it would write every client's address beside the path it asked for.
         access_log=False,
+        # Only proxies named in WBS_GATEWAY_TRUSTED_PROXIES may say who the client is; uvicorn's
+        # default would believe any X-Forwarded-For sent from 127.0.0.1.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         timeout_graceful_shutdown=10,
     )
 

@@ -11,7 +11,7 @@ from wbs_gateway.app import GatewaySettings, create_app
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s [wbs-gateway] %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp").setLevel(logging.WARNING)
     settings = GatewaySettings()
     uvicorn.run(
         create_app(settings),

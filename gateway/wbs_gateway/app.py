@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-import httpx
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.applications import Starlette
@@ -28,6 +27,7 @@ from starlette.routing import Route as StarletteRoute
 from wbs_contracts.registry import SERVICES
 from wbs_gateway.routes import OPERATIONS_PATHS, match
 from wbs_gateway.throttle import ClientThrottle
+from wbs_gateway.upstream import AiohttpUpstreams, Upstreams, UpstreamUnavailable
 from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware
 from wbs_runtime.settings import GATEWAY_PORT, default_http_port
 
@@ -154,13 +154,8 @@ def _has_dot_segments(path: str) -> bool:
     return any(segment in {".", ".."} for segment in path.split("/"))
 
 
-def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
-    limits = httpx.Limits(
-        max_connections=settings.upstream_connections, max_keepalive_connections=settings.upstream_connections
-    )
-    client = httpx.AsyncClient(
-        timeout=httpx.Timeout(30.0, connect=3.0), follow_redirects=False, transport=transport, limits=limits
-    )
+def create_app(settings: GatewaySettings, upstreams: Upstreams | None = None) -> Starlette:
+    client = upstreams or AiohttpUpstreams(settings.upstream_connections)
     throttle = ClientThrottle(settings.throttle_window_seconds)
     throttled = throttled_routes(settings)
 
@@ -171,27 +166,26 @@ def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | 
 
     async def forward(request: Request, service: str, raw_path: str, correlation: str) -> Response:
         query = request.scope.get("query_string", b"")
-        url = httpx.URL(settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else ""))
+        url = settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else "")
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in NOT_FORWARDED]
         headers.append((CORRELATION_HEADER, correlation))
         # The body is small (the size limit holds it to 64 KiB by default), so it is read whole and
         # sent with a Content-Length: cheaper than chunked streaming for services and gateway alike.
         body = await request.body()
         try:
-            upstream = await client.send(
-                client.build_request(request.method, url, headers=headers, content=body), stream=True
-            )
-            try:
-                content = b"".join([chunk async for chunk in upstream.aiter_raw()])  # as sent: not decoded
-            finally:
-                await upstream.aclose()
-        except httpx.TransportError:
+            upstream = await client.send(request.method, url, headers, body)
+        except UpstreamUnavailable:
             return answer(UNAVAILABLE, 502, correlation)
-        return Response(
-            content,
-            status_code=upstream.status_code,
-            headers={k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP},
-        )
+        response = Response(upstream.body, status_code=upstream.status)
+        response.raw_headers = [
+            *response.raw_headers,
+            *(
+                (k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in upstream.headers
+                if k.lower() not in HOP_BY_HOP
+            ),
+        ]
+        return response
 
     def refused(rule: Throttled, retry_after: float, correlation: str) -> Response:
         seconds = max(1, math.ceil(retry_after))
@@ -235,8 +229,9 @@ def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | 
     async def readyz(_: Request) -> Response:
         async def ready(service: str) -> bool:
             try:
-                return (await client.get(settings.upstream(service) + "/readyz", timeout=3.0)).status_code == 200
-            except httpx.HTTPError:
+                async with asyncio.timeout(3.0):
+                    return (await client.send("GET", settings.upstream(service) + "/readyz", [], b"")).status == 200
+            except (UpstreamUnavailable, TimeoutError):
                 return False
 
         results = await asyncio.gather(*(ready(s) for s in SERVICES))
@@ -247,7 +242,7 @@ def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
-        await client.aclose()
+        await client.close()
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     return Starlette(

@@ -129,7 +129,7 @@ async def submit_report(
             earlier = await uow.idempotency.find(key_digest, clock())
             if earlier is not None:
                 return await _replay(earlier, request_digest, client_secret, uow=uow, hasher=hasher)
-        tenant = await uow.tenants.get(submission.tenant)
+        tenant = await uow.tenants.with_category(submission.tenant, submission.category)
         if tenant is None:
             raise UnknownTenant(submission.tenant)
         tenant.require_category(submission.category)

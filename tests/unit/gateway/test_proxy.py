@@ -12,24 +12,36 @@ from starlette.applications import Starlette
 
 from tests.support.asgi import raw_get
 from wbs_gateway.app import GatewaySettings, create_app
+from wbs_gateway.upstream import UpstreamAnswer
+
+
+class FakeUpstreams:
+    """Every service, answering with what it was asked; requests are kept as httpx.Request."""
+
+    def __init__(self) -> None:
+        self.seen: list[httpx.Request] = []
+
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+        request = httpx.Request(method, httpx.URL(url), headers=headers, content=body)
+        self.seen.append(request)
+        content = json.dumps({"host": request.url.host, "path": request.url.raw_path.decode()}).encode()
+        return UpstreamAnswer(
+            200, [("content-type", "application/json"), ("set-cookie", "a=1"), ("set-cookie", "b=2")], content
+        )
+
+    async def close(self) -> None:
+        pass
 
 
 def gateway_app(expose_operations: bool = False, **settings: Any) -> tuple[Starlette, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
-
-    def upstream(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        body = json.dumps({"host": request.url.host, "path": request.url.raw_path.decode()}).encode()
-        # A streamed body, as a real upstream sends it.
-        return httpx.Response(200, headers={"content-type": "application/json"}, stream=httpx.ByteStream(body))
-
+    upstreams = FakeUpstreams()
     configured = GatewaySettings(
         expose_operations=expose_operations,
         upstream_intake="http://intake:8001",
         upstream_reporting="http://reporting:8005",
         **settings,
     )
-    return create_app(configured, transport=httpx.MockTransport(upstream)), seen
+    return create_app(configured, upstreams), upstreams.seen
 
 
 def gateway(
@@ -46,6 +58,7 @@ async def test_requests_reach_the_service_that_owns_the_path() -> None:
         reports = await client.post("/api/v1/reports?x=1", json={"a": 1}, headers={"X-Report-Secret": "s"})
         tenants = await client.get("/api/v1/tenants/bps-1700")
     assert reports.json() == {"host": "intake", "path": "/api/v1/reports?x=1"}
+    assert reports.headers.get_list("set-cookie") == ["a=1", "b=2"]  # repeated headers come back whole
     assert tenants.json()["host"] == "intake"
     assert seen[0].headers["x-report-secret"] == "s"
     assert seen[0].content == b'{"a":1}'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -69,6 +70,12 @@ class FakeTenants:
 
     async def get(self, tenant_id: str) -> Tenant | None:
         return self.rows.get(tenant_id)
+
+    async def with_category(self, tenant_id: str, slug: str) -> Tenant | None:
+        tenant = self.rows.get(tenant_id)
+        if tenant is None:
+            return None
+        return dataclasses.replace(tenant, categories=tuple(c for c in tenant.categories if c.slug == slug))
 
     async def save(self, tenant: Tenant) -> None:
         self.rows[tenant.id] = tenant

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     delete,
     func,
     insert,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
@@ -88,23 +90,44 @@ idempotency_table = Table(
 IDEMPOTENCY_LOCK_CLASS = 0x57425349
 
 
+_received = (
+    insert(report_table)
+    .values({column.name: bindparam(f"report_{column.name}") for column in report_table.columns})
+    .returning(report_table.c.id)
+    .cte("received")
+)
+#: A report and its first status in one statement (one round trip), built once.
+_RECEIVE = insert(status_table).from_select(
+    ["report_id", "status", "at"],
+    select(
+        _received.c.id,
+        bindparam("first_status", type_=Text),
+        bindparam("first_at", type_=DateTime(timezone=True)),
+    ),
+)
+
+
 class SqlReportRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, report: Report) -> None:
+        first, *later = report.timeline
         await self._session.execute(
-            insert(report_table).values(
-                id=report.id,
-                registration_number=report.registration_number,
-                secret_hash=report.secret_hash,
-                tenant_id=report.tenant,
-                category=report.category,
-                channel=report.channel,
-                submitted_at=report.submitted_at,
-            )
+            _RECEIVE,
+            {
+                "report_id": report.id,
+                "report_registration_number": report.registration_number,
+                "report_secret_hash": report.secret_hash,
+                "report_tenant_id": report.tenant,
+                "report_category": report.category,
+                "report_channel": report.channel,
+                "report_submitted_at": report.submitted_at,
+                "first_status": first.status.value,
+                "first_at": first.at,
+            },
         )
-        for change in report.timeline:
+        for change in later:
             await self.append_status(report.id, change)
 
     async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
@@ -146,15 +169,26 @@ class SqlReportRepository:
         )
 
 
+def _idempotency_lock(key_digest: bytes) -> ColumnElement[bool]:
+    return func.pg_try_advisory_xact_lock(IDEMPOTENCY_LOCK_CLASS, int.from_bytes(key_digest[:4], "big", signed=True))
+
+
+_upsert = upsert(idempotency_table)
+#: Built once: a new ``excluded`` alias per call costs more than the statement's execution.
+_RECORD_IDEMPOTENT_SUBMISSION = _upsert.on_conflict_do_update(
+    index_elements=[idempotency_table.c.key_digest],
+    set_={k: _upsert.excluded[k] for k in ("request_digest", "report_id", "expires_at")},
+)
+
+
 class SqlIdempotencyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def claim(self, key_digest: bytes) -> bool:
-        lock = func.pg_try_advisory_xact_lock(
-            IDEMPOTENCY_LOCK_CLASS, int.from_bytes(key_digest[:4], "big", signed=True)
-        )
-        return bool((await self._session.execute(select(lock))).scalar_one())
+        # Its own statement: a statement reads from a snapshot taken when it starts, so the lock
+        # must be held before the statement that looks for an earlier submission begins.
+        return bool((await self._session.execute(select(_idempotency_lock(key_digest)))).scalar_one())
 
     async def find(self, key_digest: bytes, now: datetime) -> IdempotentSubmission | None:
         row = (
@@ -169,18 +203,14 @@ class SqlIdempotencyRepository:
         return IdempotentSubmission(row.key_digest, row.request_digest, row.report_id, row.expires_at)
 
     async def add(self, submission: IdempotentSubmission) -> None:
-        values = {
-            "key_digest": submission.key_digest,
-            "request_digest": submission.request_digest,
-            "report_id": submission.report_id,
-            "expires_at": submission.expires_at,
-        }
-        statement = upsert(idempotency_table).values(**values)
         await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[idempotency_table.c.key_digest],
-                set_={k: statement.excluded[k] for k in ("request_digest", "report_id", "expires_at")},
-            )
+            _RECORD_IDEMPOTENT_SUBMISSION,
+            {
+                "key_digest": submission.key_digest,
+                "request_digest": submission.request_digest,
+                "report_id": submission.report_id,
+                "expires_at": submission.expires_at,
+            },
         )
 
     async def prune(self, now: datetime) -> int:
@@ -198,6 +228,28 @@ class SqlTenantRepository:
     async def get(self, tenant_id: str) -> Tenant | None:
         found = await self._load(tenant_id)
         return found[0] if found else None
+
+    async def with_category(self, tenant_id: str, slug: str) -> Tenant | None:
+        query = (
+            select(
+                tenant_table.c.id,
+                tenant_table.c.name,
+                category_table.c.slug,
+                category_table.c.label_id,
+                category_table.c.label_en,
+            )
+            .select_from(
+                tenant_table.outerjoin(
+                    category_table, (category_table.c.tenant_id == tenant_table.c.id) & (category_table.c.slug == slug)
+                )
+            )
+            .where(tenant_table.c.id == tenant_id)
+        )
+        row = (await self._session.execute(query)).first()
+        if row is None:
+            return None
+        categories = (Category(row.slug, row.label_id, row.label_en),) if row.slug is not None else ()
+        return Tenant(id=row.id, name=row.name, categories=categories)
 
     async def _load(self, tenant_id: str | None = None) -> list[Tenant]:
         """Tenants (one, or all by name) with their categories: two queries, however many tenants."""

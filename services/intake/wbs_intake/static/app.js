@@ -139,7 +139,8 @@ async function send(attempt, summary) {
       await sleep(NETWORK_RETRIES[retry]);
       continue;
     }
-    const transient = response.status === 409 || response.status === 502 || response.status === 503 || response.status === 504;
+    // A retry with the same key is safe whatever happened to the first attempt: it cannot make a second report.
+    const transient = [409, 500, 502, 503, 504].includes(response.status);
     if (!transient || retry >= NETWORK_RETRIES.length) return response;
     if (response.status === 409) {
       summary.textContent = PAGE_TEXT[language].busy;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from wbs_intake.adapters.pepper import load_pepper
 from wbs_intake.adapters.tenant_file import read_tenant
 from wbs_intake.domain.credentials import issue_secret
 from wbs_intake.entrypoint import MIGRATIONS, IntakeSettings, build
-from wbs_intake.usecases import import_tenant
+from wbs_intake.usecases import import_tenant, prune_idempotency_keys
 from wbs_launcher.stack import DEMO_TENANTS
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.service import ServiceRuntime
@@ -436,3 +437,14 @@ async def test_operations_endpoints(intake: Intake) -> None:
         "wbs_event_handler_seconds_bucket",
     ):
         assert name in metrics
+
+
+async def test_expired_idempotency_keys_are_pruned_and_forgotten(intake: Intake) -> None:
+    key = str(uuid.uuid4())
+    first, _ = await intake.submit(key=key)
+    assert await idempotency_rows(intake)
+    later = datetime.now(UTC) + timedelta(hours=25)
+    assert await prune_idempotency_keys(uow=intake.runtime.unit_of_work(), clock=lambda: later) >= 1
+    assert await idempotency_rows(intake) == []
+    again, _ = await intake.submit(key=key)  # the key is forgotten: a new report
+    assert again.json()["registration_number"] != first.json()["registration_number"]

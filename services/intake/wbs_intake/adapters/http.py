@@ -6,13 +6,15 @@ check is a ``POST`` carrying number and secret in its body.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 from fastapi.responses import JSONResponse
@@ -42,6 +44,7 @@ from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import MissingKey
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput, correlation_id, error_response
 
+log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
 NOT_FOUND = ErrorBody(
     pesan="Laporan tidak ditemukan, atau kode rahasianya salah.",
@@ -182,18 +185,25 @@ def _receipt_out(receipt: Receipt) -> ReceiptOut:
 
 @dataclass
 class _Pruning:
-    """Expired idempotency keys are deleted now and then, after a submission, by whichever
-    process's turn it is (a plain DELETE on an index; harmless if two do it)."""
+    """Expired idempotency keys are deleted now and then, after a submission, in the background so
+    that no reporter waits for it (a DELETE on an index; harmless if two processes do it)."""
 
     every_seconds: float
     last: float = 0.0
+    running: asyncio.Task[int] | None = None
 
-    def due(self) -> bool:
+    def start_if_due(self, prune: Callable[[], Coroutine[Any, Any, int]]) -> None:
         now = time.monotonic()
-        if now - self.last < self.every_seconds:
-            return False
+        if now - self.last < self.every_seconds or (self.running is not None and not self.running.done()):
+            return
         self.last = now
-        return True
+        self.running = asyncio.create_task(prune(), name="intake-prune-idempotency-keys")
+        self.running.add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Task[int]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("pruning expired idempotency keys failed: %r (tried again later)", task.exception())
 
 
 def build_router(
@@ -285,8 +295,8 @@ def build_router(
         except MissingKey:
             return error_response(503, NOT_READY)
         response.headers.update(NO_STORE)
-        if key and pruning.due():
-            await prune_idempotency_keys(uow=unit_of_work(), clock=clock)
+        if key:
+            pruning.start_if_due(lambda: prune_idempotency_keys(uow=unit_of_work(), clock=clock))
         return _receipt_out(receipt)
 
     @router.post(

@@ -26,7 +26,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
@@ -90,13 +89,15 @@ idempotency_table = Table(
 IDEMPOTENCY_LOCK_CLASS = 0x57425349
 
 
+# Statements are built once, with bound parameters: building one per call (clause objects,
+# coercions, cache keys) cost more CPU than executing it, and a submission runs several.
 _received = (
     insert(report_table)
     .values({column.name: bindparam(f"report_{column.name}") for column in report_table.columns})
     .returning(report_table.c.id)
     .cte("received")
 )
-#: A report and its first status in one statement (one round trip), built once.
+#: A report and its first status in one statement (one round trip).
 _RECEIVE = insert(status_table).from_select(
     ["report_id", "status", "at"],
     select(
@@ -104,6 +105,47 @@ _RECEIVE = insert(status_table).from_select(
         bindparam("first_status", type_=Text),
         bindparam("first_at", type_=DateTime(timezone=True)),
     ),
+)
+_REPORT = select(report_table).where(report_table.c.id == bindparam("report_id"))
+_REPORT_FOR_UPDATE = _REPORT.with_for_update()
+_TIMELINE = (
+    select(status_table.c.status, status_table.c.at)
+    .where(status_table.c.report_id == bindparam("report_id"))
+    .order_by(status_table.c.at, status_table.c.status)
+)
+_CREDENTIALS = select(report_table.c.id, report_table.c.secret_hash).where(
+    report_table.c.registration_number == bindparam("registration_number")
+)
+_APPEND_STATUS = insert(status_table).values(
+    report_id=bindparam("report_id"), status=bindparam("status"), at=bindparam("at")
+)
+_REPLACE_SECRET_HASH = (
+    update(report_table).where(report_table.c.id == bindparam("report_id")).values(secret_hash=bindparam("secret_hash"))
+)
+_CLAIM = select(func.pg_try_advisory_xact_lock(IDEMPOTENCY_LOCK_CLASS, bindparam("lock_key", type_=Integer)))
+_FIND = select(idempotency_table).where(
+    idempotency_table.c.key_digest == bindparam("key_digest"), idempotency_table.c.expires_at > bindparam("now")
+)
+_upsert = upsert(idempotency_table)
+_RECORD_IDEMPOTENT_SUBMISSION = _upsert.on_conflict_do_update(
+    index_elements=[idempotency_table.c.key_digest],
+    set_={k: _upsert.excluded[k] for k in ("request_digest", "report_id", "expires_at")},
+)
+_TENANT_WITH_CATEGORY = (
+    select(
+        tenant_table.c.id,
+        tenant_table.c.name,
+        category_table.c.slug,
+        category_table.c.label_id,
+        category_table.c.label_en,
+    )
+    .select_from(
+        tenant_table.outerjoin(
+            category_table,
+            (category_table.c.tenant_id == tenant_table.c.id) & (category_table.c.slug == bindparam("slug")),
+        )
+    )
+    .where(tenant_table.c.id == bindparam("tenant_id"))
 )
 
 
@@ -131,15 +173,11 @@ class SqlReportRepository:
             await self.append_status(report.id, change)
 
     async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
-        query = select(report_table).where(report_table.c.id == report_id)
-        row = (await self._session.execute(query.with_for_update() if for_update else query)).first()
+        query = _REPORT_FOR_UPDATE if for_update else _REPORT
+        row = (await self._session.execute(query, {"report_id": report_id})).first()
         if row is None:
             return None
-        changes = await self._session.execute(
-            select(status_table.c.status, status_table.c.at)
-            .where(status_table.c.report_id == report_id)
-            .order_by(status_table.c.at, status_table.c.status)
-        )
+        changes = await self._session.execute(_TIMELINE, {"report_id": report_id})
         return Report(
             id=row.id,
             registration_number=row.registration_number,
@@ -152,33 +190,16 @@ class SqlReportRepository:
         )
 
     async def credentials(self, registration_number: str) -> tuple[UUID, str] | None:
-        query = select(report_table.c.id, report_table.c.secret_hash).where(
-            report_table.c.registration_number == registration_number
-        )
-        row = (await self._session.execute(query)).first()
+        row = (await self._session.execute(_CREDENTIALS, {"registration_number": registration_number})).first()
         return (row.id, row.secret_hash) if row else None
 
     async def append_status(self, report_id: UUID, change: StatusChange) -> None:
         await self._session.execute(
-            insert(status_table).values(report_id=report_id, status=change.status.value, at=change.at)
+            _APPEND_STATUS, {"report_id": report_id, "status": change.status.value, "at": change.at}
         )
 
     async def replace_secret_hash(self, report_id: UUID, secret_hash: str) -> None:
-        await self._session.execute(
-            update(report_table).where(report_table.c.id == report_id).values(secret_hash=secret_hash)
-        )
-
-
-def _idempotency_lock(key_digest: bytes) -> ColumnElement[bool]:
-    return func.pg_try_advisory_xact_lock(IDEMPOTENCY_LOCK_CLASS, int.from_bytes(key_digest[:4], "big", signed=True))
-
-
-_upsert = upsert(idempotency_table)
-#: Built once: a new ``excluded`` alias per call costs more than the statement's execution.
-_RECORD_IDEMPOTENT_SUBMISSION = _upsert.on_conflict_do_update(
-    index_elements=[idempotency_table.c.key_digest],
-    set_={k: _upsert.excluded[k] for k in ("request_digest", "report_id", "expires_at")},
-)
+        await self._session.execute(_REPLACE_SECRET_HASH, {"report_id": report_id, "secret_hash": secret_hash})
 
 
 class SqlIdempotencyRepository:
@@ -188,16 +209,11 @@ class SqlIdempotencyRepository:
     async def claim(self, key_digest: bytes) -> bool:
         # Its own statement: a statement reads from a snapshot taken when it starts, so the lock
         # must be held before the statement that looks for an earlier submission begins.
-        return bool((await self._session.execute(select(_idempotency_lock(key_digest)))).scalar_one())
+        lock_key = int.from_bytes(key_digest[:4], "big", signed=True)
+        return bool((await self._session.execute(_CLAIM, {"lock_key": lock_key})).scalar_one())
 
     async def find(self, key_digest: bytes, now: datetime) -> IdempotentSubmission | None:
-        row = (
-            await self._session.execute(
-                select(idempotency_table).where(
-                    idempotency_table.c.key_digest == key_digest, idempotency_table.c.expires_at > now
-                )
-            )
-        ).first()
+        row = (await self._session.execute(_FIND, {"key_digest": key_digest, "now": now})).first()
         if row is None:
             return None
         return IdempotentSubmission(row.key_digest, row.request_digest, row.report_id, row.expires_at)
@@ -230,22 +246,7 @@ class SqlTenantRepository:
         return found[0] if found else None
 
     async def with_category(self, tenant_id: str, slug: str) -> Tenant | None:
-        query = (
-            select(
-                tenant_table.c.id,
-                tenant_table.c.name,
-                category_table.c.slug,
-                category_table.c.label_id,
-                category_table.c.label_en,
-            )
-            .select_from(
-                tenant_table.outerjoin(
-                    category_table, (category_table.c.tenant_id == tenant_table.c.id) & (category_table.c.slug == slug)
-                )
-            )
-            .where(tenant_table.c.id == tenant_id)
-        )
-        row = (await self._session.execute(query)).first()
+        row = (await self._session.execute(_TENANT_WITH_CATEGORY, {"tenant_id": tenant_id, "slug": slug})).first()
         if row is None:
             return None
         categories = (Category(row.slug, row.label_id, row.label_en),) if row.slug is not None else ()

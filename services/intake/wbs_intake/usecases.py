@@ -120,10 +120,12 @@ async def submit_report(
     """
     secret = client_secret or (issue_secret(random_bytes) if random_bytes else issue_secret())
     secret_hash = await hasher.hash(canonical_secret(secret))
-    key_digest = digests.digest(IDEMPOTENCY_KEY_PURPOSE, idempotency.key.encode()) if idempotency else None
-    request_digest = digests.digest(SUBMISSION_PURPOSE, submission.fingerprint())
+    key_digest = request_digest = None
+    if idempotency is not None:
+        key_digest = digests.digest(IDEMPOTENCY_KEY_PURPOSE, idempotency.key.encode())
+        request_digest = digests.digest(SUBMISSION_PURPOSE, submission.fingerprint())
     async with uow:
-        if key_digest is not None:
+        if key_digest is not None and request_digest is not None:
             if not await uow.idempotency.claim(key_digest):
                 raise IdempotencyKeyInUse
             earlier = await uow.idempotency.find(key_digest, clock())
@@ -165,7 +167,7 @@ async def submit_report(
                 event, tenant=tenant.id, subject=str(report.id), time=now, correlation_id=correlation_id
             ),
         )
-        if key_digest is not None and idempotency is not None:
+        if key_digest is not None and request_digest is not None and idempotency is not None:
             await uow.idempotency.add(
                 IdempotentSubmission(key_digest, request_digest, report.id, expires_at=now + idempotency.lifetime)
             )

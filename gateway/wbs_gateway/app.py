@@ -1,23 +1,34 @@
-"""A small reverse proxy: streams requests to the owning service and its answer back."""
+"""A small reverse proxy: forwards each request to the owning service and its answer back.
+
+What the gateway keeps from the services, on purpose: the client's address. It is used here, in
+memory, to throttle (see ``throttle``), and never passed inward, logged or stored; headers that
+could carry it (``X-Forwarded-For``, ``Forwarded``, ``X-Real-IP``, ...) are removed from every
+request. Each request gets a correlation id made here, whatever the client sent.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from urllib.parse import unquote
 
-import httpx
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 
 from wbs_contracts.registry import SERVICES
 from wbs_gateway.routes import OPERATIONS_PATHS, match
+from wbs_gateway.throttle import ClientThrottle
+from wbs_gateway.upstream import AiohttpUpstreams, Upstreams, UpstreamUnavailable
+from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware
 from wbs_runtime.settings import GATEWAY_PORT, default_http_port
 
 #: Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded.
@@ -35,6 +46,43 @@ HOP_BY_HOP = frozenset(
         "content-length",
     }
 )
+#: Headers that carry (or could carry) the client's address or the path it came by, and the
+#: client's own correlation or request ids: never passed inward.
+CLIENT_IDENTIFYING = frozenset(
+    {
+        "forwarded",
+        "via",
+        "x-forwarded-for",
+        "x-forwarded-host",
+        "x-forwarded-port",
+        "x-forwarded-proto",
+        "x-forwarded-server",
+        "x-forwarded",
+        "forwarded-for",
+        "x-real-ip",
+        "x-client-ip",
+        "x-cluster-client-ip",
+        "x-originating-ip",
+        "x-remote-ip",
+        "x-remote-addr",
+        "x-host",
+        "client-ip",
+        "true-client-ip",
+        "cf-connecting-ip",
+        "cf-connecting-ipv6",
+        "cf-pseudo-ipv4",
+        "fastly-client-ip",
+        "fly-client-ip",
+        "x-appengine-user-ip",
+        "x-azure-clientip",
+        "x-azure-socketip",
+        "akamai-client-ip",
+        "x-envoy-external-address",
+        "x-correlation-id",
+        "x-request-id",
+    }
+)
+NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING
 NOT_FOUND = {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}
 UNAVAILABLE = {
     "pesan": "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
@@ -53,47 +101,117 @@ class GatewaySettings(BaseSettings):
     upstream_investigation: str = f"http://127.0.0.1:{default_http_port('investigation')}"
     upstream_notify: str = f"http://127.0.0.1:{default_http_port('notify')}"
     upstream_reporting: str = f"http://127.0.0.1:{default_http_port('reporting')}"
+    #: Larger request bodies get a 413 here, before any service sees them.
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
+    #: Per client (address, or /64 for IPv6) and window; 0 means unlimited. GlobaLeaks also allows
+    #: 5 reports per address per hour.
+    submissions_per_window: int = Field(default=5, ge=0)
+    status_checks_per_window: int = Field(default=60, ge=0)
+    throttle_window_seconds: float = Field(default=3600, gt=0)
+    #: Addresses of reverse proxies in front of the gateway whose ``X-Forwarded-For`` names the
+    #: client (uvicorn's ``forwarded_allow_ips``); empty: the peer is the client.
+    trusted_proxies: str = ""
+    #: Connections kept open to each service.
+    upstream_connections: int = Field(default=100, gt=0)
 
     def upstream(self, service: str) -> str:
         return str(getattr(self, f"upstream_{service}")).rstrip("/")
+
+
+@dataclass(frozen=True)
+class Throttled:
+    kind: str
+    method: str
+    path: str
+    limit: int
+    pesan: str
+    message: str
+
+
+def throttled_routes(settings: GatewaySettings) -> dict[tuple[str, str], Throttled]:
+    rules = (
+        Throttled(
+            "submission",
+            "POST",
+            "/api/v1/reports",
+            settings.submissions_per_window,
+            "Terlalu banyak laporan dikirim dari jaringan Anda.",
+            "Too many reports were sent from your network.",
+        ),
+        Throttled(
+            "status-check",
+            "POST",
+            "/api/v1/reports/status",
+            settings.status_checks_per_window,
+            "Terlalu banyak pemeriksaan status dari jaringan Anda.",
+            "Too many status checks from your network.",
+        ),
+    )
+    return {(rule.method, rule.path): rule for rule in rules}
 
 
 def _has_dot_segments(path: str) -> bool:
     return any(segment in {".", ".."} for segment in path.split("/"))
 
 
-def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
-    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=3.0), follow_redirects=False, transport=transport)
+def create_app(settings: GatewaySettings, upstreams: Upstreams | None = None) -> Starlette:
+    client = upstreams or AiohttpUpstreams(settings.upstream_connections)
+    throttle = ClientThrottle(settings.throttle_window_seconds)
+    throttled = throttled_routes(settings)
 
-    async def forward(request: Request, service: str, raw_path: str) -> Response:
+    def answer(
+        content: dict[str, str], status: int, correlation: str, headers: dict[str, str] | None = None
+    ) -> Response:
+        return JSONResponse(content, status, headers={CORRELATION_HEADER: correlation, **(headers or {})})
+
+    async def forward(request: Request, service: str, raw_path: str, correlation: str) -> Response:
         query = request.scope.get("query_string", b"")
-        url = httpx.URL(settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else ""))
-        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
-        client_host = request.client.host if request.client else ""
-        headers.append(("x-forwarded-for", client_host))
-        headers.append(("x-forwarded-proto", request.url.scheme))
-        upstream_request = client.build_request(request.method, url, headers=headers, content=request.stream())
+        url = settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else "")
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in NOT_FORWARDED]
+        headers.append((CORRELATION_HEADER, correlation))
+        # The body is small (the size limit holds it to 64 KiB by default), so it is read whole and
+        # sent with a Content-Length: cheaper than chunked streaming for services and gateway alike.
+        body = await request.body()
         try:
-            upstream = await client.send(upstream_request, stream=True)
-        except httpx.TransportError:
-            return JSONResponse(UNAVAILABLE, status_code=502)
-        return StreamingResponse(
-            upstream.aiter_raw(),
-            status_code=upstream.status_code,
-            headers={k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP},
-            background=BackgroundTask(upstream.aclose),
-        )
+            upstream = await client.send(request.method, url, headers, body)
+        except UpstreamUnavailable:
+            return answer(UNAVAILABLE, 502, correlation)
+        response = Response(upstream.body, status_code=upstream.status)
+        response.raw_headers = [
+            *response.raw_headers,
+            *(
+                (k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in upstream.headers
+                if k.lower() not in HOP_BY_HOP
+            ),
+        ]
+        return response
+
+    def refused(rule: Throttled, retry_after: float, correlation: str) -> Response:
+        seconds = max(1, math.ceil(retry_after))
+        body = {
+            "pesan": f"{rule.pesan} Coba lagi setelah {seconds} detik.",
+            "message": f"{rule.message} Try again after {seconds} seconds.",
+        }
+        return answer(body, 429, correlation, {"Retry-After": str(seconds), "Cache-Control": "no-store"})
 
     async def proxy(request: Request) -> Response:
+        correlation = str(uuid.uuid4())
         path = request.url.path
         # Forwarded exactly as received (still percent-encoded), so the service sees the path that
         # was matched here; dot segments are refused, or /assets/../metrics would reach /metrics.
         raw_path = request.scope.get("raw_path", path.encode()).decode("latin-1")
         if _has_dot_segments(path) or _has_dot_segments(unquote(raw_path)):
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return answer(NOT_FOUND, 404, correlation)
         route = match(path)
         if route is not None:
-            return await forward(request, route.service, raw_path)
+            rule = throttled.get((request.method, path))
+            if rule is not None:
+                address = request.client.host if request.client else ""
+                wait = throttle.admit(rule.kind, rule.limit, address)
+                if wait > 0:
+                    return refused(rule, wait, correlation)
+            return await forward(request, route.service, raw_path, correlation)
         parts = path.strip("/").split("/")
         if (
             settings.expose_operations
@@ -102,8 +220,8 @@ def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | 
             and parts[1] in SERVICES
             and parts[2] in OPERATIONS_PATHS
         ):
-            return await forward(request, parts[1], "/" + parts[2])
-        return JSONResponse(NOT_FOUND, status_code=404)
+            return await forward(request, parts[1], "/" + parts[2], correlation)
+        return answer(NOT_FOUND, 404, correlation)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok", "service": "gateway"})
@@ -111,8 +229,9 @@ def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | 
     async def readyz(_: Request) -> Response:
         async def ready(service: str) -> bool:
             try:
-                return (await client.get(settings.upstream(service) + "/readyz", timeout=3.0)).status_code == 200
-            except httpx.HTTPError:
+                async with asyncio.timeout(3.0):
+                    return (await client.send("GET", settings.upstream(service) + "/readyz", [], b"")).status == 200
+            except (UpstreamUnavailable, TimeoutError):
                 return False
 
         results = await asyncio.gather(*(ready(s) for s in SERVICES))
@@ -123,7 +242,7 @@ def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
-        await client.aclose()
+        await client.close()
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     return Starlette(
@@ -132,5 +251,6 @@ def create_app(settings: GatewaySettings, transport: httpx.AsyncBaseTransport | 
             StarletteRoute("/readyz", readyz),
             StarletteRoute("/{path:path}", proxy, methods=methods),
         ],
+        middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)],
         lifespan=lifespan,
     )

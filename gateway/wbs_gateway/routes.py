@@ -17,7 +17,8 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/assets", "intake"),
     Route("/api/v1/reports", "intake"),
     Route("/api/v1/tenants", "intake"),
-    Route("/api/v1/statistics", "reporting"),
+    # Not /api/v1/statistics: exact live counts per category let an employer match a report to its
+    # own network logs. Reporting keeps the route for internal use until safe public statistics exist.
 )
 
 #: Operators' view of each service, behind ``/ops/<service>/``; exposed only when configured.

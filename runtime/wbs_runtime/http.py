@@ -1,4 +1,4 @@
-"""What every service's HTTP side shares: operations endpoints, correlation ids, bilingual errors.
+"""What every service's HTTP side shares: correlation ids, bilingual errors, body size limits.
 
 Errors answer in Bahasa Indonesia first (``pesan``) and English second (``message``), and name
 every field at fault.
@@ -6,6 +6,7 @@ every field at fault.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CORRELATION_HEADER = "X-Correlation-ID"
+#: The JSON API's requests are small; file uploads will have routes and streamed limits of their own.
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
 
@@ -136,3 +139,78 @@ class CorrelationIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             correlation_id.reset(token)
+
+
+def too_large(max_bytes: int) -> ErrorBody:
+    return ErrorBody(
+        pesan=f"Isi permintaan terlalu besar (paling banyak {max_bytes} bita).",
+        message=f"The request body is too large (at most {max_bytes} bytes).",
+    )
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies above ``max_bytes`` with a bilingual 413.
+
+    A declared ``Content-Length`` above the limit is refused before anything is read; a body
+    without one (chunked) is counted as it streams in, and reading stops at the first byte too
+    many. Whatever the application was about to answer then (FastAPI turns a failed read into a
+    400), the client gets the 413.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self._refusal = json.dumps(too_large(max_bytes).model_dump()).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        exceeded = started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    exceeded = True
+                    raise _BodyTooLarge
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if exceeded:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(send)
+                return  # the application's own answer to the failed read is dropped
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(self._refusal)).encode()),
+            (b"cache-control", b"no-store"),
+            (b"connection", b"close"),  # the rest of the body is never read
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": self._refusal, "more_body": False})

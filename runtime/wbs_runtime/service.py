@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from wbs_contracts.registry import EventSpec
 from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
-from wbs_runtime.http import CorrelationIdMiddleware, install_error_handlers
+from wbs_runtime.http import BodySizeLimitMiddleware, CorrelationIdMiddleware, install_error_handlers
 from wbs_runtime.messaging.consumer import Consumer, DeadLetters, Handler, ReceivedRecord
 from wbs_runtime.messaging.kafka import Producer, TopicNames
 from wbs_runtime.messaging.relay import OutboxRelay
@@ -214,6 +214,7 @@ class ServiceRuntime(Generic[U]):
 
         app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
         app.add_middleware(CorrelationIdMiddleware)
+        app.add_middleware(BodySizeLimitMiddleware, max_bytes=self.settings.max_request_body_bytes)
         install_error_handlers(app)
         app.include_router(self._operations_router())
         for router in self.routers:

@@ -59,6 +59,8 @@ class ServiceSettings(BaseSettings):
     #: One calendar for the whole deployment until each tenant carries its own (the directory
     #: issue): the agenda year and the statistics month must never disagree.
     timezone: str = Field(default=DEFAULT_TIMEZONE, validation_alias="WBS_TIMEZONE")
+    #: Larger request bodies get a 413 (``WBS_<SERVICE>_MAX_REQUEST_BODY_BYTES``).
+    max_request_body_bytes: int = Field(default=64 * 1024, gt=0)
 
     kafka_bootstrap_servers: str = Field(
         default=f"127.0.0.1:{EMBEDDED_KAFKA_PORT}",

@@ -24,7 +24,13 @@ def stack(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> It
         database_suffix=f"_{infra.namespace}_e2e",
         topic_prefix=f"{infra.namespace}.e2e.",
         service_log_dir=var_dir / "log",
-        extra_env={"WBS_CONSUMER_BACKOFF_SECONDS": "0.05", "WBS_CONSUMER_MAX_ATTEMPTS": "3"},
+        extra_env={
+            "WBS_CONSUMER_BACKOFF_SECONDS": "0.05",
+            "WBS_CONSUMER_MAX_ATTEMPTS": "3",
+            # Every test client comes from 127.0.0.1: per-client throttling would count them all as one.
+            "WBS_GATEWAY_SUBMISSIONS_PER_WINDOW": "0",
+            "WBS_GATEWAY_STATUS_CHECKS_PER_WINDOW": "0",
+        },
     )
     running = Stack(config)
     try:

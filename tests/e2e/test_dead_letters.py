@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from tests.support.kafka import header, produce, read_until
+from tests.support.reports import check_status
 from tests.support.waiting import eventually
 from wbs_contracts.registry import REPORT_SUBMITTED, dead_letter_topic
 from wbs_launcher.stack import Stack
@@ -50,9 +51,7 @@ async def test_a_malformed_event_is_dead_lettered_while_consumers_carry_on(stack
         receipt = (await client.post("/api/v1/reports", json=REPORT)).json()
 
         async def registered() -> bool:
-            answer = await client.get(
-                f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": receipt["secret"]}
-            )
+            answer = await check_status(client, receipt)
             return bool(answer.json()["status"] == "terdaftar")
 
         await eventually(registered, what="the next report registered", within=60)

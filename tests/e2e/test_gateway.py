@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
+import pytest
 
 from wbs_contracts.registry import SERVICES
 from wbs_launcher.stack import Stack
@@ -27,4 +30,35 @@ async def test_one_address_for_people_and_operators(stack: Stack) -> None:
         missing = await client.get("/tidak-ada")
         assert missing.status_code == 404
         assert missing.json() == {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}
-        assert (await client.get("/ops/intake/../../etc/passwd")).status_code == 404
+        assert (await client.get("/api/v1/statistics/bps-1700")).status_code == 404  # internal only
+
+
+async def raw_get(port: int, target: str) -> tuple[int, bytes]:
+    """Sends the request line exactly as written: HTTP clients resolve ``..`` before sending, so
+    only a raw request shows what the gateway does with one."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=10)
+    finally:
+        writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), body
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/assets/../metrics",
+        "/assets/./../metrics",
+        "/api/v1/tenants/../../../metrics",
+        "/assets/%2e%2e/metrics",
+        "/api/v1/reports/..%2F..%2F..%2Fmetrics",
+    ],
+)
+async def test_dot_segments_sent_raw_reach_no_service(stack: Stack, target: str) -> None:
+    status, body = await raw_get(stack.config.gateway_port, target)
+    assert status == 404, body
+    assert b"wbs_" not in body  # not the metrics
+    assert (await raw_get(stack.config.gateway_port, "/assets/app.js"))[0] == 200  # the raw request itself works

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.support.kafka import events, read_until
+from tests.support.reports import check_status
 from tests.support.waiting import eventually
 from wbs_contracts.events.intake import ReporterContactV2, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
@@ -39,36 +40,33 @@ async def row(stack: Stack, service: str, query: str, *args: Any) -> asyncpg.Rec
         await connection.close()
 
 
-async def statistics(client: httpx.AsyncClient) -> dict[str, Any]:
-    body: dict[str, Any] = (await client.get("/api/v1/statistics/bps-1700")).json()
+async def statistics(stack: Stack) -> dict[str, Any]:
+    """Live statistics are for internal use: asked of reporting itself, not through the gateway."""
+    async with httpx.AsyncClient(base_url=stack.service_url("reporting"), timeout=10) as internal:
+        body: dict[str, Any] = (await internal.get("/api/v1/statistics/bps-1700")).json()
     return body
 
 
 async def test_a_report_is_received_registered_acknowledged_counted_and_filed(stack: Stack) -> None:
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
-        before = await statistics(client)
-        correlation = f"e2e-{uuid.uuid4()}"
-        response = await client.post("/api/v1/reports", json=REPORT, headers={"X-Correlation-ID": correlation})
+        before = await statistics(stack)
+        response = await client.post("/api/v1/reports", json=REPORT, headers={"X-Correlation-ID": "chosen-by-me"})
         assert response.status_code == 201, response.text
         receipt = response.json()
-        assert response.headers["X-Correlation-ID"] == correlation
+        correlation = response.headers["X-Correlation-ID"]
+        assert correlation != "chosen-by-me"  # made by the gateway, whatever the client sends
 
         async def registered() -> dict[str, Any] | None:
-            answer = await client.get(
-                f"/api/v1/reports/{receipt['registration_number']}",
-                headers={"X-Report-Secret": receipt["secret"]},
-            )
-            body: dict[str, Any] = answer.json()
+            body: dict[str, Any] = (await check_status(client, receipt)).json()
             return body if body["status"] == "terdaftar" else None
 
         status = await eventually(registered, what="terdaftar", within=60)
         assert [step["status"] for step in status["timeline"]] == ["diterima", "terdaftar"]
-        wrong = await client.get(
-            f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": "0000-0000"}
-        )
-        unknown = await client.get("/api/v1/reports/WBS-ZZZZ-ZZZZ-ZZZZ", headers={"X-Report-Secret": receipt["secret"]})
+        wrong = await check_status(client, {**receipt, "secret": "0000-0000"})
+        unknown = await check_status(client, {**receipt, "registration_number": "WBS-ZZZZ-ZZZZ-ZZZZ"})
         assert wrong.status_code == unknown.status_code == 404
         assert wrong.json() == unknown.json()
+        assert (await client.get("/api/v1/statistics/bps-1700")).status_code == 404  # not public
 
         case = await row(
             stack, "intake", "SELECT id FROM report WHERE registration_number = $1", receipt["registration_number"]
@@ -105,7 +103,7 @@ async def test_a_report_is_received_registered_acknowledged_counted_and_filed(st
         assert case_file["agenda_number"] == triage["agenda_number"]
 
         async def counted() -> dict[str, Any] | None:
-            after = await statistics(client)
+            after = await statistics(stack)
             done = after["total"]["registered"] == before["total"]["registered"] + 1
             return after if done else None
 
@@ -123,10 +121,9 @@ async def test_no_plaintext_identity_or_substance_crosses_the_bus(stack: Stack, 
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
         marker = f"penanda-{uuid.uuid4().hex}"
         form = {**REPORT, "what": f"{REPORT['what']} {marker}", "contact": f"{marker}@example.org"}
-        correlation = f"e2e-{uuid.uuid4()}"
-        assert (
-            await client.post("/api/v1/reports", json=form, headers={"X-Correlation-ID": correlation})
-        ).status_code == 201
+        response = await client.post("/api/v1/reports", json=form)
+        assert response.status_code == 201
+        correlation = response.headers["X-Correlation-ID"]
     records = await read_until(
         stack.bootstrap_servers,
         f"{stack.config.topic_prefix}{event.topic}",
@@ -135,3 +132,20 @@ async def test_no_plaintext_identity_or_substance_crosses_the_bus(stack: Stack, 
     )
     everything = b"".join(r.value + b"".join(v for _, v in r.headers) for r in records)
     assert marker.encode() not in everything
+
+
+async def test_a_retry_after_a_lost_answer_gets_the_receipt_and_no_second_case(stack: Stack) -> None:
+    """The page's retry: same Idempotency-Key and the secret it drew itself, through the gateway."""
+    key, secret = str(uuid.uuid4()), "7KQ3M-9XD2P-4THZQ-8K2M9-DWB5V"
+    before = await row(stack, "intake", "SELECT count(*) AS n FROM report")
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
+        form, headers = {**REPORT, "secret": secret}, {"Idempotency-Key": key}
+        first = await client.post("/api/v1/reports", json=form, headers=headers)
+        again = await client.post("/api/v1/reports", json=form, headers=headers)
+    after = await row(stack, "intake", "SELECT count(*) AS n FROM report")
+    assert first.status_code == again.status_code == 201
+    assert again.json()["registration_number"] == first.json()["registration_number"]
+    assert again.json()["secret"] == secret
+    assert before is not None
+    assert after is not None
+    assert after["n"] == before["n"] + 1

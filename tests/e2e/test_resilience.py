@@ -7,6 +7,7 @@ import asyncio
 
 import httpx
 
+from tests.support.reports import check_status
 from tests.support.waiting import eventually
 from wbs_launcher.stack import Stack
 
@@ -30,10 +31,7 @@ async def test_reports_sent_while_triage_is_down_are_registered_when_it_returns(
             async def statuses() -> list[str]:
                 found = []
                 for receipt in receipts:
-                    answer = await client.get(
-                        f"/api/v1/reports/{receipt['registration_number']}",
-                        headers={"X-Report-Secret": receipt["secret"]},
-                    )
+                    answer = await check_status(client, receipt)
                     found.append(answer.json()["status"])
                 return found
 

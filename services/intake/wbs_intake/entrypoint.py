@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
+from pydantic import Field, SecretStr
+
 from wbs_intake.adapters import broker, http, pages
+from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
-from wbs_intake.adapters.hashing import Argon2SecretHasher
+from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
+from wbs_intake.adapters.pepper import DEFAULT_FILE_NAME, load_pepper
 from wbs_intake.adapters.tenant_file import read_tenant
+from wbs_intake.domain.attempts import AttemptPolicy
 from wbs_intake.usecases import import_tenant
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
@@ -22,13 +28,39 @@ from wbs_runtime.settings import ServiceSettings
 class IntakeSettings(ServiceSettings):
     service = "intake"
 
+    #: The pepper of the reporters' secrets' keyed digests (see adapters/pepper.py for the order).
+    secret_pepper: SecretStr | None = None
+    secret_pepper_file: Path | None = None
+    secret_pepper_create: bool = True
+    idempotency_key_hours: float = Field(default=24, gt=0)
+    #: Wrong secrets per registration number: answered at once, then slowed, then locked.
+    status_free_attempts: int = Field(default=5, ge=1)
+    status_lock_after: int = Field(default=10, ge=1)
+    status_lock_seconds: float = Field(default=900, gt=0)
 
-def build(settings: ServiceSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
+    def pepper_file(self) -> Path | None:
+        return self.secret_pepper_file or (self.key_dir / DEFAULT_FILE_NAME if self.key_dir else None)
+
+
+def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     # Intake seals to every tenant's public keys and opens nothing.
     runtime = ServiceRuntime(settings, SqlIntakeUnitOfWork)
+    pepper = settings.secret_pepper.get_secret_value() if settings.secret_pepper else None
+    digests = KeyedDigests(load_pepper(pepper, settings.pepper_file(), create=settings.secret_pepper_create))
+    policy = AttemptPolicy(
+        free_attempts=settings.status_free_attempts,
+        lock_after=max(settings.status_lock_after, settings.status_free_attempts),
+        lock_seconds=settings.status_lock_seconds,
+    )
     runtime.include_router(
         http.build_router(
-            unit_of_work=runtime.unit_of_work, sealer=runtime.keyring, hasher=Argon2SecretHasher(), clock=utc_now
+            unit_of_work=runtime.unit_of_work,
+            sealer=runtime.keyring,
+            hasher=ReporterSecretHasher(digests),
+            digests=digests,
+            attempts=InMemoryAttemptGuard(policy),
+            clock=utc_now,
+            idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
         )
     )
     runtime.include_router(pages.build_router())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -19,11 +21,44 @@ class ReportRepository(Protocol):
         ...
 
     async def append_status(self, report_id: UUID, change: StatusChange) -> None: ...
+    async def replace_secret_hash(self, report_id: UUID, secret_hash: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class IdempotentSubmission:
+    """What is kept of a submission made with an ``Idempotency-Key``: digests and the report, never
+    the key itself nor anything of the request in the clear."""
+
+    key_digest: bytes
+    request_digest: bytes
+    report_id: UUID
+    expires_at: datetime
+
+
+class IdempotencyRepository(Protocol):
+    async def claim(self, key_digest: bytes) -> bool:
+        """Hold the key until the transaction ends; False at once if another transaction holds it."""
+        ...
+
+    async def find(self, key_digest: bytes, now: datetime) -> IdempotentSubmission | None:
+        """The submission made with this key, unless it has expired."""
+        ...
+
+    async def add(self, submission: IdempotentSubmission) -> None:
+        """Record the submission (replacing an expired one with the same key)."""
+        ...
+
+    async def prune(self, now: datetime) -> int: ...
 
 
 class TenantRepository(Protocol):
     async def all(self) -> list[Tenant]: ...
     async def get(self, tenant_id: str) -> Tenant | None: ...
+    async def with_category(self, tenant_id: str, slug: str) -> Tenant | None:
+        """The tenant with only the category asked for (no category if it offers none such):
+        what a submission needs, in one query."""
+        ...
+
     async def save(self, tenant: Tenant) -> None: ...
 
 
@@ -32,6 +67,8 @@ class IntakeUnitOfWork(Transactional, Protocol):
     def reports(self) -> ReportRepository: ...
     @property
     def tenants(self) -> TenantRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
     @property
     def outbox(self) -> EventOutbox: ...
 
@@ -43,7 +80,30 @@ class Sealer(Protocol):
 
 
 class SecretHasher(Protocol):
+    """Keeps a secret only as something it can be checked against."""
+
     async def hash(self, secret: str) -> str: ...
     async def verify(self, secret_hash: str | None, secret: str) -> bool:
         """False for ``None`` too, after the same work, so timing does not reveal which reports exist."""
         ...
+
+    def needs_rehash(self, secret_hash: str) -> bool:
+        """True for a hash of an older kind: replace it once the secret has been verified."""
+        ...
+
+
+class KeyedDigests(Protocol):
+    """A keyed digest (a MAC under a server-side key) of data that must not be kept in the clear."""
+
+    def digest(self, purpose: str, data: bytes) -> bytes: ...
+
+
+class AttemptGuard(Protocol):
+    """Counts tries of secrets per registration number (see ``domain.attempts``)."""
+
+    def begin(self, registration_number: str) -> float:
+        """0 if a try is allowed now (it counts as a failure until :meth:`succeeded`), else the
+        seconds to wait."""
+        ...
+
+    def succeeded(self, registration_number: str) -> None: ...

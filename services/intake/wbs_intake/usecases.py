@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -16,16 +18,43 @@ from wbs_intake.domain.credentials import (
     RandomBytes,
     canonical_registration_number,
     canonical_secret,
-    issue_credentials,
+    issue_registration_number,
+    issue_secret,
 )
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.tenant import Tenant, UnknownTenant
-from wbs_intake.ports import IntakeUnitOfWork, Sealer, SecretHasher
+from wbs_intake.ports import (
+    AttemptGuard,
+    IdempotentSubmission,
+    IntakeUnitOfWork,
+    KeyedDigests,
+    Sealer,
+    SecretHasher,
+)
 from wbs_runtime.clock import Clock
+
+IDEMPOTENCY_KEY_PURPOSE = "idempotency-key"
+SUBMISSION_PURPOSE = "submission"
 
 
 class UnknownReport(LookupError):
     """An event refers to a report intake never received."""
+
+
+class IdempotencyKeyInUse(Exception):
+    """A request with this ``Idempotency-Key`` is still being processed."""
+
+
+class IdempotencyKeyReused(Exception):
+    """This ``Idempotency-Key`` came before with a different request (or another secret)."""
+
+
+class TooManyAttempts(Exception):
+    """Too many wrong secrets for this registration number: wait ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after:.0f} s")
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -36,13 +65,35 @@ class Submission:
     substance: ReportSubstanceV1
     contact: str | None = None
 
+    def fingerprint(self) -> bytes:
+        """The request in one canonical form, so that a retry is recognised as the same request."""
+        document = {
+            "tenant": self.tenant,
+            "category": self.category,
+            "channel": self.channel,
+            "substance": self.substance.model_dump(mode="json"),
+            "contact": self.contact,
+        }
+        return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
 
 @dataclass(frozen=True)
 class Receipt:
     report_id: UUID
     registration_number: str
-    secret: str
+    #: None when a retry found the report and the secret was the server's: it was shown once.
+    secret: str | None
     submitted_at: datetime
+    #: True when an earlier request with the same ``Idempotency-Key`` made this report.
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """An ``Idempotency-Key`` as sent, and how long it is remembered."""
+
+    key: str
+    lifetime: timedelta = timedelta(hours=24)
 
 
 async def submit_report(
@@ -51,25 +102,45 @@ async def submit_report(
     uow: IntakeUnitOfWork,
     sealer: Sealer,
     hasher: SecretHasher,
+    digests: KeyedDigests,
     clock: Clock,
     correlation_id: str,
+    idempotency: Idempotency | None = None,
+    client_secret: str | None = None,
     random_bytes: RandomBytes | None = None,
 ) -> Receipt:
     """Receive a report (status ``diterima``) and announce it, sealed, to triage and reporting.
 
-    Raises ``UnknownTenant``/``UnknownCategory`` before anything is stored.
+    With an ``idempotency`` key, a retry of the same request returns the first request's receipt
+    and creates nothing. The secret is never kept, so a retry can return it only if the client
+    made it (``client_secret``, already checked for format) and sends it again.
+
+    Raises ``UnknownTenant``/``UnknownCategory`` before anything is stored; ``IdempotencyKeyInUse``
+    and ``IdempotencyKeyReused`` for a key that is busy or came with another request.
     """
-    credentials = issue_credentials(random_bytes) if random_bytes else issue_credentials()
-    secret_hash = await hasher.hash(canonical_secret(credentials.secret))
+    secret = client_secret or (issue_secret(random_bytes) if random_bytes else issue_secret())
+    secret_hash = await hasher.hash(canonical_secret(secret))
+    key_digest = request_digest = None
+    if idempotency is not None:
+        key_digest = digests.digest(IDEMPOTENCY_KEY_PURPOSE, idempotency.key.encode())
+        request_digest = digests.digest(SUBMISSION_PURPOSE, submission.fingerprint())
     async with uow:
-        tenant = await uow.tenants.get(submission.tenant)
+        if key_digest is not None and request_digest is not None:
+            if not await uow.idempotency.claim(key_digest):
+                raise IdempotencyKeyInUse
+            earlier = await uow.idempotency.find(key_digest, clock())
+            if earlier is not None:
+                return await _replay(earlier, request_digest, client_secret, uow=uow, hasher=hasher)
+        tenant = await uow.tenants.with_category(submission.tenant, submission.category)
         if tenant is None:
             raise UnknownTenant(submission.tenant)
         tenant.require_category(submission.category)
         now = clock()
         report = Report.receive(
             id=uuid4(),
-            registration_number=credentials.registration_number,
+            registration_number=issue_registration_number(random_bytes)
+            if random_bytes
+            else issue_registration_number(),
             secret_hash=secret_hash,
             tenant=tenant.id,
             category=submission.category,
@@ -94,24 +165,72 @@ async def submit_report(
                 event, tenant=tenant.id, subject=str(report.id), time=now, correlation_id=correlation_id
             ),
         )
+        if key_digest is not None and request_digest is not None and idempotency is not None:
+            await uow.idempotency.add(
+                IdempotentSubmission(key_digest, request_digest, report.id, expires_at=now + idempotency.lifetime)
+            )
         await uow.commit()
-    return Receipt(report.id, report.registration_number, credentials.secret, now)
+    return Receipt(report.id, report.registration_number, secret, now)
+
+
+async def _replay(
+    earlier: IdempotentSubmission,
+    request_digest: bytes,
+    client_secret: str | None,
+    *,
+    uow: IntakeUnitOfWork,
+    hasher: SecretHasher,
+) -> Receipt:
+    if not hmac.compare_digest(earlier.request_digest, request_digest):
+        raise IdempotencyKeyReused
+    report = await uow.reports.get(earlier.report_id)
+    if report is None:  # the report is gone (cannot happen while reports are never deleted)
+        raise IdempotencyKeyReused
+    if client_secret is not None and not await hasher.verify(report.secret_hash, canonical_secret(client_secret)):
+        raise IdempotencyKeyReused
+    return Receipt(report.id, report.registration_number, client_secret, report.submitted_at, replayed=True)
+
+
+async def prune_idempotency_keys(*, uow: IntakeUnitOfWork, clock: Clock) -> int:
+    """Forget expired ``Idempotency-Key`` digests."""
+    async with uow:
+        pruned = await uow.idempotency.prune(clock())
+        await uow.commit()
+    return pruned
 
 
 async def find_report(
-    registration_number: str, secret: str, *, uow: IntakeUnitOfWork, hasher: SecretHasher
+    registration_number: str,
+    secret: str,
+    *,
+    uow: IntakeUnitOfWork,
+    hasher: SecretHasher,
+    attempts: AttemptGuard,
 ) -> Report | None:
     """The report, only if the secret matches. An unknown number costs the same hash check as a
-    wrong secret, so timing does not tell which numbers exist."""
+    wrong secret, so timing does not tell which numbers exist; and it counts towards the same
+    lock, so a lock does not tell either.
+
+    Raises ``TooManyAttempts`` while the number is slowed down or locked, without checking.
+    """
     canonical = canonical_registration_number(registration_number)
+    if canonical is not None and (wait := attempts.begin(canonical)) > 0:
+        raise TooManyAttempts(wait)
     async with uow:
         # Only the hash first: the same single query whether or not the number exists.
         credentials = await uow.reports.credentials(canonical) if canonical else None
     verified = await hasher.verify(credentials[1] if credentials else None, canonical_secret(secret))
-    if credentials is None or not verified:
+    if credentials is None or not verified or canonical is None:
         return None
+    attempts.succeeded(canonical)
+    report_id, secret_hash = credentials
     async with uow:
-        return await uow.reports.get(credentials[0])
+        if hasher.needs_rehash(secret_hash):
+            # An older kind of hash (argon2id, before keyed digests): replace it now that the
+            # secret is known to be right, so the next check is as cheap as any other.
+            await uow.reports.replace_secret_hash(report_id, await hasher.hash(canonical_secret(secret)))
+            await uow.commit()
+        return await uow.reports.get(report_id)
 
 
 async def record_registration(event: Envelope[Any], uow: IntakeUnitOfWork) -> None:

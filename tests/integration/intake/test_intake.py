@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from argon2 import PasswordHasher
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from tests.support.events import case_registered
 from tests.support.infrastructure import Infrastructure
@@ -22,10 +25,19 @@ from wbs_contracts.events.intake import ReporterContactV2, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED, dead_letter_topic
 from wbs_contracts.sealed import Audience
 from wbs_contracts.wire import decode, encode
-from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata, report_table
+from wbs_intake.adapters.db import (
+    IDEMPOTENCY_LOCK_CLASS,
+    SqlIntakeUnitOfWork,
+    idempotency_table,
+    metadata,
+    report_table,
+)
+from wbs_intake.adapters.keyed_digest import KeyedDigests
+from wbs_intake.adapters.pepper import load_pepper
 from wbs_intake.adapters.tenant_file import read_tenant
+from wbs_intake.domain.credentials import issue_secret
 from wbs_intake.entrypoint import PROGRAM, IntakeSettings, build
-from wbs_intake.usecases import import_tenant
+from wbs_intake.usecases import import_tenant, prune_idempotency_keys
 from wbs_launcher.stack import DEMO_TENANTS
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.service import ServiceRuntime
@@ -50,12 +62,14 @@ class Intake:
     keys: Path
     infra: Infrastructure
 
-    async def submit(self, **changes: Any) -> tuple[httpx.Response, str]:
+    async def submit(self, key: str | None = None, **changes: Any) -> tuple[httpx.Response, str]:
         correlation = f"test-{uuid.uuid4()}"
-        response = await self.client.post(
-            "/api/v1/reports", json={**FORM, **changes}, headers={"X-Correlation-ID": correlation}
-        )
+        headers = {"X-Correlation-ID": correlation, **({"Idempotency-Key": key} if key else {})}
+        response = await self.client.post("/api/v1/reports", json={**FORM, **changes}, headers=headers)
         return response, correlation
+
+    async def status(self, number: str, secret: str) -> httpx.Response:
+        return await self.client.post("/api/v1/reports/status", json={"registration_number": number, "secret": secret})
 
     async def report_id(self, registration_number: str) -> uuid.UUID:
         async with self.runtime.sessionmaker() as session:
@@ -112,7 +126,13 @@ async def test_a_report_is_received_and_announced_sealed(intake: Intake) -> None
     assert contact.contact == FORM["contact"]
 
 
-async def test_only_a_slow_hash_of_the_secret_is_stored(intake: Intake) -> None:
+async def secret_hash(intake: Intake, registration_number: str) -> str:
+    async with intake.runtime.sessionmaker() as session:
+        query = select(report_table.c.secret_hash).where(report_table.c.registration_number == registration_number)
+        return str((await session.execute(query)).scalar_one())
+
+
+async def test_only_a_keyed_digest_of_the_secret_is_stored(intake: Intake) -> None:
     response, _ = await intake.submit()
     receipt = response.json()
     async with intake.runtime.sessionmaker() as session:
@@ -121,33 +141,172 @@ async def test_only_a_slow_hash_of_the_secret_is_stored(intake: Intake) -> None:
                 select(report_table).where(report_table.c.registration_number == receipt["registration_number"])
             )
         ).one()
-    assert row.secret_hash.startswith("$argon2id$")
+    assert row.secret_hash.startswith("hmac-sha256$")
     assert receipt["secret"].replace("-", "") not in row.secret_hash
     assert not {"what", "where", "who", "how", "contact", "amount_idr"} & set(row._fields)
+    assert (intake.keys / "intake-pepper").stat().st_mode & 0o077 == 0  # made on first start, owner only
 
 
-async def test_the_reporter_follows_the_report_with_number_and_secret(intake: Intake) -> None:
+async def test_the_reporter_checks_the_status_with_number_and_secret_in_the_body(intake: Intake) -> None:
     receipt = (await intake.submit())[0].json()
     number, secret = receipt["registration_number"], receipt["secret"]
-    found = await intake.client.get(f"/api/v1/reports/{number}", headers={"X-Report-Secret": secret})
+    found = await intake.status(number, secret)
     assert found.status_code == 200
+    assert found.headers["cache-control"] == "no-store"
     assert found.json()["status"] == "diterima"
     assert [s["status"] for s in found.json()["timeline"]] == ["diterima"]
 
-    typed = await intake.client.get(
-        f"/api/v1/reports/{number.lower()}", headers={"X-Report-Secret": secret.lower().replace("-", " ")}
-    )
+    typed = await intake.status(number.lower(), secret.lower().replace("-", " "))
     assert typed.status_code == 200
 
-    wrong = await intake.client.get(f"/api/v1/reports/{number}", headers={"X-Report-Secret": "AAAAA-BBBBB"})
-    unknown = await intake.client.get("/api/v1/reports/WBS-0000-0000-0000", headers={"X-Report-Secret": secret})
+    wrong = await intake.status(number, "AAAAA-BBBBB")
+    unknown = await intake.status("WBS-0000-0000-0000", secret)
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json() == unknown.json()
     assert wrong.json()["pesan"].startswith("Laporan tidak ditemukan")
+    assert wrong.headers["cache-control"] == "no-store"
 
-    missing = await intake.client.get(f"/api/v1/reports/{number}")
+    missing = await intake.client.post("/api/v1/reports/status", json={"registration_number": number})
     assert missing.status_code == 422
-    assert missing.json()["errors"][0]["field"] == "X-Report-Secret"
+    assert missing.json()["errors"][0]["field"] == "secret"
+    # The number is never a path any more: no URL carries it.
+    assert (await intake.client.get(f"/api/v1/reports/{number}", headers={"X-Report-Secret": secret})).status_code in {
+        404,
+        405,
+    }
+
+
+async def test_a_report_hashed_with_argon2id_before_still_opens_and_gets_a_keyed_digest(intake: Intake) -> None:
+    receipt = (await intake.submit())[0].json()
+    number, secret = receipt["registration_number"], receipt["secret"]
+    legacy = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1).hash(secret.replace("-", ""))
+    async with intake.runtime.sessionmaker() as session:
+        await session.execute(
+            update(report_table).where(report_table.c.registration_number == number).values(secret_hash=legacy)
+        )
+        await session.commit()
+    assert (await intake.status(number, "AAAAA-BBBBB")).status_code == 404
+    assert await secret_hash(intake, number) == legacy
+    assert (await intake.status(number, secret)).status_code == 200
+    assert (await secret_hash(intake, number)).startswith("hmac-sha256$")
+    assert (await intake.status(number, secret)).status_code == 200
+
+
+async def test_many_wrong_secrets_lock_a_number_whether_or_not_it_exists(intake: Intake) -> None:
+    receipt = (await intake.submit())[0].json()
+    answers: dict[str, list[int]] = {}
+    for number in (receipt["registration_number"], "WBS-ZZZZ-ZZZZ-ZZZZ"):
+        answers[number] = [(await intake.status(number, issue_secret())).status_code for _ in range(7)]
+    assert answers[receipt["registration_number"]] == answers["WBS-ZZZZ-ZZZZ-ZZZZ"] == [404] * 5 + [429] * 2
+    refused = await intake.status(receipt["registration_number"], receipt["secret"])
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.json()["pesan"].startswith("Terlalu banyak percobaan kode rahasia yang salah")
+    assert refused.json()["message"].startswith("Too many wrong secrets")
+
+
+async def idempotency_rows(intake: Intake) -> list[Any]:
+    async with intake.runtime.sessionmaker() as session:
+        return list((await session.execute(select(idempotency_table))).all())
+
+
+async def test_a_retry_with_the_same_idempotency_key_returns_the_receipt_and_creates_no_second_case(
+    intake: Intake,
+) -> None:
+    key = str(uuid.uuid4())
+    before = await intake.report_count()
+    first, _ = await intake.submit(key=f'"{key}"')  # a Structured Field string, as the draft writes it
+    again, _ = await intake.submit(key=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["registration_number"] == first.json()["registration_number"]
+    assert again.json()["replayed"] is True
+    assert first.json()["replayed"] is False
+    assert again.json()["secret"] is None  # drawn by the server, shown once, never kept
+    assert "hanya ditampilkan pada jawaban pertama" in again.json()["pesan"]
+    assert "shown only in the first answer" in again.json()["message"]
+    assert await intake.report_count() == before + 1
+
+    other = await intake.submit(key=key, what="Laporan yang lain sama sekali")
+    assert other[0].status_code == 422
+    assert other[0].json()["errors"][0]["field"] == "Idempotency-Key"
+    assert await intake.report_count() == before + 1
+
+    rows = await idempotency_rows(intake)
+    stored = b"".join(row.key_digest + row.request_digest for row in rows)
+    assert key.encode() not in stored  # only keyed digests
+
+
+async def test_a_secret_made_in_the_browser_returns_the_whole_receipt_on_retry(intake: Intake) -> None:
+    key, secret = str(uuid.uuid4()), issue_secret()
+    first, _ = await intake.submit(key=key, secret=secret)
+    again, _ = await intake.submit(key=key, secret=secret)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["secret"] == again.json()["secret"] == secret
+    assert again.json()["registration_number"] == first.json()["registration_number"]
+    assert again.json()["pesan"] == first.json()["pesan"]
+    assert (await intake.status(first.json()["registration_number"], secret)).status_code == 200
+    assert secret.replace("-", "") not in await secret_hash(intake, first.json()["registration_number"])
+
+    weak = await intake.submit(secret="AAAAA-AAAAA-AAAAA-AAAAA-AAAAA")
+    assert weak[0].status_code == 422
+    assert weak[0].json()["errors"][0]["field"] == "secret"
+
+
+async def test_a_duplicate_still_in_progress_gets_a_conflict(intake: Intake) -> None:
+    key = str(uuid.uuid4())
+    digest = KeyedDigests(load_pepper(None, intake.keys / "intake-pepper", create=False)).digest(
+        "idempotency-key", key.encode()
+    )
+    async with intake.runtime.engine.connect() as holder:  # the first request, still in its transaction
+        held = await holder.execute(
+            text("SELECT pg_try_advisory_xact_lock(:class, :key)"),
+            {"class": IDEMPOTENCY_LOCK_CLASS, "key": int.from_bytes(digest[:4], "big", signed=True)},
+        )
+        assert held.scalar_one()
+        before = await intake.report_count()
+        busy, _ = await intake.submit(key=key)
+        await holder.rollback()
+    assert busy.status_code == 409
+    assert busy.headers["retry-after"] == "1"
+    assert busy.json()["message"].startswith("A request with this Idempotency-Key is still being processed")
+    assert await intake.report_count() == before
+    assert (await intake.submit(key=key))[0].status_code == 201  # once released, the retry goes through
+
+
+async def test_an_idempotency_key_must_look_like_one(intake: Intake) -> None:
+    response, _ = await intake.submit(key="short")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def test_a_body_above_the_limit_is_refused_in_both_languages(intake: Intake) -> None:
+    before = await intake.report_count()
+    response = await intake.client.post("/api/v1/reports", json={**FORM, "what": "x" * 70_000})
+    assert response.status_code == 413
+    assert response.json()["pesan"].startswith("Isi permintaan terlalu besar")
+    assert response.json()["message"].startswith("The request body is too large")
+    assert await intake.report_count() == before
+
+
+async def test_database_errors_do_not_carry_query_parameters(intake: Intake) -> None:
+    """Error texts reach logs and dead-letter headers: they must not carry the values bound."""
+    distinctive = f"rahasia-{uuid.uuid4()}"
+    receipt = (await intake.submit())[0].json()
+    async with intake.runtime.sessionmaker() as session:
+        duplicate = insert(report_table).values(
+            id=uuid.uuid4(),
+            registration_number=receipt["registration_number"],  # taken: a unique violation
+            secret_hash=distinctive,
+            tenant_id="bps-1700",
+            category="lainnya",
+            channel="web",
+            submitted_at=func.now(),
+        )
+        with pytest.raises(DBAPIError) as raised:
+            await session.execute(duplicate)
+    assert "report_registration_number_key" in str(raised.value)  # the error itself is still explained
+    assert distinctive not in str(raised.value)
+    assert distinctive not in repr(raised.value)
 
 
 async def test_registration_by_triage_shows_terdaftar_once(intake: Intake) -> None:
@@ -159,9 +318,7 @@ async def test_registration_by_triage_shows_terdaftar_once(intake: Intake) -> No
     await publish(intake.infra.bootstrap_servers, topic(intake.infra, CASE_REGISTERED.topic), event)  # redelivered
 
     async def status() -> dict[str, Any] | None:
-        response = await intake.client.get(
-            f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": receipt["secret"]}
-        )
+        response = await intake.status(receipt["registration_number"], receipt["secret"])
         body: dict[str, Any] = response.json()
         return body if body["status"] == "terdaftar" else None
 
@@ -232,9 +389,7 @@ async def test_what_intake_cannot_apply_goes_to_its_dead_letter_topic(intake: In
     assert "never received" in (header(unknown, "wbs-dlq-error") or "")
 
     async def registered_after_the_poison() -> bool:
-        response = await intake.client.get(
-            f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": receipt["secret"]}
-        )
+        response = await intake.status(receipt["registration_number"], receipt["secret"])
         return bool(response.json()["status"] == "terdaftar")
 
     await eventually(registered_after_the_poison, what="the consumer carrying on")
@@ -256,9 +411,7 @@ async def test_headers_that_are_not_utf8_neither_stop_nor_vanish_an_event(intake
     await produce(infra.bootstrap_servers, registered, wire.value, key=marker, headers=broken)
 
     async def applied() -> bool:
-        response = await intake.client.get(
-            f"/api/v1/reports/{receipt['registration_number']}", headers={"X-Report-Secret": receipt["secret"]}
-        )
+        response = await intake.status(receipt["registration_number"], receipt["secret"])
         return bool(response.json()["status"] == "terdaftar")
 
     await eventually(applied, what="the event with a stray header applied")
@@ -286,3 +439,14 @@ async def test_operations_endpoints(intake: Intake) -> None:
         "wbs_event_handler_seconds_bucket",
     ):
         assert name in metrics
+
+
+async def test_expired_idempotency_keys_are_pruned_and_forgotten(intake: Intake) -> None:
+    key = str(uuid.uuid4())
+    first, _ = await intake.submit(key=key)
+    assert await idempotency_rows(intake)
+    later = datetime.now(UTC) + timedelta(hours=25)
+    assert await prune_idempotency_keys(uow=intake.runtime.unit_of_work(), clock=lambda: later) >= 1
+    assert await idempotency_rows(intake) == []
+    again, _ = await intake.submit(key=key)  # the key is forgotten: a new report
+    assert again.json()["registration_number"] != first.json()["registration_number"]

@@ -30,7 +30,8 @@ from wbs_notify.entrypoint import PROGRAM, NotifySettings, build
 from wbs_runtime.crypto import KeyRing, issue_for_services, rotate_tenant_keys
 from wbs_runtime.service import ServiceRuntime
 
-TENANT = "bps-1700"
+#: A tenant of its own: the session's topics also carry other modules' reports, sealed to their keys.
+TENANT = "inspektorat-uji-notify"
 
 
 @dataclass

@@ -1,54 +1,120 @@
-"""The gateway forwards what it matched, exactly as received, and nothing else."""
+"""The gateway forwards what it matched, exactly as received, and nothing that names the client."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from tests.support.asgi import raw_get
 from wbs_gateway.app import GatewaySettings, create_app
+from wbs_gateway.upstream import UpstreamAnswer
 
 
-def gateway_app(expose_operations: bool = False) -> tuple[Starlette, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
+class FakeUpstreams:
+    """Every service, answering with what it was asked; requests are kept as httpx.Request."""
 
-    def upstream(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        body = json.dumps({"host": request.url.host, "path": request.url.raw_path.decode()}).encode()
-        # A streamed body, as a real upstream sends it (the gateway streams it back).
-        return httpx.Response(200, headers={"content-type": "application/json"}, stream=httpx.ByteStream(body))
+    def __init__(self) -> None:
+        self.seen: list[httpx.Request] = []
 
-    settings = GatewaySettings(
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+        request = httpx.Request(method, httpx.URL(url), headers=headers, content=body)
+        self.seen.append(request)
+        content = json.dumps({"host": request.url.host, "path": request.url.raw_path.decode()}).encode()
+        return UpstreamAnswer(
+            200, [("content-type", "application/json"), ("set-cookie", "a=1"), ("set-cookie", "b=2")], content
+        )
+
+    async def close(self) -> None:
+        pass
+
+
+def gateway_app(expose_operations: bool = False, **settings: Any) -> tuple[Starlette, list[httpx.Request]]:
+    upstreams = FakeUpstreams()
+    configured = GatewaySettings(
         expose_operations=expose_operations,
         upstream_intake="http://intake:8001",
         upstream_reporting="http://reporting:8005",
+        **settings,
     )
-    return create_app(settings, transport=httpx.MockTransport(upstream)), seen
+    return create_app(configured, upstreams), upstreams.seen
 
 
-def gateway(expose_operations: bool = False) -> tuple[httpx.AsyncClient, list[httpx.Request]]:
-    app, seen = gateway_app(expose_operations)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wbs.test"), seen
+def gateway(
+    expose_operations: bool = False, client: tuple[str, int] = ("198.51.100.7", 50000), **settings: Any
+) -> tuple[httpx.AsyncClient, list[httpx.Request]]:
+    app, seen = gateway_app(expose_operations, **settings)
+    transport = httpx.ASGITransport(app=app, client=client)
+    return httpx.AsyncClient(transport=transport, base_url="http://wbs.test"), seen
 
 
 async def test_requests_reach_the_service_that_owns_the_path() -> None:
     client, seen = gateway()
     async with client:
         reports = await client.post("/api/v1/reports?x=1", json={"a": 1}, headers={"X-Report-Secret": "s"})
-        stats = await client.get("/api/v1/statistics/bps-1700")
+        tenants = await client.get("/api/v1/tenants/bps-1700")
     assert reports.json() == {"host": "intake", "path": "/api/v1/reports?x=1"}
-    assert stats.json()["host"] == "reporting"
+    assert reports.headers.get_list("set-cookie") == ["a=1", "b=2"]  # repeated headers come back whole
+    assert tenants.json()["host"] == "intake"
     assert seen[0].headers["x-report-secret"] == "s"
     assert seen[0].content == b'{"a":1}'
+
+
+async def test_live_statistics_are_not_reachable_from_outside() -> None:
+    client, seen = gateway()
+    async with client:
+        response = await client.get("/api/v1/statistics/bps-1700")
+    assert response.status_code == 404
+    assert seen == []
 
 
 async def test_the_path_is_forwarded_still_encoded() -> None:
     client, _ = gateway()
     async with client:
-        response = await client.get("/api/v1/reports/WBS-1%3Fadmin=1")
-    assert response.json()["path"] == "/api/v1/reports/WBS-1%3Fadmin=1"  # not a query string upstream
+        response = await client.get("/api/v1/tenants/bps-1%3Fadmin=1")
+    assert response.json()["path"] == "/api/v1/tenants/bps-1%3Fadmin=1"  # not a query string upstream
+
+
+async def test_nothing_that_names_the_client_is_passed_inward() -> None:
+    client, seen = gateway()
+    naming = {
+        "X-Forwarded-For": "203.0.113.9",
+        "Forwarded": "for=203.0.113.9;proto=https",
+        "X-Real-IP": "203.0.113.9",
+        "True-Client-IP": "203.0.113.9",
+        "CF-Connecting-IP": "203.0.113.9",
+        "X-Client-IP": "203.0.113.9",
+        "X-Cluster-Client-IP": "203.0.113.9",
+        "Via": "1.1 proxy.example",
+        "X-Forwarded-Host": "wbs.example",
+        "Fastly-Client-IP": "203.0.113.9",
+    }
+    async with client:
+        await client.post("/api/v1/reports", json={}, headers=naming)
+    forwarded = seen[0].headers
+    for name in naming:
+        assert name.lower() not in forwarded, name
+    everything = " ".join(f"{k}: {v}" for k, v in forwarded.multi_items())
+    assert "203.0.113.9" not in everything
+    assert "198.51.100.7" not in everything  # the peer's own address neither
+
+
+async def test_the_correlation_id_is_made_here_for_every_request() -> None:
+    client, seen = gateway()
+    async with client:
+        first = await client.post("/api/v1/reports", json={}, headers={"X-Correlation-ID": "chosen-by-client"})
+        second = await client.get("/api/v1/tenants")
+        missing = await client.get("/tidak-ada", headers={"X-Correlation-ID": "chosen-by-client"})
+    ids = [request.headers["x-correlation-id"] for request in seen]
+    assert "chosen-by-client" not in ids
+    assert len(set(ids)) == 2
+    assert all(len(i) == 36 for i in ids)
+    assert missing.headers["x-correlation-id"] not in {"chosen-by-client", *ids}
+    assert first.status_code == second.status_code == 200
 
 
 async def test_dot_segments_never_reach_a_service() -> None:
@@ -58,7 +124,7 @@ async def test_dot_segments_never_reach_a_service() -> None:
         "/assets/%2e%2e/docs",
         "/api/v1/reports/x%2F..%2F..%2Fopenapi.json",
         "/api/v1/reports/../../openapi.json",
-        "/api/v1/statistics/./../../docs",
+        "/api/v1/tenants/./../../docs",
     ):
         assert await raw_get(app, path) == 404, path
     assert seen == []
@@ -73,3 +139,52 @@ async def test_operations_paths_only_when_exposed() -> None:
         assert (await shown.get("/ops/intake/metrics")).json() == {"host": "intake", "path": "/metrics"}
         assert (await shown.get("/ops/intake/docs")).status_code == 404
         assert (await shown.get("/ops/nobody/metrics")).status_code == 404
+
+
+async def chunks(total: int) -> AsyncIterator[bytes]:
+    for _ in range(total // 1000):
+        yield b"x" * 1000
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["content-length", "chunked"])
+async def test_bodies_above_the_limit_get_a_bilingual_413_and_reach_no_service(streamed: bool) -> None:
+    client, seen = gateway(max_body_bytes=4096)
+    async with client:
+        body: Any = chunks(10_000) if streamed else b"x" * 10_000
+        response = await client.post("/api/v1/reports", content=body, headers={"content-type": "application/json"})
+        fits = await client.post("/api/v1/reports", content=b"x" * 4096)
+    assert response.status_code == 413
+    assert response.json()["pesan"] == "Isi permintaan terlalu besar (paling banyak 4096 bita)."
+    assert response.json()["message"] == "The request body is too large (at most 4096 bytes)."
+    assert fits.status_code == 200
+    assert [request.content for request in seen] == [b"x" * 4096]
+
+
+async def test_submissions_and_status_checks_are_throttled_per_client() -> None:
+    app, seen = gateway_app(submissions_per_window=2, status_checks_per_window=3)
+
+    def client(address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://wbs.test")
+
+    async with client("198.51.100.7") as one, client("203.0.113.5") as other:
+        submitted = [(await one.post("/api/v1/reports", json={})).status_code for _ in range(3)]
+        checked = [(await one.post("/api/v1/reports/status", json={})).status_code for _ in range(4)]
+        refused = await one.post("/api/v1/reports", json={})
+        others = (await other.post("/api/v1/reports", json={})).status_code
+        reading = [(await one.get("/api/v1/tenants")).status_code for _ in range(5)]
+    assert submitted == [200, 200, 429]
+    assert checked == [200, 200, 200, 429]
+    assert others == 200  # another client has its own count
+    assert reading == [200] * 5  # only submissions and status checks are counted
+    assert refused.json()["pesan"].startswith("Terlalu banyak laporan dikirim dari jaringan Anda.")
+    assert refused.json()["message"].startswith("Too many reports were sent from your network.")
+    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    assert len(seen) == 2 + 3 + 1 + 5
+
+
+async def test_a_limit_of_zero_is_no_limit() -> None:
+    client, _ = gateway(submissions_per_window=0)
+    async with client:
+        statuses = {(await client.post("/api/v1/reports", json={})).status_code for _ in range(20)}
+    assert statuses == {200}

@@ -6,8 +6,13 @@ from wbs_gateway.routes import match
 def test_paths_go_to_the_service_that_owns_them() -> None:
     assert match("/api/v1/reports").service == "intake"  # type: ignore[union-attr]
     assert match("/api/v1/reports/WBS-0000-0000-0000").service == "intake"  # type: ignore[union-attr]
+    assert match("/api/v1/reports/status").service == "intake"  # type: ignore[union-attr]
     assert match("/api/v1/tenants/bps-1700").service == "intake"  # type: ignore[union-attr]
-    assert match("/api/v1/statistics/bps-1700").service == "reporting"  # type: ignore[union-attr]
+
+
+def test_live_statistics_are_not_public() -> None:
+    assert match("/api/v1/statistics/bps-1700") is None
+    assert match("/api/v1/statistics") is None
 
 
 def test_the_home_page_is_intakes_but_not_everything_below_it() -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
+from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.tenant import Tenant
+from wbs_intake.ports import IdempotentSubmission
 
 
 class FakeReports:
@@ -30,6 +34,32 @@ class FakeReports:
     async def append_status(self, report_id: UUID, change: StatusChange) -> None:
         self.rows[report_id].timeline.append(change)
 
+    async def replace_secret_hash(self, report_id: UUID, secret_hash: str) -> None:
+        self.rows[report_id].secret_hash = secret_hash
+
+
+class FakeIdempotency:
+    def __init__(self) -> None:
+        self.rows: dict[bytes, IdempotentSubmission] = {}
+        #: Keys another transaction holds right now.
+        self.busy: set[bytes] = set()
+
+    async def claim(self, key_digest: bytes) -> bool:
+        return key_digest not in self.busy
+
+    async def find(self, key_digest: bytes, now: datetime) -> IdempotentSubmission | None:
+        found = self.rows.get(key_digest)
+        return found if found is not None and found.expires_at > now else None
+
+    async def add(self, submission: IdempotentSubmission) -> None:
+        self.rows[submission.key_digest] = submission
+
+    async def prune(self, now: datetime) -> int:
+        expired = [k for k, v in self.rows.items() if v.expires_at <= now]
+        for key in expired:
+            del self.rows[key]
+        return len(expired)
+
 
 class FakeTenants:
     def __init__(self, *tenants: Tenant) -> None:
@@ -40,6 +70,12 @@ class FakeTenants:
 
     async def get(self, tenant_id: str) -> Tenant | None:
         return self.rows.get(tenant_id)
+
+    async def with_category(self, tenant_id: str, slug: str) -> Tenant | None:
+        tenant = self.rows.get(tenant_id)
+        if tenant is None:
+            return None
+        return dataclasses.replace(tenant, categories=tuple(c for c in tenant.categories if c.slug == slug))
 
     async def save(self, tenant: Tenant) -> None:
         self.rows[tenant.id] = tenant
@@ -59,19 +95,23 @@ class FakeIntakeUnitOfWork:
     def __init__(self, *tenants: Tenant) -> None:
         self.reports = FakeReports()
         self.tenants = FakeTenants(*tenants)
+        self.idempotency = FakeIdempotency()
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
 
+    def _state(self) -> tuple[Any, ...]:
+        return (self.reports.rows, self.tenants.rows, self.idempotency.rows, self.outbox.events)
+
     async def __aenter__(self) -> Self:
-        self._snapshot = copy.deepcopy((self.reports.rows, self.tenants.rows, self.outbox.events))
+        self._snapshot = copy.deepcopy(self._state())
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._snapshot is not None:
-            self.reports.rows, self.tenants.rows, self.outbox.events = self._snapshot
+            self.reports.rows, self.tenants.rows, self.idempotency.rows, self.outbox.events = self._snapshot
             self._snapshot = None
 
     async def commit(self) -> None:
@@ -80,7 +120,8 @@ class FakeIntakeUnitOfWork:
 
 
 class FakeHasher:
-    """Reversible and fast: enough to check that only a hash is stored and how it is verified."""
+    """Reversible and fast: enough to check that only a hash is stored and how it is verified.
+    Hashes of an older kind (``old:`` + the secret) still verify, and need replacing."""
 
     def __init__(self) -> None:
         self.verified: list[str | None] = []
@@ -90,4 +131,26 @@ class FakeHasher:
 
     async def verify(self, secret_hash: str | None, secret: str) -> bool:
         self.verified.append(secret_hash)
-        return secret_hash == f"hashed:{secret[::-1]}"
+        return secret_hash in {f"hashed:{secret[::-1]}", f"old:{secret}"}
+
+    def needs_rehash(self, secret_hash: str) -> bool:
+        return not secret_hash.startswith("hashed:")
+
+
+class FakeDigests:
+    def digest(self, purpose: str, data: bytes) -> bytes:
+        return purpose.encode() + b":" + data[::-1]
+
+
+class FakeAttempts:
+    """The domain's limiter on a clock the test moves."""
+
+    def __init__(self, policy: AttemptPolicy | None = None) -> None:
+        self.limiter = AttemptLimiter(policy or AttemptPolicy())
+        self.now = 0.0
+
+    def begin(self, registration_number: str) -> float:
+        return self.limiter.begin(registration_number.encode(), self.now)
+
+    def succeeded(self, registration_number: str) -> None:
+        self.limiter.succeeded(registration_number.encode())

@@ -1,10 +1,20 @@
-"""Intake's HTTP API for reporters: submit a report, follow its status, read a body's categories."""
+"""Intake's HTTP API for reporters: submit a report, check its status, read a body's categories.
+
+The registration number never appears in a URL (proxies log URLs beside addresses): the status
+check is a ``POST`` carrying number and secret in its body.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated
+import asyncio
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 from fastapi.responses import JSONResponse
@@ -13,14 +23,28 @@ from pydantic import BaseModel, ConfigDict, Field
 from wbs_contracts.channels import SLUG_PATTERN
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_contracts.events.intake import SHORT_TEXT_LIMIT, TEXT_LIMIT, ReportSubstanceV1
+from wbs_intake.domain.credentials import accept_client_secret
 from wbs_intake.domain.report import STATUS_LABEL_EN, ReportStatus
 from wbs_intake.domain.tenant import Tenant, UnknownCategory, UnknownTenant
-from wbs_intake.ports import IntakeUnitOfWork, Sealer, SecretHasher
-from wbs_intake.usecases import Submission, find_report, get_tenant, list_tenants, submit_report
+from wbs_intake.ports import AttemptGuard, IntakeUnitOfWork, KeyedDigests, Sealer, SecretHasher
+from wbs_intake.usecases import (
+    Idempotency,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    Receipt,
+    Submission,
+    TooManyAttempts,
+    find_report,
+    get_tenant,
+    list_tenants,
+    prune_idempotency_keys,
+    submit_report,
+)
 from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import MissingKey
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput, correlation_id, error_response
 
+log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
 NOT_FOUND = ErrorBody(
     pesan="Laporan tidak ditemukan, atau kode rahasianya salah.",
@@ -30,6 +54,13 @@ NOT_READY = ErrorBody(
     pesan="Instansi ini belum siap menerima laporan (kunci enkripsi belum tersedia). Coba lagi nanti.",
     message="This body cannot take reports yet (its encryption keys are missing). Try again later.",
 )
+IN_PROGRESS = ErrorBody(
+    pesan="Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi sebentar lagi dengan kunci yang sama.",
+    message="A request with this Idempotency-Key is still being processed. Retry shortly with the same key.",
+)
+#: An ``Idempotency-Key`` is a Structured Field string (the draft's examples quote it); bare keys
+#: are accepted too. Long enough to be unguessable: a key finds its report's number for 24 hours.
+_IDEMPOTENCY_KEY = re.compile(r'^"?([\x21\x23-\x5b\x5d-\x7e]{16,255})"?$')
 
 Text = Annotated[str, Field(min_length=1, max_length=TEXT_LIMIT)]
 ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_LIMIT)]
@@ -49,20 +80,48 @@ class ReportForm(BaseModel):
     how: Text = Field(description="Bagaimana: modus atau cara.")
     amount_idr: int | None = Field(default=None, ge=0, le=10**16, description="Dugaan kerugian (Rupiah).")
     contact: str | None = Field(default=None, max_length=SHORT_TEXT_LIMIT, description="Optional; stays sealed.")
+    secret: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Optional: a secret the reporter's browser drew itself (25 Crockford base32 symbols, "
+        "125 random bits). Sent with an Idempotency-Key, it lets a retry return the whole receipt.",
+    )
+
+
+RECEIVED_PESAN = (
+    "Laporan diterima. Simpan nomor registrasi dan kode rahasia ini: kode rahasia hanya ditampilkan "
+    "sekali dan diperlukan untuk melihat perkembangan laporan."
+)
+RECEIVED_MESSAGE = (
+    "Report received. Keep this registration number and secret: the secret is shown only once "
+    "and is needed to follow the report."
+)
+ALREADY_RECEIVED_PESAN = (
+    "Laporan ini sudah diterima sebelumnya dengan nomor registrasi di atas. Kode rahasia hanya ditampilkan "
+    "pada jawaban pertama dan tidak disimpan oleh sistem, sehingga tidak dapat ditampilkan lagi."
+)
+ALREADY_RECEIVED_MESSAGE = (
+    "This report was already received under the registration number above. The secret was shown only in "
+    "the first answer and is not kept by the system, so it cannot be shown again."
+)
 
 
 class ReceiptOut(BaseModel):
     registration_number: str
-    secret: str
+    #: None only when a retry found an earlier report whose secret the server drew.
+    secret: str | None
     status: str
-    pesan: str = (
-        "Laporan diterima. Simpan nomor registrasi dan kode rahasia ini: kode rahasia hanya ditampilkan "
-        "sekali dan diperlukan untuk melihat perkembangan laporan."
-    )
-    message: str = (
-        "Report received. Keep this registration number and secret: the secret is shown only once "
-        "and is needed to follow the report."
-    )
+    #: True when an earlier request with the same Idempotency-Key made this report.
+    replayed: bool = False
+    pesan: str = RECEIVED_PESAN
+    message: str = RECEIVED_MESSAGE
+
+
+class StatusQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    registration_number: str = Field(min_length=1, max_length=100)
+    secret: str = Field(min_length=1, max_length=200)
 
 
 class StatusChangeOut(BaseModel):
@@ -94,23 +153,99 @@ def _status_out(value: ReportStatus) -> tuple[str, str]:
     return value.value, STATUS_LABEL_EN[value]
 
 
+def _problem(field: str, code: str, pesan: str, message: str) -> InvalidInput:
+    return InvalidInput([FieldProblem(field=field, code=code, pesan=pesan, message=message)])
+
+
+def _idempotency_key(header: str | None) -> str | None:
+    if header is None:
+        return None
+    matched = _IDEMPOTENCY_KEY.match(header)
+    if matched is None:
+        raise _problem(
+            "Idempotency-Key",
+            "invalid",
+            "Idempotency-Key harus 16 sampai 255 karakter ASCII yang terlihat (misalnya sebuah UUID).",
+            "Idempotency-Key must be 16 to 255 visible ASCII characters (a UUID, for example).",
+        )
+    return matched.group(1)
+
+
+def _receipt_out(receipt: Receipt) -> ReceiptOut:
+    shown_before = receipt.replayed and receipt.secret is None
+    return ReceiptOut(
+        registration_number=receipt.registration_number,
+        secret=receipt.secret,
+        status=ReportStatus.DITERIMA.value,
+        replayed=receipt.replayed,
+        pesan=ALREADY_RECEIVED_PESAN if shown_before else RECEIVED_PESAN,
+        message=ALREADY_RECEIVED_MESSAGE if shown_before else RECEIVED_MESSAGE,
+    )
+
+
+@dataclass
+class _Pruning:
+    """Expired idempotency keys are deleted now and then, after a submission, in the background so
+    that no reporter waits for it (a DELETE on an index; harmless if two processes do it)."""
+
+    every_seconds: float
+    last: float = 0.0
+    running: asyncio.Task[int] | None = None
+
+    def start_if_due(self, prune: Callable[[], Coroutine[Any, Any, int]]) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every_seconds or (self.running is not None and not self.running.done()):
+            return
+        self.last = now
+        self.running = asyncio.create_task(prune(), name="intake-prune-idempotency-keys")
+        self.running.add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Task[int]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("pruning expired idempotency keys failed: %r (tried again later)", task.exception())
+
+
 def build_router(
     *,
     unit_of_work: Callable[[], IntakeUnitOfWork],
     sealer: Sealer,
     hasher: SecretHasher,
+    digests: KeyedDigests,
+    attempts: AttemptGuard,
     clock: Clock,
+    idempotency_lifetime: timedelta = timedelta(hours=24),
+    prune_every_seconds: float = 300.0,
 ) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["laporan / reports"])
+    pruning = _Pruning(prune_every_seconds)
 
     @router.post(
         "/reports",
         status_code=status.HTTP_201_CREATED,
         response_model=ReceiptOut,
-        responses={422: {"model": ErrorBody}, 503: {"model": ErrorBody}},
+        responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}, 503: {"model": ErrorBody}},
         summary="Kirim laporan / submit a report",
+        description="With an `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header), a retry of "
+        "the same request answers 201 with the first request's receipt and creates nothing; the same key with "
+        "another request gets 422, and while the first is still being processed, 409.",
     )
-    async def submit(form: ReportForm, response: Response) -> ReceiptOut | JSONResponse:
+    async def submit(
+        form: ReportForm,
+        response: Response,
+        idempotency_key: Annotated[str | None, Header(max_length=300)] = None,
+    ) -> ReceiptOut | JSONResponse:
+        key = _idempotency_key(idempotency_key)
+        client_secret = None
+        if form.secret is not None:
+            client_secret = accept_client_secret(form.secret)
+            if client_secret is None:
+                raise _problem(
+                    "secret",
+                    "invalid",
+                    "Kode rahasia buatan peramban harus 25 simbol acak dari alfabet Crockford base32.",
+                    "A secret made by the browser must be 25 random symbols of Crockford's base32 alphabet.",
+                )
         submission = Submission(
             tenant=form.tenant,
             category=form.category,
@@ -131,45 +266,61 @@ def build_router(
                 uow=unit_of_work(),
                 sealer=sealer,
                 hasher=hasher,
+                digests=digests,
                 clock=clock,
                 correlation_id=correlation_id.get(),
+                idempotency=Idempotency(key, idempotency_lifetime) if key else None,
+                client_secret=client_secret,
             )
         except UnknownTenant:
-            raise InvalidInput(
-                [FieldProblem(field="tenant", code="unknown", pesan="Instansi tidak dikenal.", message="Unknown body.")]
-            ) from None
+            raise _problem("tenant", "unknown", "Instansi tidak dikenal.", "Unknown body.") from None
         except UnknownCategory:
-            raise InvalidInput(
-                [
-                    FieldProblem(
-                        field="category",
-                        code="unknown",
-                        pesan="Kategori ini tidak tersedia di instansi tersebut.",
-                        message="This body has no such category.",
-                    )
-                ]
+            raise _problem(
+                "category",
+                "unknown",
+                "Kategori ini tidak tersedia di instansi tersebut.",
+                "This body has no such category.",
             ) from None
+        except IdempotencyKeyReused:
+            raise _problem(
+                "Idempotency-Key",
+                "reused",
+                "Idempotency-Key ini sudah dipakai untuk laporan lain. Buat kunci baru untuk laporan baru.",
+                "This Idempotency-Key was used for another request. Make a new key for a new report.",
+            ) from None
+        except IdempotencyKeyInUse:
+            return JSONResponse(
+                status_code=409, content=IN_PROGRESS.model_dump(), headers={**NO_STORE, "Retry-After": "1"}
+            )
         except MissingKey:
             return error_response(503, NOT_READY)
         response.headers.update(NO_STORE)
-        return ReceiptOut(
-            registration_number=receipt.registration_number,
-            secret=receipt.secret,
-            status=ReportStatus.DITERIMA.value,
-        )
+        if key:
+            pruning.start_if_due(lambda: prune_idempotency_keys(uow=unit_of_work(), clock=clock))
+        return _receipt_out(receipt)
 
-    @router.get(
-        "/reports/{registration_number}",
+    @router.post(
+        "/reports/status",
         response_model=ReportStatusOut,
-        responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
-        summary="Lihat status laporan / follow a report",
+        responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}, 429: {"model": ErrorBody}},
+        summary="Lihat status laporan / check a report's status",
+        description="The registration number and the secret travel in the body, never in the URL.",
     )
-    async def follow(
-        registration_number: str,
-        response: Response,
-        x_report_secret: Annotated[str, Header(min_length=1, max_length=200)],
-    ) -> ReportStatusOut | JSONResponse:
-        report = await find_report(registration_number, x_report_secret, uow=unit_of_work(), hasher=hasher)
+    async def check_status(query: StatusQuery, response: Response) -> ReportStatusOut | JSONResponse:
+        try:
+            report = await find_report(
+                query.registration_number, query.secret, uow=unit_of_work(), hasher=hasher, attempts=attempts
+            )
+        except TooManyAttempts as refused:
+            seconds = max(1, math.ceil(refused.retry_after))
+            body = ErrorBody(
+                pesan=f"Terlalu banyak percobaan kode rahasia yang salah untuk nomor ini. Coba lagi setelah {seconds} "
+                "detik.",
+                message=f"Too many wrong secrets for this number. Try again after {seconds} seconds.",
+            )
+            return JSONResponse(
+                status_code=429, content=body.model_dump(), headers={**NO_STORE, "Retry-After": str(seconds)}
+            )
         if report is None:
             return JSONResponse(status_code=404, content=NOT_FOUND.model_dump(), headers=NO_STORE)
         response.headers.update(NO_STORE)

@@ -33,12 +33,18 @@ class Credentials:
     secret: str
 
 
+def issue_registration_number(random_bytes: RandomBytes = secrets.token_bytes) -> str:
+    """``WBS-7KQ3-M9XD-2P4T``: 12 symbols, 60 bits."""
+    return REGISTRATION_PREFIX + _grouped(_symbols(REGISTRATION_SYMBOLS, random_bytes), 4)
+
+
+def issue_secret(random_bytes: RandomBytes = secrets.token_bytes) -> str:
+    """``H4ZQ8-K2M9D-...``: 25 symbols, 125 bits."""
+    return _grouped(_symbols(SECRET_SYMBOLS, random_bytes), 5)
+
+
 def issue_credentials(random_bytes: RandomBytes = secrets.token_bytes) -> Credentials:
-    """``WBS-7KQ3-M9XD-2P4T`` (80 bits) and a secret like ``H4ZQ8-K2M9D-...`` (25 symbols)."""
-    return Credentials(
-        registration_number=REGISTRATION_PREFIX + _grouped(_symbols(REGISTRATION_SYMBOLS, random_bytes), 4),
-        secret=_grouped(_symbols(SECRET_SYMBOLS, random_bytes), 5),
-    )
+    return Credentials(registration_number=issue_registration_number(random_bytes), secret=issue_secret(random_bytes))
 
 
 def _symbols_only(text: str) -> str:
@@ -60,3 +66,19 @@ def canonical_registration_number(text: str) -> str | None:
 def canonical_secret(text: str) -> str:
     """The form of a secret that is hashed and verified: symbols only, no grouping."""
     return _symbols_only(text)
+
+
+#: A secret drawn at random has 17 or 18 different symbols on average; fewer than 8 happens about
+#: once in 10^10 draws, so it betrays a broken generator, not bad luck.
+_FEWEST_DISTINCT_SYMBOLS = 8
+
+
+def accept_client_secret(text: str) -> str | None:
+    """A secret the reporter's browser drew itself (same format and entropy as :func:`issue_secret`),
+    in its grouped form; None if it cannot be one."""
+    symbols = _symbols_only(text)
+    if len(symbols) != SECRET_SYMBOLS or any(ch not in ALPHABET for ch in symbols):
+        return None
+    if len(set(symbols)) < _FEWEST_DISTINCT_SYMBOLS:
+        return None
+    return _grouped(symbols, 5)

@@ -80,26 +80,115 @@ async function loadCategories() {
   );
 }
 
+// The page draws the secret itself, so that a reporter whose answer was lost can retry with the
+// same Idempotency-Key and still get the whole receipt: the server keeps only digests of both.
+// Same format and entropy as the server's: 25 symbols of Crockford's base32, 125 random bits.
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const NETWORK_RETRIES = [1000, 2000, 4000, 8000];
+const PAGE_TEXT = {
+  id: {
+    offline: "Koneksi terputus sebelum jawaban diterima. Laporan Anda mungkin sudah terkirim: tekan Kirim laporan lagi, laporan tidak akan tercatat dua kali.",
+    busy: "Laporan sedang diproses. Mencoba lagi…",
+  },
+  en: {
+    offline: "The connection dropped before the answer arrived. Your report may already have been sent: press Send report again, it will not be recorded twice.",
+    busy: "The report is being processed. Retrying…",
+  },
+};
+// Key, secret and the request they belong to: in memory only, and only until the receipt is shown.
+let pending = null;
+
+function randomSymbols(count) {
+  const bytes = crypto.getRandomValues(new Uint8Array(count));
+  return Array.from(bytes, (byte) => ALPHABET[byte & 31]).join(""); // 256 is a multiple of 32: uniform
+}
+
+function newSecret() {
+  let symbols;
+  do symbols = randomSymbols(25);
+  while (new Set(symbols).size < 8); // the server refuses such a draw (about once in 10^10)
+  return symbols.match(/.{5}/g).join("-");
+}
+
+function newIdempotencyKey() {
+  // A version 4 UUID from getRandomValues (crypto.randomUUID needs a secure context).
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function send(attempt, summary) {
+  // Retried with the same key when the network fails or the first attempt is still in progress;
+  // the server answers a retry with the first receipt and creates no second report.
+  for (let retry = 0; ; retry++) {
+    let response;
+    try {
+      response = await fetch("/api/v1/reports", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": `"${attempt.key}"` },
+        body: JSON.stringify({ ...attempt.data, secret: attempt.secret }),
+      });
+    } catch (networkFailure) {
+      if (retry >= NETWORK_RETRIES.length) return null;
+      await sleep(NETWORK_RETRIES[retry]);
+      continue;
+    }
+    // A retry with the same key is safe whatever happened to the first attempt: it cannot make a second report.
+    const transient = [409, 500, 502, 503, 504].includes(response.status);
+    if (!transient || retry >= NETWORK_RETRIES.length) return response;
+    if (response.status === 409) {
+      summary.textContent = PAGE_TEXT[language].busy;
+      summary.hidden = false;
+    }
+    await sleep(NETWORK_RETRIES[retry]);
+  }
+}
+
 async function submitReport(event) {
   event.preventDefault();
   const form = event.target;
   const summary = document.getElementById("report-error");
+  const button = form.querySelector("button[type=submit]");
   clearErrors(form);
   summary.hidden = true;
   const data = Object.fromEntries(new FormData(form));
   for (const optional of ["amount_idr", "contact"]) if (data[optional] === "") delete data[optional];
   if (data.amount_idr !== undefined && /^[0-9]+$/.test(data.amount_idr)) data.amount_idr = Number(data.amount_idr);
-  const response = await fetch("/api/v1/reports", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(data),
-  });
+  const request = JSON.stringify(data);
+  // The same report sent again keeps its key and secret; a changed one is a new request.
+  if (pending === null || pending.request !== request) {
+    pending = { request, data, key: newIdempotencyKey(), secret: newSecret() };
+  }
+  button.disabled = true;
+  let response;
+  try {
+    response = await send(pending, summary);
+  } finally {
+    button.disabled = false;
+  }
+  if (response === null) {
+    summary.textContent = PAGE_TEXT[language].offline;
+    summary.hidden = false;
+    return;
+  }
   const body = await response.json();
-  if (response.status !== 201) return showErrors(form, body, summary);
+  summary.hidden = true;
+  if (response.status !== 201) {
+    if (response.status === 422) pending = null; // corrected input will be a new request
+    return showErrors(form, body, summary);
+  }
+  const secret = body.secret || pending.secret;
+  pending = null;
   form.reset();
   await loadCategories();
   document.getElementById("receipt-number").textContent = body.registration_number;
-  document.getElementById("receipt-secret").textContent = body.secret;
+  document.getElementById("receipt-secret").textContent = secret;
   document.getElementById("registration_number").value = body.registration_number;
   const receipt = document.getElementById("tanda-terima");
   receipt.hidden = false;
@@ -113,9 +202,14 @@ async function checkStatus(event) {
   const result = document.getElementById("status-result");
   error.hidden = true;
   result.hidden = true;
-  const number = form.elements.registration_number.value.trim();
-  const response = await fetch(`/api/v1/reports/${encodeURIComponent(number)}`, {
-    headers: { "X-Report-Secret": form.elements.secret.value },
+  // Number and secret travel in the body: a URL would be written to proxies' logs.
+  const response = await fetch("/api/v1/reports/status", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      registration_number: form.elements.registration_number.value.trim(),
+      secret: form.elements.secret.value,
+    }),
   });
   const body = await response.json();
   if (response.status !== 200) {

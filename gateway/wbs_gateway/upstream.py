@@ -1,0 +1,71 @@
+"""How the gateway talks to the services: HTTP/1.1 with kept-alive connections, through aiohttp.
+
+Measured on the submission path, httpx (httpcore, h11, anyio) took three quarters of the
+gateway's CPU, about 4 ms per request; aiohttp's C parser does the same work in a fraction of it.
+The gateway needs only this small interface, so tests give it a fake instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import aiohttp
+from yarl import URL
+
+
+class UpstreamUnavailable(Exception):
+    """The service could not be reached or did not answer in time."""
+
+
+@dataclass(frozen=True)
+class UpstreamAnswer:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class Upstreams(Protocol):
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+        """Raises :class:`UpstreamUnavailable`."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class AiohttpUpstreams:
+    def __init__(self, connections: int = 100, timeout_seconds: float = 30.0, connect_seconds: float = 3.0) -> None:
+        self._connections = connections
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=connect_seconds)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        # Made on first use, inside the running event loop.
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections, limit_per_host=self._connections),
+                timeout=self._timeout,
+                auto_decompress=False,  # bodies go back exactly as the service sent them
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),  # only what the client sent
+                cookie_jar=aiohttp.DummyCookieJar(),  # the gateway keeps no cookies of anyone's
+            )
+        return self._session
+
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+        try:
+            async with self._client().request(
+                method,
+                URL(url, encoded=True),  # the path exactly as received, still percent-encoded
+                headers=headers,
+                data=body if body else None,
+                allow_redirects=False,
+            ) as response:
+                content = await response.read()
+                headers_sent = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
+                return UpstreamAnswer(response.status, headers_sent, content)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise UpstreamUnavailable(type(error).__name__) from None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()

@@ -131,39 +131,15 @@ async def submit_report(
             earlier = await uow.idempotency.find(key_digest, clock())
             if earlier is not None:
                 return await _replay(earlier, request_digest, client_secret, uow=uow, hasher=hasher)
-        tenant = await uow.tenants.with_category(submission.tenant, submission.category)
-        if tenant is None:
-            raise UnknownTenant(submission.tenant)
-        tenant.require_category(submission.category)
         now = clock()
-        report = Report.receive(
-            id=uuid4(),
-            registration_number=issue_registration_number(random_bytes)
-            if random_bytes
-            else issue_registration_number(),
+        report = await receive_report(
+            submission,
+            uow=uow,
+            sealer=sealer,
             secret_hash=secret_hash,
-            tenant=tenant.id,
-            category=submission.category,
-            channel=submission.channel,
             at=now,
-        )
-        # A contact document goes out whether or not the reporter left one, padded to one size:
-        # the event must not show whether the reporter can be reached.
-        contact = ReporterContactV2(contact=submission.contact or None)
-        event = ReportSubmittedV1(
-            report_id=report.id,
-            category=report.category,
-            channel=report.channel,
-            submitted_at=now,
-            substance=sealer.seal(tenant.id, Audience.CASE_SUBSTANCE, submission.substance, case=report.id),
-            contact=sealer.seal(tenant.id, Audience.REPORTER_CONTACT, contact, case=report.id),
-        )
-        await uow.reports.add(report)
-        await uow.outbox.add(
-            REPORT_SUBMITTED,
-            REPORT_SUBMITTED.envelope(
-                event, tenant=tenant.id, subject=str(report.id), time=now, correlation_id=correlation_id
-            ),
+            correlation_id=correlation_id,
+            random_bytes=random_bytes,
         )
         if key_digest is not None and request_digest is not None and idempotency is not None:
             await uow.idempotency.add(
@@ -171,6 +147,52 @@ async def submit_report(
             )
         await uow.commit()
     return Receipt(report.id, report.registration_number, secret, now)
+
+
+async def receive_report(
+    submission: Submission,
+    *,
+    uow: IntakeUnitOfWork,
+    sealer: Sealer,
+    secret_hash: str,
+    at: datetime,
+    correlation_id: str,
+    random_bytes: RandomBytes | None = None,
+) -> Report:
+    """Record a report and its sealed ``report-submitted`` event in the open unit of work, without
+    committing: the caller commits (one report per request, or many per transaction in an import)."""
+    tenant = await uow.tenants.with_category(submission.tenant, submission.category)
+    if tenant is None:
+        raise UnknownTenant(submission.tenant)
+    tenant.require_category(submission.category)
+    report = Report.receive(
+        id=uuid4(),
+        registration_number=issue_registration_number(random_bytes) if random_bytes else issue_registration_number(),
+        secret_hash=secret_hash,
+        tenant=tenant.id,
+        category=submission.category,
+        channel=submission.channel,
+        at=at,
+    )
+    # A contact document goes out whether or not the reporter left one, padded to one size:
+    # the event must not show whether the reporter can be reached.
+    contact = ReporterContactV2(contact=submission.contact or None)
+    event = ReportSubmittedV1(
+        report_id=report.id,
+        category=report.category,
+        channel=report.channel,
+        submitted_at=at,
+        substance=sealer.seal(tenant.id, Audience.CASE_SUBSTANCE, submission.substance, case=report.id),
+        contact=sealer.seal(tenant.id, Audience.REPORTER_CONTACT, contact, case=report.id),
+    )
+    await uow.reports.add(report)
+    await uow.outbox.add(
+        REPORT_SUBMITTED,
+        REPORT_SUBMITTED.envelope(
+            event, tenant=tenant.id, subject=str(report.id), time=at, correlation_id=correlation_id
+        ),
+    )
+    return report
 
 
 async def _replay(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -44,6 +46,13 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Isolates one event of a consumer's batch: if the block fails, its effects (and the
+        events it recorded in the outbox) are rolled back alone, and the transaction goes on."""
+        async with self.session.begin_nested():
+            yield
 
 
 class Transactional(Protocol):

@@ -5,24 +5,32 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.wire import encode
 from wbs_runtime.messaging.tables import inbox, outbox
+from wbs_runtime.metrics import ServiceMetrics
 
 #: The channel the relay LISTENs on; NOTIFY is delivered at commit, so it never races the insert.
 NOTIFY_CHANNEL = "wbs_outbox"
+_NOTIFY = text("SELECT pg_notify(:channel, '')").bindparams(channel=NOTIFY_CHANNEL)
 
 
 class Outbox:
     """Adds events to the current transaction. Callers hold the aggregate's row lock, which keeps a
-    case's events in commit order and therefore in ``seq`` order."""
+    case's events in commit order and therefore in ``seq`` order.
+
+    The relay is woken once per transaction, just before it commits (not once per event: a
+    consumer's batch may add hundreds), whoever commits the session.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._notify_at_commit = False
         self.added: list[Envelope[Any]] = []
 
     async def add(self, spec: EventSpec[Any], envelope: Envelope[Any]) -> None:
@@ -38,8 +46,16 @@ class Outbox:
                 payload=record.value,
             )
         )
-        await self._session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+        if not self._notify_at_commit:
+            self._notify_at_commit = True
+            event.listen(self._session.sync_session, "before_commit", self._notify_relay, once=True)
         self.added.append(envelope)
+
+    def _notify_relay(self, session: Session) -> None:
+        """Runs inside the committing transaction (SQLAlchemy calls sync events within the asyncio
+        greenlet, where emitting SQL is allowed)."""
+        self._notify_at_commit = False
+        session.execute(_NOTIFY)
 
 
 async def replay(session: AsyncSession, since: datetime | None = None) -> int:
@@ -49,7 +65,7 @@ async def replay(session: AsyncSession, since: datetime | None = None) -> int:
     if since is not None:
         statement = statement.where(outbox.c.created_at >= since)
     result = await session.execute(statement)
-    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    await session.execute(_NOTIFY)
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -80,3 +96,10 @@ async def backlog(db: AsyncSession | AsyncConnection) -> tuple[int, float]:
         )
     ).one()
     return int(row[0]), float(row[1])
+
+
+async def measure_backlog(db: AsyncConnection, metrics: ServiceMetrics) -> None:
+    """The outbox gauges: ``wbs_outbox_backlog_events`` and ``wbs_outbox_oldest_unpublished_age_seconds``."""
+    unpublished, oldest_age = await backlog(db)
+    metrics.outbox_backlog.labels(metrics.service).set(unpublished)
+    metrics.outbox_oldest_age.labels(metrics.service).set(oldest_age)

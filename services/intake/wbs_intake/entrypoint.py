@@ -11,6 +11,7 @@ from pydantic_settings import SettingsConfigDict
 
 from wbs_intake.adapters import broker, http, pages
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
+from wbs_intake.adapters.gauges import register_gauges
 from wbs_intake.adapters.hashing import Argon2SecretHasher
 from wbs_intake.adapters.tenant_file import read_tenant
 from wbs_intake.usecases import import_tenant
@@ -40,6 +41,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(pages.build_router())
     broker.subscribe(runtime)
+    register_gauges(runtime)
     return runtime
 
 

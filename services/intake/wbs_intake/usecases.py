@@ -22,10 +22,12 @@ from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.tenant import Tenant, UnknownTenant
 from wbs_intake.ports import IntakeUnitOfWork, Sealer, SecretHasher
 from wbs_runtime.clock import Clock
+from wbs_runtime.errors import Unretryable
 
 
-class UnknownReport(LookupError):
-    """An event refers to a report intake never received."""
+class UnknownReport(Unretryable, LookupError):
+    """An event refers to a report intake never received: no retry can fix that, so the consumer
+    dead-letters it at once."""
 
 
 @dataclass(frozen=True)

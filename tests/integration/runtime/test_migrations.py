@@ -54,7 +54,27 @@ async def test_migrations_match_the_declared_tables(infra: Infrastructure, servi
     finally:
         await engine.dispose()
     assert differences == [], f"{service}'s migrations and tables differ: {differences}"
-    assert sorted(heads) == sorted(["messaging_0001", f"{service}_0001"])
+    assert sorted(heads) == sorted(["messaging_0002", f"{service}_0001"])
+
+
+async def test_pruning_and_dead_letter_queries_have_their_indexes(infra: Infrastructure) -> None:
+    url = await migrated_database(infra, "notify", *service_schema("notify"))
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+            )
+            indexes = [f"{table}: {definition}" for table, definition in rows]
+    finally:
+        await engine.dispose()
+    wanted = [
+        "outbox: CREATE INDEX outbox_published_at ON public.outbox USING btree (published_at) "
+        "WHERE (published_at IS NOT NULL)",
+        "inbox: CREATE INDEX inbox_applied_at ON public.inbox USING btree (applied_at)",
+        "dead_letter: CREATE INDEX dead_letter_status ON public.dead_letter USING btree (status, topic)",
+    ]
+    assert [w for w in wanted if w not in indexes] == []
 
 
 async def test_a_service_cannot_open_another_services_database(infra: Infrastructure) -> None:

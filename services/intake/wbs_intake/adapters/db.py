@@ -15,10 +15,12 @@ from sqlalchemy import (
     Text,
     Uuid,
     delete,
+    exists,
+    func,
     insert,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
@@ -162,6 +164,18 @@ class SqlTenantRepository:
                     position=position,
                 )
             )
+
+
+async def unregistered_reports(db: AsyncConnection) -> tuple[int, float]:
+    """(reports not yet ``terdaftar``, age in seconds of the oldest of them)."""
+    registered = exists().where(
+        status_table.c.report_id == report_table.c.id, status_table.c.status == ReportStatus.TERDAFTAR.value
+    )
+    query = select(
+        func.count(), func.coalesce(func.extract("epoch", func.now() - func.min(report_table.c.submitted_at)), 0)
+    ).where(~registered)
+    count, age = (await db.execute(query)).one()
+    return int(count), float(age)
 
 
 class SqlIntakeUnitOfWork(UnitOfWork):

@@ -94,7 +94,8 @@ class _Outcome:
     row: Any
     partition: int | None
     offset: int | None
-    error: BaseException | None
+    #: Why publishing failed (None when acknowledged), fit to store and log.
+    error: str | None
 
 
 class OutboxRelay:
@@ -262,7 +263,7 @@ class OutboxRelay:
         except Exception as error:  # a bad row must back off alone, not stall every case
             if not isinstance(error, KafkaError):  # broker errors are expected; anything else is a bug
                 log.exception("unexpected error publishing outbox event %d", row.seq)
-            outcome = _Outcome(row, None, None, error)
+            outcome = _Outcome(row, None, None, f"{type(error).__name__}: {describe(error)}")
         if term == self._term:
             self._completed.append(outcome)
             self._completion.set()
@@ -288,7 +289,7 @@ class OutboxRelay:
                 if failed:
                     await db.execute(
                         _RECORD_FAILED,
-                        {"seqs": [o.row.seq for o in failed], "errors": [describe(o.error) for o in failed if o.error]},
+                        {"seqs": [o.row.seq for o in failed], "errors": [o.error for o in failed]},
                     )
         except BaseException:
             self._completed = outcomes + self._completed  # recorded next time, or republished

@@ -51,8 +51,13 @@ class UnitOfWork:
     async def savepoint(self) -> AsyncIterator[None]:
         """Isolates one event of a consumer's batch: if the block fails, its effects (and the
         events it recorded in the outbox) are rolled back alone, and the transaction goes on."""
-        async with self.session.begin_nested():
-            yield
+        mark = self.outbox.mark()
+        try:
+            async with self.session.begin_nested():
+                yield
+        except BaseException:
+            self.outbox.forget_since(mark)
+            raise
 
 
 class Transactional(Protocol):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -127,6 +128,7 @@ class ConsumerLoop:
             for record in batch
         ]
         self._metrics.consumer_batch_events.labels(self._metrics.service).observe(len(records))
+        started = time.perf_counter()
         try:
             await self._apply(records)
         except Exception:
@@ -139,11 +141,18 @@ class ConsumerLoop:
                 consumer.seek(partition, batch[0].offset)
             await asyncio.sleep(KAFKA_RETRY_SECONDS)
             return True
+        applied = time.perf_counter()
         offsets = {partition: OffsetAndMetadata(batch[-1].offset + 1, "") for partition, batch in fetched.items()}
         try:
             await consumer.commit(offsets)
         except Exception as error:  # e.g. a rebalance took the partitions: redelivery is harmless
             log.warning("committing offsets failed (%s); the batch may be delivered again", error)
+        log.debug(
+            "applied %d record(s) in %.3f s, offsets committed in %.3f s",
+            len(records),
+            applied - started,
+            time.perf_counter() - applied,
+        )
         return True
 
 

@@ -24,37 +24,48 @@ class Outbox:
     """Adds events to the current transaction. Callers hold the aggregate's row lock, which keeps a
     case's events in commit order and therefore in ``seq`` order.
 
-    The relay is woken once per transaction, just before it commits (not once per event: a
-    consumer's batch may add hundreds), whoever commits the session.
+    Events are written just before the transaction commits, all in one statement, and the relay
+    is woken once per transaction (not once per event: a consumer's batch may add hundreds),
+    whoever commits the session. Inside a savepoint that fails, the events added since it began
+    are forgotten with the rest of its work (:meth:`mark`, :meth:`forget_since`).
     """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._notify_at_commit = False
-        self.added: list[Envelope[Any]] = []
+        self._pending: list[dict[str, Any]] = []
+        self._listening = False
 
     async def add(self, spec: EventSpec[Any], envelope: Envelope[Any]) -> None:
         if envelope.type != spec.event_type or envelope.schemaversion != spec.version:
             raise ValueError(f"envelope of type {envelope.type} v{envelope.schemaversion} is not a {spec.topic}")
         record = encode(envelope)
-        await self._session.execute(
-            insert(outbox).values(
-                event_id=envelope.id,
-                topic=spec.topic,
-                message_key=record.key.decode(),
-                headers=[[name, value.decode()] for name, value in record.headers],
-                payload=record.value,
-            )
+        self._pending.append(
+            {
+                "event_id": envelope.id,
+                "topic": spec.topic,
+                "message_key": record.key.decode(),
+                "headers": [[name, value.decode()] for name, value in record.headers],
+                "payload": record.value,
+            }
         )
-        if not self._notify_at_commit:
-            self._notify_at_commit = True
-            event.listen(self._session.sync_session, "before_commit", self._notify_relay, once=True)
-        self.added.append(envelope)
+        if not self._listening:
+            self._listening = True
+            event.listen(self._session.sync_session, "before_commit", self._write_before_commit)
 
-    def _notify_relay(self, session: Session) -> None:
+    def mark(self) -> int:
+        return len(self._pending)
+
+    def forget_since(self, mark: int) -> None:
+        """Drop the events added since ``mark``: their savepoint was rolled back."""
+        del self._pending[mark:]
+
+    def _write_before_commit(self, session: Session) -> None:
         """Runs inside the committing transaction (SQLAlchemy calls sync events within the asyncio
-        greenlet, where emitting SQL is allowed)."""
-        self._notify_at_commit = False
+        greenlet, where emitting SQL is allowed): one INSERT for every event, one NOTIFY."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        session.execute(insert(outbox), pending)
         session.execute(_NOTIFY)
 
 

@@ -208,13 +208,15 @@ async def test_outbox_status_shows_backlog_and_stuck_events(service: Service) ->
     relay = service.runtime.relay
     relay.stop()  # keep the event unpublished for the look (this module's last test)
     await eventually(lambda: _not_leading(relay), what="the relay stopped")
+    stuck = case_registered()
     async with service.runtime.sessionmaker() as session:
-        stuck = case_registered()
         await Outbox(session).add(CASE_REGISTERED, stuck)
+        await session.commit()
+    async with service.runtime.sessionmaker() as session:  # as if the relay had failed 7 times
         await session.execute(
             update(outbox)
             .where(outbox.c.event_id == stuck.id)
-            .values(publish_attempts=7, last_error="KafkaTimeoutError", published_at=None)
+            .values(publish_attempts=7, last_error="KafkaTimeoutError")
         )
         await session.commit()
     [status] = await outbox_ops.status_of_all({"notify": service.url})

@@ -34,6 +34,7 @@ class Database:
         self.claimed: set[EventKey] = set()
         self.effects: list[UUID] = []
         self.transactions = 0
+        self.savepoints = 0
 
 
 class FakeInbox:
@@ -74,6 +75,7 @@ class FakeUnitOfWork:
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
+        self._database.savepoints += 1
         claimed, effects = set(self.claimed), list(self.effects)
         try:
             yield
@@ -151,6 +153,7 @@ async def test_a_batch_is_applied_in_one_transaction() -> None:
     outcome = await setup.consumer.apply(records(*events))
     assert setup.database.effects == [e.id for e in events]
     assert setup.database.transactions == 1
+    assert setup.database.savepoints == 0  # savepoints only once an event fails
     assert (outcome.applied, outcome.duplicates, outcome.parked) == (50, 0, ())
 
 
@@ -210,6 +213,7 @@ async def test_one_failing_event_is_rolled_back_alone_and_parked_while_the_batch
     )
     assert outcome.applied == 4
     assert event_key(poisoned) not in setup.database.claimed  # a resend must not look like a duplicate
+    assert setup.database.savepoints >= 4  # once it failed, every event went in a savepoint
 
 
 async def test_a_failed_attempt_leaves_no_inbox_claim_behind() -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     delete,
     exists,
     func,
@@ -66,6 +67,18 @@ status_table = Table(
 )
 
 
+# Built once (a consumer applies registrations by the thousand): building a statement per call
+# costs more than executing it.
+_REPORT = select(report_table).where(report_table.c.id == bindparam("report_id"))
+_REPORT_FOR_UPDATE = _REPORT.with_for_update()
+_TIMELINE = (
+    select(status_table.c.status, status_table.c.at)
+    .where(status_table.c.report_id == bindparam("report_id"))
+    .order_by(status_table.c.at, status_table.c.status)
+)
+_APPEND_STATUS = insert(status_table)
+
+
 class SqlReportRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -86,15 +99,11 @@ class SqlReportRepository:
             await self.append_status(report.id, change)
 
     async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
-        query = select(report_table).where(report_table.c.id == report_id)
-        row = (await self._session.execute(query.with_for_update() if for_update else query)).first()
+        query = _REPORT_FOR_UPDATE if for_update else _REPORT
+        row = (await self._session.execute(query, {"report_id": report_id})).first()
         if row is None:
             return None
-        changes = await self._session.execute(
-            select(status_table.c.status, status_table.c.at)
-            .where(status_table.c.report_id == report_id)
-            .order_by(status_table.c.at, status_table.c.status)
-        )
+        changes = await self._session.execute(_TIMELINE, {"report_id": report_id})
         return Report(
             id=row.id,
             registration_number=row.registration_number,
@@ -115,7 +124,7 @@ class SqlReportRepository:
 
     async def append_status(self, report_id: UUID, change: StatusChange) -> None:
         await self._session.execute(
-            insert(status_table).values(report_id=report_id, status=change.status.value, at=change.at)
+            _APPEND_STATUS, {"report_id": report_id, "status": change.status.value, "at": change.at}
         )
 
 

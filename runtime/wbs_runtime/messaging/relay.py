@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -129,7 +130,8 @@ class OutboxRelay:
         self._retry_at: dict[str, float] = {}
         #: case key -> seq of its event sent and not yet recorded as published (or failed)
         self._in_flight: dict[str, int] = {}
-        self._sending: set[asyncio.Task[None]] = set()
+        #: acknowledgements awaited from the producer
+        self._sending: set[asyncio.Future[Any]] = set()
         self._completed: list[_Outcome] = []
         self._completion = asyncio.Event()
         #: Outcomes of sends begun under an earlier lead are not recorded (they may be stale).
@@ -223,6 +225,7 @@ class OutboxRelay:
         await self._send_next(self._max_in_flight - len(self._in_flight))
         if self._sending:
             await asyncio.wait(set(self._sending))
+            await asyncio.sleep(0)  # let the outcomes be filed
         return await self._record()
 
     async def _send_next(self, room: int) -> int:
@@ -240,33 +243,52 @@ class OutboxRelay:
             if row.message_key in self._in_flight:
                 continue  # a later event of a case whose head is in this selection
             self._in_flight[row.message_key] = row.seq
-            task = asyncio.create_task(self._publish(self._term, row))
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
+            await self._publish(row)
             started += 1
         return started
 
-    async def _publish(self, term: int, row: Any) -> None:
-        """Send one row and file its outcome; each send is its own task so that one waiting for
-        metadata or an unavailable partition holds up nothing else."""
-        try:
-            future = await self._producer.send(
-                self._topics(row.topic),
-                row.message_key.encode(),
-                row.payload,
-                [(name, value.encode()) for name, value in row.headers],
-            )
-            acknowledged = await future
+    async def _publish(self, row: Any) -> None:
+        """Hand one row to the producer; its outcome is filed when the broker answers. A topic
+        whose metadata is not known yet is sent from a task of its own, so that waiting for it
+        (or for a missing topic) holds up nothing else."""
+        topic = self._topics(row.topic)
+        pending: asyncio.Future[Any]
+        if self._producer.knows(topic):
+            try:
+                pending = await self._send(topic, row)
+            except Exception as error:  # e.g. the producer is closing: this row backs off alone
+                failed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+                failed.set_exception(error)
+                pending = failed
+        else:
+            pending = asyncio.ensure_future(self._send_when_known(topic, row))
+        self._sending.add(pending)
+        pending.add_done_callback(functools.partial(self._file, self._term, row))
+
+    async def _send(self, topic: str, row: Any) -> asyncio.Future[Any]:
+        headers = [(name, value.encode()) for name, value in row.headers]
+        return await self._producer.send(topic, row.message_key.encode(), row.payload, headers)
+
+    async def _send_when_known(self, topic: str, row: Any) -> Any:
+        return await (await self._send(topic, row))
+
+    def _file(self, term: int, row: Any, pending: asyncio.Future[Any]) -> None:
+        """The broker answered (or the send failed): file the outcome for :meth:`_record`."""
+        self._sending.discard(pending)
+        if term != self._term:
+            return  # sent under an earlier lead: still unpublished as far as the outbox knows
+        error = asyncio.CancelledError() if pending.cancelled() else pending.exception()
+        if error is None:
+            acknowledged = pending.result()
             outcome = _Outcome(
                 row, getattr(acknowledged, "partition", None), getattr(acknowledged, "offset", None), None
             )
-        except Exception as error:  # a bad row must back off alone, not stall every case
-            if not isinstance(error, KafkaError):  # broker errors are expected; anything else is a bug
-                log.exception("unexpected error publishing outbox event %d", row.seq)
+        else:
+            if not isinstance(error, KafkaError | asyncio.CancelledError):  # broker errors are expected
+                log.error("unexpected error publishing outbox event %d", row.seq, exc_info=error)
             outcome = _Outcome(row, None, None, f"{type(error).__name__}: {describe(error)}")
-        if term == self._term:
-            self._completed.append(outcome)
-            self._completion.set()
+        self._completed.append(outcome)
+        self._completion.set()
 
     async def _record(self) -> tuple[int, int]:
         """Record every outcome that completed so far: one UPDATE for the acknowledged, one for
@@ -312,14 +334,16 @@ class OutboxRelay:
         try:
             if self._sending:
                 await asyncio.wait(set(self._sending), timeout=DRAIN_SECONDS)
+                await asyncio.sleep(0)  # let the outcomes be filed
             if self._completed:
                 await self._record()
         except Exception as error:  # unrecorded events are published again by the next leader
             log.warning("could not record the last acknowledgements: %s", describe(error))
         finally:
             self._term += 1
-            for task in self._sending:
-                task.cancel()
+            for pending in self._sending:
+                if isinstance(pending, asyncio.Task):
+                    pending.cancel()  # the producer's own futures are left to it
             self._sending.clear()
             self._completed.clear()
             self._in_flight.clear()

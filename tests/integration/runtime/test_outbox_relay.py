@@ -190,6 +190,9 @@ class FlakyProducer:
             self._acknowledge(topic, case, event_id, future)
         return future
 
+    def knows(self, topic: str) -> bool:
+        return True
+
     def release(self) -> None:
         self.slow.clear()
         for case, event_id, future in self.held:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -115,6 +116,10 @@ class ConsumerLoop:
 
     async def _apply_batch(self, consumer: AIOKafkaConsumer, fetched: dict[TopicPartition, list[Any]]) -> bool:
         """Apply and commit one fetch; False when the loop must end (stopping mid-outage)."""
+        # Partitions interleaved by record time, as they arrived, each partition in its own order
+        # (merge never reorders within one input): a fetch groups records by partition, and e.g.
+        # agenda numbers should follow arrival, not partition numbers.
+        arrived = heapq.merge(*fetched.values(), key=lambda record: record.timestamp)
         records = [
             ReceivedRecord(
                 topic=record.topic,
@@ -124,8 +129,7 @@ class ConsumerLoop:
                 value=record.value,
                 headers=tuple(record.headers),
             )
-            for batch in fetched.values()
-            for record in batch
+            for record in arrived
         ]
         self._metrics.consumer_batch_events.labels(self._metrics.service).observe(len(records))
         started = time.perf_counter()

@@ -14,7 +14,7 @@ def update_section(heading: str, body: str, path: Path = RESULTS_MD) -> None:
     """Replace the section ``## heading`` (or add it at the end), keeping every other section."""
     text = path.read_text() if path.exists() else f"{TITLE}\n"
     sections = re.split(r"(?m)^(?=## )", text)
-    head, parts = sections[0], sections[1:]
+    head, parts = sections[0], [part.rstrip() + "\n\n" for part in sections[1:]]
     new = f"## {heading}\n\n{body.strip()}\n\n"
     for index, part in enumerate(parts):
         if part.splitlines()[0] == f"## {heading}":

@@ -81,6 +81,7 @@ class ConsumerLoop:
         await consumer.start()
         self._consumer = consumer
         self._task = asyncio.create_task(self._run(consumer), name=f"{self._options['group_id']}-consumer")
+        self._task.add_done_callback(self._ended)
 
     async def stop(self, grace_seconds: float = 15.0) -> None:
         """Let the batch in hand finish (or, in an outage, give up uncommitted), then leave the group."""
@@ -97,6 +98,11 @@ class ConsumerLoop:
                 await task
         if consumer is not None:
             await consumer.stop()
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """A loop that ends on its own strands every event: say so (readiness reports it too)."""
+        if not task.cancelled() and task.exception() is not None and not self._stopping.is_set():
+            log.error("the consumer stopped: %r", task.exception())
 
     async def _run(self, consumer: AIOKafkaConsumer) -> None:
         while not self._stopping.is_set():

@@ -72,7 +72,11 @@ class Outbox:
 async def replay(session: AsyncSession, since: datetime | None = None) -> int:
     """Mark already published events for publishing again, e.g. after the embedded broker, which
     keeps messages in memory only, restarted empty. Consumers are idempotent, so this is safe."""
-    statement = update(outbox).where(outbox.c.published_at.is_not(None)).values(published_at=None)
+    statement = (
+        update(outbox)
+        .where(outbox.c.published_at.is_not(None))
+        .values(published_at=None, published_partition=None, published_offset=None)
+    )
     if since is not None:
         statement = statement.where(outbox.c.created_at >= since)
     result = await session.execute(statement)

@@ -13,7 +13,7 @@ help:
 	@echo "make run          start the whole system on embedded PostgreSQL and Kafka-compatible broker"
 	@echo "make test         run every test (unit, contracts, integration, end-to-end) and the linters"
 	@echo "make test-unit | test-contracts | test-integration | test-e2e   one kind of test"
-	@echo "make bench        measure submit-to-registered latency and throughput"
+	@echo "make bench        measure submit-to-registered latency and throughput, and consumers' catch-up rate"
 	@echo "make lint         ruff, mypy and the architecture contracts (import-linter)"
 	@echo "make schemas      regenerate contracts/schemas from the event models"
 
@@ -45,6 +45,7 @@ test-e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench catchup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

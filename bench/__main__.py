@@ -41,6 +41,7 @@ import httpx
 import psutil
 from aiokafka import AIOKafkaConsumer
 
+from bench.results_file import update_section
 from tests.support.infrastructure import free_port
 from wbs_contracts.registry import CASE_REGISTERED, SERVICES
 from wbs_launcher.stack import Stack, StackConfig
@@ -301,6 +302,10 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["catchup"]:
+        from bench.catchup import main as catchup
+
+        return catchup(sys.argv[2:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=300, help="reports in the latency phase")
     parser.add_argument("--rate", type=float, default=10.0, help="reports per second in the latency phase")
@@ -342,7 +347,7 @@ def main() -> int:
     if not arguments.no_write:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
-        (RESULTS.parent / "RESULTS.md").write_text(f"# Benchmark results (`make bench`)\n\n{table}\n")
+        update_section("Submission (`python -m bench`)", table)
     passed = (
         result["latency"]["submit_to_registered_event"]["p95_ms"] < TARGET_P95_SECONDS * 1000
         and result["intake"]["answer"]["p95_ms"] < TARGET_INTAKE_P95_MS

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy.exc import DBAPIError
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 #: Connection exceptions (08), insufficient resources (53, e.g. too many connections), system
@@ -18,6 +19,10 @@ _UNAVAILABLE_CLASSES = ("08", "53", "58")
 _UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03"})
 #: Serialization failure and deadlock: the transaction lost a race and will succeed when rerun.
 _LOST_RACE_STATES = frozenset({"40001", "40P01"})
+#: Error texts kept in the database, dead-letter headers and logs are cut to this length.
+ERROR_TEXT_LIMIT = 1000
+#: Where SQLAlchemy starts quoting the statement and its parameters.
+_STATEMENT_MARKERS = ("\n[SQL:", "[SQL:", "[parameters:", "\n(Background on this error")
 
 
 class Unretryable(Exception):
@@ -66,3 +71,39 @@ def backoff(attempt: int, base: float, cap: float) -> float:
     """Exponential backoff, ``base * 2**attempt`` seconds, at most ``cap``. The exponent is
     clamped first: attempt counts survive restarts, and ``2.0**1024`` does not fit a float."""
     return float(min(cap, base * 2 ** min(max(attempt, 0), 32)))
+
+
+def describe(error: BaseException, limit: int = ERROR_TEXT_LIMIT) -> str:
+    """An error's text fit to store, log or put in a header: never a query's parameters, a
+    constraint's ``DETAIL`` (it quotes the row's values) or a validator's input (which may be
+    decrypted content), and never longer than ``limit``.
+
+    SQLAlchemy's ``hide_parameters`` covers one of these; this does not rely on it.
+    """
+    if isinstance(error, ValidationError):
+        text = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}"
+            for e in error.errors(include_input=False, include_url=False)[:5]
+        )
+        return _cut(f"{error.title}: {text}", limit)
+    if isinstance(error, StatementError):
+        # The driver's own error, innermost: its first line is the message, without DETAIL.
+        original: BaseException = error
+        while isinstance(inner := getattr(original, "orig", None), BaseException) and inner is not original:
+            original = inner
+        state = _sqlstate(original)
+        first_line = _without_statement(str(original)).split("\n", 1)[0]
+        return _cut(f"{type(original).__name__}{f' [{state}]' if state else ''}: {first_line}", limit)
+    return _cut(_without_statement(str(error)), limit)
+
+
+def _without_statement(text: str) -> str:
+    for marker in _STATEMENT_MARKERS:
+        index = text.find(marker)
+        if index >= 0:
+            text = text[:index]
+    return text.strip()
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

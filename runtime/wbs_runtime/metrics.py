@@ -11,6 +11,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 HANDLER_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2000)
 
 
 class ServiceMetrics:
@@ -29,7 +30,7 @@ class ServiceMetrics:
         )
         self.failed = Counter(
             "wbs_event_failures_total",
-            "Failed attempts to apply an event, by reason: malformed, handler_error, infrastructure.",
+            "Failed attempts to apply an event, by reason: malformed, unretryable, handler_error, infrastructure.",
             [*labels, "reason"],
             registry=self.registry,
         )
@@ -41,7 +42,7 @@ class ServiceMetrics:
         )
         self.handler_seconds = Histogram(
             "wbs_event_handler_seconds",
-            "Time to apply one event, its database transaction included.",
+            "Time to apply one event in its savepoint (its share of the batch's transaction).",
             labels,
             buckets=HANDLER_BUCKETS,
             registry=self.registry,
@@ -59,6 +60,19 @@ class ServiceMetrics:
             "wbs_outbox_relay_errors_total",
             "Outbox relay rounds that failed (broker or database unreachable).",
             ["service"],
+            registry=self.registry,
+        )
+        self.dead_letters_parked = Gauge(
+            "wbs_dead_letters_parked",
+            "Dead-lettered records not yet resolved (parked, or marked for resend), by topic and reason.",
+            ["service", "topic", "reason"],
+            registry=self.registry,
+        )
+        self.consumer_batch_events = Histogram(
+            "wbs_consumer_batch_events",
+            "Records per batch a consumer applied in one transaction.",
+            ["service"],
+            buckets=BATCH_BUCKETS,
             registry=self.registry,
         )
         self.outbox_backlog.labels(service).set(0)

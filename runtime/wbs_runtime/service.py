@@ -10,25 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.registry import EventSpec
 from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
+from wbs_runtime.gauges import GaugeRefresher
 from wbs_runtime.http import BodySizeLimitMiddleware, CorrelationIdMiddleware, install_error_handlers
-from wbs_runtime.messaging.consumer import Consumer, DeadLetters, Handler, ReceivedRecord
+from wbs_runtime.messaging.consumer import BatchConsumer, Handler
+from wbs_runtime.messaging.consumer_loop import ConsumerLoop
+from wbs_runtime.messaging.dead_letters import DeadLetters
 from wbs_runtime.messaging.kafka import Producer, TopicNames
+from wbs_runtime.messaging.outbox import measure_backlog
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.settings import ServiceSettings
@@ -81,9 +82,36 @@ class ServiceRuntime(Generic[U]):
         self.stopping = asyncio.Event()
         self.routers: list[APIRouter] = []
         self._make_unit_of_work = unit_of_work
-        self._dead_letters = DeadLetters(name, self.producer, self.topics, self.metrics)
         self._relay_task: asyncio.Task[None] | None = None
-        self._consumers: dict[str, Consumer[U]] = {}
+        self._setup_messaging()
+
+    def _setup_messaging(self) -> None:
+        """Consumers, dead letters and gauges (the outbox relay is made above)."""
+        settings = self.settings
+        #: Gauges measured by a query on their own clock; services may register their own.
+        self.gauges = GaugeRefresher(self.engine, every=settings.outbox_poll_seconds)
+        self.dead_letters = DeadLetters(
+            service=self.name,
+            engine=self.engine,
+            producer=self.producer,
+            topics=self.topics,
+            metrics=self.metrics,
+            stopping=self.stopping,
+        )
+        self.consumer: BatchConsumer[U] = BatchConsumer(
+            service=self.name,
+            unit_of_work=self.unit_of_work,
+            dead_letters=self.dead_letters,
+            metrics=self.metrics,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_backoff_seconds,
+            retry_seconds=settings.consumer_retry_seconds,
+            stopping=self.stopping,
+        )
+        self.gauges.register("outbox", lambda db: measure_backlog(db, self.metrics))
+        self.gauges.register("dead letters", self.dead_letters.measure)
+        self._consumer_loop: ConsumerLoop | None = None
+        self._housekeeping: list[asyncio.Task[None]] = []
 
     def unit_of_work(self) -> U:
         return self._make_unit_of_work(self.sessionmaker, self.name)
@@ -91,64 +119,44 @@ class ServiceRuntime(Generic[U]):
     def include_router(self, router: APIRouter) -> None:
         self.routers.append(router)
 
-    def subscribe(self, event: EventSpec[Any], handler: Handler[U]) -> Consumer[U]:
-        """Apply ``event`` with ``handler``, committing each offset only after the event was applied
-        or dead-lettered. All of a service's topics share one consumer in the service's group."""
+    def subscribe(self, event: EventSpec[Any], handler: Handler[U]) -> None:
+        """Apply ``event`` with ``handler``, in batches, committing offsets only after the batch's
+        events were applied or dead-lettered. All of a service's topics share one Kafka consumer
+        in the service's group."""
         if self.name not in event.consumers:
             raise ValueError(f"the topic registry does not list {self.name} as a consumer of {event.topic}")
-        consumer: Consumer[U] = Consumer(
-            service=self.name,
-            event=event,
-            handler=handler,
-            unit_of_work=self.unit_of_work,
-            dead_letters=self._dead_letters,
-            metrics=self.metrics,
-            max_attempts=self.settings.consumer_max_attempts,
-            backoff_seconds=self.settings.consumer_backoff_seconds,
-            stopping=self.stopping,
-        )
-        self._consumers[self.topics(event.topic)] = consumer
-        return consumer
+        self.consumer.subscribe(self.topics(event.topic), event, handler)
 
-    def _attach_consumers(self) -> None:
+    def _attach_consumers(self) -> ConsumerLoop | None:
         """One Kafka consumer for all subscribed topics: one group membership per process, so a
         restart costs one rebalance, not one per topic. Order holds per partition, as always."""
-        if not self._consumers or self.broker.subscribers:
-            return
-        consumers = self._consumers
-
-        async def receive(message: KafkaMessage) -> None:
-            raw = message.raw_message
-            assert not isinstance(raw, tuple)
-            await consumers[raw.topic](
-                ReceivedRecord(
-                    topic=raw.topic,
-                    partition=raw.partition,
-                    offset=raw.offset,
-                    key=raw.key,
-                    value=raw.value,
-                    headers=tuple(raw.headers),
-                )
-            )
-
-        self.broker.subscriber(
-            *consumers,
+        if not self.consumer.topics:
+            return None
+        return ConsumerLoop(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
             group_id=self.topics.group(self.name),
-            auto_offset_reset="earliest",  # a new group must not skip what was published before it
+            topics=self.consumer.topics,
+            apply=self.consumer.apply,
+            metrics=self.metrics,
+            client_id=f"wbs-{self.name}",
+            max_records=self.settings.consumer_max_records,
             fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
-            ack_policy=AckPolicy.NACK_ON_ERROR,  # commit after the handler; on error, read it again
-            parser=_tolerant_parse,
-            decoder=_raw_bytes,
-            title=f"wbs-{self.name}",
-        )(receive)
+            stopping=self.stopping,
+        )
 
     async def start(self) -> None:
         self.stopping.clear()
-        self._attach_consumers()
         await self.producer.start()
         await self.broker.start()
         self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay")
         self._relay_task.add_done_callback(self._relay_ended)
+        self._housekeeping = [
+            asyncio.create_task(self.gauges.run(self.stopping), name=f"{self.name}-gauges"),
+            asyncio.create_task(self._resend_dead_letters(), name=f"{self.name}-dead-letter-resends"),
+        ]
+        self._consumer_loop = self._attach_consumers()
+        if self._consumer_loop is not None:
+            await self._consumer_loop.start()
         log.info("%s started", self.name)
 
     async def stop(self) -> None:
@@ -157,6 +165,7 @@ class ServiceRuntime(Generic[U]):
         self.stopping.set()
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("consumers", self._stop_consumers),
+            ("housekeeping", self._stop_housekeeping),
             ("outbox relay", self._stop_relay),
             ("producer", self.producer.stop),
             ("broker", self.broker.stop),
@@ -170,8 +179,34 @@ class ServiceRuntime(Generic[U]):
         log.info("%s stopped", self.name)
 
     async def _stop_consumers(self) -> None:
-        for subscriber in self.broker.subscribers:
-            await subscriber.stop()  # waits for the message in hand (FastStream's graceful timeout)
+        loop, self._consumer_loop = self._consumer_loop, None
+        if loop is not None:
+            await loop.stop(grace_seconds=15.0)  # the batch in hand finishes, or stays uncommitted
+
+    async def _stop_housekeeping(self) -> None:
+        tasks, self._housekeeping = self._housekeeping, []
+        done, pending = await asyncio.wait(tasks, timeout=15.0) if tasks else (set(), set())
+        for task in pending:
+            task.cancel()
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.warning("%s ended with %r", task.get_name(), task.exception())
+
+    async def _resend_dead_letters(self) -> None:
+        """Dead letters an operator marked for resending are applied here, through the consumer."""
+        if not self.consumer.topics:
+            return
+        while not self.stopping.is_set():
+            try:
+                taken = await self.dead_letters.resend_requested(self.consumer)
+            except Exception:
+                if self.stopping.is_set():
+                    return
+                log.exception("resending dead letters failed; trying again")
+                taken = 0
+            if not taken:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), timeout=self.settings.outbox_poll_seconds)
 
     async def _stop_relay(self) -> None:
         self.relay.stop()
@@ -194,6 +229,9 @@ class ServiceRuntime(Generic[U]):
         checks: dict[str, str] = {}
         relay_running = self._relay_task is not None and not self._relay_task.done()
         checks["outbox_relay"] = "ok" if relay_running else "error: not running"
+        if self.consumer.topics:
+            running = self._consumer_loop is not None and self._consumer_loop.running
+            checks["consumers"] = "ok" if running else "error: not running"
         try:
             async with asyncio.timeout(READINESS_TIMEOUT), self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
@@ -242,24 +280,3 @@ class ServiceRuntime(Generic[U]):
             return Response(self.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
         return router
-
-
-async def _tolerant_parse(record: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
-    """FastStream decodes every header value as UTF-8 for its own use, and a record it cannot
-    decode would be skipped without ever reaching the consumer. Give it a lossy copy instead, and
-    keep the original record, bytes intact, for the consumer (which dead-letters it if a
-    CloudEvents header is the one at fault)."""
-    try:
-        return await original(record)
-    except UnicodeDecodeError:
-        lossy = dataclasses.replace(
-            record, headers=[(name, value.decode("utf-8", "replace").encode()) for name, value in record.headers]
-        )
-        message = await original(lossy)
-        message.raw_message = record
-        return message
-
-
-async def _raw_bytes(message: Any) -> bytes:
-    """Never let FastStream decode a body: the consumer decodes, and dead-letters what it cannot."""
-    return bytes(message.body or b"")

@@ -77,8 +77,13 @@ class ServiceSettings(BaseSettings):
     key_dir: Path | None = Field(default=None, validation_alias="WBS_KEY_DIR")
     keys_json: str | None = Field(default=None, validation_alias="WBS_KEYS")
 
-    consumer_max_attempts: int = Field(default=5, ge=1, validation_alias="WBS_CONSUMER_MAX_ATTEMPTS")
-    consumer_backoff_seconds: float = Field(default=0.2, gt=0, validation_alias="WBS_CONSUMER_BACKOFF_SECONDS")
+    #: A failing handler is retried quickly, a few times within ``consumer_retry_seconds``, then its
+    #: event is dead-lettered: one event must not hold its partition for long.
+    consumer_max_attempts: int = Field(default=3, ge=1, validation_alias="WBS_CONSUMER_MAX_ATTEMPTS")
+    consumer_backoff_seconds: float = Field(default=0.05, gt=0, validation_alias="WBS_CONSUMER_BACKOFF_SECONDS")
+    consumer_retry_seconds: float = Field(default=0.5, gt=0, validation_alias="WBS_CONSUMER_RETRY_SECONDS")
+    #: Records applied per batch (one transaction); what one fetch may return.
+    consumer_max_records: int = Field(default=500, ge=1, validation_alias="WBS_CONSUMER_MAX_RECORDS")
     outbox_poll_seconds: float = Field(default=1.0, gt=0, validation_alias="WBS_OUTBOX_POLL_SECONDS")
     #: Published events are kept this long (for replays), then pruned.
     outbox_retention_days: float = Field(default=7, gt=0, validation_alias="WBS_OUTBOX_RETENTION_DAYS")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, Protocol, Self, get_type_hints
 
@@ -70,6 +72,18 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Isolates one event of a consumer's batch: if the block fails, its effects (and the
+        events it recorded in the outbox) are rolled back alone, and the transaction goes on."""
+        mark = self.outbox.mark()
+        try:
+            async with self.session.begin_nested():
+                yield
+        except BaseException:
+            self.outbox.forget_since(mark)
+            raise
 
 
 class Transactional(Protocol):

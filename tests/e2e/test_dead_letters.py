@@ -1,5 +1,6 @@
-"""A malformed event lands on each consuming service's dead-letter topic, and every consumer
-carries on with the next report."""
+"""A malformed event is kept in each consuming service's dead-letter table and copied to its
+dead-letter topic, an operator can list and read it, and every consumer carries on with the
+next report."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.support.reports import check_status
 from tests.support.waiting import eventually
 from wbs_contracts.registry import REPORT_SUBMITTED, dead_letter_topic
 from wbs_launcher.stack import Stack
+from wbs_runtime.ops import dlq
 
 REPORT = {
     "tenant": "bps-1700",
@@ -77,3 +79,24 @@ async def test_a_malformed_event_is_dead_lettered_while_consumers_carry_on(stack
             return metric(text, "wbs_events_consumed_total", **labels) >= 1
 
         await eventually(counted, what=f"{service}'s dead-letter metric")
+
+        # Kept in the service's own database, whatever becomes of the broker's memory.
+        url = stack.database_urls[service]
+        [letter] = [
+            d
+            for d in await dlq.list_dead_letters(url, service, statuses=["parked"])
+            if (detail := await dlq.show_dead_letter(url, service, d.id)) and detail.key == marker
+        ]
+        assert (letter.topic, letter.reason, letter.error_type) == (
+            prefix + REPORT_SUBMITTED.topic,
+            "malformed",
+            "MalformedEvent",
+        )
+
+        async def gauged(service: str = service) -> bool:
+            async with httpx.AsyncClient() as client:
+                text = (await client.get(f"{stack.service_url(service)}/metrics")).text
+            labels = {"topic": REPORT_SUBMITTED.topic, "reason": "malformed"}
+            return metric(text, "wbs_dead_letters_parked", **labels) >= 1
+
+        await eventually(gauged, what=f"{service}'s parked dead-letter gauge")

@@ -38,6 +38,10 @@ class RecordSender(Protocol):
         self, topic: str, key: bytes | None, value: bytes, headers: Headers
     ) -> asyncio.Future[RecordMetadata]: ...
 
+    def knows(self, topic: str) -> bool:
+        """True when sending to ``topic`` will not wait for its metadata."""
+        ...
+
 
 class Producer:
     """An aiokafka producer with ``acks=all``. One in-flight batch per partition keeps a key's order
@@ -50,6 +54,8 @@ class Producer:
             "acks": "all",
             "enable_idempotence": idempotent,
             "linger_ms": 2,
+            # Per partition: a relay catching up sends thousands of events at once.
+            "max_batch_size": 256 * 1024,
             "request_timeout_ms": 15_000,
             "retry_backoff_ms": 200,
         }
@@ -79,6 +85,9 @@ class Producer:
             topic, value=value, key=key, headers=list(headers)
         )
         return future
+
+    def knows(self, topic: str) -> bool:
+        return self._started().client.cluster.partitions_for_topic(topic) is not None
 
     async def send_and_wait(self, topic: str, key: bytes | None, value: bytes, headers: Headers) -> RecordMetadata:
         return await (await self.send(topic, key, value, headers))

@@ -5,51 +5,82 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import Session
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.wire import encode
 from wbs_runtime.messaging.tables import inbox, outbox
+from wbs_runtime.metrics import ServiceMetrics
 
 #: The channel the relay LISTENs on; NOTIFY is delivered at commit, so it never races the insert.
 NOTIFY_CHANNEL = "wbs_outbox"
+_NOTIFY = text("SELECT pg_notify(:channel, '')").bindparams(channel=NOTIFY_CHANNEL)
 
 
 class Outbox:
     """Adds events to the current transaction. Callers hold the aggregate's row lock, which keeps a
-    case's events in commit order and therefore in ``seq`` order."""
+    case's events in commit order and therefore in ``seq`` order.
+
+    Events are written just before the transaction commits, all in one statement, and the relay
+    is woken once per transaction (not once per event: a consumer's batch may add hundreds),
+    whoever commits the session. Inside a savepoint that fails, the events added since it began
+    are forgotten with the rest of its work (:meth:`mark`, :meth:`forget_since`).
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self.added: list[Envelope[Any]] = []
+        self._pending: list[dict[str, Any]] = []
+        self._listening = False
 
     async def add(self, spec: EventSpec[Any], envelope: Envelope[Any]) -> None:
         if envelope.type != spec.event_type or envelope.schemaversion != spec.version:
             raise ValueError(f"envelope of type {envelope.type} v{envelope.schemaversion} is not a {spec.topic}")
         record = encode(envelope)
-        await self._session.execute(
-            insert(outbox).values(
-                event_id=envelope.id,
-                topic=spec.topic,
-                message_key=record.key.decode(),
-                headers=[[name, value.decode()] for name, value in record.headers],
-                payload=record.value,
-            )
+        self._pending.append(
+            {
+                "event_id": envelope.id,
+                "topic": spec.topic,
+                "message_key": record.key.decode(),
+                "headers": [[name, value.decode()] for name, value in record.headers],
+                "payload": record.value,
+            }
         )
-        await self._session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-        self.added.append(envelope)
+        if not self._listening:
+            self._listening = True
+            event.listen(self._session.sync_session, "before_commit", self._write_before_commit)
+
+    def mark(self) -> int:
+        return len(self._pending)
+
+    def forget_since(self, mark: int) -> None:
+        """Drop the events added since ``mark``: their savepoint was rolled back."""
+        del self._pending[mark:]
+
+    def _write_before_commit(self, session: Session) -> None:
+        """Runs inside the committing transaction (SQLAlchemy calls sync events within the asyncio
+        greenlet, where emitting SQL is allowed): one INSERT for every event, one NOTIFY."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        session.execute(insert(outbox), pending)
+        session.execute(_NOTIFY)
 
 
 async def replay(session: AsyncSession, since: datetime | None = None) -> int:
     """Mark already published events for publishing again, e.g. after the embedded broker, which
     keeps messages in memory only, restarted empty. Consumers are idempotent, so this is safe."""
-    statement = update(outbox).where(outbox.c.published_at.is_not(None)).values(published_at=None)
+    statement = (
+        update(outbox)
+        .where(outbox.c.published_at.is_not(None))
+        .values(published_at=None, published_partition=None, published_offset=None)
+    )
     if since is not None:
         statement = statement.where(outbox.c.created_at >= since)
     result = await session.execute(statement)
-    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+    await session.execute(_NOTIFY)
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -80,3 +111,10 @@ async def backlog(db: AsyncSession | AsyncConnection) -> tuple[int, float]:
         )
     ).one()
     return int(row[0]), float(row[1])
+
+
+async def measure_backlog(db: AsyncConnection, metrics: ServiceMetrics) -> None:
+    """The outbox gauges: ``wbs_outbox_backlog_events`` and ``wbs_outbox_oldest_unpublished_age_seconds``."""
+    unpublished, oldest_age = await backlog(db)
+    metrics.outbox_backlog.labels(metrics.service).set(unpublished)
+    metrics.outbox_oldest_age.labels(metrics.service).set(oldest_age)

@@ -1,9 +1,11 @@
-"""The outbox and inbox tables every service database has (created by the ``messaging`` migration branch)."""
+"""The outbox, inbox and dead-letter tables every service database has (the ``messaging`` migration branch)."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
+    CheckConstraint,
     Column,
     DateTime,
     Identity,
@@ -34,8 +36,12 @@ outbox = Table(
     Column("published_at", DateTime(timezone=True)),
     Column("publish_attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text),
+    # Where the broker acknowledged it: tells what a memory-only broker lost when it restarted.
+    Column("published_partition", Integer),
+    Column("published_offset", BigInteger),
 )
 Index("outbox_unpublished_seq", outbox.c.seq, postgresql_where=outbox.c.published_at.is_(None))
+Index("outbox_published_at", outbox.c.published_at, postgresql_where=outbox.c.published_at.is_not(None))
 
 inbox = Table(
     "inbox",
@@ -46,3 +52,47 @@ inbox = Table(
     Column("topic", Text, nullable=False),
     Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+Index("inbox_applied_at", inbox.c.applied_at)
+
+#: parked: waiting for an operator; resend: an operator asked for it to be applied again (the
+#: running service does it); resent: applied on resend; discarded: an operator gave up on it.
+DEAD_LETTER_STATUSES = ("parked", "resend", "resent", "discarded")
+
+dead_letter = Table(
+    "dead_letter",
+    messaging_metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("consumer", Text, nullable=False),
+    # The record as it was read, bytes intact.
+    Column("topic", Text, nullable=False),
+    Column("topic_partition", Integer, nullable=False),
+    Column("topic_offset", BigInteger, nullable=False),
+    Column("message_key", LargeBinary),
+    Column("value", LargeBinary),
+    Column("header_names", ARRAY(Text), nullable=False),
+    Column("header_values", ARRAY(LargeBinary), nullable=False),
+    # Known when the record was a valid event (not when it was malformed).
+    Column("event_source", Text),
+    Column("event_id", Uuid),
+    Column("event_type", Text),
+    Column("reason", Text, nullable=False),
+    Column("error_type", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("status", Text, nullable=False, server_default="parked"),
+    Column("status_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(
+        "status IN ({})".format(", ".join(f"'{s}'" for s in DEAD_LETTER_STATUSES)), name="dead_letter_status_known"
+    ),
+)
+#: An event parked again while its row is still open (a redelivery, a replay) updates that row.
+Index(
+    "dead_letter_open_event",
+    dead_letter.c.consumer,
+    dead_letter.c.event_source,
+    dead_letter.c.event_id,
+    unique=True,
+    postgresql_where=dead_letter.c.status.in_(("parked", "resend")),
+)
+Index("dead_letter_status", dead_letter.c.status, dead_letter.c.topic)

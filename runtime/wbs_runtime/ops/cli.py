@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from wbs_runtime.ops.environment import load_env_file
 
 #: Modules of ``wbs_runtime.ops`` that add subcommands, in the order ``wbs --help`` lists them.
-GROUPS: tuple[str, ...] = ("keys",)
+GROUPS: tuple[str, ...] = ("dlq", "outbox", "keys")
 
 DESCRIPTION = """\
 Perintah operator WBS / the WBS operator's command.

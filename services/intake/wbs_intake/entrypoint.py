@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr
 from wbs_intake.adapters import broker, http, pages
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
+from wbs_intake.adapters.gauges import register_gauges
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
 from wbs_intake.adapters.pepper import DEFAULT_FILE_NAME, load_pepper
 from wbs_intake.adapters.tenant_file import read_tenant
@@ -65,6 +66,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(pages.build_router())
     broker.subscribe(runtime)
+    register_gauges(runtime)
     return runtime
 
 

@@ -32,13 +32,15 @@ from wbs_intake.ports import (
     SecretHasher,
 )
 from wbs_runtime.clock import Clock
+from wbs_runtime.errors import Unretryable
 
 IDEMPOTENCY_KEY_PURPOSE = "idempotency-key"
 SUBMISSION_PURPOSE = "submission"
 
 
-class UnknownReport(LookupError):
-    """An event refers to a report intake never received."""
+class UnknownReport(Unretryable, LookupError):
+    """An event refers to a report intake never received: no retry can fix that, so the consumer
+    dead-letters it at once."""
 
 
 class IdempotencyKeyInUse(Exception):

@@ -40,6 +40,7 @@ from wbs_intake.entrypoint import PROGRAM, IntakeSettings, build
 from wbs_intake.usecases import import_tenant, prune_idempotency_keys
 from wbs_launcher.stack import DEMO_TENANTS
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
+from wbs_runtime.messaging.tables import dead_letter
 from wbs_runtime.service import ServiceRuntime
 
 FORM: dict[str, Any] = {
@@ -384,9 +385,35 @@ async def test_what_intake_cannot_apply_goes_to_its_dead_letter_topic(intake: In
     assert header(garbage, "wbs-dlq-reason") == "malformed"
     assert header(garbage, "wbs-dlq-topic") == registered
     unknown = by_key[never_received.subject.encode()]
-    assert header(unknown, "wbs-dlq-reason") == "handler_error"
-    assert header(unknown, "wbs-dlq-attempts") == "3"
+    assert header(unknown, "wbs-dlq-reason") == "unretryable"  # no retry can make intake have received it
+    assert header(unknown, "wbs-dlq-attempts") == "1"
     assert "never received" in (header(unknown, "wbs-dlq-error") or "")
+
+    # The table is the record: both kept in intake's own database, bytes intact.
+    async with intake.runtime.engine.connect() as db:
+        rows = {
+            row.message_key: row
+            for row in await db.execute(
+                select(dead_letter).where(dead_letter.c.message_key.in_([marker, never_received.subject.encode()]))
+            )
+        }
+    assert (rows[marker].value, rows[marker].reason, rows[marker].status) == (b"{not an event", "malformed", "parked")
+    assert list(zip(rows[marker].header_names, rows[marker].header_values, strict=True)) == [("ce_type", b"x")]
+    kept = rows[never_received.subject.encode()]
+    assert (kept.event_id, kept.reason, kept.error_type, kept.attempts) == (
+        never_received.id,
+        "unretryable",
+        "UnknownReport",
+        1,
+    )
+    assert kept.value == encode(never_received).value
+
+    async def parked_gauge() -> bool:
+        await intake.runtime.gauges.refresh_now()
+        labels = {"topic": CASE_REGISTERED.topic, "reason": "unretryable"}
+        return intake.metric("wbs_dead_letters_parked", **labels) >= 1
+
+    await eventually(parked_gauge, what="the dead-letter gauge")
 
     async def registered_after_the_poison() -> bool:
         response = await intake.status(receipt["registration_number"], receipt["secret"])
@@ -430,13 +457,15 @@ async def test_operations_endpoints(intake: Intake) -> None:
     assert (await intake.client.get("/healthz")).json() == {"status": "ok", "service": "intake"}
     ready = await intake.client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"outbox_relay": "ok", "database": "ok", "broker": "ok"}
+    assert ready.json()["checks"] == {"outbox_relay": "ok", "consumers": "ok", "database": "ok", "broker": "ok"}
     metrics = (await intake.client.get("/metrics")).text
     for name in (
         "wbs_events_produced_total",
         "wbs_outbox_backlog_events",
         "wbs_outbox_oldest_unpublished_age_seconds",
         "wbs_event_handler_seconds_bucket",
+        "wbs_intake_unregistered_reports",
+        "wbs_intake_oldest_unregistered_report_age_seconds",
     ):
         assert name in metrics
 
@@ -450,3 +479,23 @@ async def test_expired_idempotency_keys_are_pruned_and_forgotten(intake: Intake)
     assert await idempotency_rows(intake) == []
     again, _ = await intake.submit(key=key)  # the key is forgotten: a new report
     assert again.json()["registration_number"] != first.json()["registration_number"]
+
+
+async def test_reports_still_waiting_for_their_registration_are_counted(intake: Intake) -> None:
+    """A report triage never registers (its event dead-lettered there) must not silently stay
+    ``diterima``: intake's own gauges show it waiting, and for how long."""
+    await intake.runtime.gauges.refresh_now()
+    before = intake.metric("wbs_intake_unregistered_reports")
+    receipt = (await intake.submit())[0].json()
+    await intake.runtime.gauges.refresh_now()
+    assert intake.metric("wbs_intake_unregistered_reports") == before + 1
+    assert intake.metric("wbs_intake_oldest_unregistered_report_age_seconds") > 0
+
+    registered = case_registered(case_id=await intake.report_id(receipt["registration_number"]))
+    await publish(intake.infra.bootstrap_servers, topic(intake.infra, CASE_REGISTERED.topic), registered)
+
+    async def counted_as_registered() -> bool:
+        await intake.runtime.gauges.refresh_now()
+        return intake.metric("wbs_intake_unregistered_reports") == before
+
+    await eventually(counted_as_registered, what="the report no longer counted as waiting")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,16 @@ from wbs_notify.usecases import acknowledge_registration
 from wbs_runtime import migrate
 from wbs_runtime.clock import utc_now
 from wbs_runtime.db import create_engine, create_sessionmaker
-from wbs_runtime.messaging.consumer import Consumer, ReceivedRecord
+from wbs_runtime.messaging.consumer import BatchConsumer, Parked, ReceivedRecord
 from wbs_runtime.metrics import ServiceMetrics
 
 
-class Parked:
+class DeadLetters:
     def __init__(self) -> None:
-        self.records: list[Any] = []
+        self.records: list[Parked] = []
 
-    async def park(self, record: ReceivedRecord, error: BaseException, attempts: int, reason: str) -> None:
-        self.records.append((record, error, reason))
+    async def park(self, parked: Sequence[Parked]) -> None:
+        self.records += parked
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ async def test_an_event_applied_during_a_database_restart_is_applied_once_it_is_
     await asyncio.to_thread(migrate.upgrade, url, PROGRAM.migrations, metadata)
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
-    parked, metrics = Parked(), ServiceMetrics("notify")
+    parked, metrics = DeadLetters(), ServiceMetrics("notify")
     inside, release = asyncio.Event(), asyncio.Event()
     acknowledge = acknowledge_registration(utc_now)
 
@@ -59,21 +59,20 @@ async def test_an_event_applied_during_a_database_restart_is_applied_once_it_is_
         await release.wait()
         await acknowledge(event, uow)
 
-    consumer = Consumer(
+    consumer: BatchConsumer[SqlNotifyUnitOfWork] = BatchConsumer(
         service="notify",
-        event=CASE_REGISTERED,
-        handler=handler,
         unit_of_work=lambda: SqlNotifyUnitOfWork(sessionmaker, "notify"),
         dead_letters=parked,
         metrics=metrics,
         max_attempts=2,
         backoff_seconds=0.05,
     )
+    consumer.subscribe(CASE_REGISTERED.topic, CASE_REGISTERED, handler)
     event = case_registered()
     wire = encode(event)
     record = ReceivedRecord(CASE_REGISTERED.topic, 0, 7, wire.key, wire.value, wire.headers)
     try:
-        applying = asyncio.create_task(consumer(record))
+        applying = asyncio.create_task(consumer.apply([record]))
         await asyncio.wait_for(inside.wait(), 10)
         # Fast shutdown: the server terminates the connection of the open transaction (the client
         # sees an invalidated connection), then refuses new ones until it is back.

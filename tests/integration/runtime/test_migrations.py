@@ -60,6 +60,26 @@ async def test_migrations_match_the_declared_tables(infra: Infrastructure, servi
     assert {head.split("_")[0] for head in heads} == {"messaging", service}
 
 
+async def test_pruning_and_dead_letter_queries_have_their_indexes(infra: Infrastructure) -> None:
+    url = await migrated_database(infra, "notify", *service_schema("notify"))
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+            )
+            indexes = [f"{table}: {definition}" for table, definition in rows]
+    finally:
+        await engine.dispose()
+    wanted = [
+        "outbox: CREATE INDEX outbox_published_at ON public.outbox USING btree (published_at) "
+        "WHERE (published_at IS NOT NULL)",
+        "inbox: CREATE INDEX inbox_applied_at ON public.inbox USING btree (applied_at)",
+        "dead_letter: CREATE INDEX dead_letter_status ON public.dead_letter USING btree (status, topic)",
+    ]
+    assert [w for w in wanted if w not in indexes] == []
+
+
 async def test_a_service_cannot_open_another_services_database(infra: Infrastructure) -> None:
     intake_url = await migrated_database(infra, "intake", *service_schema("intake"))
     triage_url = await migrated_database(infra, "triage", *service_schema("triage"))

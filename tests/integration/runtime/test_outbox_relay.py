@@ -13,7 +13,8 @@ from uuid import uuid4
 
 import pytest
 from aiokafka.errors import KafkaError
-from sqlalchemy import MetaData, func, insert, select, update
+from aiokafka.structs import RecordMetadata
+from sqlalchemy import MetaData, event, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.events import report_submitted
@@ -25,8 +26,9 @@ from wbs_contracts.registry import REPORT_SUBMITTED, TopicSpec
 from wbs_launcher.broker import EmbeddedBroker
 from wbs_runtime import migrate
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
+from wbs_runtime.gauges import GaugeRefresher
 from wbs_runtime.messaging.kafka import Producer, TopicNames, ensure_topics
-from wbs_runtime.messaging.outbox import Outbox, prune, replay
+from wbs_runtime.messaging.outbox import Outbox, measure_backlog, prune, replay
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.messaging.tables import inbox, outbox
 from wbs_runtime.metrics import ServiceMetrics
@@ -62,20 +64,24 @@ async def add_events(engine: AsyncEngine, cases: list[str], per_case: int) -> di
 async def relaying(url: str, engine: AsyncEngine, bootstrap: str, prefix: str) -> AsyncIterator[OutboxRelay]:
     producer = Producer(bootstrap)
     await producer.start()
+    metrics = ServiceMetrics("intake")
     relay = OutboxRelay(
         engine=engine,
         dsn=plain_url(url),
         producer=producer,
         topics=TopicNames(prefix),
-        metrics=ServiceMetrics("intake"),
+        metrics=metrics,
         poll_seconds=0.2,
     )
-    task = asyncio.create_task(relay.run())
+    gauges, stopping = GaugeRefresher(engine, every=0.2), asyncio.Event()
+    gauges.register("outbox", lambda db: measure_backlog(db, metrics))
+    tasks = [asyncio.create_task(relay.run()), asyncio.create_task(gauges.run(stopping))]
     try:
         yield relay
     finally:
         relay.stop()
-        await asyncio.wait_for(task, 20)
+        stopping.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 20)
         await producer.stop()
 
 
@@ -102,6 +108,15 @@ async def test_every_event_is_published_in_each_cases_order(
         records = await read_until(infra.bootstrap_servers, prefix + REPORT_SUBMITTED.topic, lambda r: len(r) >= 120)
         await eventually(lambda: _zero(engine), what="outbox drained")
     assert by_case(records) == written
+    # Each row remembers where the broker put it: what a memory-only broker loses on restart.
+    async with engine.connect() as db:
+        stored = {
+            str(row.event_id): (row.published_partition, row.published_offset)
+            for row in await db.execute(
+                select(outbox.c.event_id, outbox.c.published_partition, outbox.c.published_offset)
+            )
+        }
+    assert stored == {header(r, "ce_id"): (r.partition, r.offset) for r in records}
 
 
 async def _sample(registry: Any, name: str, at_least: float) -> bool:
@@ -125,6 +140,9 @@ async def test_a_broker_outage_loses_and_reorders_nothing(
         async with relaying(url, engine, broker.bootstrap_servers, "") as relay:
             before = await add_events(engine, ["case-a", "case-b"], per_case=3)
             await eventually(lambda: _zero(engine), what="first events published")
+            published_before = await read_until(
+                broker.bootstrap_servers, REPORT_SUBMITTED.topic, lambda r: len(r) >= 6, within=20
+            )
             broker.stop()
             during = await add_events(engine, ["case-a", "case-b", "case-c"], per_case=4)
             metrics = relay._metrics.registry
@@ -142,28 +160,49 @@ async def test_a_broker_outage_loses_and_reorders_nothing(
     finally:
         broker.stop()
     assert by_case(records) == during
-    assert before  # the events before the outage were published too (and lost with the broker's memory)
+    assert by_case(published_before) == before  # published before the outage (then lost with the broker's memory)
 
 
 class FlakyProducer:
     """Acknowledges every record except those of the cases named failing, as a broker would
-    whose partition for those cases is unavailable."""
+    whose partition for those cases is unavailable, and those named slow, which it holds until
+    :meth:`release` (a partition whose leader is slow to answer)."""
 
-    def __init__(self, *failing: str) -> None:
+    def __init__(self, *failing: str, slow: tuple[str, ...] = ()) -> None:
         self.failing = set(failing)
+        self.slow = set(slow)
+        self.held: list[tuple[str, str, asyncio.Future[RecordMetadata]]] = []
         self.acknowledged: dict[str, list[str]] = defaultdict(list)
         self.attempted: list[str] = []
+        self.attempted_cases: list[str] = []
+        self._offset = 0
 
-    async def send(self, topic: str, key: bytes | None, value: bytes, headers: Any) -> asyncio.Future[None]:
+    async def send(self, topic: str, key: bytes | None, value: bytes, headers: Any) -> asyncio.Future[RecordMetadata]:
         case, event_id = (key or b"").decode(), dict(headers)["ce_id"].decode()
         self.attempted.append(event_id)
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.attempted_cases.append(case)
+        future: asyncio.Future[RecordMetadata] = asyncio.get_running_loop().create_future()
         if case in self.failing:
             future.set_exception(KafkaError("NotLeaderForPartition"))
+        elif case in self.slow:
+            self.held.append((case, event_id, future))
         else:
-            self.acknowledged[case].append(event_id)
-            future.set_result(None)
+            self._acknowledge(topic, case, event_id, future)
         return future
+
+    def knows(self, topic: str) -> bool:
+        return True
+
+    def release(self) -> None:
+        self.slow.clear()
+        for case, event_id, future in self.held:
+            self._acknowledge("t", case, event_id, future)
+        self.held.clear()
+
+    def _acknowledge(self, topic: str, case: str, event_id: str, future: asyncio.Future[RecordMetadata]) -> None:
+        self.acknowledged[case].append(event_id)
+        self._offset += 1
+        future.set_result(RecordMetadata(topic, 0, None, self._offset, -1, 0, -1))
 
 
 async def test_a_stuck_case_waits_alone_and_keeps_its_order(
@@ -200,6 +239,92 @@ async def test_a_stuck_case_waits_alone_and_keeps_its_order(
         await relay.relay_once()
     assert producer.acknowledged["stuck"] == written["stuck"]
     assert await unpublished(engine) == 0
+
+
+async def test_several_stuck_cases_back_off_while_healthy_cases_keep_flowing(
+    infra: Infrastructure, database: tuple[str, AsyncEngine]
+) -> None:
+    """The oldest rows all belong to stuck cases, more of them than one selection holds."""
+    url, engine = database
+    stuck = ["stuck-1", "stuck-2", "stuck-3"]
+    written = await add_events(engine, stuck, per_case=3)
+    written |= await add_events(engine, ["ok-1", "ok-2"], per_case=3)
+    async with engine.begin() as db:  # failing for a long time already: backing off for 10 s
+        await db.execute(update(outbox).where(outbox.c.message_key.in_(stuck)).values(publish_attempts=5000))
+    producer = FlakyProducer(*stuck)
+    relay = OutboxRelay(
+        engine=engine,
+        dsn=plain_url(url),
+        producer=producer,
+        topics=TopicNames(),
+        metrics=ServiceMetrics("intake"),
+        batch_size=6,
+    )
+    for _ in range(8):
+        await relay.relay_once()
+    assert producer.acknowledged == {"ok-1": written["ok-1"], "ok-2": written["ok-2"]}
+    assert sorted(c for c in producer.attempted_cases if c in stuck) == stuck  # each tried once, not every round
+    assert await unpublished(engine) == 9
+
+
+async def test_acknowledgements_are_recorded_as_they_come_while_a_slow_partition_waits(
+    infra: Infrastructure, database: tuple[str, AsyncEngine]
+) -> None:
+    url, engine = database
+    written = await add_events(engine, ["slow", "case-a", "case-b"], per_case=3)
+    producer = FlakyProducer(slow=("slow",))
+    relay = OutboxRelay(
+        engine=engine,
+        dsn=plain_url(url),
+        producer=producer,
+        topics=TopicNames(),
+        metrics=ServiceMetrics("intake"),
+        poll_seconds=0.2,
+    )
+    task = asyncio.create_task(relay.run())
+    try:
+        await eventually(lambda: _published_count(engine, 6), what="the other cases published, slow one in flight")
+        assert producer.attempted_cases.count("slow") == 1  # its next events wait for its acknowledgement
+        assert producer.acknowledged == {"case-a": written["case-a"], "case-b": written["case-b"]}
+        producer.release()
+        await eventually(lambda: _zero(engine), what="the slow case published too")
+    finally:
+        relay.stop()
+        await asyncio.wait_for(task, 20)
+    assert producer.acknowledged["slow"] == written["slow"]
+
+
+async def _published_count(engine: AsyncEngine, count: int) -> bool:
+    async with engine.connect() as db:
+        query = select(func.count()).where(outbox.c.published_at.is_not(None))
+        return int((await db.execute(query)).scalar_one()) == count
+
+
+async def test_the_relay_is_notified_once_per_transaction_not_once_per_event(
+    database: tuple[str, AsyncEngine],
+) -> None:
+    _, engine = database
+    notifications: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "pg_notify" in statement:
+            notifications.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            box = Outbox(session)
+            for _ in range(5):
+                await box.add(REPORT_SUBMITTED, report_submitted())
+            await session.commit()
+        assert len(notifications) == 1
+        async with create_sessionmaker(engine)() as session:  # nothing added: nothing to announce
+            await session.execute(text("SELECT 1"))
+            await session.commit()
+        assert len(notifications) == 1
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert await unpublished(engine) == 5
 
 
 async def test_only_one_relay_per_database_publishes(infra: Infrastructure, database: tuple[str, AsyncEngine]) -> None:

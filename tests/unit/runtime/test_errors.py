@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from tests.support.database_errors import as_sqlalchemy_raises
 from wbs_runtime.crypto import MissingKey, SealedPayloadError
-from wbs_runtime.errors import backoff, is_infrastructure_error, is_unretryable
+from wbs_runtime.errors import backoff, describe, is_infrastructure_error, is_unretryable
 
 
 @pytest.mark.parametrize(
@@ -62,3 +64,27 @@ def test_backoff_grows_then_stays_at_its_cap_however_many_attempts() -> None:
     assert backoff(6, 0.2, 10.0) == 10.0
     assert backoff(5000, 0.2, 10.0) == 10.0  # 0.2 * 2**5000 would overflow a float
     assert backoff(-3, 0.2, 10.0) == 0.2
+
+
+def test_an_error_described_for_storage_carries_no_parameters_detail_or_input() -> None:
+    violation = asyncpg.exceptions.UniqueViolationError('duplicate key value violates unique constraint "case_pkey"')
+    violation.detail = "Key (id)=(rahasia-pelapor) already exists."
+    translated = as_sqlalchemy_raises(violation).orig
+    assert isinstance(translated, Exception)
+    wrapped = DBAPIError.instance("INSERT INTO case (id) VALUES ($1)", ("rahasia-pelapor",), translated, Exception)
+    assert "rahasia-pelapor" in str(wrapped)  # what SQLAlchemy itself would log
+    described = describe(wrapped)
+    assert described == 'UniqueViolationError [23505]: duplicate key value violates unique constraint "case_pkey"'
+
+    class Substance(BaseModel):
+        amount_idr: int
+
+    with pytest.raises(ValidationError) as invalid:
+        Substance.model_validate({"amount_idr": "isi laporan yang dibuka"})
+    assert "isi laporan" in str(invalid.value)
+    assert "isi laporan" not in describe(invalid.value)
+    assert "amount_idr" in describe(invalid.value)
+
+    careless = RuntimeError("cannot apply\n[SQL: SELECT 1]\n[parameters: ('rahasia',)]")
+    assert describe(careless) == "cannot apply"
+    assert len(describe(RuntimeError("x" * 5000))) == 1000

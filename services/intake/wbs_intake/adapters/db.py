@@ -18,12 +18,14 @@ from sqlalchemy import (
     Uuid,
     bindparam,
     delete,
+    exists,
     func,
     insert,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
@@ -257,8 +259,8 @@ class SqlTenantRepository(Repository):
         ]
 
     async def save(self, tenant: Tenant) -> None:
-        exists = (await self._session.execute(select(tenant_table.c.id).where(tenant_table.c.id == tenant.id))).first()
-        if exists:
+        known = (await self._session.execute(select(tenant_table.c.id).where(tenant_table.c.id == tenant.id))).first()
+        if known:
             await self._session.execute(
                 tenant_table.update().where(tenant_table.c.id == tenant.id).values(name=tenant.name)
             )
@@ -275,6 +277,18 @@ class SqlTenantRepository(Repository):
                     position=position,
                 )
             )
+
+
+async def unregistered_reports(db: AsyncConnection) -> tuple[int, float]:
+    """(reports not yet ``terdaftar``, age in seconds of the oldest of them)."""
+    registered = exists().where(
+        status_table.c.report_id == report_table.c.id, status_table.c.status == ReportStatus.TERDAFTAR.value
+    )
+    query = select(
+        func.count(), func.coalesce(func.extract("epoch", func.now() - func.min(report_table.c.submitted_at)), 0)
+    ).where(~registered)
+    count, age = (await db.execute(query)).one()
+    return int(count), float(age)
 
 
 class SqlIntakeUnitOfWork(UnitOfWork):

@@ -35,23 +35,24 @@ contact_table = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Built once: building a statement per call costs more than executing it.
+_ENQUEUE = insert(notification_table).on_conflict_do_nothing().returning(notification_table.c.idempotency_key)
+
 
 class SqlNotificationQueue(Repository):
     async def enqueue(self, notification: Notification) -> bool:
         result = await self._session.execute(
-            insert(notification_table)
-            .values(
-                idempotency_key=notification.idempotency_key,
-                case_id=notification.case_id,
-                tenant_id=notification.tenant,
-                kind=notification.kind.value,
-                channel=notification.channel.value,
-                template=notification.template,
-                status=notification.status.value,
-                queued_at=notification.queued_at,
-            )
-            .on_conflict_do_nothing()
-            .returning(notification_table.c.idempotency_key)
+            _ENQUEUE,
+            {
+                "idempotency_key": notification.idempotency_key,
+                "case_id": notification.case_id,
+                "tenant_id": notification.tenant,
+                "kind": notification.kind.value,
+                "channel": notification.channel.value,
+                "template": notification.template,
+                "status": notification.status.value,
+                "queued_at": notification.queued_at,
+            },
         )
         return result.first() is not None
 

@@ -27,18 +27,40 @@ case_fact = Table(
 )
 
 
+# Built once: building a statement per call costs more than executing it.
+_submission = insert(case_fact)
+_RECORD_SUBMISSION = _submission.on_conflict_do_update(
+    index_elements=[case_fact.c.case_id],
+    set_={
+        "category": _submission.excluded.category,
+        "channel": _submission.excluded.channel,
+        "submitted_at": _submission.excluded.submitted_at,
+    },
+)
+_registration = insert(case_fact)
+_RECORD_REGISTRATION = _registration.on_conflict_do_update(
+    index_elements=[case_fact.c.case_id], set_={"registered_at": _registration.excluded.registered_at}
+)
+
+
 class SqlCaseFacts(Repository):
     async def record_submission(
         self, case_id: UUID, tenant: str, category: str, channel: str, submitted_at: datetime
     ) -> None:
-        values = {"category": category, "channel": channel, "submitted_at": submitted_at}
-        statement = insert(case_fact).values(case_id=case_id, tenant_id=tenant, **values)
-        await self._session.execute(statement.on_conflict_do_update(index_elements=[case_fact.c.case_id], set_=values))
+        await self._session.execute(
+            _RECORD_SUBMISSION,
+            {
+                "case_id": case_id,
+                "tenant_id": tenant,
+                "category": category,
+                "channel": channel,
+                "submitted_at": submitted_at,
+            },
+        )
 
     async def record_registration(self, case_id: UUID, tenant: str, registered_at: datetime) -> None:
-        statement = insert(case_fact).values(case_id=case_id, tenant_id=tenant, registered_at=registered_at)
         await self._session.execute(
-            statement.on_conflict_do_update(index_elements=[case_fact.c.case_id], set_={"registered_at": registered_at})
+            _RECORD_REGISTRATION, {"case_id": case_id, "tenant_id": tenant, "registered_at": registered_at}
         )
 
     async def counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[CountRow]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from wbs_contracts.registry import SERVICES
+from wbs_launcher import checkpoint
 from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop, wait_or_kill
 from wbs_launcher.postgres import EmbeddedPostgres
@@ -81,6 +82,7 @@ class Stack:
     broker: EmbeddedBroker | None = None
     database_urls: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    checkpoints: checkpoint.CheckpointWriter | None = None
 
     @property
     def key_root(self) -> Path:
@@ -89,6 +91,11 @@ class Stack:
     def key_dir(self, service: str) -> Path:
         """Each service gets a folder with only the private keys it is entitled to."""
         return self.key_root / service
+
+    @property
+    def consumed_file(self) -> Path:
+        """What every consumer had applied on the embedded broker (see wbs_launcher.checkpoint)."""
+        return self.config.var_dir / "broker-consumed.json"
 
     @property
     def env_file(self) -> Path:
@@ -158,10 +165,16 @@ class Stack:
             issue_for_services(self.key_root, tenant_file.stem, SERVICES)
         created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))
         log.info("topics ready (%d created)", len(created))
-        # A memory-only broker forgot every event: each service republishes its retained outbox,
-        # so that nothing published before a restart but not yet consumed is lost.
-        replay = ["--replay-outbox"] if self.broker is not None else []
+        # A memory-only broker forgot every event: each service publishes again what some consumer
+        # had not applied when the broker stopped (all it retains, without a record of that).
+        replay = []
+        if self.broker is not None:
+            replay = ["--replay-outbox"]
+            if self.consumed_file.is_file():
+                replay += ["--consumed", str(self.consumed_file)]
         self._run_all({s: [*self._module(s), "migrate", *replay] for s in SERVICES}, "migrate")
+        # That record described the broker that stopped; the running one gets its own.
+        self.consumed_file.unlink(missing_ok=True)
         if self.config.tenant_files:
             self._run_all(
                 {"intake": [*self._module("intake"), "import-tenant", *map(str, self.config.tenant_files)]},
@@ -175,6 +188,11 @@ class Stack:
             [sys.executable, "-m", "wbs_gateway"], env=self.gateway_env(), log_file=self._log_file("gateway")
         )
         self._wait_ready(self.processes, timeout)
+        if self.broker is not None:
+            self.checkpoints = checkpoint.CheckpointWriter(
+                self.consumed_file, self.bootstrap_servers, self.config.topic_prefix
+            )
+            self.checkpoints.start()
 
     def stop_service(self, service: str) -> None:
         """Stop one service gracefully (SIGTERM), as an operator or an orchestrator would."""
@@ -199,6 +217,11 @@ class Stack:
         for name, process in self.processes.items():
             wait_or_kill(process, name)  # already signalled above; wait, and kill only if it hangs
         self.processes.clear()
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
+            self.checkpoints = None
+            # The services have stopped: this mark is final for the broker about to stop.
+            checkpoint.take(self.consumed_file, self.bootstrap_servers, self.config.topic_prefix)
         if self.broker is not None:
             self.broker.stop()
         if self.postgres is not None:

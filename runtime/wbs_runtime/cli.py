@@ -17,7 +17,7 @@ from sqlalchemy import MetaData
 
 from wbs_runtime import migrate
 from wbs_runtime.db import create_engine, create_sessionmaker
-from wbs_runtime.messaging.outbox import replay
+from wbs_runtime.messaging.restart import Replayed, load_consumed, replay
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 
@@ -78,15 +78,23 @@ def serve(program: ServiceProgram, settings: ServiceSettings) -> int:
     return 0
 
 
-async def _replay(settings: ServiceSettings, since: datetime | None) -> int:
+async def _replay(settings: ServiceSettings, consumed: Path | None, since: datetime | None = None) -> Replayed:
     engine = create_engine(settings.database_url, pool_size=1)
     try:
         async with create_sessionmaker(engine)() as session:
-            count = await replay(session, since)
+            replayed = await replay(session, load_consumed(consumed) if consumed else None, since)
             await session.commit()
-            return count
+            return replayed
     finally:
         await engine.dispose()
+
+
+def _report(log: logging.Logger, replayed: Replayed) -> None:
+    log.info(
+        "%d event(s) queued for publishing again; %d left alone, applied by every consumer already",
+        replayed.republished,
+        replayed.already_applied,
+    )
 
 
 def run(program: ServiceProgram, argv: Sequence[str] | None = None) -> int:
@@ -97,10 +105,17 @@ def run(program: ServiceProgram, argv: Sequence[str] | None = None) -> int:
     migrate_parser.add_argument(
         "--replay-outbox",
         action="store_true",
-        help="then queue every retained event for publishing again (after a memory-only broker restarted)",
+        help="then queue retained events for publishing again (after a memory-only broker restarted)",
     )
     replay_parser = commands.add_parser("replay-outbox", help="publish already published events again")
     replay_parser.add_argument("--since", type=datetime.fromisoformat, help="only events created since (ISO 8601)")
+    for with_replay in (migrate_parser, replay_parser):
+        with_replay.add_argument(
+            "--consumed",
+            type=Path,
+            metavar="FILE",
+            help="the launcher's record of what every consumer applied: only the rest is published again",
+        )
     revision_parser = commands.add_parser("revision", help="autogenerate a migration of the service's tables")
     revision_parser.add_argument("-m", "--message", required=True)
     extra = {name: make(commands.add_parser(name, help=help)) for name, (help, make) in program.extra_commands.items()}
@@ -115,11 +130,10 @@ def run(program: ServiceProgram, argv: Sequence[str] | None = None) -> int:
         migrate.upgrade(settings.database_url, program.migrations, program.metadata)
         log.info("database migrated")
         if arguments.replay_outbox:
-            log.info("%d event(s) queued for publishing again", asyncio.run(_replay(settings, None)))
+            _report(log, asyncio.run(_replay(settings, arguments.consumed)))
         return 0
     if arguments.command == "replay-outbox":
-        count = asyncio.run(_replay(settings, arguments.since))
-        log.info("%d event(s) queued for publishing again", count)
+        _report(log, asyncio.run(_replay(settings, arguments.consumed, arguments.since)))
         return 0
     if arguments.command == "revision":
         migrate.revision(settings.database_url, program.migrations, program.metadata, arguments.message, program.name)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, select, text, update
+from sqlalchemy import delete, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
 
@@ -69,19 +69,9 @@ class Outbox:
         session.execute(_NOTIFY)
 
 
-async def replay(session: AsyncSession, since: datetime | None = None) -> int:
-    """Mark already published events for publishing again, e.g. after the embedded broker, which
-    keeps messages in memory only, restarted empty. Consumers are idempotent, so this is safe."""
-    statement = (
-        update(outbox)
-        .where(outbox.c.published_at.is_not(None))
-        .values(published_at=None, published_partition=None, published_offset=None)
-    )
-    if since is not None:
-        statement = statement.where(outbox.c.created_at >= since)
-    result = await session.execute(statement)
+async def notify_relay(session: AsyncSession) -> None:
+    """Wake the relay when this transaction commits (e.g. after rows were queued again)."""
     await session.execute(_NOTIFY)
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def prune(db: AsyncConnection, outbox_days: float, inbox_days: float) -> tuple[int, int]:

@@ -28,8 +28,9 @@ from wbs_runtime import migrate
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
 from wbs_runtime.messaging.kafka import Producer, TopicNames, ensure_topics
-from wbs_runtime.messaging.outbox import Outbox, measure_backlog, prune, replay
+from wbs_runtime.messaging.outbox import Outbox, measure_backlog, prune
 from wbs_runtime.messaging.relay import OutboxRelay
+from wbs_runtime.messaging.restart import Replayed, replay
 from wbs_runtime.messaging.tables import inbox, outbox
 from wbs_runtime.metrics import ServiceMetrics
 
@@ -382,7 +383,49 @@ async def test_replay_queues_published_events_again(infra: Infrastructure, datab
     async with relaying(url, engine, infra.bootstrap_servers, prefix):
         await eventually(lambda: _zero(engine), what="published")
         async with create_sessionmaker(engine)() as session:
-            assert await replay(session) == 5
+            assert (await replay(session)).republished == 5
             await session.commit()
         records = await read_until(infra.bootstrap_servers, prefix + REPORT_SUBMITTED.topic, lambda r: len(r) >= 10)
     assert by_case(records) == {"case-r": written["case-r"] * 2}
+
+
+async def test_after_a_broker_restart_only_what_some_consumer_had_not_applied_goes_out_again(
+    infra: Infrastructure, database: tuple[str, AsyncEngine]
+) -> None:
+    """The launcher's record says how far every consumer group of a topic got on each partition;
+    rows published below that mark stay published, the rest are queued again."""
+    url, engine = database
+    prefix = f"{infra.namespace}.restart{uuid4().hex[:4]}."
+    await ensure_topics(infra.bootstrap_servers, prefix=prefix)
+    await add_events(engine, [f"case-{i}" for i in range(12)], per_case=1)
+    async with relaying(url, engine, infra.bootstrap_servers, prefix):
+        await eventually(lambda: _zero(engine), what="published")
+    async with engine.connect() as db:
+        rows = (await db.execute(select(outbox.c.seq, outbox.c.published_partition, outbox.c.published_offset))).all()
+    assert all(row.published_partition is not None and row.published_offset is not None for row in rows)
+    # Every consumer applied offsets below 1 on every partition; nothing on partition 0.
+    marks = dict.fromkeys({row.published_partition for row in rows}, 1) | {0: 0}
+    applied = {row.seq for row in rows if row.published_partition != 0 and row.published_offset < 1}
+    assert applied, "the test needs events below the mark"
+    async with create_sessionmaker(engine)() as session:
+        replayed = await replay(session, {REPORT_SUBMITTED.topic: marks})
+        await session.commit()
+    assert (replayed.republished, replayed.already_applied) == (len(rows) - len(applied), len(applied))
+    async with engine.connect() as db:
+        after = {r.seq: r for r in (await db.execute(select(outbox))).all()}
+    for seq, row in after.items():
+        if seq in applied:  # stays published, and forgets a position on a broker that is gone
+            assert row.published_at is not None
+            assert (row.published_partition, row.published_offset) == (None, None)
+        else:
+            assert (row.published_at, row.published_partition, row.published_offset) == (None, None, None)
+    # A later restart with a record does not resend what is known to be applied.
+    async with create_sessionmaker(engine)() as session:
+        again = await replay(session, {REPORT_SUBMITTED.topic: marks})
+        await session.commit()
+    assert again == Replayed(republished=0, already_applied=0)
+    # Without a record, everything retained goes out again.
+    async with create_sessionmaker(engine)() as session:
+        everything = await replay(session, None)
+        await session.commit()
+    assert everything.republished == len(applied)

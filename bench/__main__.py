@@ -24,8 +24,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
-import platform
 import secrets
 import statistics
 import sys
@@ -41,10 +39,9 @@ import httpx
 import psutil
 from aiokafka import AIOKafkaConsumer
 
-from bench.results_file import update_section
-from tests.support.infrastructure import free_port
-from wbs_contracts.registry import CASE_REGISTERED, SERVICES
-from wbs_launcher.stack import Stack, StackConfig
+from bench.results_file import machine, stack_config, update_section
+from wbs_contracts.registry import CASE_REGISTERED
+from wbs_launcher.stack import Stack
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_P95_SECONDS = 1.0
@@ -319,16 +316,7 @@ def main() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     with tempfile.TemporaryDirectory(prefix="wbs-bench-") as var:
-        config = StackConfig(
-            var_dir=Path(var),
-            gateway_port=free_port(),
-            broker_port=free_port(),
-            postgres_port=free_port(),
-            service_ports={s: free_port() for s in SERVICES},
-            service_log_dir=Path(var) / "log",
-            # Every report comes from this one address: per-client throttling would stop the run.
-            extra_env={"WBS_GATEWAY_SUBMISSIONS_PER_WINDOW": "0", "WBS_GATEWAY_STATUS_CHECKS_PER_WINDOW": "0"},
-        )
+        config = stack_config(Path(var))
         stack = Stack(config)
         try:
             stack.start()
@@ -337,8 +325,7 @@ def main() -> int:
             stack.stop()
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} CPU, {round(psutil.virtual_memory().total / 2**30)} GiB, "
-        f"Python {platform.python_version()}, {platform.system()}",
+        "machine": machine(),
         **result,
     }
     table = markdown(result)

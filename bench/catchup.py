@@ -29,7 +29,6 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import tempfile
 import time
 import uuid
@@ -43,15 +42,14 @@ import psutil
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlalchemy import insert
 
-from bench.results_file import RESULTS, update_section
+from bench.results_file import RESULTS, machine, stack_config, update_section
 from tests.support.events import case_registered, report_submitted
-from tests.support.infrastructure import free_port
 from wbs_contracts.events.intake import ReporterContactV2, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED, SERVICES
 from wbs_contracts.sealed import Audience
 from wbs_contracts.wire import encode
 from wbs_intake.adapters.db import report_table, status_table
-from wbs_launcher.stack import Stack, StackConfig
+from wbs_launcher.stack import Stack
 from wbs_runtime.crypto import KeyRing
 from wbs_runtime.db import create_engine
 
@@ -364,16 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.keep
         else tempfile.TemporaryDirectory(prefix="wbs-catchup-") as var
     ):
-        config = StackConfig(
-            var_dir=Path(var),
-            gateway_port=free_port(),
-            broker_port=free_port(),
-            postgres_port=free_port(),
-            service_ports={s: free_port() for s in SERVICES},
-            service_log_dir=Path(var) / "log",
-            topic_prefix=f"catchup{uuid.uuid4().hex[:4]}.",
-            extra_env=extra_env,
-        )
+        config = stack_config(Path(var), **extra_env)
+        config.topic_prefix = f"catchup{uuid.uuid4().hex[:4]}."
         stack = Stack(config)
         try:
             stack.start_infrastructure()
@@ -383,8 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stack.stop()
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} CPU, {round(psutil.virtual_memory().total / 2**30)} GiB, "
-        f"Python {platform.python_version()}, {platform.system()}",
+        "machine": machine(),
         "settings": extra_env,
         # Other work on the machine skews every figure: the 1-minute load before and after.
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],

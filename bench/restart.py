@@ -23,7 +23,6 @@ import asyncio
 import json
 import logging
 import os
-import platform
 import signal
 import sys
 import tempfile
@@ -35,12 +34,10 @@ from typing import Any
 
 import asyncpg
 import httpx
-import psutil
 
-from bench.results_file import RESULTS, update_section
-from tests.support.infrastructure import free_port
+from bench.results_file import RESULTS, machine, stack_config, update_section
 from wbs_contracts.events.intake import ReportSubstanceV1
-from wbs_contracts.registry import EVENTS, SERVICES
+from wbs_contracts.registry import EVENTS
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork
 from wbs_intake.usecases import Submission, receive_report
 from wbs_launcher.stack import Stack, StackConfig
@@ -61,19 +58,6 @@ REPORT = {
     "who": "Tidak ada",
     "how": "Dibuat oleh benchmark",
 }
-
-
-def stack_config(var_dir: Path) -> StackConfig:
-    return StackConfig(
-        var_dir=var_dir,
-        gateway_port=free_port(),
-        broker_port=free_port(),
-        postgres_port=free_port(),
-        service_ports={s: free_port() for s in SERVICES},
-        service_log_dir=var_dir / "log",
-        # The probes come from one address: per-client throttling would count them all as one.
-        extra_env={"WBS_GATEWAY_SUBMISSIONS_PER_WINDOW": "0", "WBS_GATEWAY_STATUS_CHECKS_PER_WINDOW": "0"},
-    )
 
 
 async def seed_history(stack: Stack, count: int) -> float:
@@ -248,8 +232,7 @@ def main() -> int:
         result = measure(stack_config(Path(var)), arguments.history)
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} CPU, {round(psutil.virtual_memory().total / 2**30)} GiB, "
-        f"Python {platform.python_version()}, {platform.system()}",
+        "machine": machine(),
         **result,
     }
     table = markdown(result)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import platform
 import re
 from pathlib import Path
+
+import psutil
+
+from tests.support.infrastructure import free_port
+from wbs_contracts.registry import SERVICES
+from wbs_launcher.stack import StackConfig
 
 RESULTS = Path(__file__).resolve().parent / "results"
 RESULTS_MD = RESULTS.parent / "RESULTS.md"
@@ -23,3 +31,25 @@ def update_section(heading: str, body: str, path: Path = RESULTS_MD) -> None:
     else:
         parts.append(new)
     path.write_text((head.rstrip() + "\n\n" + "".join(parts)).rstrip() + "\n")
+
+
+def machine() -> str:
+    """What the figures were measured on, as every section states it."""
+    return (
+        f"{os.cpu_count()} CPU, {round(psutil.virtual_memory().total / 2**30)} GiB, "
+        f"Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+def stack_config(var_dir: Path, **extra_env: str) -> StackConfig:
+    """A whole stack of the benchmark's own: free ports and its own data, so it runs beside
+    ``make run``. Every report comes from this one address, so per-client throttling is off."""
+    return StackConfig(
+        var_dir=var_dir,
+        gateway_port=free_port(),
+        broker_port=free_port(),
+        postgres_port=free_port(),
+        service_ports={s: free_port() for s in SERVICES},
+        service_log_dir=var_dir / "log",
+        extra_env={"WBS_GATEWAY_SUBMISSIONS_PER_WINDOW": "0", "WBS_GATEWAY_STATUS_CHECKS_PER_WINDOW": "0", **extra_env},
+    )

@@ -173,8 +173,10 @@ class Stack:
             if self.consumed_file.is_file():
                 replay += ["--consumed", str(self.consumed_file)]
         self._run_all({s: [*self._module(s), "migrate", *replay] for s in SERVICES}, "migrate")
-        # That record described the broker that stopped; the running one gets its own.
-        self.consumed_file.unlink(missing_ok=True)
+        if self.broker is not None:
+            # That record described the broker that stopped. The new one starts with nothing
+            # applied, so that a crash before its first mark still republishes only its own events.
+            checkpoint.write(self.consumed_file, {})
         if self.config.tenant_files:
             self._run_all(
                 {"intake": [*self._module("intake"), "import-tenant", *map(str, self.config.tenant_files)]},

@@ -5,7 +5,9 @@ groups have committed per partition (``wbs_launcher.checkpoint``). The relay sto
 and offset the broker acknowledged for every row it publishes. A published row below its
 partition's mark was applied by every consumer: it stays published and forgets its offset (that
 offset belonged to a broker that no longer exists). Every other published row is published again.
-Without a mark, every retained row is published again; consumers are idempotent either way.
+Without a record (``None``), every retained row is published again; consumers are idempotent
+either way. A record with no marks (``{}``, written as a broker starts, before any consumer has
+committed) keeps what is known to be applied and publishes again all the rest.
 """
 
 from __future__ import annotations
@@ -46,21 +48,23 @@ async def replay(session: AsyncSession, consumed: Consumed | None = None, since:
         published = and_(published, outbox.c.created_at >= since)
     forget_offset = {"published_partition": None, "published_offset": None}
     applied = 0
-    if consumed:
-        marks = values(column("topic"), column("partition", Integer), column("consumed", Integer), name="marks").data(
-            [(topic, partition, offset) for topic, parts in consumed.items() for partition, offset in parts.items()]
-        )
-        below_mark = exists(
-            select(literal(1))
-            .select_from(marks)
-            .where(
-                marks.c.topic == outbox.c.topic,
-                marks.c.partition == outbox.c.published_partition,
-                outbox.c.published_offset < marks.c.consumed,
+    if consumed is not None:
+        rows = [(topic, partition, offset) for topic, parts in consumed.items() for partition, offset in parts.items()]
+        if rows:
+            marks = values(
+                column("topic"), column("partition", Integer), column("consumed", Integer), name="marks"
+            ).data(rows)
+            below_mark = exists(
+                select(literal(1))
+                .select_from(marks)
+                .where(
+                    marks.c.topic == outbox.c.topic,
+                    marks.c.partition == outbox.c.published_partition,
+                    outbox.c.published_offset < marks.c.consumed,
+                )
             )
-        )
-        result = await session.execute(update(outbox).where(published, below_mark).values(**forget_offset))
-        applied = int(result.rowcount)  # type: ignore[attr-defined]
+            result = await session.execute(update(outbox).where(published, below_mark).values(**forget_offset))
+            applied = int(result.rowcount)  # type: ignore[attr-defined]
         # Rows already known to be applied (no offset) stay as they are; the rest go out again.
         published = and_(published, outbox.c.published_offset.is_not(None))
     result = await session.execute(update(outbox).where(published).values(published_at=None, **forget_offset))

@@ -419,9 +419,10 @@ async def test_after_a_broker_restart_only_what_some_consumer_had_not_applied_go
             assert (row.published_partition, row.published_offset) == (None, None)
         else:
             assert (row.published_at, row.published_partition, row.published_offset) == (None, None, None)
-    # A later restart with a record does not resend what is known to be applied.
+    # A later restart with a record, even one without marks (a crash before the new broker's first
+    # mark), does not resend what is known to be applied.
     async with create_sessionmaker(engine)() as session:
-        again = await replay(session, {REPORT_SUBMITTED.topic: marks})
+        again = await replay(session, {})
         await session.commit()
     assert again == Replayed(republished=0, already_applied=0)
     # Without a record, everything retained goes out again.

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import secrets
 import statistics
@@ -31,7 +30,6 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +37,7 @@ import httpx
 import psutil
 from aiokafka import AIOKafkaConsumer
 
-from bench.results_file import machine, stack_config, update_section
+from bench.results_file import publish, stack_config, stamped
 from wbs_contracts.registry import CASE_REGISTERED
 from wbs_launcher.stack import Stack
 
@@ -323,18 +321,11 @@ def main() -> int:
             result = asyncio.run(measure(stack, arguments))
         finally:
             stack.stop()
-    result = {
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        **result,
-    }
+    result = stamped(result)
     table = markdown(result)
-    print(json.dumps(result, indent=2))
-    print(table)
-    if not arguments.no_write:
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
-        update_section("Submission (`python -m bench`)", table)
+    publish(
+        result, table, json_name="latest.json", heading="Submission (`python -m bench`)", write=not arguments.no_write
+    )
     passed = (
         result["latency"]["submit_to_registered_event"]["p95_ms"] < TARGET_P95_SECONDS * 1000
         and result["intake"]["answer"]["p95_ms"] < TARGET_INTAKE_P95_MS

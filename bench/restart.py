@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -35,7 +34,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.results_file import RESULTS, machine, stack_config, update_section
+from bench.results_file import publish, stack_config, stamped
 from wbs_contracts.events.intake import ReportSubstanceV1
 from wbs_contracts.registry import EVENTS
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork
@@ -230,18 +229,15 @@ def main() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="wbs-bench-restart-") as var:
         result = measure(stack_config(Path(var)), arguments.history)
-    result = {
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        **result,
-    }
+    result = stamped(result)
     table = markdown(result)
-    print(json.dumps(result, indent=2))
-    print(table)
-    if not arguments.no_write:
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "restart.json").write_text(json.dumps(result, indent=2) + "\n")
-        update_section("Restart with a long history (`python -m bench.restart`)", table)
+    publish(
+        result,
+        table,
+        json_name="restart.json",
+        heading="Restart with a long history (`python -m bench.restart`)",
+        write=not arguments.no_write,
+    )
     return 0 if "missed" not in table else 1
 
 

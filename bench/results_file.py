@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -53,3 +56,18 @@ def stack_config(var_dir: Path, **extra_env: str) -> StackConfig:
         service_log_dir=var_dir / "log",
         extra_env={"WBS_GATEWAY_SUBMISSIONS_PER_WINDOW": "0", "WBS_GATEWAY_STATUS_CHECKS_PER_WINDOW": "0", **extra_env},
     )
+
+
+def stamped(result: dict[str, Any]) -> dict[str, Any]:
+    """A measure's figures with when and on what they were measured."""
+    return {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), **result}
+
+
+def publish(result: dict[str, Any], table: str, *, json_name: str, heading: str, write: bool) -> None:
+    """Print a measure's figures; unless told not to, keep them in bench/results and RESULTS.md."""
+    print(json.dumps(result, indent=2))
+    print(table)
+    if write:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / json_name).write_text(json.dumps(result, indent=2) + "\n")
+        update_section(heading, table)

@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
-import signal
 import sys
 import tempfile
 import time
@@ -145,28 +143,6 @@ def start(config: StackConfig) -> tuple[Stack, float]:
     return stack, round(time.perf_counter() - started, 2)
 
 
-def crash(stack: Stack) -> None:
-    """Every process killed at once, as a power cut would; the launcher takes no last record."""
-    if stack.checkpoints is not None:
-        stack.checkpoints.stop()  # the writer dies with the launcher: its last periodic record stays
-        stack.checkpoints = None
-    processes = list(stack.processes.values())
-    for child in (stack.broker, stack.postgres):
-        running = getattr(child, "_process", None)
-        if running is not None:
-            processes.append(running)
-    for process in processes:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-    for process in processes:
-        process.wait(timeout=30)
-    stack.processes.clear()
-    if stack.broker is not None:
-        stack.broker._process = None
-    if stack.postgres is not None:
-        stack.postgres._process = None
-
-
 def measure(config: StackConfig, history: int) -> dict[str, Any]:
     stack, first_start = start(config)
     result: dict[str, Any] = {"history_reports": history, "first_start_s": first_start}
@@ -179,7 +155,7 @@ def measure(config: StackConfig, history: int) -> dict[str, Any]:
         stack, ready = start(config)
         result["clean_restart"] = {"ready_s": ready, **probe(stack)}
 
-        crash(stack)
+        stack.kill()
         stack, ready = start(config)
         result["crash_restart"] = {"ready_s": ready, **probe(stack)}
 

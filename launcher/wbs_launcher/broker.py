@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -44,7 +45,7 @@ class EmbeddedBroker:
                 time.sleep(0.05)
         raise BrokerFailed(f"the broker did not listen on {url} within {timeout:.0f}s")
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> None:
         if self._process is not None:
-            stop(self._process, "broker")
+            stop(self._process, "broker", sig=sig)
             self._process = None

@@ -115,10 +115,11 @@ class EmbeddedPostgres:
             time.sleep(0.1)
         raise PostgresFailed(f"PostgreSQL did not become ready in {timeout:.0f}s; see {self.log_file}")
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGINT) -> None:
+        """SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
+        SIGKILL is a crash, which the next start recovers from."""
         if self._process is not None:
-            # SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
-            stop(self._process, "postgres", sig=signal.SIGINT, timeout=30)
+            stop(self._process, "postgres", sig=sig, timeout=30)
             self._process = None
 
     def _prepare_data_dir(self) -> None:

@@ -27,7 +27,7 @@ from wbs_launcher.broker import EmbeddedBroker
 from wbs_runtime import migrate
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
-from wbs_runtime.messaging.kafka import Producer, TopicNames, ensure_topics
+from wbs_runtime.messaging.kafka import Producer, RecordSender, TopicNames, ensure_topics
 from wbs_runtime.messaging.outbox import Outbox, measure_backlog, prune
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.messaging.restart import Replayed, replay
@@ -43,6 +43,18 @@ async def database(infra: Infrastructure, tmp_path: Path) -> AsyncIterator[tuple
     engine = create_engine(url)
     yield url, engine
     await engine.dispose()
+
+
+def relay_to(producer: RecordSender, url: str, engine: AsyncEngine, **options: Any) -> OutboxRelay:
+    """A relay of the test database publishing through ``producer`` (a fake that fails on cue)."""
+    return OutboxRelay(
+        engine=engine,
+        dsn=plain_url(url),
+        producer=producer,
+        topics=TopicNames(),
+        metrics=ServiceMetrics("intake"),
+        **options,
+    )
 
 
 async def add_events(engine: AsyncEngine, cases: list[str], per_case: int) -> dict[str, list[str]]:
@@ -214,9 +226,7 @@ async def test_a_stuck_case_waits_alone_and_keeps_its_order(
     async with engine.begin() as db:  # it has been failing for a long time already
         await db.execute(update(outbox).where(outbox.c.message_key == "stuck").values(publish_attempts=5000))
     producer = FlakyProducer("stuck")
-    relay = OutboxRelay(
-        engine=engine, dsn=plain_url(url), producer=producer, topics=TopicNames(), metrics=ServiceMetrics("intake")
-    )
+    relay = relay_to(producer, url, engine)
     for _ in range(4):
         await relay.relay_once()
     assert producer.acknowledged == {"case-a": written["case-a"], "case-b": written["case-b"]}
@@ -253,14 +263,7 @@ async def test_several_stuck_cases_back_off_while_healthy_cases_keep_flowing(
     async with engine.begin() as db:  # failing for a long time already: backing off for 10 s
         await db.execute(update(outbox).where(outbox.c.message_key.in_(stuck)).values(publish_attempts=5000))
     producer = FlakyProducer(*stuck)
-    relay = OutboxRelay(
-        engine=engine,
-        dsn=plain_url(url),
-        producer=producer,
-        topics=TopicNames(),
-        metrics=ServiceMetrics("intake"),
-        batch_size=6,
-    )
+    relay = relay_to(producer, url, engine, batch_size=6)
     for _ in range(8):
         await relay.relay_once()
     assert producer.acknowledged == {"ok-1": written["ok-1"], "ok-2": written["ok-2"]}
@@ -274,14 +277,7 @@ async def test_acknowledgements_are_recorded_as_they_come_while_a_slow_partition
     url, engine = database
     written = await add_events(engine, ["slow", "case-a", "case-b"], per_case=3)
     producer = FlakyProducer(slow=("slow",))
-    relay = OutboxRelay(
-        engine=engine,
-        dsn=plain_url(url),
-        producer=producer,
-        topics=TopicNames(),
-        metrics=ServiceMetrics("intake"),
-        poll_seconds=0.2,
-    )
+    relay = relay_to(producer, url, engine, poll_seconds=0.2)
     task = asyncio.create_task(relay.run())
     try:
         await eventually(lambda: _published_count(engine, 6), what="the other cases published, slow one in flight")

@@ -38,7 +38,10 @@ class Envelope(BaseModel, Generic[DataT]):
     id: UUID = Field(description="Unique per source; (source, id) is the consumers' inbox key.")
     type: str = Field(description="Event type without version, e.g. wbs.intake.report-submitted.")
     source: str = Field(description="The producing service, e.g. /wbs/intake.")
-    subject: str = Field(description="The case id; also the Kafka key, so a case's events stay in order.")
+    subject: str = Field(
+        description="The case id (the tenant id for a tenant's configuration); also the Kafka key, so one"
+        " case's events stay in order."
+    )
     time: AwareDatetime
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = None

@@ -1,9 +1,10 @@
 """The topic registry: every topic, its key, its producer and its consumers.
 
 One topic per event type and major version (``wbs.intake.report-submitted.v1``); a breaking change
-to an event gets a new version and therefore a new topic. Every topic is keyed by the case id, so
-all events of one case land on one partition and stay in order. Each service also owns a
-dead-letter topic for the messages it could not apply.
+to an event gets a new version and therefore a new topic. A case's events are keyed by the case id,
+so all events of one case land on one partition and stay in order; a tenant's configuration is
+keyed by the tenant id on a compacted topic. The key is always the envelope's subject. Each
+service also owns a dead-letter topic for the messages it could not apply.
 """
 
 from __future__ import annotations
@@ -14,14 +15,18 @@ from typing import Any, Generic
 from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import DataT, Envelope, EventData
+from wbs_contracts.events.audit import AuditChainHeadV1
+from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.events.intake import ReportSubmittedV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 
-SERVICES: tuple[str, ...] = ("intake", "triage", "investigation", "notify", "reporting")
+#: Appended, never reordered: a service's default HTTP port follows its position.
+SERVICES: tuple[str, ...] = ("intake", "triage", "investigation", "notify", "reporting", "directory")
 
 #: Enough for a province's worth of cases per consumer group; raise for a national rollout.
 DEFAULT_PARTITIONS = 6
 CASE_KEY = "case id (the envelope subject)"
+TENANT_KEY = "tenant id (the envelope subject)"
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class TopicSpec:
     consumers: tuple[str, ...]
     partitions: int
     purpose: str
+    #: Compacted topics keep the latest record per key: a consumer rebuilds current state from them.
+    compacted: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class EventSpec(Generic[DataT]):
     consumers: tuple[str, ...]
     purpose: str
     partitions: int = DEFAULT_PARTITIONS
+    key: str = CASE_KEY
+    compacted: bool = False
 
     @property
     def topic(self) -> str:
@@ -101,11 +110,12 @@ class EventSpec(Generic[DataT]):
     def topic_spec(self) -> TopicSpec:
         return TopicSpec(
             name=self.topic,
-            key=CASE_KEY,
+            key=self.key,
             producer=self.producer,
             consumers=self.consumers,
             partitions=self.partitions,
             purpose=self.purpose,
+            compacted=self.compacted,
         )
 
 
@@ -127,7 +137,41 @@ CASE_REGISTERED: EventSpec[CaseRegisteredV1] = EventSpec(
     purpose="The case was recorded in the tenant's agenda (terdaftar).",
 )
 
-EVENTS: tuple[EventSpec[Any], ...] = (REPORT_SUBMITTED, CASE_REGISTERED)
+TENANT_CONFIGURED: EventSpec[TenantConfiguredV1] = EventSpec(
+    event_type="wbs.directory.tenant-configured",
+    version=1,
+    model=TenantConfiguredV1,
+    producer="directory",
+    consumers=("intake", "triage", "investigation", "notify", "reporting"),
+    purpose="A tenant's whole current configuration: hierarchy, categories, calendar, limits, approvals, escalation.",
+    key=TENANT_KEY,
+    compacted=True,
+)
+
+
+def audit_chain_head(producer: str) -> EventSpec[AuditChainHeadV1]:
+    """``producer``'s audit chain heads, kept by directory and reporting (never by the producer alone)."""
+    return EventSpec(
+        event_type=f"wbs.{producer}.audit-chain-head",
+        version=1,
+        model=AuditChainHeadV1,
+        producer=producer,
+        consumers=tuple(s for s in ("directory", "reporting") if s != producer),
+        purpose=f"The head of each of {producer}'s audit chains, so a cut-off tail is detected.",
+        partitions=1,
+        key="service/tenant id (the envelope subject)",
+        compacted=True,
+    )
+
+
+AUDIT_CHAIN_HEADS: dict[str, EventSpec[AuditChainHeadV1]] = {s: audit_chain_head(s) for s in SERVICES}
+
+EVENTS: tuple[EventSpec[Any], ...] = (
+    REPORT_SUBMITTED,
+    CASE_REGISTERED,
+    TENANT_CONFIGURED,
+    *AUDIT_CHAIN_HEADS.values(),
+)
 
 
 def dead_letter_topic(service: str) -> TopicSpec:
@@ -171,10 +215,12 @@ def produced_by(service: str) -> tuple[EventSpec[Any], ...]:
 
 
 __all__ = [
+    "AUDIT_CHAIN_HEADS",
     "CASE_REGISTERED",
     "EVENTS",
     "REPORT_SUBMITTED",
     "SERVICES",
+    "TENANT_CONFIGURED",
     "EventData",
     "EventSpec",
     "TopicSpec",

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from wbs_contracts.envelope import Envelope, EventData
 from wbs_contracts.events.intake import SEALED_DOCUMENTS
+from wbs_contracts.identity import CallerClaims
 from wbs_contracts.registry import EVENTS
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -29,6 +30,7 @@ def documents() -> dict[str, type[BaseModel]]:
     docs: dict[str, type[BaseModel]] = {"envelope.v1": Envelope[EventData]}
     docs.update({spec.topic: spec.model for spec in EVENTS})
     docs.update({document.schema_name(): document for document in SEALED_DOCUMENTS})
+    docs["caller-assertion.v1"] = CallerClaims
     return docs
 
 

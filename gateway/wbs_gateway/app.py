@@ -101,6 +101,7 @@ class GatewaySettings(BaseSettings):
     upstream_investigation: str = f"http://127.0.0.1:{default_http_port('investigation')}"
     upstream_notify: str = f"http://127.0.0.1:{default_http_port('notify')}"
     upstream_reporting: str = f"http://127.0.0.1:{default_http_port('reporting')}"
+    upstream_directory: str = f"http://127.0.0.1:{default_http_port('directory')}"
     #: Larger request bodies get a 413 here, before any service sees them.
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
     #: Per client (address, or /64 for IPv6) and window; 0 means unlimited. GlobaLeaks also allows

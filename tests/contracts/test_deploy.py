@@ -32,8 +32,11 @@ def test_real_kafka_in_kraft_mode_and_real_postgresql(compose: dict[str, Any]) -
 
 
 def test_every_topic_of_the_registry_is_created_with_its_partitions(compose: dict[str, Any]) -> None:
-    listed = dict(spec.split(":") for spec in compose["services"]["kafka-topics"]["environment"]["WBS_TOPICS"].split())
-    assert listed == {t.name: str(t.partitions) for t in all_topics()}
+    listed = {
+        spec.split(":")[0]: spec.split(":")[1:]
+        for spec in compose["services"]["kafka-topics"]["environment"]["WBS_TOPICS"].split()
+    }
+    assert listed == {t.name: [str(t.partitions), *(["compact"] if t.compacted else [])] for t in all_topics()}
 
 
 @pytest.mark.parametrize("service", SERVICES)

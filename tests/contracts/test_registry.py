@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from wbs_contracts.registry import (
+    AUDIT_CHAIN_HEADS,
     EVENTS,
     REPORT_SUBMITTED,
     SERVICES,
+    TENANT_CONFIGURED,
     all_topics,
     consumed_by,
     dead_letter_topic,
@@ -24,14 +26,33 @@ def test_topic_names_use_dots_and_hyphens_and_carry_their_version() -> None:
         assert "_" not in topic.name
 
 
-def test_every_event_is_keyed_by_case_and_has_known_parties() -> None:
+def test_every_event_is_keyed_by_its_subject_and_has_known_parties() -> None:
     for event in EVENTS:
         assert event.topic == f"{event.event_type}.v{event.version}"
         assert event.producer in SERVICES
         assert set(event.consumers) <= set(SERVICES)
+        assert event.consumers
         assert event.producer not in event.consumers
-        assert "case id" in event.topic_spec.key
+        assert "(the envelope subject)" in event.topic_spec.key
         assert event.event_type.startswith(f"wbs.{event.producer}.")
+
+
+def test_state_is_carried_on_compacted_topics_and_cases_are_not() -> None:
+    """A compacted topic keeps only the latest record per key: right for a tenant's whole
+    configuration, fatal for a case's events, which are a history."""
+    compacted = {e.topic for e in EVENTS if e.compacted}
+    assert TENANT_CONFIGURED.topic in compacted
+    assert {spec.topic for spec in AUDIT_CHAIN_HEADS.values()} <= compacted
+    assert REPORT_SUBMITTED.topic not in compacted
+    assert all("case id" in e.key for e in EVENTS if not e.compacted)
+
+
+def test_every_service_keeps_its_local_copy_of_the_tenants_and_others_keep_its_audit_heads() -> None:
+    assert set(TENANT_CONFIGURED.consumers) == set(SERVICES) - {"directory"}
+    for service, spec in AUDIT_CHAIN_HEADS.items():
+        assert spec.producer == service
+        assert spec.consumers
+        assert service not in spec.consumers
 
 
 def test_every_service_has_a_dead_letter_topic_and_takes_part() -> None:
@@ -43,16 +64,17 @@ def test_every_service_has_a_dead_letter_topic_and_takes_part() -> None:
 
 
 def test_the_walking_skeleton_flow() -> None:
-    assert [e.topic for e in produced_by("intake")] == ["wbs.intake.report-submitted.v1"]
-    assert [e.topic for e in produced_by("triage")] == ["wbs.triage.case-registered.v1"]
-    assert {e.topic for e in consumed_by("reporting")} == {
-        "wbs.intake.report-submitted.v1",
-        "wbs.triage.case-registered.v1",
-    }
-    assert {e.topic for e in consumed_by("notify")} == {
-        "wbs.intake.report-submitted.v1",
-        "wbs.triage.case-registered.v1",
-    }
+    def cases(topics: list[str]) -> set[str]:
+        return {t for t in topics if "audit-chain-head" not in t}
+
+    assert cases([e.topic for e in produced_by("intake")]) == {"wbs.intake.report-submitted.v1"}
+    assert cases([e.topic for e in produced_by("triage")]) == {"wbs.triage.case-registered.v1"}
+    for service in ("reporting", "notify"):
+        assert cases([e.topic for e in consumed_by(service)]) == {
+            "wbs.intake.report-submitted.v1",
+            "wbs.triage.case-registered.v1",
+            "wbs.directory.tenant-configured.v1",
+        }
 
 
 def test_what_report_submitted_seals_reaches_a_service_that_may_open_it() -> None:

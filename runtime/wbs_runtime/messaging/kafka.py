@@ -93,6 +93,11 @@ class Producer:
         return await (await self.send(topic, key, value, headers))
 
 
+def _new_topic(name: str, spec: TopicSpec, replication_factor: int) -> NewTopic:
+    configs = {"cleanup.policy": "compact"} if spec.compacted else {}
+    return NewTopic(name, spec.partitions, replication_factor, topic_configs=configs)
+
+
 async def ensure_topics(
     bootstrap_servers: str,
     topics: Iterable[TopicSpec] | None = None,
@@ -110,7 +115,7 @@ async def ensure_topics(
         missing = [t for t in wanted if names(t.name) not in existing]
         if missing:
             try:
-                await admin.create_topics([NewTopic(names(t.name), t.partitions, replication_factor) for t in missing])
+                await admin.create_topics([_new_topic(names(t.name), t, replication_factor) for t in missing])
             except TopicAlreadyExistsError:
                 log.info("another process created the topics first")
         return [names(t.name) for t in missing]

@@ -2,6 +2,8 @@
 
 Each group of subcommands lives in its own module with a ``register(subparsers)`` function that
 adds its parser and sets ``handler`` (a function of the parsed arguments returning an exit code).
+Groups that belong to one service (``wbs tenants`` is directory's) are found through the
+``wbs.commands`` entry point the service's package declares, so the runtime knows no service.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 
 from wbs_runtime.ops.environment import load_env_file
 
@@ -37,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="<perintah / command>", required=True)
     for group in GROUPS:
         importlib.import_module(f"wbs_runtime.ops.{group}").register(commands)
+    for plugin in sorted(entry_points(group="wbs.commands"), key=lambda e: e.name):
+        plugin.load()(commands)
     return parser
 
 

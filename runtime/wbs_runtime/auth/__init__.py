@@ -1,0 +1,1 @@
+"""Who is calling: the signed assertion directory issues and every service verifies."""

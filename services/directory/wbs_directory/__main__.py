@@ -1,0 +1,3 @@
+from wbs_directory.entrypoint import main
+
+raise SystemExit(main())

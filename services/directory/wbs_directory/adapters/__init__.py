@@ -1,0 +1,1 @@
+"""Directory's adapters: database, broker, the ``wbs tenants`` commands, tenant files (YAML)."""

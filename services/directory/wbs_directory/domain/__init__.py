@@ -1,0 +1,1 @@
+"""Directory's domain: tenants, their hierarchy and their policies. No I/O."""

@@ -12,8 +12,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
+import yaml
 
 from wbs_contracts.registry import SERVICES
 from wbs_launcher import checkpoint
@@ -21,6 +23,7 @@ from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop, wait_or_kill
 from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
+from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.crypto import issue_for_services
 from wbs_runtime.messaging.kafka import ensure_topics
 from wbs_runtime.ops.environment import write_env_file
@@ -34,7 +37,8 @@ from wbs_runtime.settings import (
 
 log = logging.getLogger(__name__)
 
-DEMO_TENANTS = (Path(__file__).resolve().parent / "demo" / "bps-1700.json",)
+#: The demonstration's tenants as directory's YAML documents (BPS, two inspectorates, the agencies).
+DEMO_TENANTS = Path(__file__).resolve().parent / "demo" / "tenants"
 
 
 class StackFailed(RuntimeError):
@@ -54,7 +58,8 @@ class StackConfig:
     postgres_admin_url: str | None = None
     database_suffix: str = ""
     topic_prefix: str = ""
-    tenant_files: tuple[Path, ...] = DEMO_TENANTS
+    #: Tenant documents (a YAML file or a folder of them) imported into directory once, at the first start.
+    tenants: Path | None = DEMO_TENANTS
     extra_env: dict[str, str] = field(default_factory=dict)
     #: Where services' logs go; None means this terminal.
     service_log_dir: Path | None = None
@@ -161,9 +166,11 @@ class Stack:
         self.database_urls = asyncio.run(provision_all())
         write_env_file(self.env_file, self.operator_env())
         # Each service gets every public key and only the private keys Audience.READERS entitles it
-        # to; keys rotated with `wbs keys rotate` are kept and handed out again.
-        for tenant_file in self.config.tenant_files:
-            issue_for_services(self.key_root, tenant_file.stem, SERVICES)
+        # to; keys rotated with `wbs keys rotate` are kept and handed out again. Directory alone
+        # gets the key that signs officers' assertions; every service the keys that verify them.
+        for tenant in self.tenant_ids():
+            issue_for_services(self.key_root, tenant, SERVICES)
+        issue_assertion_keys(self.key_root, SERVICES)
         created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))
         log.info("topics ready (%d created)", len(created))
         # A memory-only broker forgot every event: each service publishes again what some consumer
@@ -178,11 +185,44 @@ class Stack:
             # That record described the broker that stopped. The new one starts with nothing
             # applied, so that a crash before its first mark still republishes only its own events.
             checkpoint.write(self.consumed_file, {})
-        if self.config.tenant_files:
-            self._run_all(
-                {"intake": [*self._module("intake"), "import-tenant", *map(str, self.config.tenant_files)]},
-                "import-tenant",
-            )
+        if self.config.tenants is not None and not self.tenants_seeded.exists():
+            # Once: afterwards the tenants are the administrators' (`wbs tenants import`), and a
+            # restart must not put the demonstration's policies back over their changes.
+            wbs = [sys.executable, "-m", "wbs_runtime.ops.cli"]
+            self._run_all({"directory": [*wbs, "tenants", "import", str(self.config.tenants)]}, "seed-tenants")
+            self.tenants_seeded.write_text(f"{self.config.tenants}\n")
+
+    @property
+    def tenants_seeded(self) -> Path:
+        return self.config.var_dir / "tenants-seeded"
+
+    def tenant_documents(self) -> list[dict[str, Any]]:
+        """The tenant documents the stack seeds (their keys are issued up front)."""
+        path = self.config.tenants
+        if path is None:
+            return []
+        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        return [d for f in files for d in yaml.safe_load_all(f.read_text(encoding="utf-8")) if d]
+
+    def tenant_ids(self) -> list[str]:
+        return [d["id"] for d in self.tenant_documents()]
+
+    def wait_for_tenants(self, timeout: float = 60.0) -> None:
+        """Until intake offers the seeded bodies: they reach it as events, after directory starts."""
+        bodies = {d["id"] for d in self.tenant_documents() if d.get("kind", "body") == "body"}
+        if not bodies:
+            return
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                try:
+                    offered = {t["id"] for t in client.get(f"{self.service_url('intake')}/api/v1/tenants").json()}
+                    if bodies <= offered:
+                        return
+                except (httpx.HTTPError, ValueError, KeyError, TypeError):
+                    pass
+                time.sleep(0.2)
+        raise StackFailed(f"intake does not offer the seeded tenants after {timeout:.0f}s")
 
     def start_services(self, timeout: float = 90.0) -> None:
         for service in SERVICES:
@@ -191,6 +231,7 @@ class Stack:
             [sys.executable, "-m", "wbs_gateway"], env=self.gateway_env(), log_file=self._log_file("gateway")
         )
         self._wait_ready(self.processes, timeout)
+        self.wait_for_tenants()
         if self.broker is not None:
             self.checkpoints = checkpoint.CheckpointWriter(
                 self.consumed_file, self.bootstrap_servers, self.config.topic_prefix

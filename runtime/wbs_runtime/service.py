@@ -20,7 +20,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from wbs_contracts.registry import EventSpec
+from wbs_contracts.registry import TENANT_CONFIGURED, EventSpec
 from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
@@ -33,6 +33,7 @@ from wbs_runtime.messaging.outbox import measure_backlog
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.settings import ServiceSettings
+from wbs_runtime.tenancy import AfterKept, keeper
 from wbs_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,11 @@ class ServiceRuntime(Generic[U]):
         if self.name not in event.consumers:
             raise ValueError(f"the topic registry does not list {self.name} as a consumer of {event.topic}")
         self.consumer.subscribe(self.topics(event.topic), event, handler)
+
+    def keep_tenants(self, then: AfterKept | None = None) -> None:
+        """Keep a local copy of every tenant's configuration (``wbs_runtime.tenancy``); ``then``
+        runs after a newer configuration was stored, in the same transaction."""
+        self.subscribe(TENANT_CONFIGURED, keeper(then))
 
     def _attach_consumers(self) -> ConsumerLoop | None:
         """One Kafka consumer for all subscribed topics: one group membership per process, so a

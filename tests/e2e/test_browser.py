@@ -67,7 +67,10 @@ async def test_a_person_reports_and_follows_the_report_in_a_browser(stack: Stack
         page = await browser.new_page()
         await page.goto(f"{stack.gateway_url}/")
         await expect(page.locator("h1")).to_have_text("Sistem Pelaporan Pelanggaran")
-        await expect(page.locator("#tenant")).to_have_value("bps-1700")
+        # The chooser lists every body directory announced; Lempuk's four categories for Bengkulu.
+        await expect(page.locator("#tenant option[value=bps-1700]")).to_have_count(1)
+        await expect(page.locator("#tenant option[value=kpk]")).to_have_count(0)  # an agency takes no reports
+        await page.select_option("#tenant", "bps-1700")
         await expect(page.locator("#category option")).to_have_count(4)
 
         await page.route("**/api/v1/reports", lose_the_first_answer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     ARRAY,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -96,3 +97,17 @@ Index(
     postgresql_where=dead_letter.c.status.in_(("parked", "resend")),
 )
 Index("dead_letter_status", dead_letter.c.status, dead_letter.c.topic)
+
+#: Each service's local copy of every tenant's current configuration (``tenant-configured``).
+tenant_configuration = Table(
+    "tenant_configuration",
+    messaging_metadata,
+    Column("tenant_id", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("parent_id", Text),
+    Column("ancestors", ARRAY(Text), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("configuration", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

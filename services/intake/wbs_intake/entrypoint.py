@@ -1,10 +1,7 @@
-"""Runs intake as its own process: ``python -m wbs_intake serve|migrate|import-tenant ...``."""
+"""Runs intake as its own process: ``python -m wbs_intake serve|migrate|...``."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,12 +13,9 @@ from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
 from wbs_intake.adapters.pepper import DEFAULT_FILE_NAME, load_pepper
-from wbs_intake.adapters.tenant_file import read_tenant
 from wbs_intake.domain.attempts import AttemptPolicy
-from wbs_intake.usecases import import_tenant
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
-from wbs_runtime.db import create_engine, create_sessionmaker
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 
@@ -70,31 +64,11 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     return runtime
 
 
-def _import_tenant_command(parser: argparse.ArgumentParser) -> Callable[[ServiceSettings, argparse.Namespace], int]:
-    parser.add_argument("files", nargs="+", type=Path)
-
-    def command(settings: ServiceSettings, arguments: argparse.Namespace) -> int:
-        async def import_all() -> None:
-            engine = create_engine(settings.database_url, pool_size=1)
-            sessionmaker = create_sessionmaker(engine)
-            try:
-                for path in arguments.files:
-                    await import_tenant(read_tenant(path), uow=SqlIntakeUnitOfWork(sessionmaker, settings.service))
-            finally:
-                await engine.dispose()
-
-        asyncio.run(import_all())
-        return 0
-
-    return command
-
-
 PROGRAM = ServiceProgram(
     settings=IntakeSettings,
     title="WBS Intake — penerimaan laporan",
     description="Reporters submit reports and follow their status. Bahasa Indonesia first, English second.",
     build=build,
     metadata=metadata,
-    extra_commands={"import-tenant": ("create or update tenants from JSON files", _import_tenant_command)},
 )
 main = PROGRAM.main

@@ -59,7 +59,13 @@ class TenantRepository(Protocol):
         what a submission needs, in one query."""
         ...
 
-    async def save(self, tenant: Tenant) -> None: ...
+    async def save(self, tenant: Tenant, *, policy_version: int) -> None:
+        """Offer ``tenant`` to reporters with these categories (replacing earlier ones)."""
+        ...
+
+    async def withdraw(self, tenant_id: str) -> None:
+        """Take no more reports for ``tenant_id``; its reports stay."""
+        ...
 
 
 class IntakeUnitOfWork(Transactional, Protocol):

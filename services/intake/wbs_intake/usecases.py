@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.directory import TenantConfiguredV1, TenantKind
 from wbs_contracts.events.intake import ReporterContactV2, ReportSubmittedV1, ReportSubstanceV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.registry import REPORT_SUBMITTED
@@ -22,7 +23,7 @@ from wbs_intake.domain.credentials import (
     issue_secret,
 )
 from wbs_intake.domain.report import Report, StatusChange
-from wbs_intake.domain.tenant import Tenant, UnknownTenant
+from wbs_intake.domain.tenant import Category, Tenant, UnknownTenant
 from wbs_intake.ports import (
     AttemptGuard,
     IdempotentSubmission,
@@ -272,11 +273,15 @@ async def record_registration(event: Envelope[Any], uow: IntakeUnitOfWork) -> No
         await uow.reports.append_status(report.id, change)
 
 
-async def import_tenant(tenant: Tenant, *, uow: IntakeUnitOfWork) -> None:
-    """Create or update a tenant and its categories (used to seed and configure bodies)."""
-    async with uow:
-        await uow.tenants.save(tenant)
-        await uow.commit()
+async def offer_tenant(configuration: TenantConfiguredV1, uow: IntakeUnitOfWork) -> None:
+    """After a newer ``tenant-configured`` was kept: an active body takes reports in the categories
+    of its current policy; an agency or an inactive body takes none."""
+    if configuration.kind is TenantKind.BODY and configuration.active:
+        categories = tuple(Category(c.slug, c.label_id, c.label_en) for c in configuration.policy.categories)
+        tenant = Tenant(id=configuration.tenant_id, name=configuration.name, categories=categories)
+        await uow.tenants.save(tenant, policy_version=configuration.policy_version)
+    else:
+        await uow.tenants.withdraw(configuration.tenant_id)
 
 
 async def list_tenants(*, uow: IntakeUnitOfWork) -> list[Tenant]:

@@ -20,6 +20,7 @@ from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import header, produce, read_until
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.tenants import demo_configuration, publish_tenant
 from tests.support.waiting import eventually
 from wbs_contracts.events.intake import ReporterContactV2, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED, dead_letter_topic
@@ -34,11 +35,9 @@ from wbs_intake.adapters.db import (
 )
 from wbs_intake.adapters.keyed_digest import KeyedDigests
 from wbs_intake.adapters.pepper import load_pepper
-from wbs_intake.adapters.tenant_file import read_tenant
 from wbs_intake.domain.credentials import issue_secret
 from wbs_intake.entrypoint import PROGRAM, IntakeSettings, build
-from wbs_intake.usecases import import_tenant, prune_idempotency_keys
-from wbs_launcher.stack import DEMO_TENANTS
+from wbs_intake.usecases import prune_idempotency_keys
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.messaging.tables import dead_letter
 from wbs_runtime.service import ServiceRuntime
@@ -92,9 +91,64 @@ async def intake(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
     ensure_tenant_keys(keys, "bps-1700")
     url = await migrated_database(infra, "intake", PROGRAM.migrations, metadata)
     runtime = build(settings_for(IntakeSettings, infra, url, keys))
-    await import_tenant(read_tenant(DEMO_TENANTS[0]), uow=runtime.unit_of_work())
     async with running(runtime) as client:
+        # The body reaches intake the way it does in production: directory's event on the broker.
+        await publish_tenant(infra, demo_configuration("bps-1700"))
+        await eventually(lambda: offered(client, "bps-1700"), what="bps-1700 offered")
         yield Intake(runtime, client, keys, infra)
+
+
+async def offered(client: httpx.AsyncClient, tenant: str) -> dict[str, Any] | None:
+    """The tenant as intake's public list shows it, or None while it is not offered."""
+    listed = {t["id"]: t for t in (await client.get("/api/v1/tenants")).json()}
+    return listed.get(tenant)
+
+
+async def test_a_tenants_new_categories_reach_the_form_and_an_old_version_never_wins(intake: Intake) -> None:
+    first = demo_configuration("bps-3603")
+    await publish_tenant(intake.infra, first)
+    shown = await eventually(lambda: offered(intake.client, "bps-3603"), what="bps-3603 offered")
+    assert [c["slug"] for c in shown["categories"]] == [c.slug for c in first.policy.categories]
+
+    policy = first.policy.model_copy(update={"categories": (*first.policy.categories[:1],)})
+    changed = first.model_copy(update={"policy_version": 2, "policy": policy})
+    await publish_tenant(intake.infra, changed)
+    await eventually(lambda: _with_categories(intake.client, "bps-3603", 1), what="bps-3603 with its one category left")
+    # A stale copy of version 1 (a replay) arrives after version 2: the form keeps version 2.
+    await publish_tenant(intake.infra, first)
+    await publish_tenant(intake.infra, changed.model_copy(update={"name": "BPS Kabupaten Tangerang (v2)"}))
+    shown = await eventually(
+        lambda: _named(intake.client, "bps-3603", "BPS Kabupaten Tangerang (v2)"), what="the later copy applied"
+    )
+    assert len(shown["categories"]) == 1
+    response, _ = await intake.submit(tenant="bps-3603", category=first.policy.categories[1].slug)
+    assert response.status_code == 422  # a category the policy no longer offers
+
+
+async def test_an_inactive_body_or_an_agency_takes_no_reports(intake: Intake) -> None:
+    await publish_tenant(intake.infra, demo_configuration("bps-3674"))
+    await eventually(lambda: offered(intake.client, "bps-3674"), what="bps-3674 offered")
+    await publish_tenant(intake.infra, demo_configuration("bps-3674", version=2, active=False))
+    await publish_tenant(intake.infra, demo_configuration("kpk"))
+
+    async def withdrawn() -> bool:
+        listed = {t["id"] for t in (await intake.client.get("/api/v1/tenants")).json()}
+        return "bps-3674" not in listed
+
+    await eventually(withdrawn, what="bps-3674 withdrawn")
+    assert await offered(intake.client, "kpk") is None
+    response, _ = await intake.submit(tenant="bps-3674", category="kkn")
+    assert response.status_code == 422
+
+
+async def _with_categories(client: httpx.AsyncClient, tenant: str, count: int) -> dict[str, Any] | None:
+    shown = await offered(client, tenant)
+    return shown if shown is not None and len(shown["categories"]) == count else None
+
+
+async def _named(client: httpx.AsyncClient, tenant: str, name: str) -> dict[str, Any] | None:
+    shown = await offered(client, tenant)
+    return shown if shown is not None and shown["name"] == name else None
 
 
 async def test_a_report_is_received_and_announced_sealed(intake: Intake) -> None:

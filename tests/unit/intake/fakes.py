@@ -64,6 +64,7 @@ class FakeIdempotency:
 class FakeTenants:
     def __init__(self, *tenants: Tenant) -> None:
         self.rows = {t.id: t for t in tenants}
+        self.versions: dict[str, int] = {}
 
     async def all(self) -> list[Tenant]:
         return sorted(self.rows.values(), key=lambda t: t.name)
@@ -77,8 +78,12 @@ class FakeTenants:
             return None
         return dataclasses.replace(tenant, categories=tuple(c for c in tenant.categories if c.slug == slug))
 
-    async def save(self, tenant: Tenant) -> None:
+    async def save(self, tenant: Tenant, *, policy_version: int) -> None:
         self.rows[tenant.id] = tenant
+        self.versions[tenant.id] = policy_version
+
+    async def withdraw(self, tenant_id: str) -> None:
+        self.rows.pop(tenant_id, None)
 
 
 class FakeOutbox:

@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as upsert
@@ -39,6 +41,10 @@ tenant_table = Table(
     metadata,
     Column("id", Text, primary_key=True),
     Column("name", Text, nullable=False),
+    # Kept from directory's tenant-configured: a body that is inactive (or an agency) takes no reports,
+    # but its row stays for the reports it already has.
+    Column("offered", Boolean, nullable=False, server_default=true()),
+    Column("policy_version", Integer, nullable=False, server_default="0"),
 )
 
 category_table = Table(
@@ -145,7 +151,7 @@ _TENANT_WITH_CATEGORY = (
             (category_table.c.tenant_id == tenant_table.c.id) & (category_table.c.slug == bindparam("slug")),
         )
     )
-    .where(tenant_table.c.id == bindparam("tenant_id"))
+    .where(tenant_table.c.id == bindparam("tenant_id"), tenant_table.c.offered)
 )
 
 
@@ -245,7 +251,7 @@ class SqlTenantRepository(Repository):
 
     async def _load(self, tenant_id: str | None = None) -> list[Tenant]:
         """Tenants (one, or all by name) with their categories: two queries, however many tenants."""
-        tenants = select(tenant_table).order_by(tenant_table.c.name)
+        tenants = select(tenant_table).where(tenant_table.c.offered).order_by(tenant_table.c.name)
         categories = select(category_table).order_by(category_table.c.tenant_id, category_table.c.position)
         if tenant_id is not None:
             tenants = tenants.where(tenant_table.c.id == tenant_id)
@@ -258,25 +264,28 @@ class SqlTenantRepository(Repository):
             for row in await self._session.execute(tenants)
         ]
 
-    async def save(self, tenant: Tenant) -> None:
-        known = (await self._session.execute(select(tenant_table.c.id).where(tenant_table.c.id == tenant.id))).first()
-        if known:
-            await self._session.execute(
-                tenant_table.update().where(tenant_table.c.id == tenant.id).values(name=tenant.name)
-            )
-        else:
-            await self._session.execute(insert(tenant_table).values(id=tenant.id, name=tenant.name))
+    async def save(self, tenant: Tenant, *, policy_version: int) -> None:
+        values = {"id": tenant.id, "name": tenant.name, "offered": True, "policy_version": policy_version}
+        statement = upsert(tenant_table).values(values)
+        await self._session.execute(statement.on_conflict_do_update(index_elements=[tenant_table.c.id], set_=values))
         await self._session.execute(delete(category_table).where(category_table.c.tenant_id == tenant.id))
-        for position, category in enumerate(tenant.categories):
+        if tenant.categories:
             await self._session.execute(
-                insert(category_table).values(
-                    tenant_id=tenant.id,
-                    slug=category.slug,
-                    label_id=category.label_id,
-                    label_en=category.label_en,
-                    position=position,
-                )
+                insert(category_table),
+                [
+                    {
+                        "tenant_id": tenant.id,
+                        "slug": category.slug,
+                        "label_id": category.label_id,
+                        "label_en": category.label_en,
+                        "position": position,
+                    }
+                    for position, category in enumerate(tenant.categories)
+                ],
             )
+
+    async def withdraw(self, tenant_id: str) -> None:
+        await self._session.execute(tenant_table.update().where(tenant_table.c.id == tenant_id).values(offered=False))
 
 
 async def unregistered_reports(db: AsyncConnection) -> tuple[int, float]:

@@ -10,3 +10,4 @@ from wbs_runtime.service import ServiceRuntime
 
 def subscribe(runtime: ServiceRuntime[SqlInvestigationUnitOfWork]) -> None:
     runtime.subscribe(CASE_REGISTERED, open_case_file)
+    runtime.keep_tenants()  # escalation policies

@@ -12,3 +12,4 @@ from wbs_runtime.service import ServiceRuntime
 def subscribe(runtime: ServiceRuntime[SqlNotifyUnitOfWork], *, clock: Clock) -> None:
     runtime.subscribe(REPORT_SUBMITTED, keep_contact(clock))
     runtime.subscribe(CASE_REGISTERED, acknowledge_registration(clock))
+    runtime.keep_tenants()  # who is told what, per tenant

@@ -13,3 +13,4 @@ from wbs_triage.usecases import register_case
 
 def subscribe(runtime: ServiceRuntime[SqlTriageUnitOfWork], *, clock: Clock, timezone: ZoneInfo) -> None:
     runtime.subscribe(REPORT_SUBMITTED, register_case(clock, timezone))
+    runtime.keep_tenants()  # calendars and time limits for the telaah clocks

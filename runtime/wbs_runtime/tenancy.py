@@ -1,0 +1,81 @@
+"""Every service's local copy of the tenants' configurations, kept from ``tenant-configured``.
+
+Directory publishes a tenant's whole configuration whenever it changes; each service keeps the
+latest version in its own database, so no service asks directory anything while it handles a
+request or an event. A service subscribes with ``ServiceRuntime.keep_tenants()`` and reads the copy
+through :class:`TenantDirectory` (``TenantDirectory(uow.session)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.directory import TenantConfiguredV1
+from wbs_runtime.messaging.tables import tenant_configuration as table
+from wbs_runtime.unit_of_work import UnitOfWork
+
+_UPSERT = insert(table)
+#: Versions only move forward; the same version again (ancestors changed) replaces it.
+_KEEP = _UPSERT.on_conflict_do_update(
+    index_elements=[table.c.tenant_id],
+    set_={c: _UPSERT.excluded[c] for c in ("version", "kind", "parent_id", "ancestors", "active", "configuration")}
+    | {"received_at": _UPSERT.excluded.received_at},
+    where=table.c.version <= _UPSERT.excluded.version,
+).returning(table.c.tenant_id)
+
+
+class TenantDirectory:
+    """Reads the local copy; the ``TenantAncestry`` that authorisation needs."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        row = (await self._session.execute(select(table.c.configuration).where(table.c.tenant_id == tenant_id))).first()
+        return None if row is None else TenantConfiguredV1.model_validate(row.configuration)
+
+    async def all(self) -> list[TenantConfiguredV1]:
+        rows = await self._session.execute(select(table.c.configuration).order_by(table.c.tenant_id))
+        return [TenantConfiguredV1.model_validate(row.configuration) for row in rows]
+
+    async def ancestors(self, tenant_id: str) -> tuple[str, ...]:
+        row = (await self._session.execute(select(table.c.ancestors).where(table.c.tenant_id == tenant_id))).first()
+        return () if row is None else tuple(row.ancestors)
+
+
+async def keep(session: AsyncSession, configuration: TenantConfiguredV1) -> bool:
+    """Store ``configuration`` unless a later version is kept already; True when it was stored."""
+    result = await session.execute(
+        _KEEP,
+        {
+            "tenant_id": configuration.tenant_id,
+            "version": configuration.policy_version,
+            "kind": configuration.kind.value,
+            "parent_id": configuration.parent_id,
+            "ancestors": list(configuration.ancestors),
+            "active": configuration.active,
+            "configuration": configuration.model_dump(mode="json"),
+        },
+    )
+    return result.first() is not None
+
+
+#: What a service does with a configuration it stored, besides storing it (intake's categories).
+AfterKept = Callable[[TenantConfiguredV1, Any], Awaitable[None]]
+
+
+def keeper(then: AfterKept | None = None) -> Callable[[Envelope[Any], UnitOfWork], Awaitable[None]]:
+    """The handler of ``tenant-configured``: keep the copy, then let the service react."""
+
+    async def handle(event: Envelope[Any], uow: UnitOfWork) -> None:
+        configuration: TenantConfiguredV1 = event.data
+        if await keep(uow.session, configuration) and then is not None:
+            await then(configuration, uow)
+
+    return handle

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.registry import EventSpec
+from wbs_runtime.auth.access import AccessControl, AssertionKeys, operations
 from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
@@ -55,6 +56,10 @@ class ServiceRuntime(Generic[U]):
         #: opens, and it may declare only what Audience.READERS entitles it to (else it does not start).
         self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, entitled_audiences(name, opens))
         self.metrics = ServiceMetrics(name)
+        #: Verifies callers' assertions (directory's public keys in the key directory, reloaded when
+        #: they change) for the routes' access rules; a service with the tenants' local copy sets
+        #: ``access.ancestry`` so administration reaches down the hierarchy.
+        self.access = AccessControl(AssertionKeys(settings.key_dir, name))
         self.engine = create_engine(settings.database_url, settings.database_pool_size)
         self.sessionmaker = create_sessionmaker(self.engine)
         self.topics = TopicNames(settings.kafka_topic_prefix)
@@ -254,13 +259,14 @@ class ServiceRuntime(Generic[U]):
         app.add_middleware(CorrelationIdMiddleware)
         app.add_middleware(BodySizeLimitMiddleware, max_bytes=self.settings.max_request_body_bytes)
         install_error_handlers(app)
+        self.access.install(app)
         app.include_router(self._operations_router())
         for router in self.routers:
             app.include_router(router)
         return app
 
     def _operations_router(self) -> APIRouter:
-        router = APIRouter(tags=["operasional / operations"])
+        router = APIRouter(tags=["operasional / operations"], dependencies=[operations()])
 
         @router.get("/healthz", summary="Liveness: the process is up")
         async def healthz() -> dict[str, str]:

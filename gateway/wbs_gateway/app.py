@@ -202,7 +202,7 @@ def _has_dot_segments(path: str) -> bool:
     return any(segment in {".", ".."} for segment in path.split("/"))
 
 
-def _is_internal(path: str) -> bool:
+def is_internal(path: str) -> bool:
     """``/internal/...`` (however written) is for the deployment's own parts, never for people."""
     segments = [segment for segment in path.split("/") if segment]
     return bool(segments) and segments[0].lower() == "internal"
@@ -283,7 +283,7 @@ def create_app(
         raw_path = request.scope.get("raw_path", path.encode()).decode("latin-1")
         if _has_dot_segments(path) or _has_dot_segments(unquote(raw_path)):
             return answer(NOT_FOUND, 404, correlation)
-        if _is_internal(path) or _is_internal(unquote(raw_path)):
+        if is_internal(path) or is_internal(unquote(raw_path)):
             return answer(NOT_FOUND, 404, correlation)
         route = match(path, routes)
         if route is not None:

@@ -21,6 +21,7 @@ from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop, wait_or_kill
 from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
+from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.crypto import issue_for_services
 from wbs_runtime.messaging.kafka import ensure_topics
 from wbs_runtime.ops.environment import write_env_file
@@ -164,6 +165,8 @@ class Stack:
         # to; keys rotated with `wbs keys rotate` are kept and handed out again.
         for tenant_file in self.config.tenant_files:
             issue_for_services(self.key_root, tenant_file.stem, SERVICES)
+        # Directory signs officers' assertions; every service verifies them.
+        issue_assertion_keys(self.key_root, SERVICES)
         created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))
         log.info("topics ready (%d created)", len(created))
         # A memory-only broker forgot every event: each service publishes again what some consumer

@@ -4,6 +4,11 @@ What the gateway keeps from the services, on purpose: the client's address. It i
 memory, to throttle (see ``throttle``), and never passed inward, logged or stored; headers that
 could carry it (``X-Forwarded-For``, ``Forwarded``, ``X-Real-IP``, ...) are removed from every
 request. Each request gets a correlation id made here, whatever the client sent.
+
+Who is calling is said only by the gateway: headers a client sends that look like identity
+(``X-WBS-Assertion`` and the like) are removed, and for a request with an officer's session cookie
+the gateway forwards the assertion directory issues for it (see ``sessions``). Cookies go to
+directory only, and ``/internal/`` paths are never proxied.
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 
+from wbs_contracts.identity import ASSERTION_HEADER, ASSERTION_LIFETIME_SECONDS
 from wbs_contracts.registry import SERVICES
-from wbs_gateway.routes import OPERATIONS_PATHS, match
+from wbs_gateway.routes import OPERATIONS_PATHS, PUBLIC_ROUTES, Route, match
+from wbs_gateway.sessions import AssertionSource, session_from
 from wbs_gateway.throttle import ClientThrottle
 from wbs_gateway.upstream import AiohttpUpstreams, Upstreams, UpstreamUnavailable
 from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware
@@ -82,7 +89,43 @@ CLIENT_IDENTIFYING = frozenset(
         "x-request-id",
     }
 )
-NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING
+#: Headers that say (or could be taken to say) who the caller is: only the gateway says that, with
+#: the assertion it obtained from directory. Any ``X-WBS-*`` header is removed as well.
+IDENTITY_LIKE = frozenset(
+    {
+        ASSERTION_HEADER.lower(),
+        "authorization",
+        "cookie",  # given back to directory alone, below
+        "remote-user",
+        "x-remote-user",
+        "x-user",
+        "x-user-id",
+        "x-forwarded-user",
+        "x-forwarded-email",
+        "x-forwarded-preferred-username",
+        "x-forwarded-groups",
+        "x-forwarded-access-token",
+        "x-auth-request-user",
+        "x-auth-request-email",
+        "x-auth-request-groups",
+        "x-auth-request-access-token",
+        "x-authenticated-user",
+        "x-authenticated-userid",
+        "x-ms-client-principal",
+        "x-ms-client-principal-id",
+        "x-ms-client-principal-name",
+        "x-goog-authenticated-user-email",
+        "x-goog-authenticated-user-id",
+        "x-amzn-oidc-identity",
+        "x-amzn-oidc-data",
+        "x-amzn-oidc-accesstoken",
+        "cf-access-jwt-assertion",
+        "cf-access-authenticated-user-email",
+    }
+)
+NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING | IDENTITY_LIKE
+#: The one service that sees cookies: its sign-in, sign-out and account pages use them.
+COOKIE_SERVICE = "directory"
 NOT_FOUND = {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}
 UNAVAILABLE = {
     "pesan": "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
@@ -114,6 +157,10 @@ class GatewaySettings(BaseSettings):
     trusted_proxies: str = ""
     #: Connections kept open to each service.
     upstream_connections: int = Field(default=100, gt=0)
+    #: An assertion is reused for one session and service at most this long (and never past its
+    #: expiry): signing out everywhere takes effect within it. 0: ask directory on every request.
+    assertion_cache_seconds: float = Field(default=5.0, ge=0, le=ASSERTION_LIFETIME_SECONDS)
+    assertion_cache_size: int = Field(default=10_000, gt=0)
 
     def upstream(self, service: str) -> str:
         return str(getattr(self, f"upstream_{service}")).rstrip("/")
@@ -155,8 +202,33 @@ def _has_dot_segments(path: str) -> bool:
     return any(segment in {".", ".."} for segment in path.split("/"))
 
 
-def create_app(settings: GatewaySettings, upstreams: Upstreams | None = None) -> Starlette:
+def is_internal(path: str) -> bool:
+    """``/internal/...`` (however written) is for the deployment's own parts, never for people."""
+    segments = [segment for segment in path.split("/") if segment]
+    return bool(segments) and segments[0].lower() == "internal"
+
+
+def _forwarded_headers(request: Request, service: str) -> list[tuple[str, str]]:
+    headers = [
+        (k, v)
+        for k, v in request.headers.items()
+        if k.lower() not in NOT_FORWARDED and not k.lower().startswith("x-wbs-")
+    ]
+    if service == COOKIE_SERVICE:
+        headers += [(k, v) for k, v in request.headers.items() if k.lower() == "cookie"]
+    return headers
+
+
+def create_app(
+    settings: GatewaySettings, upstreams: Upstreams | None = None, routes: tuple[Route, ...] = PUBLIC_ROUTES
+) -> Starlette:
     client = upstreams or AiohttpUpstreams(settings.upstream_connections)
+    assertions = AssertionSource(
+        client,
+        settings.upstream(COOKIE_SERVICE),
+        cache_seconds=settings.assertion_cache_seconds,
+        capacity=settings.assertion_cache_size,
+    )
     throttle = ClientThrottle(settings.throttle_window_seconds)
     throttled = throttled_routes(settings)
 
@@ -165,11 +237,18 @@ def create_app(settings: GatewaySettings, upstreams: Upstreams | None = None) ->
     ) -> Response:
         return JSONResponse(content, status, headers={CORRELATION_HEADER: correlation, **(headers or {})})
 
-    async def forward(request: Request, service: str, raw_path: str, correlation: str) -> Response:
+    async def forward(
+        request: Request, service: str, raw_path: str, correlation: str, *, identity: bool = True
+    ) -> Response:
         query = request.scope.get("query_string", b"")
         url = settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else "")
-        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in NOT_FORWARDED]
+        headers = _forwarded_headers(request, service) if identity else _forwarded_headers(request, "")
         headers.append((CORRELATION_HEADER, correlation))
+        session = session_from("; ".join(request.headers.getlist("cookie"))) if identity else None
+        if session is not None:
+            assertion = await assertions.assertion(session, service, correlation)
+            if assertion is not None:
+                headers.append((ASSERTION_HEADER, assertion))
         # The body is small (the size limit holds it to 64 KiB by default), so it is read whole and
         # sent with a Content-Length: cheaper than chunked streaming for services and gateway alike.
         body = await request.body()
@@ -204,7 +283,9 @@ def create_app(settings: GatewaySettings, upstreams: Upstreams | None = None) ->
         raw_path = request.scope.get("raw_path", path.encode()).decode("latin-1")
         if _has_dot_segments(path) or _has_dot_segments(unquote(raw_path)):
             return answer(NOT_FOUND, 404, correlation)
-        route = match(path)
+        if is_internal(path) or is_internal(unquote(raw_path)):
+            return answer(NOT_FOUND, 404, correlation)
+        route = match(path, routes)
         if route is not None:
             rule = throttled.get((request.method, path))
             if rule is not None:
@@ -221,7 +302,7 @@ def create_app(settings: GatewaySettings, upstreams: Upstreams | None = None) ->
             and parts[1] in SERVICES
             and parts[2] in OPERATIONS_PATHS
         ):
-            return await forward(request, parts[1], "/" + parts[2], correlation)
+            return await forward(request, parts[1], "/" + parts[2], correlation, identity=False)
         return answer(NOT_FOUND, 404, correlation)
 
     async def healthz(_: Request) -> Response:

@@ -1,4 +1,5 @@
-"""Which service answers which path. The longest matching prefix wins."""
+"""Which service answers which path. The longest matching prefix wins; a ``*`` segment in a prefix
+matches any one segment (a tenant id, say)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,24 @@ class Route:
     service: str
     exact: bool = False
 
+    def matches(self, path: str) -> bool:
+        if "*" not in self.prefix:
+            return path == self.prefix or (not self.exact and path.startswith(self.prefix + "/"))
+        wanted, given = self.prefix.split("/")[1:], path.split("/")[1:]
+        if len(given) < len(wanted) or (self.exact and len(given) != len(wanted)):
+            return False
+        return all(given[i] if w == "*" else given[i] == w for i, w in enumerate(wanted))
+
 
 PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/", "intake", exact=True),  # the reporter's pages
     Route("/assets", "intake"),
     Route("/api/v1/reports", "intake"),
     Route("/api/v1/tenants", "intake"),
-    # Not /api/v1/statistics: exact live counts per category let an employer match a report to its
-    # own network logs. Reporting keeps the route for internal use until safe public statistics exist.
+    # Officers only (the service refuses a request without an officer's assertion): exact live
+    # counts per category are never public, as they let an employer match a report to its own
+    # network logs.
+    Route("/api/v1/tenants/*/statistics", "reporting", exact=True),
 )
 
 #: Operators' view of each service, behind ``/ops/<service>/``; exposed only when configured.
@@ -26,5 +37,5 @@ OPERATIONS_PATHS = ("healthz", "readyz", "metrics")
 
 
 def match(path: str, routes: tuple[Route, ...] = PUBLIC_ROUTES) -> Route | None:
-    candidates = [r for r in routes if path == r.prefix or (not r.exact and path.startswith(r.prefix + "/"))]
+    candidates = [r for r in routes if r.matches(path)]
     return max(candidates, key=lambda r: len(r.prefix), default=None)

@@ -34,7 +34,7 @@ def banner(stack: Stack) -> str:
         "WBS berjalan / WBS is running",
         f"  Untuk pelapor / for people:     {stack.gateway_url}/",
         f"  API laporan / reports API:      {stack.gateway_url}/api/v1/reports",
-        f"  Statistik internal / internal:  {stack.service_url('reporting')}/api/v1/statistics/bps-1700",
+        f"  Statistik (petugas / officers): {stack.gateway_url}/api/v1/tenants/bps-1700/statistics",
         f"  Broker (Kafka protocol):        {stack.bootstrap_servers}",
     ]
     if stack.postgres is not None:

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.registry import TENANT_CONFIGURED, EventSpec
+from wbs_runtime.auth.access import AccessControl, AssertionKeys, operations
 from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
@@ -33,7 +34,7 @@ from wbs_runtime.messaging.outbox import measure_backlog
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.settings import ServiceSettings
-from wbs_runtime.tenancy import AfterKept, keeper
+from wbs_runtime.tenancy import AfterKept, StoredAncestry, keeper
 from wbs_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,10 @@ class ServiceRuntime(Generic[U]):
         #: opens, and it may declare only what Audience.READERS entitles it to (else it does not start).
         self.keyring = KeyRing.load(settings.key_dir, settings.keys_json, entitled_audiences(name, opens))
         self.metrics = ServiceMetrics(name)
+        #: Verifies callers' assertions (directory's public keys in the key directory, reloaded when
+        #: they change) for the routes' access rules; a service with the tenants' local copy sets
+        #: ``access.ancestry`` so administration reaches down the hierarchy.
+        self.access = AccessControl(AssertionKeys(settings.key_dir, name))
         self.engine = create_engine(settings.database_url, settings.database_pool_size)
         self.sessionmaker = create_sessionmaker(self.engine)
         self.topics = TopicNames(settings.kafka_topic_prefix)
@@ -132,6 +137,7 @@ class ServiceRuntime(Generic[U]):
         """Keep a local copy of every tenant's configuration (``wbs_runtime.tenancy``); ``then``
         runs after a newer configuration was stored, in the same transaction."""
         self.subscribe(TENANT_CONFIGURED, keeper(then))
+        self.access.ancestry = StoredAncestry(self.sessionmaker)
 
     def _attach_consumers(self) -> ConsumerLoop | None:
         """One Kafka consumer for all subscribed topics: one group membership per process, so a
@@ -260,13 +266,14 @@ class ServiceRuntime(Generic[U]):
         app.add_middleware(CorrelationIdMiddleware)
         app.add_middleware(BodySizeLimitMiddleware, max_bytes=self.settings.max_request_body_bytes)
         install_error_handlers(app)
+        self.access.install(app)
         app.include_router(self._operations_router())
         for router in self.routers:
             app.include_router(router)
         return app
 
     def _operations_router(self) -> APIRouter:
-        router = APIRouter(tags=["operasional / operations"])
+        router = APIRouter(tags=["operasional / operations"], dependencies=[operations()])
 
         @router.get("/healthz", summary="Liveness: the process is up")
         async def healthz() -> dict[str, str]:

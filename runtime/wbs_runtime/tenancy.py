@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.directory import TenantConfiguredV1
@@ -47,6 +47,18 @@ class TenantDirectory:
     async def ancestors(self, tenant_id: str) -> tuple[str, ...]:
         row = (await self._session.execute(select(table.c.ancestors).where(table.c.tenant_id == tenant_id))).first()
         return () if row is None else tuple(row.ancestors)
+
+
+class StoredAncestry:
+    """``TenantAncestry`` for authorisation, read from the local copy on each ask (one indexed
+    lookup; a copy held in memory would go stale on the other replicas)."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def ancestors(self, tenant_id: str) -> tuple[str, ...]:
+        async with self._sessionmaker() as session:
+            return await TenantDirectory(session).ancestors(tenant_id)
 
 
 async def keep(session: AsyncSession, configuration: TenantConfiguredV1) -> bool:

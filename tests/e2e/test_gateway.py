@@ -30,7 +30,10 @@ async def test_one_address_for_people_and_operators(stack: Stack) -> None:
         missing = await client.get("/tidak-ada")
         assert missing.status_code == 404
         assert missing.json() == {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}
-        assert (await client.get("/api/v1/statistics/bps-1700")).status_code == 404  # internal only
+        assert (await client.get("/api/v1/statistics/bps-1700")).status_code == 404  # the old internal path
+        statistics = await client.get("/api/v1/tenants/bps-1700/statistics")
+        assert statistics.status_code == 401  # officers only, and no one is signed in
+        assert set(statistics.json()) == {"pesan", "message"}
 
 
 async def raw_get(port: int, target: str) -> tuple[int, bytes]:

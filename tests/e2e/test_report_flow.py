@@ -11,10 +11,12 @@ import httpx
 import pytest
 
 from tests.support.kafka import events, read_until
+from tests.support.officers import assertion_headers
 from tests.support.reports import check_status
 from tests.support.waiting import eventually
 from wbs_contracts.events.intake import ReporterContactV2, ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_launcher.stack import Stack
 from wbs_runtime.crypto import KeyRing
@@ -41,9 +43,11 @@ async def row(stack: Stack, service: str, query: str, *args: Any) -> asyncpg.Rec
 
 
 async def statistics(stack: Stack) -> dict[str, Any]:
-    """Live statistics are for internal use: asked of reporting itself, not through the gateway."""
+    """Live statistics are for the body's officers: asked of reporting with an assertion signed
+    by the stack's directory key, as the gateway forwards one for a signed-in penelaah."""
+    penelaah = assertion_headers(stack.key_root, "reporting", {"bps-1700": {Role.PENELAAH}})
     async with httpx.AsyncClient(base_url=stack.service_url("reporting"), timeout=10) as internal:
-        body: dict[str, Any] = (await internal.get("/api/v1/statistics/bps-1700")).json()
+        body: dict[str, Any] = (await internal.get("/api/v1/tenants/bps-1700/statistics", headers=penelaah)).json()
     return body
 
 
@@ -66,7 +70,7 @@ async def test_a_report_is_received_registered_acknowledged_counted_and_filed(st
         unknown = await check_status(client, {**receipt, "registration_number": "WBS-ZZZZ-ZZZZ-ZZZZ"})
         assert wrong.status_code == unknown.status_code == 404
         assert wrong.json() == unknown.json()
-        assert (await client.get("/api/v1/statistics/bps-1700")).status_code == 404  # not public
+        assert (await client.get("/api/v1/tenants/bps-1700/statistics")).status_code == 401  # officers only
 
         case = await row(
             stack, "intake", "SELECT id FROM report WHERE registration_number = $1", receipt["registration_number"]

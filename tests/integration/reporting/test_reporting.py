@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -12,23 +13,37 @@ import pytest
 
 from tests.support.events import case_registered, report_submitted
 from tests.support.infrastructure import Infrastructure
+from tests.support.officers import assertion_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.waiting import eventually
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_contracts.roles import Role
 from wbs_reporting.adapters.db import metadata
 from wbs_reporting.entrypoint import PROGRAM, ReportingSettings, build
+from wbs_runtime.auth.keys import issue_assertion_keys
 
 
 @pytest.fixture(scope="module")
-async def reporting(infra: Infrastructure) -> AsyncIterator[httpx.AsyncClient]:
+def key_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("keys")
+    issue_assertion_keys(root, ["directory", "reporting"])
+    return root
+
+
+@pytest.fixture(scope="module")
+async def reporting(infra: Infrastructure, key_root: Path) -> AsyncIterator[httpx.AsyncClient]:
     url = await migrated_database(infra, "reporting", PROGRAM.migrations, metadata)
-    async with running(build(settings_for(ReportingSettings, infra, url))) as client:
+    async with running(build(settings_for(ReportingSettings, infra, url, key_dir=key_root / "reporting"))) as client:
         yield client
 
 
+def statistics_reader(key_root: Path, tenant: str) -> dict[str, str]:
+    return assertion_headers(key_root, "reporting", {tenant: {Role.PENELAAH}})
+
+
 async def test_counts_by_month_category_and_channel_whatever_the_event_order(
-    infra: Infrastructure, reporting: httpx.AsyncClient
+    infra: Infrastructure, reporting: httpx.AsyncClient, key_root: Path
 ) -> None:
     tenant = f"satker-{uuid4().hex[:6]}"
     march = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
@@ -52,7 +67,10 @@ async def test_counts_by_month_category_and_channel_whatever_the_event_order(
     )
 
     async def recap() -> dict[str, Any] | None:
-        body: dict[str, Any] = (await reporting.get(f"/api/v1/statistics/{tenant}", params={"year": 2026})).json()
+        answer = await reporting.get(
+            f"/api/v1/tenants/{tenant}/statistics", params={"year": 2026}, headers=statistics_reader(key_root, tenant)
+        )
+        body: dict[str, Any] = answer.json()
         complete = body["total"] == {"received": 4, "registered": 2}
         return body if complete else None
 
@@ -71,10 +89,23 @@ async def test_counts_by_month_category_and_channel_whatever_the_event_order(
     assert body["channel_labels"]["kotak-saran"] == {"id": "Kotak saran / pengaduan", "en": "Suggestion box"}
 
 
-async def test_other_tenants_and_years_are_not_mixed_in(reporting: httpx.AsyncClient) -> None:
-    body = (await reporting.get("/api/v1/statistics/satker-kosong", params={"year": 2019})).json()
+async def test_other_tenants_and_years_are_not_mixed_in(reporting: httpx.AsyncClient, key_root: Path) -> None:
+    path, reader = "/api/v1/tenants/satker-kosong/statistics", statistics_reader(key_root, "satker-kosong")
+    body = (await reporting.get(path, params={"year": 2019}, headers=reader)).json()
     assert body["total"] == {"received": 0, "registered": 0}
     assert body["categories"] == []
-    bad = await reporting.get("/api/v1/statistics/satker-kosong", params={"year": 1800})
+    bad = await reporting.get(path, params={"year": 1800}, headers=reader)
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "year"
+
+
+async def test_statistics_are_only_for_the_bodys_officers_who_may_see_them(
+    reporting: httpx.AsyncClient, key_root: Path
+) -> None:
+    path = "/api/v1/tenants/satker-kosong/statistics"
+    assert (await reporting.get(path)).status_code == 401
+    elsewhere = await reporting.get(path, headers=statistics_reader(key_root, "satker-lain"))
+    assert elsewhere.status_code == 403
+    assert "total" not in elsewhere.json()
+    operator = assertion_headers(key_root, "reporting", {"satker-kosong": {Role.OPERATOR}})
+    assert (await reporting.get(path, headers=operator)).status_code == 403

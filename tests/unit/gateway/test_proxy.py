@@ -64,12 +64,40 @@ async def test_requests_reach_the_service_that_owns_the_path() -> None:
     assert seen[0].content == b'{"a":1}'
 
 
-async def test_live_statistics_are_not_reachable_from_outside() -> None:
+async def test_statistics_are_asked_of_reporting_which_decides_who_may_see_them() -> None:
     client, seen = gateway()
     async with client:
-        response = await client.get("/api/v1/statistics/bps-1700")
+        old = await client.get("/api/v1/statistics/bps-1700")
+        response = await client.get("/api/v1/tenants/bps-1700/statistics")
+    assert old.status_code == 404
+    assert response.json() == {"host": "reporting", "path": "/api/v1/tenants/bps-1700/statistics"}
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/internal/v1/assertions", "/%69nternal/v1/assertions", "//internal/v1/assertions", "/INTERNAL/v1"]
+)
+async def test_internal_paths_are_never_proxied(path: str) -> None:
+    client, seen = gateway()
+    async with client:
+        response = await client.post(path, json={"session": "x", "audience": "triage"})
     assert response.status_code == 404
     assert seen == []
+
+
+async def test_identity_like_headers_and_cookies_never_reach_a_service() -> None:
+    client, seen = gateway()
+    forged = {
+        "X-WBS-Assertion": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.",
+        "X-WBS-Officer": "admin",
+        "Authorization": "Bearer something",
+        "X-Remote-User": "admin",
+        "X-Forwarded-User": "admin",
+        "Cookie": "tracking=1",
+    }
+    async with client:
+        await client.get("/api/v1/tenants/bps-1700/statistics", headers=forged)
+    assert not {name.lower() for name in forged} & {name.lower() for name in seen[0].headers}
 
 
 async def test_the_path_is_forwarded_still_encoded() -> None:

@@ -10,8 +10,11 @@ def test_paths_go_to_the_service_that_owns_them() -> None:
     assert match("/api/v1/tenants/bps-1700").service == "intake"  # type: ignore[union-attr]
 
 
-def test_live_statistics_are_not_public() -> None:
-    assert match("/api/v1/statistics/bps-1700") is None
+def test_statistics_of_a_tenant_go_to_reporting_which_lets_only_officers_see_them() -> None:
+    assert match("/api/v1/tenants/bps-1700/statistics").service == "reporting"  # type: ignore[union-attr]
+    assert match("/api/v1/tenants/bps-1700/statisticsX").service == "intake"  # type: ignore[union-attr]
+    assert match("/api/v1/tenants//statistics").service == "intake"  # type: ignore[union-attr]
+    assert match("/api/v1/statistics/bps-1700") is None  # the old internal path
     assert match("/api/v1/statistics") is None
 
 
@@ -25,3 +28,4 @@ def test_unknown_paths_and_lookalike_prefixes_match_nothing() -> None:
     assert match("/api/v1/reportsX") is None
     assert match("/api/v2/reports") is None
     assert match("/internal/outbox") is None
+    assert match("/internal/v1/assertions") is None

@@ -40,6 +40,7 @@ from wbs_intake.usecases import (
     prune_idempotency_keys,
     submit_report,
 )
+from wbs_runtime.auth.access import public
 from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import MissingKey
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput, correlation_id, error_response
@@ -217,7 +218,8 @@ def build_router(
     idempotency_lifetime: timedelta = timedelta(hours=24),
     prune_every_seconds: float = 300.0,
 ) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["laporan / reports"])
+    # Reporters are anonymous: every route here is public, and none may depend on who calls.
+    router = APIRouter(prefix="/api/v1", tags=["laporan / reports"], dependencies=[public()])
     pruning = _Pruning(prune_every_seconds)
 
     @router.post(

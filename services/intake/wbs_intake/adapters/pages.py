@@ -9,6 +9,8 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
+from wbs_runtime.auth.access import public
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
 #: The only files served: a fixed list, never a path taken from the request.
 FILES = {
@@ -34,7 +36,7 @@ def _serve(file: Path, media_type: str) -> Callable[[], Awaitable[FileResponse]]
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+    router = APIRouter(include_in_schema=False, dependencies=[public()])
     for path, (name, media_type) in FILES.items():
         router.add_api_route(path, _serve(STATIC / name, media_type), methods=["GET"])
     return router

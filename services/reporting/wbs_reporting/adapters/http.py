@@ -1,4 +1,5 @@
-"""Reporting's HTTP API: the yearly recap of one body."""
+"""Reporting's HTTP API: the yearly recap of one body, for the officers of that body who may see
+its statistics (exact live counts, so never public)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_reporting.domain.statistics import Tally
 from wbs_reporting.ports import ReportingUnitOfWork
 from wbs_reporting.usecases import yearly_recap
+from wbs_runtime.auth.access import Caller, require
+from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.clock import Clock
 
 
@@ -53,15 +56,16 @@ class RecapOut(BaseModel):
 
 
 def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: ZoneInfo, clock: Clock) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/statistics", tags=["statistik / statistics"])
+    router = APIRouter(prefix="/api/v1/tenants", tags=["statistik / statistics"])
 
     @router.get(
-        "/{tenant}",
+        "/{tenant}/statistics",
         response_model=RecapOut,
         summary="Rekapitulasi tahunan / yearly recap by month, category and channel",
     )
     async def statistics(
         tenant: Annotated[str, Path(pattern=TENANT_PATTERN)],
+        _caller: Annotated[Caller, require(Permission.READ_STATISTICS)],
         year: Annotated[int | None, Query(ge=2000, le=9999, description="Tahun; default: tahun ini")] = None,
     ) -> RecapOut:
         chosen = year or clock().astimezone(timezone).year

@@ -44,8 +44,10 @@ def banner(stack: Stack) -> str:
     for service in SERVICES:
         url = stack.service_url(service)
         lines.append(f"    {service:<14} {url}/docs  {url}/healthz  {url}/readyz  {url}/metrics")
+    tenants = stack.tenant_ids()
+    if tenants:
+        lines.append(f"  Instansi demo / demo tenants ({len(tenants)}, `wbs tenants list`): {', '.join(tenants[:7])}, ...")
     lines += [
-        "  Tenant demo: bps-1700 (BPS Provinsi Bengkulu)",
         "Tekan Ctrl-C untuk berhenti / press Ctrl-C to stop.",
         "",
     ]

@@ -1,0 +1,169 @@
+"""The audit trail on real PostgreSQL and a real broker: appends in the caller's transaction,
+concurrent appends, chain heads published and kept, and ``wbs audit verify``."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import random
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Executable, delete, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from tests.support.infrastructure import Infrastructure
+from tests.support.services import fresh_database
+from wbs_contracts.registry import SERVICES
+from wbs_runtime import migrate
+from wbs_runtime.audit import AuditEntry, ChainedEntry, InvalidAuditEntry, append
+from wbs_runtime.audit.tables import audit_chain, audit_entry, audit_head_received
+from wbs_runtime.audit.verify import verify_chain
+from wbs_runtime.db import create_engine, create_sessionmaker
+
+
+@pytest.fixture(scope="module")
+async def databases(infra: Infrastructure) -> dict[str, str]:
+    """Every service's database, made once for the module (provisioning a role again changes its password)."""
+    urls = {}
+    for service in SERVICES:
+        versions: Path = importlib.import_module(f"wbs_{service}.entrypoint").PROGRAM.migrations
+        metadata = importlib.import_module(f"wbs_{service}.adapters.db").metadata
+        urls[service] = await fresh_database(infra, service, "_audit")
+        await asyncio.to_thread(migrate.upgrade, urls[service], versions, metadata)
+    return urls
+
+
+@pytest.fixture(scope="module")
+async def engines(databases: dict[str, str]) -> AsyncIterator[dict[str, AsyncEngine]]:
+    made = {service: create_engine(url, pool_size=8) for service, url in databases.items()}
+    yield made
+    for engine in made.values():
+        await engine.dispose()
+
+
+def sessions(engines: dict[str, AsyncEngine], service: str) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engines[service])
+
+
+def a_tenant() -> str:
+    return f"satker-{uuid.uuid4().hex[:8]}"
+
+
+def reading(tenant: str, case: str, **extra: Any) -> AuditEntry:
+    return AuditEntry(
+        tenant_id=tenant,
+        actor="6f1d2b8e-3c4a-4e5f-9a0b-1c2d3e4f5a6b",
+        actor_name="Siti Rahma",
+        role="penelaah",
+        session_id="sesi-1",
+        action="case.read",
+        object_type="case",
+        object_id=case,
+        correlation_id="corr-1",
+        **extra,
+    )
+
+
+async def stored_chain(engine: AsyncEngine, tenant: str) -> list[ChainedEntry]:
+    async with engine.connect() as db:
+        rows = await db.execute(
+            select(*audit_entry.c).where(audit_entry.c.tenant_id == tenant).order_by(audit_entry.c.sequence)
+        )
+        return [ChainedEntry(**row._asdict()) for row in rows]
+
+
+async def test_an_entry_commits_with_the_action_and_rolls_back_with_it(engines: dict[str, AsyncEngine]) -> None:
+    engine, tenant = engines["investigation"], a_tenant()
+    maker = sessions(engines, "investigation")
+    async with maker() as session:
+        first = await append(session, reading(tenant, "c-1", details={"via": "halaman", "pages": [1, 2]}))
+        second = await append(session, reading(tenant, "c-2"))
+        await session.commit()
+    async with maker() as session:
+        await append(session, reading(tenant, "c-rolled-back"))
+        await session.rollback()
+    async with maker() as session:
+        third = await append(session, reading(tenant, "c-3"))
+        await session.commit()
+
+    stored = await stored_chain(engine, tenant)
+    assert stored == [first, second, third]  # what was hashed is exactly what comes back
+    assert [e.sequence for e in stored] == [1, 2, 3]
+    assert third.previous_hash == second.entry_hash
+    assert verify_chain("investigation", tenant, stored).intact
+    async with engine.connect() as db:
+        head = (await db.execute(select(audit_chain).where(audit_chain.c.tenant_id == tenant))).one()
+    assert (head.sequence, head.entry_hash, head.published_sequence) == (3, third.entry_hash, None)
+
+
+async def test_a_refused_entry_writes_and_locks_nothing(engines: dict[str, AsyncEngine]) -> None:
+    tenant = a_tenant()
+    async with sessions(engines, "investigation")() as session:
+        with pytest.raises(InvalidAuditEntry):
+            await append(session, reading(tenant, "c-1", details={"amount": 1.5}))
+        assert (await session.execute(select(audit_chain).where(audit_chain.c.tenant_id == tenant))).first() is None
+
+
+async def test_the_database_refuses_to_change_or_remove_entries(engines: dict[str, AsyncEngine]) -> None:
+    engine, tenant = engines["investigation"], a_tenant()
+    async with sessions(engines, "investigation")() as session:
+        entry = await append(session, reading(tenant, "c-1"))
+        await session.execute(
+            insert(audit_head_received).values(
+                # Its own chain's head: never used by the verifier, which trusts only the other services' copies.
+                producer="investigation",
+                tenant_id=tenant,
+                sequence=1,
+                entry_hash="a" * 64,
+                observed_at=entry.recorded_at,
+            )
+        )
+        await session.commit()
+    kept = audit_head_received.c.tenant_id == tenant
+    attempts: dict[str, Executable] = {
+        "update an entry": update(audit_entry).where(audit_entry.c.tenant_id == tenant).values(actor="someone-else"),
+        "delete an entry": delete(audit_entry).where(audit_entry.c.tenant_id == tenant),
+        "truncate the entries": text("TRUNCATE audit_entry"),
+        "update a kept head": update(audit_head_received).where(kept).values(sequence=2),
+        "delete a kept head": delete(audit_head_received).where(kept),
+        "truncate the kept heads": text("TRUNCATE audit_head_received"),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(DBAPIError, match="append-only"):  # noqa: PT012 (one statement, in its transaction)
+            async with engine.begin() as db:
+                await db.execute(attempt)
+                pytest.fail(f"the database let us {what}")
+    assert len(await stored_chain(engine, tenant)) == 1
+
+
+async def test_concurrent_appends_make_one_gap_free_chain_per_tenant(engines: dict[str, AsyncEngine]) -> None:
+    engine, maker = engines["investigation"], sessions(engines, "investigation")
+    tenants = [a_tenant(), a_tenant()]
+    committed = dict.fromkeys(tenants, 0)
+
+    async def officer(number: int) -> None:
+        for round_ in range(6):
+            tenant = tenants[(number + round_) % 2]
+            async with maker() as session:
+                appended = 1 + round_ % 2  # some transactions record two actions
+                for _ in range(appended):
+                    await append(session, reading(tenant, f"c-{number}-{round_}"))
+                    await asyncio.sleep(random.random() / 200)  # hold the head a while, as real work would
+                if (number + round_) % 4 == 0:
+                    await session.rollback()
+                else:
+                    await session.commit()
+                    committed[tenant] += appended
+
+    await asyncio.gather(*(officer(n) for n in range(8)))
+    for tenant in tenants:
+        chain = await stored_chain(engine, tenant)
+        assert committed[tenant] > 0
+        assert [e.sequence for e in chain] == list(range(1, committed[tenant] + 1))
+        verdict = verify_chain("investigation", tenant, chain)
+        assert verdict.intact, verdict.findings

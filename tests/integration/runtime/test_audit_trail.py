@@ -17,13 +17,19 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.support.infrastructure import Infrastructure
-from tests.support.services import fresh_database
-from wbs_contracts.registry import SERVICES
+from tests.support.services import fresh_database, running, settings_for
+from tests.support.waiting import eventually
+from wbs_contracts.registry import AUDIT_CHAIN_HEADS, SERVICES
+from wbs_investigation.entrypoint import InvestigationSettings
+from wbs_investigation.entrypoint import build as build_investigation
+from wbs_reporting.entrypoint import ReportingSettings
+from wbs_reporting.entrypoint import build as build_reporting
 from wbs_runtime import migrate
 from wbs_runtime.audit import AuditEntry, ChainedEntry, InvalidAuditEntry, append
 from wbs_runtime.audit.tables import audit_chain, audit_entry, audit_head_received
 from wbs_runtime.audit.verify import verify_chain
 from wbs_runtime.db import create_engine, create_sessionmaker
+from wbs_runtime.messaging.tables import outbox
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +173,67 @@ async def test_concurrent_appends_make_one_gap_free_chain_per_tenant(engines: di
         assert [e.sequence for e in chain] == list(range(1, committed[tenant] + 1))
         verdict = verify_chain("investigation", tenant, chain)
         assert verdict.intact, verdict.findings
+
+
+async def test_chain_heads_go_through_the_outbox_and_are_kept_by_another_service(
+    infra: Infrastructure, databases: dict[str, str], engines: dict[str, AsyncEngine]
+) -> None:
+    tenant = a_tenant()
+    producer = build_investigation(
+        settings_for(InvestigationSettings, infra, databases["investigation"], audit_head_seconds=0.2)
+    )
+    keeper = build_reporting(settings_for(ReportingSettings, infra, databases["reporting"]))
+
+    async def kept() -> list[tuple[int, str]]:
+        async with engines["reporting"].connect() as db:
+            rows = await db.execute(
+                select(audit_head_received.c.sequence, audit_head_received.c.entry_hash)
+                .where(audit_head_received.c.producer == "investigation", audit_head_received.c.tenant_id == tenant)
+                .order_by(audit_head_received.c.sequence)
+            )
+            return [(s, h) for s, h in rows]
+
+    async with running(producer), running(keeper):
+        async with producer.unit_of_work() as uow:
+            for case in ("c-1", "c-2", "c-3"):
+                third = await uow.audit.append(reading(tenant, case))
+            await uow.commit()
+        await eventually(kept, what="the head of three entries kept by reporting")
+        assert await kept() == [(3, third.entry_hash)]
+        async with producer.unit_of_work() as uow:
+            await uow.audit.append(reading(tenant, "c-4"))
+            fifth = await uow.audit.append(reading(tenant, "c-5"))
+            await uow.commit()
+
+        async def both_kept() -> list[tuple[int, str]] | None:
+            heads = await kept()
+            return heads if len(heads) == 2 else None
+
+        assert await eventually(both_kept, what="the newer head kept too") == [
+            (3, third.entry_hash),
+            (5, fifth.entry_hash),
+        ]
+    async with engines["investigation"].connect() as db:
+        published = (await db.execute(select(audit_chain).where(audit_chain.c.tenant_id == tenant))).one()
+    assert (published.published_sequence, published.published_hash) == (5, fifth.entry_hash)
+
+
+async def test_a_stopping_service_puts_its_changed_heads_into_the_outbox(
+    infra: Infrastructure, databases: dict[str, str], engines: dict[str, AsyncEngine]
+) -> None:
+    tenant = a_tenant()
+    producer = build_investigation(
+        settings_for(InvestigationSettings, infra, databases["investigation"], audit_head_seconds=3600)
+    )
+    async with running(producer), producer.unit_of_work() as uow:
+        last = await uow.audit.append(reading(tenant, "c-1"))
+        await uow.commit()
+    async with engines["investigation"].connect() as db:
+        head = (await db.execute(select(audit_chain).where(audit_chain.c.tenant_id == tenant))).one()
+        keys = (
+            await db.execute(
+                select(outbox.c.message_key).where(outbox.c.topic == AUDIT_CHAIN_HEADS["investigation"].topic)
+            )
+        ).scalars()
+        assert f"investigation/{tenant}" in set(keys)
+    assert (head.published_sequence, head.published_hash) == (1, last.entry_hash)

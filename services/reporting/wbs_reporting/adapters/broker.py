@@ -11,3 +11,4 @@ from wbs_runtime.service import ServiceRuntime
 def subscribe(runtime: ServiceRuntime[SqlReportingUnitOfWork]) -> None:
     runtime.subscribe(REPORT_SUBMITTED, record_submission)
     runtime.subscribe(CASE_REGISTERED, record_registration)
+    runtime.keep_audit_chain_heads()

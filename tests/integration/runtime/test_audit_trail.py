@@ -30,6 +30,7 @@ from wbs_runtime.audit.tables import audit_chain, audit_entry, audit_head_receiv
 from wbs_runtime.audit.verify import verify_chain
 from wbs_runtime.db import create_engine, create_sessionmaker
 from wbs_runtime.messaging.tables import outbox
+from wbs_runtime.ops.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +238,95 @@ async def test_a_stopping_service_puts_its_changed_heads_into_the_outbox(
         ).scalars()
         assert f"investigation/{tenant}" in set(keys)
     assert (head.published_sequence, head.published_hash) == (1, last.entry_hash)
+
+
+async def test_wbs_audit_verify_names_the_edited_the_deleted_and_the_cut_off_entry(
+    databases: dict[str, str],
+    engines: dict[str, AsyncEngine],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("WBS_ENV_FILE", str(tmp_path / "none.env"))
+    for service, url in databases.items():
+        monkeypatch.setenv(f"WBS_{service.upper()}_DATABASE_URL", url)
+    edited, deleted, cut, intact = (a_tenant() for _ in range(4))
+    chains: dict[str, list[ChainedEntry]] = {}
+    async with sessions(engines, "triage")() as session:
+        for tenant in (edited, deleted, cut, intact):
+            chains[tenant] = [await append(session, reading(tenant, f"c-{n}")) for n in range(1, 6)]
+        await session.commit()
+    # What directory and reporting would have kept of triage's chains (the broker path is tested above).
+    kept = [("directory", cut, 5), ("reporting", intact, 5), ("reporting", edited, 4), ("directory", deleted, 2)]
+    for keeper, tenant, sequence in kept:
+        async with engines[keeper].begin() as db:
+            head = chains[tenant][sequence - 1]
+            await db.execute(
+                insert(audit_head_received).values(
+                    producer="triage",
+                    tenant_id=tenant,
+                    sequence=sequence,
+                    entry_hash=head.entry_hash,
+                    observed_at=head.recorded_at,
+                )
+            )
+
+    assert await asyncio.to_thread(main, ["audit", "verify"]) == 0
+    output = capsys.readouterr().out
+    assert "Jejak audit utuh" in output
+    assert "Audit trail intact" in output
+    assert output.index("Jejak audit utuh") < output.index("Audit trail intact")
+
+    # Someone with the database owner's rights drops the trigger and tampers.
+    async with engines["triage"].begin() as db:
+        await db.execute(text("DROP TRIGGER audit_entry_no_change ON audit_entry"))
+        await db.execute(
+            update(audit_entry)
+            .where(audit_entry.c.tenant_id == edited, audit_entry.c.sequence == 2)
+            .values(details={"via": "forged"})
+        )
+        await db.execute(delete(audit_entry).where(audit_entry.c.tenant_id == deleted, audit_entry.c.sequence == 3))
+        # A careful one: the tail goes, and the chain's own head row is set back to match.
+        await db.execute(delete(audit_entry).where(audit_entry.c.tenant_id == cut, audit_entry.c.sequence >= 4))
+        await db.execute(
+            update(audit_chain)
+            .where(audit_chain.c.tenant_id == cut)
+            .values(sequence=3, entry_hash=chains[cut][2].entry_hash)
+        )
+
+    assert await asyncio.to_thread(main, ["audit", "verify"]) == 1
+    output = capsys.readouterr().out
+    first_failures = {line for line in output.splitlines() if "first entry that fails" in line}
+    assert first_failures == {
+        f"triage/{edited}: entri pertama yang gagal / first entry that fails: #2",
+        f"triage/{deleted}: entri pertama yang gagal / first entry that fails: #3",
+        f"triage/{cut}: entri pertama yang gagal / first entry that fails: #4",
+    }
+    assert "#2 [edited] entry #2 edited: its hash does not match its content" in output
+    assert "#3 [deleted] entry #3 deleted: #4 comes after #2" in output
+    assert "#4 [cut-off] tail cut off: entries #4 to #5 are missing; the chain ends at #3" in output
+    assert "the head kept by directory" in output
+    assert any(line.startswith(f"triage/{intact} ") and line.endswith("utuh / intact") for line in output.splitlines())
+    assert "Jejak audit TIDAK utuh: 3 rantai gagal" in output
+    assert "Audit trail NOT intact: 3 chains failed" in output
+
+
+async def test_wbs_audit_show_prints_one_objects_entries(
+    databases: dict[str, str],
+    engines: dict[str, AsyncEngine],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("WBS_ENV_FILE", str(tmp_path / "none.env"))
+    monkeypatch.setenv("WBS_NOTIFY_DATABASE_URL", databases["notify"])
+    tenant = a_tenant()
+    async with sessions(engines, "notify")() as session:
+        for case in ("c-1", "c-2", "c-1"):
+            await append(session, reading(tenant, case, details={"outcome": "shown"}))
+        await session.commit()
+    arguments = ["audit", "show", "--service", "notify", "--tenant", tenant, "--object", "c-1"]
+    assert await asyncio.to_thread(main, arguments) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "case.read" in line]
+    assert [row.split()[0] for row in rows] == ["1", "3"]
+    assert all("case:c-1" in row and "Siti Rahma" in row and '{"outcome": "shown"}' in row for row in rows)

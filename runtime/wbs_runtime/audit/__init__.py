@@ -6,6 +6,6 @@ reporting keep the heads of the others; ``wbs audit verify`` checks everything (
 """
 
 from wbs_runtime.audit.chain import GENESIS_HASH, AuditEntry, ChainedEntry, InvalidAuditEntry
-from wbs_runtime.audit.trail import AuditTrail, append
+from wbs_runtime.audit.trail import AuditRecorder, AuditTrail, append
 
-__all__ = ["GENESIS_HASH", "AuditEntry", "AuditTrail", "ChainedEntry", "InvalidAuditEntry", "append"]
+__all__ = ["GENESIS_HASH", "AuditEntry", "AuditRecorder", "AuditTrail", "ChainedEntry", "InvalidAuditEntry", "append"]

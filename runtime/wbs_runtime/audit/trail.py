@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,6 +93,13 @@ def row_of(entry: ChainedEntry) -> dict[str, object]:
         "previous_hash": entry.previous_hash,
         "entry_hash": entry.entry_hash,
     }
+
+
+class AuditRecorder(Protocol):
+    """What use cases see of the audit trail: services' ports declare ``audit: AuditRecorder``, and
+    unit tests give them ``tests.support.audit.MemoryAuditTrail``."""
+
+    async def append(self, entry: AuditEntry) -> ChainedEntry: ...
 
 
 class AuditTrail:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from tests.support.audit import MemoryAuditTrail
+from wbs_runtime.audit import AuditRecorder
 from wbs_runtime.audit.chain import GENESIS_HASH, AuditEntry, ChainedEntry, chain
 from wbs_runtime.audit.verify import LOCAL_HEAD, KeptHead, Problem, verify_chain
 
@@ -156,3 +158,12 @@ def test_findings_come_in_the_order_of_the_entries() -> None:
     entries[1] = replace(entries[1], actor="someone-else")
     verdict = verify_chain("triage", "bps-1700", entries[:4], heads)
     assert [(f.sequence, f.problem) for f in verdict.findings] == [(2, Problem.EDITED), (5, Problem.CUT_OFF)]
+
+
+async def test_the_memory_trail_for_use_case_tests_chains_as_the_database_does() -> None:
+    trail: AuditRecorder = MemoryAuditTrail(clock=lambda: START)
+    for case in ("c-1", "c-2"):
+        await trail.append(AuditEntry(tenant_id="bps-1700", actor="officer-1", action="case.read", object_id=case))
+    assert isinstance(trail, MemoryAuditTrail)
+    assert trail.actions("bps-1700") == [("case.read", "c-1"), ("case.read", "c-2")]
+    assert verify_chain("intake", "bps-1700", trail.chains["bps-1700"]).intact

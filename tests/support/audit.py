@@ -24,6 +24,9 @@ class MemoryAuditTrail:
         entries.append(chained)
         return chained
 
+    async def history(self, tenant_id: str, object_type: str, object_id: str) -> list[ChainedEntry]:
+        return [e for e in self.chains[tenant_id] if (e.object_type, e.object_id) == (object_type, object_id)]
+
     def actions(self, tenant: str) -> list[tuple[str, str | None]]:
         """(action, object id) of each of ``tenant``'s entries, in order: what tests usually assert."""
         return [(e.action, e.object_id) for e in self.chains[tenant]]

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wbs_contracts.envelope import TENANT_PATTERN
+
 GENESIS_HASH = "0" * 64
 #: Dotted verbs in the domain's words: ``case.read``, ``signin.failed``, ``identity.disclosure-decided``.
 ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$")
@@ -33,6 +35,8 @@ ACTION_PATTERN = re.compile(r"^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$")
 MAX_DETAILS_BYTES = 2048
 MAX_TEXT_LENGTH = 200
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+#: As tenants are named on the bus: a chain's head is published under its tenant.
+TENANT = re.compile(TENANT_PATTERN)
 
 
 class InvalidAuditEntry(ValueError):
@@ -151,8 +155,10 @@ def check(entry: AuditEntry) -> None:
     """Refuse what could not be stored and hashed back identically, or what is too big to be a note."""
     if not ACTION_PATTERN.match(entry.action):
         raise InvalidAuditEntry(f"action {entry.action!r} is not a dotted verb such as case.read")
-    if not entry.tenant_id or not entry.actor:
-        raise InvalidAuditEntry("an audit entry needs a tenant and an actor")
+    if not TENANT.match(entry.tenant_id):
+        raise InvalidAuditEntry(f"tenant {entry.tenant_id!r} is not a tenant id such as bps-1700")
+    if not entry.actor:
+        raise InvalidAuditEntry("an audit entry needs an actor")
     texts = {
         "tenant_id": entry.tenant_id,
         "actor": entry.actor,

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -68,10 +69,15 @@ async def publish_changed_heads(
             return 0
         now = clock()
         outbox = Outbox(session)
+        published = []
         for tenant, sequence, entry_hash in heads:
-            head = AuditChainHeadV1(
-                service=service, tenant_id=tenant, sequence=sequence, entry_hash=entry_hash, observed_at=now
-            )
+            try:
+                head = AuditChainHeadV1(
+                    service=service, tenant_id=tenant, sequence=sequence, entry_hash=entry_hash, observed_at=now
+                )
+            except ValidationError:  # appends check the tenant id; a row written otherwise must not block the rest
+                log.error("the head of %s's audit chain %r cannot be published as an event", service, tenant)
+                continue
             envelope = spec.envelope(
                 head,
                 tenant=tenant,
@@ -80,12 +86,11 @@ async def publish_changed_heads(
                 correlation_id=f"audit-head-{uuid.uuid4()}",
             )
             await outbox.add(spec, envelope)
-        await session.execute(
-            _MARK_PUBLISHED,
-            [{"tenant": t, "published_sequence": s, "published_hash": h, "published_at": now} for t, s, h in heads],
-        )
+            published.append({"tenant": tenant, "published_sequence": sequence, "published_hash": entry_hash})
+        if published:
+            await session.execute(_MARK_PUBLISHED, [{**row, "published_at": now} for row in published])
         await session.commit()
-    return len(heads)
+    return len(published)
 
 
 _KEEP = (

@@ -25,7 +25,7 @@ from wbs_investigation.entrypoint import build as build_investigation
 from wbs_reporting.entrypoint import ReportingSettings
 from wbs_reporting.entrypoint import build as build_reporting
 from wbs_runtime import migrate
-from wbs_runtime.audit import AuditEntry, ChainedEntry, InvalidAuditEntry, append
+from wbs_runtime.audit import AuditEntry, AuditTrail, ChainedEntry, InvalidAuditEntry, append
 from wbs_runtime.audit.tables import audit_chain, audit_entry, audit_head_received
 from wbs_runtime.audit.verify import verify_chain
 from wbs_runtime.db import create_engine, create_sessionmaker
@@ -106,6 +106,8 @@ async def test_an_entry_commits_with_the_action_and_rolls_back_with_it(engines: 
     async with engine.connect() as db:
         head = (await db.execute(select(audit_chain).where(audit_chain.c.tenant_id == tenant))).one()
     assert (head.sequence, head.entry_hash, head.published_sequence) == (3, third.entry_hash, None)
+    async with maker() as session:
+        assert await AuditTrail(session).history(tenant, "case", "c-2") == [second]
 
 
 async def test_a_refused_entry_writes_and_locks_nothing(engines: dict[str, AsyncEngine]) -> None:

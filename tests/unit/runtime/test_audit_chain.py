@@ -114,6 +114,7 @@ def test_the_time_of_appending_is_used_when_the_entry_has_none() -> None:
         ({"action": "read"}, "dotted verb"),
         ({"action": "Case.Read"}, "dotted verb"),
         ({"actor": ""}, "actor"),
+        ({"tenant_id": "BPS 1700"}, "not a tenant id"),
         ({"details": {"amount": 1.5}}, "float"),
         ({"details": {1: "x"}}, "not a string"),
         ({"details": {"text": "x" * 3000}}, "a note, not content"),

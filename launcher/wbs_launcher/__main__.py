@@ -46,7 +46,8 @@ def banner(stack: Stack) -> str:
         lines.append(f"    {service:<14} {url}/docs  {url}/healthz  {url}/readyz  {url}/metrics")
     tenants = stack.tenant_ids()
     if tenants:
-        lines.append(f"  Instansi demo / demo tenants ({len(tenants)}, `wbs tenants list`): {', '.join(tenants[:7])}, ...")
+        shown = ", ".join(tenants[:7])
+        lines.append(f"  Instansi demo / demo tenants ({len(tenants)}; wbs tenants list): {shown}, ...")
     lines += [
         "Tekan Ctrl-C untuk berhenti / press Ctrl-C to stop.",
         "",

@@ -1,7 +1,7 @@
 """Schema migrations with alembic, one database per service.
 
-Every service database carries two branches: ``messaging`` (the outbox and inbox, defined once
-here) and the service's own. ``upgrade`` applies the heads of both.
+Every service database carries two branches: ``messaging`` (the outbox, inbox, dead letters and
+audit trail, defined once here) and the service's own. ``upgrade`` applies the heads of both.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
 
+from wbs_runtime.audit import tables as _audit_tables  # noqa: F401  (declares its tables on messaging_metadata)
 from wbs_runtime.db import async_url
 from wbs_runtime.messaging.tables import messaging_metadata
 

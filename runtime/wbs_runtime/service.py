@@ -20,7 +20,8 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from wbs_contracts.registry import TENANT_CONFIGURED, EventSpec
+from wbs_contracts.registry import AUDIT_CHAIN_HEADS, TENANT_CONFIGURED, EventSpec
+from wbs_runtime.audit.heads import head_keeper, publish_changed_heads
 from wbs_runtime.auth.access import AccessControl, AssertionKeys, operations
 from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
@@ -139,6 +140,13 @@ class ServiceRuntime(Generic[U]):
         self.subscribe(TENANT_CONFIGURED, keeper(then))
         self.access.ancestry = StoredAncestry(self.sessionmaker)
 
+    def keep_audit_chain_heads(self) -> None:
+        """Keep the audit chain heads the other services publish, for ``wbs audit verify``: every
+        producer whose topic the registry says this service consumes."""
+        for spec in AUDIT_CHAIN_HEADS.values():
+            if self.name in spec.consumers:
+                self.subscribe(spec, head_keeper(spec.producer))
+
     def _attach_consumers(self) -> ConsumerLoop | None:
         """One Kafka consumer for all subscribed topics: one group membership per process, so a
         restart costs one rebalance, not one per topic. Order holds per partition, as always."""
@@ -165,6 +173,7 @@ class ServiceRuntime(Generic[U]):
         self._housekeeping = [
             asyncio.create_task(self.gauges.run(self.stopping), name=f"{self.name}-gauges"),
             asyncio.create_task(self._resend_dead_letters(), name=f"{self.name}-dead-letter-resends"),
+            asyncio.create_task(self._publish_audit_heads(), name=f"{self.name}-audit-chain-heads"),
         ]
         self._consumer_loop = self._attach_consumers()
         if self._consumer_loop is not None:
@@ -219,6 +228,19 @@ class ServiceRuntime(Generic[U]):
             if not taken:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stopping.wait(), timeout=self.settings.outbox_poll_seconds)
+
+    async def _publish_audit_heads(self) -> None:
+        """Every service publishes its audit chains' heads that changed: at start, on a clock, and
+        once more when it stops (before the relay's last round)."""
+        while True:
+            try:
+                await publish_changed_heads(self.sessionmaker, self.name)
+            except Exception:
+                log.exception("publishing the audit chain heads failed; trying again later")
+            if self.stopping.is_set():
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), timeout=self.settings.audit_head_seconds)
 
     async def _stop_relay(self) -> None:
         self.relay.stop()

@@ -89,6 +89,8 @@ class ServiceSettings(BaseSettings):
     outbox_retention_days: float = Field(default=7, gt=0, validation_alias="WBS_OUTBOX_RETENTION_DAYS")
     #: Applied event ids are remembered this long; keep it above the outbox's and the broker's retention.
     inbox_retention_days: float = Field(default=30, gt=0, validation_alias="WBS_INBOX_RETENTION_DAYS")
+    #: How often the heads of the audit chains that changed are published (and once more at shutdown).
+    audit_head_seconds: float = Field(default=60, gt=0, validation_alias="WBS_AUDIT_HEAD_SECONDS")
     log_level: str = Field(default="INFO", validation_alias="WBS_LOG_LEVEL")
 
     def __init__(self, **values: Any) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
+from wbs_runtime.audit.trail import AuditTrail
 from wbs_runtime.messaging.inbox import Inbox
 from wbs_runtime.messaging.outbox import Outbox
 
@@ -39,6 +40,8 @@ class UnitOfWork:
     session: AsyncSession
     outbox: Outbox
     inbox: Inbox
+    #: Where the use case records what an officer did, in the same transaction (``wbs_runtime.audit``).
+    audit: AuditTrail
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], consumer: str) -> None:
         self._sessionmaker = sessionmaker
@@ -46,6 +49,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.session = self._sessionmaker()
+        self.audit = AuditTrail(self.session)
         self.outbox = Outbox(self.session)
         self.inbox = Inbox(self.session, self._consumer)
         for name, repository in self._repositories().items():

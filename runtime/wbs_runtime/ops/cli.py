@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from wbs_runtime.ops.environment import load_env_file
 
 #: Modules of ``wbs_runtime.ops`` that add subcommands, in the order ``wbs --help`` lists them.
-GROUPS: tuple[str, ...] = ("dlq", "outbox", "keys")
+GROUPS: tuple[str, ...] = ("dlq", "outbox", "keys", "audit")
 
 DESCRIPTION = """\
 Perintah operator WBS / the WBS operator's command.

@@ -12,3 +12,4 @@ def subscribe(runtime: ServiceRuntime[SqlReportingUnitOfWork]) -> None:
     runtime.subscribe(REPORT_SUBMITTED, record_submission)
     runtime.subscribe(CASE_REGISTERED, record_registration)
     runtime.keep_tenants()  # the hierarchy that statistics roll up along
+    runtime.keep_audit_chain_heads()

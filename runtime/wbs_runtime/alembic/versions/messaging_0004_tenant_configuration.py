@@ -1,7 +1,7 @@
 """Each service's local copy of every tenant's configuration.
 
-Revision ID: messaging_0003
-Revises: messaging_0002
+Revision ID: messaging_0004
+Revises: messaging_0003
 Create Date: 2026-11-22
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "messaging_0003"
-down_revision: str | Sequence[str] | None = "messaging_0002"
+revision: str = "messaging_0004"
+down_revision: str | Sequence[str] | None = "messaging_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

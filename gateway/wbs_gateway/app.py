@@ -30,6 +30,7 @@ from wbs_gateway.throttle import ClientThrottle
 from wbs_gateway.upstream import AiohttpUpstreams, Upstreams, UpstreamUnavailable
 from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware
 from wbs_runtime.settings import GATEWAY_PORT, default_http_port
+from wbs_runtime.web import CLIENT_PSEUDONYM_HEADER
 
 #: Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded.
 HOP_BY_HOP = frozenset(
@@ -80,6 +81,7 @@ CLIENT_IDENTIFYING = frozenset(
         "x-envoy-external-address",
         "x-correlation-id",
         "x-request-id",
+        CLIENT_PSEUDONYM_HEADER.lower(),  # made here, never taken from the client
     }
 )
 NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING
@@ -170,6 +172,11 @@ def create_app(settings: GatewaySettings, upstreams: Upstreams | None = None) ->
         url = settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else "")
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in NOT_FORWARDED]
         headers.append((CORRELATION_HEADER, correlation))
+        if service == "directory":
+            # Directory throttles wrong passwords per client: it gets a pseudonym that changes
+            # every throttling window, never the address.
+            address = request.client.host if request.client else ""
+            headers.append((CLIENT_PSEUDONYM_HEADER, throttle.pseudonym(address)))
         # The body is small (the size limit holds it to 64 KiB by default), so it is read whole and
         # sent with a Content-Length: cheaper than chunked streaming for services and gateway alike.
         body = await request.body()

@@ -17,6 +17,13 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/assets", "intake"),
     Route("/api/v1/reports", "intake"),
     Route("/api/v1/tenants", "intake"),
+    # Officers: sign-in, the second step and sign-out, the account pages; the pages' shared
+    # stylesheet, script and language switch (every service's pages use these addresses).
+    Route("/masuk", "directory"),
+    Route("/keluar", "directory"),
+    Route("/akun", "directory"),
+    Route("/bahasa", "directory", exact=True),
+    Route("/static/wbs", "directory"),
     # Not /api/v1/statistics: exact live counts per category let an employer match a report to its
     # own network logs. Reporting keeps the route for internal use until safe public statistics exist.
 )

@@ -21,6 +21,7 @@ from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop, wait_or_kill
 from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
+from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.crypto import issue_for_services
 from wbs_runtime.messaging.kafka import ensure_topics
 from wbs_runtime.ops.environment import write_env_file
@@ -58,6 +59,8 @@ class StackConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
     #: Where services' logs go; None means this terminal.
     service_log_dir: Path | None = None
+    #: One demonstration account per role in the demonstration tenants (development only).
+    demo_officers: bool = True
 
     @classmethod
     def from_environment(cls, root: Path) -> StackConfig:
@@ -113,6 +116,11 @@ class Stack:
         }
 
     @property
+    def demo_officers_file(self) -> Path:
+        """The demonstration accounts and their passwords (0600), shown at every start."""
+        return self.config.var_dir / "demo-officers.txt"
+
+    @property
     def log_dir(self) -> Path:
         return self.config.var_dir / "log"
 
@@ -164,6 +172,8 @@ class Stack:
         # to; keys rotated with `wbs keys rotate` are kept and handed out again.
         for tenant_file in self.config.tenant_files:
             issue_for_services(self.key_root, tenant_file.stem, SERVICES)
+        # Directory signs who is calling; every service gets the public keys to check it.
+        issue_assertion_keys(self.key_root, SERVICES)
         created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))
         log.info("topics ready (%d created)", len(created))
         # A memory-only broker forgot every event: each service publishes again what some consumer
@@ -183,6 +193,10 @@ class Stack:
                 {"intake": [*self._module("intake"), "import-tenant", *map(str, self.config.tenant_files)]},
                 "import-tenant",
             )
+        if self.config.demo_officers:
+            # After the demonstration tenants: accounts are made once, in the tenants that exist.
+            seed = [*self._module("directory"), "seed-demo-officers", "--output", str(self.demo_officers_file)]
+            self._run_all({"directory": seed}, "seed-demo-officers")
 
     def start_services(self, timeout: float = 90.0) -> None:
         for service in SERVICES:
@@ -257,6 +271,8 @@ class Stack:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
             "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
+            # Plain HTTP on 127.0.0.1: the session cookie cannot be Secure here (it is in a deployment).
+            "WBS_DIRECTORY_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
         }
 

@@ -117,7 +117,8 @@ class WebPages:
             lang=language,
             languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES if code != language],
             csrf_field=Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token),
-            current_path=request.url.path,
+            # The language switch comes back to this very page (its notice included).
+            current_path=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             static=STATIC_PREFIX,
             language_path=LANGUAGE_PATH,
             **(context or {}),

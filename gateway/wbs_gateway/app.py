@@ -37,6 +37,7 @@ from wbs_gateway.throttle import ClientThrottle
 from wbs_gateway.upstream import AiohttpUpstreams, Upstreams, UpstreamUnavailable
 from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware
 from wbs_runtime.settings import GATEWAY_PORT, default_http_port
+from wbs_runtime.web import CLIENT_PSEUDONYM_HEADER
 
 #: Hop-by-hop headers (RFC 9110 §7.6.1) are never forwarded.
 HOP_BY_HOP = frozenset(
@@ -87,6 +88,7 @@ CLIENT_IDENTIFYING = frozenset(
         "x-envoy-external-address",
         "x-correlation-id",
         "x-request-id",
+        CLIENT_PSEUDONYM_HEADER.lower(),  # made here, never taken from the client
     }
 )
 #: Headers that say (or could be taken to say) who the caller is: only the gateway says that, with
@@ -249,6 +251,11 @@ def create_app(
             assertion = await assertions.assertion(session, service, correlation)
             if assertion is not None:
                 headers.append((ASSERTION_HEADER, assertion))
+        if service == "directory":
+            # Directory throttles wrong passwords per client: it gets a pseudonym that changes
+            # every throttling window, never the address.
+            address = request.client.host if request.client else ""
+            headers.append((CLIENT_PSEUDONYM_HEADER, throttle.pseudonym(address)))
         # The body is small (the size limit holds it to 64 KiB by default), so it is read whole and
         # sent with a Content-Length: cheaper than chunked streaming for services and gateway alike.
         body = await request.body()

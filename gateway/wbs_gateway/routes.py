@@ -30,6 +30,13 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     # counts per category are never public, as they let an employer match a report to its own
     # network logs.
     Route("/api/v1/tenants/*/statistics", "reporting", exact=True),
+    # Officers: sign-in, the second step and sign-out, the account pages; the pages' shared
+    # stylesheet, script and language switch (every service's pages use these addresses).
+    Route("/masuk", "directory"),
+    Route("/keluar", "directory"),
+    Route("/akun", "directory"),
+    Route("/bahasa", "directory", exact=True),
+    Route("/static/wbs", "directory"),
 )
 
 #: Operators' view of each service, behind ``/ops/<service>/``; exposed only when configured.

@@ -47,9 +47,7 @@ class ClientThrottle:
         if limit <= 0:
             return 0.0
         now = self._clock()
-        window = math.floor(now / self.window_seconds)
-        if window != self._window:
-            self._window, self._key, self._counts = window, secrets.token_bytes(32), {}
+        window = self._roll(now)
         counter = hmac.digest(self._key, kind.encode() + b"\0" + client_network(address), "sha256")[:16]
         count = self._counts.get(counter, 0)
         if count >= limit:
@@ -58,6 +56,19 @@ class ClientThrottle:
             del self._counts[next(iter(self._counts))]  # the oldest count goes first
         self._counts[counter] = count + 1
         return 0.0
+
+    def pseudonym(self, address: str) -> str:
+        """What directory may know of a client to count its wrong passwords: an HMAC of its
+        network under this window's key. It changes with every window and cannot be turned back
+        into an address."""
+        self._roll(self._clock())
+        return hmac.digest(self._key, b"pseudonym\0" + client_network(address), "sha256")[:16].hex()
+
+    def _roll(self, now: float) -> int:
+        window = math.floor(now / self.window_seconds)
+        if window != self._window:
+            self._window, self._key, self._counts = window, secrets.token_bytes(32), {}
+        return window
 
     def __len__(self) -> int:
         return len(self._counts)

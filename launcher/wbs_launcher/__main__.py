@@ -44,6 +44,10 @@ def banner(stack: Stack) -> str:
     for service in SERVICES:
         url = stack.service_url(service)
         lines.append(f"    {service:<14} {url}/docs  {url}/healthz  {url}/readyz  {url}/metrics")
+    lines.append(f"  Petugas / officers sign in:     {stack.gateway_url}/masuk")
+    if stack.demo_officers_file.is_file():
+        lines.append(f"  Akun demo (pengembangan saja) / demo accounts (development only), {stack.demo_officers_file}:")
+        lines += [f"    {line}" for line in stack.demo_officers_file.read_text(encoding="utf-8").splitlines()]
     tenants = stack.tenant_ids()
     if tenants:
         shown = ", ".join(tenants[:7])

@@ -63,6 +63,8 @@ class StackConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
     #: Where services' logs go; None means this terminal.
     service_log_dir: Path | None = None
+    #: One demonstration account per role in the demonstration tenants (development only).
+    demo_officers: bool = True
 
     @classmethod
     def from_environment(cls, root: Path) -> StackConfig:
@@ -116,6 +118,11 @@ class Stack:
             # wbs keys rotate|reseal|list work on this stack's keys.
             "WBS_KEY_ROOT": str(self.key_root.resolve()),
         }
+
+    @property
+    def demo_officers_file(self) -> Path:
+        """The demonstration accounts and their passwords (0600), shown at every start."""
+        return self.config.var_dir / "demo-officers.txt"
 
     @property
     def log_dir(self) -> Path:
@@ -191,6 +198,10 @@ class Stack:
             wbs = [sys.executable, "-m", "wbs_runtime.ops.cli"]
             self._run_all({"directory": [*wbs, "tenants", "import", str(self.config.tenants)]}, "seed-tenants")
             self.tenants_seeded.write_text(f"{self.config.tenants}\n")
+        if self.config.demo_officers:
+            # After the demonstration tenants: accounts are made once, in the tenants that exist.
+            seed = [*self._module("directory"), "seed-demo-officers", "--output", str(self.demo_officers_file)]
+            self._run_all({"directory": seed}, "seed-demo-officers")
 
     @property
     def tenants_seeded(self) -> Path:
@@ -298,6 +309,8 @@ class Stack:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
             "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
+            # Plain HTTP on 127.0.0.1: the session cookie cannot be Secure here (it is in a deployment).
+            "WBS_DIRECTORY_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
         }
 

@@ -26,8 +26,11 @@ async def fresh_database(infra: Infrastructure, service: str, label: str = "") -
     return await provision(infra.postgres_admin_url, service, f"wbs_{service}_{infra.namespace}{label}")
 
 
-async def migrated_database(infra: Infrastructure, service: str, versions: Path, metadata: MetaData) -> str:
-    url = await fresh_database(infra, service)
+async def migrated_database(
+    infra: Infrastructure, service: str, versions: Path, metadata: MetaData, label: str = ""
+) -> str:
+    """``label`` gives a test module a database of its own beside the service's shared one."""
+    url = await fresh_database(infra, service, label)
     await asyncio.to_thread(migrate.upgrade, url, versions, metadata)
     return url
 
@@ -35,15 +38,17 @@ async def migrated_database(infra: Infrastructure, service: str, versions: Path,
 def settings_for(
     settings_class: type[S], infra: Infrastructure, database_url: str, key_dir: Path | None = None, **extra: Any
 ) -> S:
+    values: dict[str, Any] = {
+        "kafka_topic_prefix": f"{infra.namespace}.",
+        "consumer_backoff_seconds": 0.05,
+        "consumer_max_attempts": 3,
+        "outbox_poll_seconds": 0.5,
+    }
     return settings_class(
         database_url=database_url,
         kafka_bootstrap_servers=infra.bootstrap_servers,
-        kafka_topic_prefix=f"{infra.namespace}.",
         key_dir=key_dir,
-        consumer_backoff_seconds=0.05,
-        consumer_max_attempts=3,
-        outbox_poll_seconds=0.5,
-        **extra,
+        **(values | extra),
     )
 
 

@@ -240,6 +240,9 @@ class AccessKind(StrEnum):
     OFFICER = "officer"
     INTERNAL = "internal"
     OPERATIONS = "operations"
+    #: Directory's own sign-in and account pages: they read the session cookie that directory owns
+    #: (an officer still changing a temporary password has a session but no assertion yet).
+    SESSION = "session"
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,11 @@ def require(permission: Permission, *, tenant: str = "tenant", hide: bool = Fals
 def public() -> Any:
     """Anyone: reporters' pages and API."""
     return _unchecked(AccessRule(AccessKind.PUBLIC))
+
+
+def own_session() -> Any:
+    """Directory's sign-in and account pages, which authenticate by the session itself."""
+    return _unchecked(AccessRule(AccessKind.SESSION))
 
 
 def internal() -> Any:

@@ -1,29 +1,102 @@
-"""Runs directory as its own process: ``python -m wbs_directory serve|migrate|...``."""
+"""Runs directory as its own process: ``python -m wbs_directory serve|migrate|seed-demo-officers|...``."""
 
 from __future__ import annotations
 
+import logging
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import Field
+
 from wbs_directory.adapters import broker
 from wbs_directory.adapters.db import SqlDirectoryUnitOfWork, metadata
+from wbs_directory.adapters.demo_officers import seed_command
+from wbs_directory.adapters.http import build_internal_router
+from wbs_directory.adapters.pages import build_router
+from wbs_directory.adapters.passwords import Argon2Passwords
+from wbs_directory.adapters.throttle import InMemorySignInThrottle
+from wbs_directory.domain.session import SessionPolicy
+from wbs_directory.domain.throttle import FailurePolicy
+from wbs_directory.ports import AssertionSigning, PasswordHasher
+from wbs_directory.usecases.sign_in import ACCOUNT, CLIENT, CODE, SignInContext
+from wbs_runtime.auth.assertions import SIGNING_KEY_FILE, AssertionSigner
 from wbs_runtime.cli import ServiceProgram
+from wbs_runtime.clock import Clock, utc_now
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
+from wbs_runtime.web.csrf import load_or_create_key
+from wbs_runtime.web.pages import WebPages
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+CSRF_KEY_FILE = "csrf.key"
 
 
 class DirectorySettings(ServiceSettings):
     service = "directory"
 
+    #: Plain HTTP on 127.0.0.1 (``make run``, tests): cookies without the Secure flag.
+    insecure_cookies: bool = False
+    session_idle_minutes: float = Field(default=30, gt=0)
+    session_absolute_hours: float = Field(default=12, gt=0)
+    #: Wrong passwords (per account name, and per client) and wrong codes (per officer) allowed
+    #: before each further one locks for longer (30 s, doubling, at most 15 min).
+    free_failures_per_account: int = Field(default=5, ge=0)
+    free_failures_per_client: int = Field(default=30, ge=0)
+    free_failures_per_code: int = Field(default=5, ge=0)
 
-def build(settings: ServiceSettings) -> ServiceRuntime[SqlDirectoryUnitOfWork]:
+    def session_policy(self) -> SessionPolicy:
+        return SessionPolicy(
+            idle=timedelta(minutes=self.session_idle_minutes), absolute=timedelta(hours=self.session_absolute_hours)
+        )
+
+    def failure_policies(self) -> dict[str, FailurePolicy]:
+        return {
+            ACCOUNT: FailurePolicy(free_failures=self.free_failures_per_account),
+            CLIENT: FailurePolicy(free_failures=self.free_failures_per_client),
+            CODE: FailurePolicy(free_failures=self.free_failures_per_code),
+        }
+
+
+def _signer(settings: ServiceSettings) -> AssertionSigning | None:
+    if settings.key_dir is None or not (settings.key_dir / SIGNING_KEY_FILE).is_file():
+        log.warning("no %s in WBS_KEY_DIR: sessions cannot be turned into assertions", SIGNING_KEY_FILE)
+        return None
+    return AssertionSigner.from_key_dir(settings.key_dir)
+
+
+def build(
+    settings: DirectorySettings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None
+) -> ServiceRuntime[SqlDirectoryUnitOfWork]:
     runtime = ServiceRuntime(settings, SqlDirectoryUnitOfWork)
     broker.subscribe(runtime)
+    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
+    web = WebPages(
+        csrf_key=csrf_key or secrets.token_bytes(32),
+        templates=HERE / "templates",
+        locale=HERE / "locale",
+        secure_cookies=not settings.insecure_cookies,
+    )
+    context = SignInContext(
+        hasher=hasher or Argon2Passwords(),
+        throttle=InMemorySignInThrottle(settings.failure_policies(), clock),
+        clock=clock,
+        policy=settings.session_policy(),
+    )
+    signer = _signer(settings)
+    runtime.include_router(web.shared_router())
+    runtime.include_router(build_router(web, context, runtime.unit_of_work))
+    runtime.include_router(build_internal_router(context, runtime.unit_of_work, lambda: signer))
     return runtime
 
 
 PROGRAM = ServiceProgram(
     settings=DirectorySettings,
     title="WBS Directory — instansi, kebijakan, petugas",
-    description="Owns the tenants, their hierarchy and policies; officers and sign-in come next.",
+    description="Owns the tenants, their hierarchy and policies, the officers, their roles and sign-in.",
     build=build,
     metadata=metadata,
+    extra_commands={"seed-demo-officers": ("akun demo (pengembangan) / demo officer accounts", seed_command)},
 )
 main = PROGRAM.main

@@ -141,7 +141,9 @@ async def test_every_route_of_every_service_declares_its_access_rule(services: d
             continue
         if route.rule is None:
             undeclared.append(f"{service}: {described(route)} {route.rules or 'declares no access rule'}")
-    assert undeclared == [], "every route needs public(), officer(), require(...), internal() or operations()"
+    assert undeclared == [], (
+        "every route needs public(), officer(), require(...), own_session(), internal() or operations()"
+    )
 
 
 async def test_routes_are_reachable_only_as_their_rule_says(services: dict[str, ServiceApp]) -> None:
@@ -155,6 +157,11 @@ async def test_routes_are_reachable_only_as_their_rule_says(services: dict[str, 
         if rule.kind is AccessKind.OPERATIONS:
             assert route.path.strip("/") in OPERATIONS_PATHS, f"{service}: {route.path} is not an operations path"
             assert match(route.path) is None
+        if rule.kind is AccessKind.SESSION:
+            assert service == "directory", f"{service}: only directory owns sessions"
+            routed = match(route.path)
+            assert routed is not None, f"{service}: {route.path} is not routed by the gateway"
+            assert routed.service == "directory"
         if rule.kind is AccessKind.OFFICER:
             if rule.needs_tenant:
                 assert f"{{{rule.tenant_parameter}}}" in route.path, f"{service}: {route.path} names no tenant"

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import read_until
-from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.services import migrated_database, running, settings_for
 from tests.support.tenants import demo_documents
 from wbs_contracts.registry import TENANT_CONFIGURED
 from wbs_contracts.wire import decode
@@ -22,14 +22,19 @@ from wbs_runtime.service import ServiceRuntime
 pytestmark = pytest.mark.integration
 
 
+def announced_on(directory: ServiceRuntime[SqlDirectoryUnitOfWork]) -> str:
+    return directory.topics(TENANT_CONFIGURED.topic)
+
+
 def clock() -> datetime:
     return datetime.now(UTC)
 
 
 @pytest.fixture(scope="module")
 async def directory(infra: Infrastructure) -> AsyncIterator[ServiceRuntime[SqlDirectoryUnitOfWork]]:
-    url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata)
-    runtime = build(settings_for(DirectorySettings, infra, url))
+    url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata, label="_tenants")
+    # Topics of its own too: other directory tests announce their tenants on the session's topics.
+    runtime = build(settings_for(DirectorySettings, infra, url, kafka_topic_prefix=f"{infra.namespace}.tenants."))
     async with running(runtime):
         yield runtime
 
@@ -44,9 +49,7 @@ async def test_the_directory_is_imported_once_and_every_tenant_announced_on_its_
     assert again.created == again.changed == []
     assert sorted(again.unchanged) == sorted(d.id for d in documents)
 
-    records = await read_until(
-        infra.bootstrap_servers, topic(infra, TENANT_CONFIGURED.topic), lambda r: len(r) >= len(documents)
-    )
+    records = await read_until(infra.bootstrap_servers, announced_on(directory), lambda r: len(r) >= len(documents))
     announced = {record.key.decode(): decode(record.headers, record.value) for record in records}
     assert set(announced) == {d.id for d in documents}
     assert len(records) == len(documents)  # an unchanged import announces nothing
@@ -80,7 +83,7 @@ async def test_a_change_is_a_new_version_and_moving_a_parent_republishes_its_chi
         latest = {r.key.decode(): decode(r.headers, r.value).data for r in records}
         return latest.get("bps-3674") is not None and latest["bps-3674"].ancestors[1:2] == ("bps-regional-barat",)
 
-    await read_until(infra.bootstrap_servers, topic(infra, TENANT_CONFIGURED.topic), moved_children)
+    await read_until(infra.bootstrap_servers, announced_on(directory), moved_children)
 
 
 async def test_an_import_that_breaks_the_hierarchy_changes_nothing(

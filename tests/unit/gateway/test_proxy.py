@@ -216,3 +216,18 @@ async def test_a_limit_of_zero_is_no_limit() -> None:
     async with client:
         statuses = {(await client.post("/api/v1/reports", json={})).status_code for _ in range(20)}
     assert statuses == {200}
+
+
+async def test_directory_gets_a_pseudonym_of_the_client_never_its_address() -> None:
+    first, seen = gateway(client=("198.51.100.7", 50000), upstream_directory="http://directory:8006")
+    async with first:
+        await first.post("/masuk", data={"a": "1"}, headers={"X-WBS-Client": "chosen-by-client"})
+        await first.get("/akun")
+        await first.post("/api/v1/reports", json={})
+    to_directory, again, to_intake = seen
+    pseudonym = to_directory.headers["x-wbs-client"]
+    assert pseudonym != "chosen-by-client"
+    assert len(pseudonym) == 32
+    assert "198.51.100.7" not in pseudonym
+    assert again.headers["x-wbs-client"] == pseudonym  # the same client, the same window
+    assert "x-wbs-client" not in to_intake.headers  # only directory counts sign-ins

@@ -29,3 +29,11 @@ def test_unknown_paths_and_lookalike_prefixes_match_nothing() -> None:
     assert match("/api/v2/reports") is None
     assert match("/internal/outbox") is None
     assert match("/internal/v1/assertions") is None
+
+
+def test_officers_pages_and_the_shared_page_files_are_directorys() -> None:
+    for path in ("/masuk", "/masuk/kode", "/keluar", "/keluar/semua", "/akun", "/akun/totp", "/bahasa"):
+        assert match(path).service == "directory", path  # type: ignore[union-attr]
+    assert match("/static/wbs/wbs.css").service == "directory"  # type: ignore[union-attr]
+    assert match("/bahasa/x") is None
+    assert match("/internal/v1/assertions") is None  # the gateway's own call, never from outside

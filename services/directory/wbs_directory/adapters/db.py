@@ -1,12 +1,36 @@
-"""Directory's tables: tenants (current version) and every version of every tenant."""
+"""Directory's tables: tenants (current version) and every version of every tenant; officers,
+their grants, recovery codes and sessions."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, Table, Text, select
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
+from wbs_contracts.roles import Role
+from wbs_directory.adapters.audit import TrailAuditLog
+from wbs_directory.domain.officer import Grant, Officer, Totp
+from wbs_directory.domain.session import Ended, SignInSession, Stage
 from wbs_directory.domain.tenant import TenantDocument
 from wbs_directory.ports import StoredTenant
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
@@ -34,6 +58,57 @@ tenant_version_table = Table(
     Column("document", JSONB, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("changed_by", Text, nullable=False),
+)
+
+officer_table = Table(
+    "officer",
+    metadata,
+    Column("id", PG_UUID(as_uuid=True), primary_key=True),
+    Column("login", Text, nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("email", Text, nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("must_change_password", Boolean, nullable=False),
+    Column("totp_secret", Text, nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
+    Column("pending_totp_secret", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+officer_grant_table = Table(
+    "officer_grant",
+    metadata,
+    Column("officer_id", PG_UUID(as_uuid=True), ForeignKey("officer.id"), primary_key=True),
+    Column("tenant_id", Text, ForeignKey("tenant.id"), primary_key=True),
+    Column("role", Text, primary_key=True),
+    Column("granted_at", DateTime(timezone=True), nullable=False),
+    Column("granted_by", Text, nullable=False),
+)
+
+recovery_code_table = Table(
+    "recovery_code",
+    metadata,
+    Column("officer_id", PG_UUID(as_uuid=True), ForeignKey("officer.id"), primary_key=True),
+    Column("digest", Text, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+)
+
+officer_session_table = Table(
+    "officer_session",
+    metadata,
+    Column("id", PG_UUID(as_uuid=True), primary_key=True),
+    Column("officer_id", PG_UUID(as_uuid=True), ForeignKey("officer.id"), nullable=False),
+    # Only a digest of the cookie's token: a copy of the table opens no session.
+    Column("token_digest", LargeBinary, nullable=False, unique=True),
+    Column("stage", Text, nullable=False),
+    Column("amr", ARRAY(Text), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("ended_reason", Text, nullable=True),
+    Index("officer_session_officer", "officer_id"),
 )
 
 
@@ -87,5 +162,207 @@ class SqlTenants(Repository):
         return [_stored(row) for row in rows]
 
 
+def _officer(row: Any) -> Officer:
+    return Officer(
+        id=row.id,
+        login=row.login,
+        display_name=row.display_name,
+        email=row.email,
+        active=row.active,
+        password_hash=row.password_hash,
+        must_change_password=row.must_change_password,
+        created_at=row.created_at,
+        totp=Totp(row.totp_secret, row.totp_last_step) if row.totp_secret else None,
+        pending_totp_secret=row.pending_totp_secret,
+    )
+
+
+def _officer_values(officer: Officer) -> dict[str, Any]:
+    return {
+        "id": officer.id,
+        "login": officer.login,
+        "display_name": officer.display_name,
+        "email": officer.email,
+        "active": officer.active,
+        "password_hash": officer.password_hash,
+        "must_change_password": officer.must_change_password,
+        "totp_secret": officer.totp.secret if officer.totp else None,
+        "totp_last_step": officer.totp.last_step if officer.totp else None,
+        "pending_totp_secret": officer.pending_totp_secret,
+        "created_at": officer.created_at,
+    }
+
+
+class SqlOfficers(Repository):
+    async def by_login(self, login: str) -> Officer | None:
+        row = (await self._session.execute(select(officer_table).where(officer_table.c.login == login))).first()
+        return _officer(row) if row else None
+
+    async def by_id(self, officer_id: UUID, *, lock: bool = False) -> Officer | None:
+        query = select(officer_table).where(officer_table.c.id == officer_id)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).first()
+        return _officer(row) if row else None
+
+    async def all(self) -> list[Officer]:
+        rows = await self._session.execute(select(officer_table).order_by(officer_table.c.login))
+        return [_officer(row) for row in rows]
+
+    async def add(self, officer: Officer) -> None:
+        await self._session.execute(insert(officer_table).values(_officer_values(officer)))
+
+    async def update(self, officer: Officer) -> None:
+        values = _officer_values(officer)
+        del values["id"], values["created_at"]
+        await self._session.execute(update(officer_table).where(officer_table.c.id == officer.id).values(values))
+
+    async def grants(self, officer_id: UUID) -> list[Grant]:
+        rows = await self._session.execute(
+            select(officer_grant_table.c.tenant_id, officer_grant_table.c.role).where(
+                officer_grant_table.c.officer_id == officer_id
+            )
+        )
+        return sorted(Grant(row.tenant_id, Role(row.role)) for row in rows)
+
+    async def all_grants(self) -> dict[UUID, list[Grant]]:
+        rows = await self._session.execute(select(officer_grant_table))
+        grants: dict[UUID, list[Grant]] = {}
+        for row in rows:
+            grants.setdefault(row.officer_id, []).append(Grant(row.tenant_id, Role(row.role)))
+        return grants
+
+    async def grant(self, officer_id: UUID, grant: Grant, *, at: datetime, by: str) -> bool:
+        result = await self._session.execute(
+            insert(officer_grant_table)
+            .values(officer_id=officer_id, tenant_id=grant.tenant, role=grant.role.value, granted_at=at, granted_by=by)
+            .on_conflict_do_nothing()
+            .returning(officer_grant_table.c.role)
+        )
+        return result.first() is not None
+
+    async def revoke(self, officer_id: UUID, grant: Grant) -> bool:
+        result = await self._session.execute(
+            delete(officer_grant_table)
+            .where(
+                officer_grant_table.c.officer_id == officer_id,
+                officer_grant_table.c.tenant_id == grant.tenant,
+                officer_grant_table.c.role == grant.role.value,
+            )
+            .returning(officer_grant_table.c.role)
+        )
+        return result.first() is not None
+
+    async def tenant_parents(self) -> dict[str, str | None]:
+        rows = await self._session.execute(select(tenant_table.c.id, tenant_table.c.parent_id))
+        return {row.id: row.parent_id for row in rows}
+
+    async def tenant_names(self) -> dict[str, str]:
+        rows = await self._session.execute(select(tenant_table.c.id, tenant_table.c.name))
+        return {row.id: row.name for row in rows}
+
+    async def tenants_requiring_totp(self, tenant_ids: list[str]) -> list[str]:
+        if not tenant_ids:
+            return []
+        required = tenant_table.c.document["policy"]["totp_required"].as_boolean()
+        rows = await self._session.execute(
+            select(tenant_table.c.id).where(tenant_table.c.id.in_(tenant_ids), required.is_(True))
+        )
+        return sorted(row.id for row in rows)
+
+    async def replace_recovery_codes(self, officer_id: UUID, digests: list[str], *, at: datetime) -> None:
+        await self._session.execute(delete(recovery_code_table).where(recovery_code_table.c.officer_id == officer_id))
+        await self._session.execute(
+            insert(recovery_code_table),
+            [{"officer_id": officer_id, "digest": d, "created_at": at, "used_at": None} for d in digests],
+        )
+
+    async def use_recovery_code(self, officer_id: UUID, digest: str, *, at: datetime) -> bool:
+        result = await self._session.execute(
+            update(recovery_code_table)
+            .where(
+                recovery_code_table.c.officer_id == officer_id,
+                recovery_code_table.c.digest == digest,
+                recovery_code_table.c.used_at.is_(None),
+            )
+            .values(used_at=at)
+            .returning(recovery_code_table.c.digest)
+        )
+        return result.first() is not None
+
+    async def recovery_codes_left(self, officer_id: UUID) -> int:
+        count = await self._session.scalar(
+            select(func.count()).where(
+                recovery_code_table.c.officer_id == officer_id, recovery_code_table.c.used_at.is_(None)
+            )
+        )
+        return int(count or 0)
+
+
+def _session(row: Any) -> SignInSession:
+    return SignInSession(
+        id=row.id,
+        officer_id=row.officer_id,
+        stage=Stage(row.stage),
+        amr=tuple(row.amr),
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+        ended_at=row.ended_at,
+        ended=Ended(row.ended_reason) if row.ended_reason else None,
+    )
+
+
+class SqlSessions(Repository):
+    async def add(self, session: SignInSession, token_digest: bytes) -> None:
+        await self._session.execute(
+            insert(officer_session_table).values(
+                id=session.id,
+                officer_id=session.officer_id,
+                token_digest=token_digest,
+                stage=session.stage.value,
+                amr=list(session.amr),
+                created_at=session.created_at,
+                last_seen_at=session.last_seen_at,
+            )
+        )
+
+    async def by_token(self, token_digest: bytes) -> SignInSession | None:
+        query = select(officer_session_table).where(officer_session_table.c.token_digest == token_digest)
+        row = (await self._session.execute(query.with_for_update())).first()
+        return _session(row) if row else None
+
+    async def save(self, session: SignInSession) -> None:
+        await self._session.execute(
+            update(officer_session_table)
+            .where(officer_session_table.c.id == session.id)
+            .values(
+                stage=session.stage.value,
+                amr=list(session.amr),
+                last_seen_at=session.last_seen_at,
+                ended_at=session.ended_at,
+                ended_reason=session.ended.value if session.ended else None,
+            )
+        )
+
+    async def replace_token(self, session_id: UUID, token_digest: bytes) -> None:
+        await self._session.execute(
+            update(officer_session_table)
+            .where(officer_session_table.c.id == session_id)
+            .values(token_digest=token_digest)
+        )
+
+    async def end_all(self, officer_id: UUID, *, at: datetime, reason: Ended, keep: UUID | None = None) -> int:
+        query = update(officer_session_table).where(
+            officer_session_table.c.officer_id == officer_id, officer_session_table.c.ended_at.is_(None)
+        )
+        if keep is not None:
+            query = query.where(officer_session_table.c.id != keep)
+        result = await self._session.execute(
+            query.values(ended_at=at, ended_reason=reason.value).returning(officer_session_table.c.id)
+        )
+        return len(result.all())
+
+
 class SqlDirectoryUnitOfWork(UnitOfWork):
     tenants: SqlTenants
+    officers: SqlOfficers
+    sessions: SqlSessions
+    audit_log: TrailAuditLog

@@ -31,6 +31,10 @@ from wbs_contracts.events.directory import (
 from wbs_contracts.roles import Role
 from wbs_directory.domain.calendar import WEEKDAY_NAMES, resolve_calendar
 
+#: The audit chain of what concerns no tenant (a failed sign-in with an unknown login name); no
+#: tenant may take this id.
+DEPLOYMENT_CHAIN = "deployment"
+
 
 class InvalidTenant(ValueError):
     """A tenant document that cannot be applied; the message is bilingual."""
@@ -132,6 +136,13 @@ class TenantDocument(_Strict):
     parent: str | None = Field(default=None, pattern=TENANT_PATTERN)
     active: bool = True
     policy: PolicySource = PolicySource()
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, tenant_id: str) -> str:
+        if tenant_id == DEPLOYMENT_CHAIN:
+            raise ValueError(f"{DEPLOYMENT_CHAIN!r} is reserved for the deployment's own audit chain")
+        return tenant_id
 
     @model_validator(mode="after")
     def _kind_and_agency_type(self) -> TenantDocument:

@@ -1,4 +1,4 @@
-"""Directory's use cases."""
+"""Tenants: importing their documents, publishing their configuration."""
 
 from __future__ import annotations
 

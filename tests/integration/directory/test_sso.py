@@ -243,7 +243,13 @@ async def test_an_officer_links_their_identity_from_the_account_page(directory: 
     page = await browser.directory.get("/akun/sso")
     assert page.status_code == 200
     assert 'id="no-sso-links"' in page.text
-    start = await browser.directory.post("/akun/sso/hubungkan", data={"csrf": csrf_of(page.text), "instansi": WITH_SSO})
+    link = re.search(r'class="sso-link" data-tenant="sso-inspektorat" href="([^"]+)"', page.text)
+    assert link
+    href = link.group(1).replace("&amp;", "&")
+    # Without this browser's token (a link planted elsewhere) nothing starts.
+    forged = await browser.directory.get(href.replace(f"csrf={csrf_of(page.text)}", "csrf=palsu"))
+    assert forged.status_code == 403
+    start = await browser.directory.get(href)
     assert start.status_code == 303
     callback = await browser.provider_sign_in(start, DENGAN_MFA)
     assert callback.headers["location"] == "/akun/sso?pesan=terhubung"

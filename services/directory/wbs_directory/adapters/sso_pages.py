@@ -2,12 +2,14 @@
 
 ``GET /masuk/sso?instansi=T`` sends the browser to tenant T's provider (a flow cookie
 ``wbs_sso`` binds the answer to this browser); the provider answers at ``/masuk/sso/kembali``.
-``/akun/sso`` shows the officer's linked identities, links one (``POST /akun/sso/hubungkan``,
+``/akun/sso`` shows the officer's linked identities, links one (``GET /akun/sso/hubungkan`` with
+the CSRF token,
 through the provider) and unlinks one (``POST /akun/sso/lepas``).
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable
 from typing import Annotated
@@ -33,6 +35,8 @@ from wbs_directory.usecases.sso import (
     sso_choices,
     unlink_own,
 )
+from wbs_runtime.web.csrf import COOKIE as CSRF_COOKIE
+from wbs_runtime.web.csrf import FIELD as CSRF_FIELD
 from wbs_runtime.web.pages import WebPages
 
 log = logging.getLogger(__name__)
@@ -163,6 +167,7 @@ def build_sso_router(
                 {"issuer": link.issuer, "subject": link.subject, "name": names.get(link.issuer)} for link in links
             ],
             "choices": choices,
+            "link_token": link_token(request),
             "error": error,
             "notice": NOTICES.get(request.query_params.get("pesan", "")),
             "signed_in": True,
@@ -173,15 +178,25 @@ def build_sso_router(
     async def show_account(request: Request) -> Response:
         return await account_page(request)
 
-    @router.post(f"{ACCOUNT_SSO}/hubungkan", dependencies=checked)
-    async def start_link(request: Request, tenant: Annotated[str, Form(alias="instansi")] = "") -> Response:
+    def link_token(request: Request) -> str:
+        """The CSRF token of this browser, for the link buttons: they are links, not forms, because a
+        form's navigation may not leave the site (CSP ``form-action 'self'``) and this one goes
+        on to the provider."""
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        return web.csrf.token(cookie) if cookie else ""
+
+    @router.get(f"{ACCOUNT_SSO}/hubungkan")
+    async def start_link(request: Request) -> Response:
+        given = request.query_params.get(CSRF_FIELD, "")
+        if not given or not hmac.compare_digest(given, link_token(request)):
+            return web.render(request, "wbs/csrf.html", status_code=403)
         try:
             begun = await begin_link(
                 unit_of_work(),
                 context,
                 providers,
                 session_token=session_token(request),
-                tenant=tenant,
+                tenant=request.query_params.get("instansi", ""),
                 redirect_uri=redirect_uri(request),
             )
         except SessionInvalid as problem:

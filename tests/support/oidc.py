@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 NODE = shutil.which("node")
@@ -34,6 +35,28 @@ class Account:
     mfa: bool = False
 
 
+CLIENT_ID = "wbs-uji"
+CLIENT_SECRET = "rahasia-klien-uji-yang-panjang-0123456789"
+
+
+@dataclass(frozen=True)
+class OidcEndpoint:
+    """Where a provider will listen, and our client there, known before it starts."""
+
+    port: int
+    client_id: str = CLIENT_ID
+    client_secret: str = CLIENT_SECRET
+
+    @property
+    def issuer(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def client_setting(self) -> dict[str, dict[str, str]]:
+        """``WBS_DIRECTORY_OIDC_CLIENTS`` for this provider."""
+        return {self.issuer: {"client_id": self.client_id, "client_secret": self.client_secret}}
+
+
 @dataclass(frozen=True)
 class RunningProvider:
     issuer: str
@@ -50,11 +73,17 @@ def node_available() -> bool:
     return NODE is not None and NPM is not None
 
 
+#: CI installs Node.js (.ci/run); there a missing node is a failure, not a skip.
+needs_node = pytest.mark.skipif(
+    not node_available() and os.environ.get("CI") != "true", reason="node and npm are needed for the OpenID provider"
+)
+
+
 def install() -> None:
     """``npm ci`` from the committed lock file, once per checkout."""
     if (PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json").is_file():
         return
-    assert NPM is not None
+    assert NPM is not None, "npm is required to install the OpenID provider"
     subprocess.run(
         [NPM, "ci", "--prefix", str(PROVIDER_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
         check=True,
@@ -69,10 +98,10 @@ def oidc_provider(
     accounts: Sequence[Account],
     log_file: Path,
     *,
-    client_id: str = "wbs-uji",
-    client_secret: str = "rahasia-klien-uji-yang-panjang-0123456789",  # noqa: S107 - a test provider's
+    client_id: str = CLIENT_ID,
+    client_secret: str = CLIENT_SECRET,
 ) -> Iterator[RunningProvider]:
-    assert NODE is not None
+    assert NODE is not None, "Node.js is required for the OpenID provider"
     install()
     issuer = f"http://127.0.0.1:{port}"
     config = {

@@ -15,7 +15,7 @@ import pytest
 from tests.integration.directory.conftest import FAST, Directory, MovableClock, csrf_of
 from tests.integration.directory.test_sign_in import NEW_PASSWORD, sign_in
 from tests.support.infrastructure import Infrastructure, free_port
-from tests.support.oidc import Account, RunningProvider, node_available, oidc_provider
+from tests.support.oidc import Account, RunningProvider, needs_node, oidc_provider
 from tests.support.services import migrated_database, running, settings_for
 from wbs_contracts.roles import Role
 from wbs_directory.adapters.db import metadata
@@ -29,7 +29,7 @@ from wbs_runtime.auth.assertions import AssertionVerifier
 from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.web import LANGUAGE_COOKIE
 
-pytestmark = pytest.mark.skipif(not node_available(), reason="node and npm are needed for the OpenID provider")
+pytestmark = needs_node
 
 BASE = "http://wbs.test"
 CATEGORIES = [{"slug": "korupsi", "label_id": "Korupsi", "label_en": "Corruption"}]

@@ -19,14 +19,18 @@ from tests.support.oidc import Account, RunningProvider, needs_node, oidc_provid
 from tests.support.services import migrated_database, running, settings_for
 from wbs_contracts.roles import Role
 from wbs_directory.adapters.db import metadata
+from wbs_directory.adapters.oidc import OidcClient, OpenIdProviders
 from wbs_directory.adapters.passwords import Argon2Passwords
+from wbs_directory.domain.identity_link import SsoPurpose, new_flow
 from wbs_directory.domain.officer import Totp
 from wbs_directory.domain.tenant import TenantDocument
 from wbs_directory.entrypoint import PROGRAM, DirectorySettings, build
+from wbs_directory.ports import ProviderFailed
 from wbs_directory.usecases import import_tenants
 from wbs_directory.usecases.sso import link_by_operator
 from wbs_runtime.auth.assertions import AssertionVerifier
 from wbs_runtime.auth.keys import issue_assertion_keys
+from wbs_runtime.clock import utc_now
 from wbs_runtime.web import LANGUAGE_COOKIE
 
 pytestmark = needs_node
@@ -296,3 +300,20 @@ async def test_the_operator_cannot_link_an_issuer_no_body_uses(directory: Direct
             actor="operator:test",
             clock=directory.clock,
         )
+
+
+async def test_an_id_token_for_another_request_is_refused(provider: RunningProvider) -> None:
+    """The ID token's nonce must be the flow's: a code obtained for one request, redeemed by a
+    flow that sent another nonce, yields no identity (and the code is spent)."""
+    providers = OpenIdProviders({provider.issuer: OidcClient.model_validate(provider.client_setting[provider.issuer])})
+    _, flow = new_flow(issuer=provider.issuer, tenant=WITH_SSO, purpose=SsoPurpose.SIGN_IN, at=utc_now())
+    redirect = f"{BASE}/masuk/sso/kembali"
+    async with httpx.AsyncClient(timeout=10) as http:
+        page = await http.get(await providers.authorization_url(flow, redirect), follow_redirects=True)
+        action = page.url.join(re.search(r'action="([^"]+)"', page.text).group(1))  # type: ignore[union-attr]
+        answer = await http.post(action, data={"login": DEWI.login, "password": DEWI.password})
+        while httpx.URL(answer.headers["location"]).host != "wbs.test":
+            answer = await http.get(answer.url.join(answer.headers["location"]))
+    code = httpx.URL(answer.headers["location"]).params["code"]
+    with pytest.raises(ProviderFailed, match="nonce"):
+        await providers.identify(replace(flow, nonce="nonce-permintaan-lain"), code, redirect)

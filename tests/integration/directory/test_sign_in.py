@@ -8,11 +8,12 @@ import uuid
 
 import httpx
 import pyotp
+import pytest
 
 from tests.integration.directory.conftest import FAST, Directory, csrf_of, submit
 from wbs_contracts.roles import Role
 from wbs_directory.adapters.passwords import Argon2Passwords
-from wbs_directory.usecases.officers import deactivate_officer, reset_password
+from wbs_directory.usecases.officers import NotPermitted, deactivate_officer, reset_password
 from wbs_runtime.web import LANGUAGE_COOKIE
 
 NEW_PASSWORD = "kopi pagi di kantor Bengkulu"
@@ -233,3 +234,28 @@ async def test_a_password_reset_and_a_deactivation_end_every_session(directory: 
     await deactivate_officer(directory.runtime.unit_of_work(), login=login, actor="test", clock=directory.clock)
     assert (await again.get("/akun/sandi")).headers["location"] == "/masuk?pesan=berakhir"
     assert (await sign_in(directory.browser(), login, temporary)).status_code == 401
+
+
+async def test_a_tenant_administrator_resets_passwords_of_their_tenants_accounts_only(directory: Directory) -> None:
+    admin, _ = await directory.officer(("uji-pusat", Role.ADMINISTRATOR), password=NEW_PASSWORD)
+    below, _ = await directory.officer(("uji-daerah", Role.PENELAAH), password=NEW_PASSWORD)
+    elsewhere, _ = await directory.officer(("uji-ketat", Role.PENELAAH), password=NEW_PASSWORD)
+    async with directory.runtime.unit_of_work() as uow:
+        found = await uow.officers.by_login(admin)
+    assert found is not None
+
+    async def reset(login: str) -> str:
+        return await reset_password(
+            directory.runtime.unit_of_work(),
+            Argon2Passwords(FAST),
+            login=login,
+            actor=str(found.id),
+            clock=directory.clock,
+            administrator=found.id,
+        )
+
+    temporary = await reset(below)
+    assert (await sign_in(directory.browser(), below, temporary)).headers["location"] == "/akun/sandi"
+    with pytest.raises(NotPermitted):
+        await reset(elsewhere)
+    assert (await sign_in(directory.browser(), elsewhere, NEW_PASSWORD)).headers["location"] == "/akun/totp"

@@ -13,13 +13,16 @@ from wbs_directory.adapters import broker
 from wbs_directory.adapters.db import SqlDirectoryUnitOfWork, metadata
 from wbs_directory.adapters.demo_officers import seed_command
 from wbs_directory.adapters.http import build_internal_router
+from wbs_directory.adapters.oidc import OidcClient, OpenIdProviders
 from wbs_directory.adapters.pages import build_router
 from wbs_directory.adapters.passwords import Argon2Passwords
+from wbs_directory.adapters.sso_pages import build_sso_router
 from wbs_directory.adapters.throttle import InMemorySignInThrottle
 from wbs_directory.domain.session import SessionPolicy
 from wbs_directory.domain.throttle import FailurePolicy
 from wbs_directory.ports import AssertionSigning, PasswordHasher
 from wbs_directory.usecases.sign_in import ACCOUNT, CLIENT, CODE, SignInContext
+from wbs_directory.usecases.sso import sso_choices
 from wbs_runtime.auth.assertions import SIGNING_KEY_FILE, AssertionSigner
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import Clock, utc_now
@@ -45,6 +48,12 @@ class DirectorySettings(ServiceSettings):
     free_failures_per_account: int = Field(default=5, ge=0)
     free_failures_per_client: int = Field(default=30, ge=0)
     free_failures_per_code: int = Field(default=5, ge=0)
+    #: Our client at each body's OpenID provider, by issuer (a deployment secret, JSON):
+    #: ``{"https://sso.example.go.id": {"client_id": "wbs", "client_secret": "..."}}``.
+    oidc_clients: dict[str, OidcClient] = Field(default_factory=dict)
+    #: The address people reach (the gateway's), for the providers' redirect URI; unset, the
+    #: address the request came to.
+    public_url: str | None = None
 
     def session_policy(self) -> SessionPolicy:
         return SessionPolicy(
@@ -86,7 +95,11 @@ def build(
     )
     signer = _signer(settings)
     runtime.include_router(web.shared_router())
-    runtime.include_router(build_router(web, context, runtime.unit_of_work))
+    providers = OpenIdProviders(settings.oidc_clients, clock=clock)
+    runtime.include_router(
+        build_router(web, context, runtime.unit_of_work, lambda: sso_choices(runtime.unit_of_work(), providers))
+    )
+    runtime.include_router(build_sso_router(web, context, runtime.unit_of_work, providers, settings.public_url))
     runtime.include_router(build_internal_router(context, runtime.unit_of_work, lambda: signer))
     return runtime
 

@@ -10,6 +10,7 @@ from typing import Protocol
 from uuid import UUID
 
 from wbs_contracts.identity import CallerClaims
+from wbs_directory.domain.identity_link import IdentityLink, SsoFlow
 from wbs_directory.domain.officer import Grant, Officer
 from wbs_directory.domain.session import Ended, SignInSession
 from wbs_directory.domain.tenant import TenantDocument
@@ -116,6 +117,8 @@ class AuditAction(StrEnum):
     ROLE_REVOKED = "role-revoked"
     TOTP_ENROLLED = "totp-enrolled"
     RECOVERY_CODES_RENEWED = "recovery-codes-renewed"
+    SSO_LINKED = "sso-linked"
+    SSO_UNLINKED = "sso-unlinked"
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,65 @@ class SignInThrottle(Protocol):
     def succeeded(self, kind: str, key: str) -> None: ...
 
 
+class IdentityLinks(Protocol):
+    """Officers' identities at their bodies' OpenID providers, and the flows waiting for a provider."""
+
+    async def officer_of(self, issuer: str, subject: str) -> UUID | None: ...
+
+    async def of_officer(self, officer_id: UUID) -> list[IdentityLink]: ...
+
+    async def link(self, link: IdentityLink) -> UUID | None:
+        """Store the link; the officer the identity is linked to already, if it is (nothing changes then)."""
+        ...
+
+    async def unlink(self, officer_id: UUID, issuer: str) -> bool:
+        """True if the officer had an identity at ``issuer``."""
+        ...
+
+    async def sso_tenants(self) -> dict[str, tuple[str, str]]:
+        """Every active tenant whose policy names an OpenID issuer: id -> (name, issuer)."""
+        ...
+
+    async def start_flow(self, token_digest: bytes, flow: SsoFlow) -> None:
+        """Keep the flow (and forget flows that have expired)."""
+        ...
+
+    async def take_flow(self, token_digest: bytes) -> SsoFlow | None:
+        """The flow, removed: a provider's answer is accepted once."""
+        ...
+
+
+@dataclass(frozen=True)
+class VerifiedIdentity:
+    """Who the provider says signed in: from an ID token whose signature, issuer, audience,
+    nonce and expiry were checked."""
+
+    issuer: str
+    subject: str
+    #: How the provider authenticated them (RFC 8176 values), as it reports.
+    amr: tuple[str, ...] = ()
+    acr: str | None = None
+
+
+class ProviderFailed(Exception):
+    """The provider could not be reached, refused the code, or gave an ID token that fails a check.
+    The message is for the log, never for the page."""
+
+
+class IdentityProviders(Protocol):
+    """The OpenID providers the deployment has a client at (issuer -> client id and secret)."""
+
+    def configured(self, issuer: str) -> bool: ...
+
+    async def authorization_url(self, flow: SsoFlow, redirect_uri: str) -> str:
+        """Where to send the browser (discovery is read from the issuer); ``ProviderFailed``."""
+        ...
+
+    async def identify(self, flow: SsoFlow, code: str, redirect_uri: str) -> VerifiedIdentity:
+        """The code exchanged (with the PKCE verifier) and the ID token verified; ``ProviderFailed``."""
+        ...
+
+
 class AssertionSigning(Protocol):
     def sign(self, claims: CallerClaims) -> str: ...
 
@@ -180,3 +242,5 @@ class DirectoryUnitOfWork(Transactional, Protocol):
 
     @property
     def audit_log(self) -> AuditLog: ...
+    @property
+    def identities(self) -> IdentityLinks: ...

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from wbs_contracts.roles import Role
 from wbs_directory.adapters.audit import TrailAuditLog
+from wbs_directory.domain.identity_link import FLOW_LIFETIME, IdentityLink, SsoFlow, SsoPurpose
 from wbs_directory.domain.officer import Grant, Officer, Totp
 from wbs_directory.domain.session import Ended, SignInSession, Stage
 from wbs_directory.domain.tenant import TenantDocument
@@ -36,6 +37,8 @@ from wbs_directory.ports import StoredTenant
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
+#: Flows older than this are deleted whenever a new one starts (an abandoned sign-in leaves one).
+FLOW_KEPT = FLOW_LIFETIME * 2
 
 tenant_table = Table(
     "tenant",
@@ -366,3 +369,125 @@ class SqlDirectoryUnitOfWork(UnitOfWork):
     officers: SqlOfficers
     sessions: SqlSessions
     audit_log: TrailAuditLog
+    identities: SqlIdentityLinks
+
+
+# -- single sign-on ------------------------------------------------------------------------------
+
+officer_identity_table = Table(
+    "officer_identity",
+    metadata,
+    # One identity opens one account; an officer has at most one identity per provider.
+    Column("issuer", Text, primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("officer_id", PG_UUID(as_uuid=True), ForeignKey("officer.id"), nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("linked_by", Text, nullable=False),
+    Index("officer_identity_officer_issuer", "officer_id", "issuer", unique=True),
+)
+
+sso_flow_table = Table(
+    "sso_flow",
+    metadata,
+    # Only a digest of the browser's flow cookie.
+    Column("token_digest", LargeBinary, primary_key=True),
+    Column("issuer", Text, nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("nonce", Text, nullable=False),
+    Column("code_verifier", Text, nullable=False),
+    Column("officer_id", PG_UUID(as_uuid=True), nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Index("sso_flow_started", "started_at"),
+)
+
+
+class SqlIdentityLinks(Repository):
+    async def officer_of(self, issuer: str, subject: str) -> UUID | None:
+        found = await self._session.scalar(
+            select(officer_identity_table.c.officer_id).where(
+                officer_identity_table.c.issuer == issuer, officer_identity_table.c.subject == subject
+            )
+        )
+        return found if isinstance(found, UUID) else None
+
+    async def of_officer(self, officer_id: UUID) -> list[IdentityLink]:
+        rows = await self._session.execute(
+            select(officer_identity_table)
+            .where(officer_identity_table.c.officer_id == officer_id)
+            .order_by(officer_identity_table.c.issuer)
+        )
+        return [IdentityLink(row.officer_id, row.issuer, row.subject, row.linked_at, row.linked_by) for row in rows]
+
+    async def link(self, link: IdentityLink) -> UUID | None:
+        holder = await self.officer_of(link.issuer, link.subject)
+        if holder is not None:
+            return holder
+        # A new identity at the same provider replaces the officer's earlier one.
+        await self.unlink(link.officer_id, link.issuer)
+        await self._session.execute(
+            insert(officer_identity_table).values(
+                issuer=link.issuer,
+                subject=link.subject,
+                officer_id=link.officer_id,
+                linked_at=link.linked_at,
+                linked_by=link.linked_by,
+            )
+        )
+        return None
+
+    async def unlink(self, officer_id: UUID, issuer: str) -> bool:
+        result = await self._session.execute(
+            delete(officer_identity_table)
+            .where(officer_identity_table.c.officer_id == officer_id, officer_identity_table.c.issuer == issuer)
+            .returning(officer_identity_table.c.subject)
+        )
+        return result.first() is not None
+
+    async def sso_tenants(self) -> dict[str, tuple[str, str]]:
+        issuer = tenant_table.c.document["policy"]["oidc_issuer"].as_string()
+        active = tenant_table.c.document["active"].as_boolean()
+        rows = await self._session.execute(
+            select(tenant_table.c.id, tenant_table.c.name, issuer.label("issuer"))
+            .where(issuer.is_not(None), active.is_not(False))
+            .order_by(tenant_table.c.name)
+        )
+        return {row.id: (row.name, row.issuer) for row in rows}
+
+    async def start_flow(self, token_digest: bytes, flow: SsoFlow) -> None:
+        await self._session.execute(
+            delete(sso_flow_table).where(sso_flow_table.c.started_at < flow.started_at - FLOW_KEPT)
+        )
+        await self._session.execute(
+            insert(sso_flow_table).values(
+                token_digest=token_digest,
+                issuer=flow.issuer,
+                tenant_id=flow.tenant,
+                purpose=flow.purpose.value,
+                state=flow.state,
+                nonce=flow.nonce,
+                code_verifier=flow.code_verifier,
+                officer_id=flow.officer_id,
+                started_at=flow.started_at,
+            )
+        )
+
+    async def take_flow(self, token_digest: bytes) -> SsoFlow | None:
+        row = (
+            await self._session.execute(
+                delete(sso_flow_table).where(sso_flow_table.c.token_digest == token_digest).returning(sso_flow_table)
+            )
+        ).first()
+        if row is None:
+            return None
+        return SsoFlow(
+            issuer=row.issuer,
+            tenant=row.tenant_id,
+            purpose=SsoPurpose(row.purpose),
+            state=row.state,
+            nonce=row.nonce,
+            code_verifier=row.code_verifier,
+            started_at=row.started_at,
+            officer_id=row.officer_id,
+        )

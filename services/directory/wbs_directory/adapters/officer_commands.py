@@ -1,4 +1,4 @@
-"""``wbs officers create|grant|revoke|reset-password|list|deactivate``: officers' accounts.
+"""``wbs officers create|grant|revoke|reset-password|list|deactivate|link-sso|unlink-sso``: officers' accounts.
 
 A password is shown once, here, to the operator who made it (a new account, a reset): it is a
 temporary password that must be changed at the next sign-in. None is ever e-mailed.
@@ -12,6 +12,7 @@ from wbs_contracts.roles import Role
 from wbs_directory.adapters.commands import _run, operator
 from wbs_directory.adapters.db import SqlDirectoryUnitOfWork
 from wbs_directory.adapters.passwords import Argon2Passwords
+from wbs_directory.adapters.sso_commands import register_sso_commands
 from wbs_directory.domain.officer import Grant
 from wbs_directory.usecases.officers import (
     create_officer,
@@ -74,6 +75,7 @@ def register_officers(commands: argparse._SubParsersAction) -> None:  # type: ig
     deactivate = sub.add_parser("deactivate", help="nonaktifkan akun, semua sesi berakhir / deactivate, sessions end")
     deactivate.add_argument("login")
     deactivate.set_defaults(handler=_deactivate)
+    register_sso_commands(sub)
 
 
 def _show_password(login: str, password: str) -> None:

@@ -10,7 +10,7 @@ the session cookie ``wbs_sesi`` is HttpOnly, SameSite=Lax and Secure unless
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Annotated
 
@@ -72,7 +72,13 @@ NOTICES = {
 }
 
 
-def build_router(web: WebPages, context: SignInContext, unit_of_work: Callable[[], DirectoryUnitOfWork]) -> APIRouter:
+def build_router(
+    web: WebPages,
+    context: SignInContext,
+    unit_of_work: Callable[[], DirectoryUnitOfWork],
+    sso_choices: Callable[[], Awaitable[Sequence[object]]] | None = None,
+) -> APIRouter:
+    """``sso_choices``: the "sign in with SSO" buttons of the sign-in page (see ``sso_pages``)."""
     # Sign-in and account pages: directory reads its own session cookie (see own_session()).
     router = web.router(dependencies=[own_session()])
     checked = [Depends(web.verify_csrf)]
@@ -112,8 +118,11 @@ def build_router(web: WebPages, context: SignInContext, unit_of_work: Callable[[
 
     # -- sign-in ---------------------------------------------------------------------------------
 
-    def sign_in_page(request: Request, *, login: str = "", error: str | None = None, status: int = 200) -> Response:
+    async def sign_in_page(
+        request: Request, *, login: str = "", error: str | None = None, status: int = 200
+    ) -> Response:
         values: dict[str, object] = {"login": login, "error": error, "error_args": {}, "notice": notice(request)}
+        values["sso"] = await sso_choices() if sso_choices else []
         return web.render(request, "directory/masuk.html", values, status_code=status)
 
     @router.get(SIGN_IN)
@@ -124,7 +133,7 @@ def build_router(web: WebPages, context: SignInContext, unit_of_work: Callable[[
                 return go(HOME)
             except SessionInvalid:
                 pass
-        return sign_in_page(request)
+        return await sign_in_page(request)
 
     @router.post(SIGN_IN, dependencies=checked)
     async def submit_sign_in(
@@ -135,7 +144,7 @@ def build_router(web: WebPages, context: SignInContext, unit_of_work: Callable[[
         try:
             started = await sign_in(unit_of_work(), context, login=login, password=password, client=client(request))
         except BadCredentials:
-            return sign_in_page(request, login=login, error=BAD_CREDENTIALS, status=401)
+            return await sign_in_page(request, login=login, error=BAD_CREDENTIALS, status=401)
         except Throttled as problem:
             return throttled(request, "directory/masuk.html", problem, login=login, notice=None)
         return go(LANDING[started.stage], started.token)

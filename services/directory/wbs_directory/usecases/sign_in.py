@@ -139,20 +139,44 @@ async def sign_in(
             raise BadCredentials()
         throttle.succeeded(ACCOUNT, account)
         grants = await uow.officers.grants(officer.id)
-        required = await uow.officers.tenants_requiring_totp(list(_tenants(grants)))
-        stage = next_stage(
-            totp_enrolled=officer.totp is not None,
+        started = await open_session(
+            uow,
+            context,
+            officer,
+            grants,
+            amr=("pwd",),
             totp_done=False,
             must_change_password=officer.must_change_password,
-            totp_required=bool(required),
         )
-        now = context.clock()
-        session = SignInSession(uuid4(), officer.id, stage, ("pwd",), created_at=now, last_seen_at=now)
-        token = new_token()
-        await uow.sessions.add(session, token_digest(token))
-        if stage is Stage.ACTIVE:
-            await _signed_in(uow, session, grants)
         await uow.commit()
+    return started
+
+
+async def open_session(
+    uow: DirectoryUnitOfWork,
+    context: SignInContext,
+    officer: Officer,
+    grants: list[Grant],
+    *,
+    amr: tuple[str, ...],
+    totp_done: bool,
+    must_change_password: bool,
+) -> Started:
+    """A new session (in ``uow``) for an officer who has just proved who they are by ``amr``,
+    at the first step they still need; a sign-in that needs none is recorded as done."""
+    required = await uow.officers.tenants_requiring_totp(list(_tenants(grants)))
+    stage = next_stage(
+        totp_enrolled=officer.totp is not None,
+        totp_done=totp_done,
+        must_change_password=must_change_password,
+        totp_required=bool(required),
+    )
+    now = context.clock()
+    session = SignInSession(uuid4(), officer.id, stage, amr, created_at=now, last_seen_at=now)
+    token = new_token()
+    await uow.sessions.add(session, token_digest(token))
+    if stage is Stage.ACTIVE:
+        await _signed_in(uow, session, grants)
     return Started(token, stage)
 
 
@@ -214,7 +238,8 @@ async def _advance(
     stage = next_stage(
         totp_enrolled=officer.totp is not None,
         totp_done=totp_done,
-        must_change_password=officer.must_change_password,
+        # A temporary password is changed once it has been used, not after a sign-in through a provider.
+        must_change_password=officer.must_change_password and "pwd" in amr,
         totp_required=bool(required),
     )
     was_active = found.session.stage is Stage.ACTIVE
@@ -284,7 +309,9 @@ async def verify_code(uow: DirectoryUnitOfWork, context: SignInContext, *, token
                 await uow.commit()
                 raise
             await uow.officers.update(replace(officer, totp=Totp(officer.totp.secret, step)))
-        started = await _advance(uow, found, context, totp_done=True, amr=("pwd", "otp"))
+        # After the password, or after a provider that did not report a second factor.
+        amr = tuple(dict.fromkeys((*found.session.amr, "otp")))
+        started = await _advance(uow, found, context, totp_done=True, amr=amr)
         await uow.commit()
     return started
 

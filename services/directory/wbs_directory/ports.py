@@ -116,6 +116,8 @@ class AuditAction(StrEnum):
     ROLE_GRANTED = "role-granted"
     ROLE_REVOKED = "role-revoked"
     TOTP_ENROLLED = "totp-enrolled"
+    TENANT_CREATED = "created"
+    POLICY_CHANGED = "policy-changed"
     RECOVERY_CODES_RENEWED = "recovery-codes-renewed"
     SSO_LINKED = "sso-linked"
     SSO_UNLINKED = "sso-unlinked"
@@ -137,6 +139,8 @@ class AuditRecord:
     subject: str | None = None
     session_id: str | None = None
     detail: Mapping[str, str] = field(default_factory=dict)
+    #: What ``subject`` is: an officer, or a tenant (whose document changed).
+    object_type: str = "officer"
 
 
 class AuditLog(Protocol):

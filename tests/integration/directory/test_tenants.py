@@ -76,8 +76,14 @@ async def test_a_change_is_a_new_version_and_moving_a_parent_republishes_its_chi
 
     async with directory.unit_of_work() as uow:
         history = await uow.tenants.history("bps-3600")
+        trail = await uow.audit.history("bps-3600", "tenant", "bps-3600")
     assert [v.version for v in history] == [1, 2]
     assert history[0].document.parent == "bps"
+    # Every change of policy is on the tenant's audit chain, with who made it and which version.
+    assert [(e.action, e.actor, dict(e.details)) for e in trail] == [
+        ("tenant.created", "test", {"version": "1"}),
+        ("tenant.policy-changed", "test", {"version": "2"}),
+    ]
 
     def moved_children(records: list) -> bool:  # type: ignore[type-arg]
         latest = {r.key.decode(): decode(r.headers, r.value).data for r in records}

@@ -25,8 +25,8 @@ class TrailAuditLog(Repository):
                 AuditEntry(
                     tenant_id=tenant,
                     actor=entry.actor or UNRECOGNISED,
-                    action=f"officer.{entry.action.value}",
-                    object_type="officer",
+                    action=f"{entry.object_type}.{entry.action.value}",
+                    object_type=entry.object_type,
                     object_id=entry.subject,
                     session_id=entry.session_id,
                     details=dict(entry.detail),

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from wbs_contracts.registry import TENANT_CONFIGURED
 from wbs_directory.domain.tenant import TenantDocument, ancestors, check_directory, configuration, parents_first
-from wbs_directory.ports import DirectoryUnitOfWork, StoredTenant
+from wbs_directory.ports import AuditAction, AuditRecord, DirectoryUnitOfWork, StoredTenant
 from wbs_runtime.clock import Clock
 
 
@@ -41,6 +41,16 @@ async def import_tenants(
                 continue
             (result.changed if current else result.created).append(document.id)
             stored[document.id] = StoredTenant(document, (current.version if current else 0) + 1, now, actor)
+            await uow.audit_log.record(
+                AuditRecord(
+                    AuditAction.POLICY_CHANGED if current else AuditAction.TENANT_CREATED,
+                    actor,
+                    (document.id,),
+                    subject=document.id,
+                    detail={"version": str(stored[document.id].version)},
+                    object_type="tenant",
+                )
+            )
             await uow.tenants.save(stored[document.id])
         imported = {d.id for d in documents}
         moved = [t for t in before if t not in imported and ancestors(t, after) != ancestors(t, before)]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import base64
 import hmac
-import os
 import secrets
 from pathlib import Path
 
 from starlette.requests import Request
+
+from wbs_runtime.crypto.service_secret import load_service_secret
 
 COOKIE = "wbs_csrf"
 FIELD = "csrf"
@@ -53,17 +54,4 @@ class Csrf:
 def load_or_create_key(path: Path) -> bytes:
     """The CSRF key kept in a service's key directory (made on first start, 0600), so forms
     shown before a restart can still be sent after it."""
-    if path.exists():
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    key = secrets.token_bytes(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
-        handle.write(key.hex())
-    try:
-        os.link(temporary, path)  # never replaces a key another process made meanwhile
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    return load_service_secret(None, path, create=True, variable="the CSRF key")

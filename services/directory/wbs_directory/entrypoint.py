@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from wbs_directory.adapters import broker
 from wbs_directory.adapters.db import SqlDirectoryUnitOfWork, metadata
@@ -18,6 +19,7 @@ from wbs_directory.adapters.pages import build_router
 from wbs_directory.adapters.passwords import Argon2Passwords
 from wbs_directory.adapters.sso_pages import build_sso_router
 from wbs_directory.adapters.throttle import InMemorySignInThrottle
+from wbs_directory.adapters.totp_sealing import KEY_FILE_NAME, TotpSealer
 from wbs_directory.domain.session import SessionPolicy
 from wbs_directory.domain.throttle import FailurePolicy
 from wbs_directory.ports import AssertionSigning, PasswordHasher
@@ -26,6 +28,7 @@ from wbs_directory.usecases.sso import sso_choices
 from wbs_runtime.auth.assertions import SIGNING_KEY_FILE, AssertionSigner
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import Clock, utc_now
+from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
@@ -39,6 +42,11 @@ CSRF_KEY_FILE = "csrf.key"
 class DirectorySettings(ServiceSettings):
     service = "directory"
 
+    #: The key TOTP secrets are sealed under at rest (``adapters/totp_sealing.py``); as for intake's
+    #: pepper, a deployment sets it (or its file) and turns creating off.
+    totp_key: SecretStr | None = None
+    totp_key_file: Path | None = None
+    totp_key_create: bool = True
     #: Plain HTTP on 127.0.0.1 (``make run``, tests): cookies without the Secure flag.
     insecure_cookies: bool = False
     session_idle_minutes: float = Field(default=30, gt=0)
@@ -78,7 +86,12 @@ def _signer(settings: ServiceSettings) -> AssertionSigning | None:
 def build(
     settings: DirectorySettings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None
 ) -> ServiceRuntime[SqlDirectoryUnitOfWork]:
-    runtime = ServiceRuntime(settings, SqlDirectoryUnitOfWork)
+    key_file = settings.totp_key_file or (settings.key_dir / KEY_FILE_NAME if settings.key_dir else None)
+    totp_key = settings.totp_key.get_secret_value() if settings.totp_key else None
+    sealer = TotpSealer(
+        load_service_secret(totp_key, key_file, create=settings.totp_key_create, variable="WBS_DIRECTORY_TOTP_KEY")
+    )
+    runtime = ServiceRuntime(settings, functools.partial(SqlDirectoryUnitOfWork, sealer=sealer))
     broker.subscribe(runtime)
     csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
     web = WebPages(

@@ -12,18 +12,20 @@ from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
-from wbs_intake.adapters.pepper import DEFAULT_FILE_NAME, load_pepper
 from wbs_intake.domain.attempts import AttemptPolicy
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
+from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
+
+PEPPER_FILE_NAME = "intake-pepper"
 
 
 class IntakeSettings(ServiceSettings):
     service = "intake"
 
-    #: The pepper of the reporters' secrets' keyed digests (see adapters/pepper.py for the order).
+    #: The pepper of the reporters' secrets' keyed digests (``wbs_runtime.crypto.service_secret``).
     secret_pepper: SecretStr | None = None
     secret_pepper_file: Path | None = None
     secret_pepper_create: bool = True
@@ -34,14 +36,18 @@ class IntakeSettings(ServiceSettings):
     status_lock_seconds: float = Field(default=900, gt=0)
 
     def pepper_file(self) -> Path | None:
-        return self.secret_pepper_file or (self.key_dir / DEFAULT_FILE_NAME if self.key_dir else None)
+        return self.secret_pepper_file or (self.key_dir / PEPPER_FILE_NAME if self.key_dir else None)
 
 
 def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     # Intake seals to every tenant's public keys and opens nothing.
     runtime = ServiceRuntime(settings, SqlIntakeUnitOfWork)
     pepper = settings.secret_pepper.get_secret_value() if settings.secret_pepper else None
-    digests = KeyedDigests(load_pepper(pepper, settings.pepper_file(), create=settings.secret_pepper_create))
+    digests = KeyedDigests(
+        load_service_secret(
+            pepper, settings.pepper_file(), create=settings.secret_pepper_create, variable="WBS_INTAKE_SECRET_PEPPER"
+        )
+    )
     policy = AttemptPolicy(
         free_attempts=settings.status_free_attempts,
         lock_after=max(settings.status_lock_after, settings.status_free_attempts),

@@ -9,9 +9,11 @@ import uuid
 import httpx
 import pyotp
 import pytest
+from sqlalchemy import select
 
 from tests.integration.directory.conftest import FAST, Directory, csrf_of, submit
 from wbs_contracts.roles import Role
+from wbs_directory.adapters.db import officer_table
 from wbs_directory.adapters.passwords import Argon2Passwords
 from wbs_directory.usecases.officers import NotPermitted, deactivate_officer, reset_password
 from wbs_runtime.web import LANGUAGE_COOKIE
@@ -137,6 +139,13 @@ async def test_enrolling_totp_then_signing_in_with_a_code_used_once(directory: D
     assert confirmed.status_code == 200
     codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", confirmed.text)
     assert len(codes) == 10
+    # At rest the secret is sealed: a copy of the database generates no codes.
+    async with directory.runtime.sessionmaker() as session:
+        stored = (
+            await session.execute(select(officer_table.c.totp_secret).where(officer_table.c.login == login))
+        ).scalar_one()
+    assert stored.startswith("sealed:v1:")
+    assert secret not in stored
 
     directory.clock.advance(seconds=30)
     second = directory.browser()

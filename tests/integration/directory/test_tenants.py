@@ -31,10 +31,20 @@ def clock() -> datetime:
 
 
 @pytest.fixture(scope="module")
-async def directory(infra: Infrastructure) -> AsyncIterator[ServiceRuntime[SqlDirectoryUnitOfWork]]:
+async def directory(
+    infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ServiceRuntime[SqlDirectoryUnitOfWork]]:
     url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata, label="_tenants")
     # Topics of its own too: other directory tests announce their tenants on the session's topics.
-    runtime = build(settings_for(DirectorySettings, infra, url, kafka_topic_prefix=f"{infra.namespace}.tenants."))
+    runtime = build(
+        settings_for(
+            DirectorySettings,
+            infra,
+            url,
+            tmp_path_factory.mktemp("keys"),
+            kafka_topic_prefix=f"{infra.namespace}.tenants.",
+        )
+    )
     async with running(runtime):
         yield runtime
 

@@ -34,11 +34,11 @@ from wbs_intake.adapters.db import (
     report_table,
 )
 from wbs_intake.adapters.keyed_digest import KeyedDigests
-from wbs_intake.adapters.pepper import load_pepper
 from wbs_intake.domain.credentials import issue_secret
 from wbs_intake.entrypoint import PROGRAM, IntakeSettings, build
 from wbs_intake.usecases import prune_idempotency_keys
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
+from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.messaging.tables import dead_letter
 from wbs_runtime.service import ServiceRuntime
 
@@ -309,9 +309,9 @@ async def test_a_secret_made_in_the_browser_returns_the_whole_receipt_on_retry(i
 
 async def test_a_duplicate_still_in_progress_gets_a_conflict(intake: Intake) -> None:
     key = str(uuid.uuid4())
-    digest = KeyedDigests(load_pepper(None, intake.keys / "intake-pepper", create=False)).digest(
-        "idempotency-key", key.encode()
-    )
+    digest = KeyedDigests(
+        load_service_secret(None, intake.keys / "intake-pepper", create=False, variable="pepper")
+    ).digest("idempotency-key", key.encode())
     async with intake.runtime.engine.connect() as holder:  # the first request, still in its transaction
         held = await holder.execute(
             text("SELECT pg_try_advisory_xact_lock(:class, :key)"),

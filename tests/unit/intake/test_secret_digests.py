@@ -11,12 +11,16 @@ from argon2 import PasswordHasher
 
 from wbs_intake.adapters.hashing import Argon2PasswordHasher
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
-from wbs_intake.adapters.pepper import PepperUnavailable, load_pepper
 from wbs_intake.domain.credentials import accept_client_secret, canonical_secret, issue_secret
+from wbs_runtime.crypto.service_secret import SecretUnavailable, load_service_secret
 
 PEPPER = b"p" * 32
 #: The cheapest argon2id profile, so the test does not spend 25 ms per hash.
 FAST_ARGON2 = Argon2PasswordHasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+def load_pepper(value: str | None, file: Path | None, *, create: bool) -> bytes:
+    return load_service_secret(value, file, create=create, variable="WBS_INTAKE_SECRET_PEPPER")
 
 
 async def test_a_secret_is_kept_as_a_keyed_digest_not_a_slow_hash() -> None:
@@ -87,7 +91,7 @@ def test_a_configured_pepper_wins(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "file", "create", "complaint"),
     [
-        (None, None, True, "no pepper"),
+        (None, None, True, "no WBS_INTAKE_SECRET_PEPPER"),
         (None, "missing", False, "does not exist"),
         (None, "unwritable/intake-pepper", True, "cannot create"),
         ("short", None, True, "shorter than 32"),
@@ -96,7 +100,8 @@ def test_a_configured_pepper_wins(tmp_path: Path) -> None:
 def test_without_a_usable_pepper_intake_does_not_start(
     tmp_path: Path, value: str | None, file: str | None, create: bool, complaint: str
 ) -> None:
-    with pytest.raises(PepperUnavailable, match=complaint):
+    (tmp_path / "unwritable").write_text("a file where a folder should be")
+    with pytest.raises(SecretUnavailable, match=complaint):
         load_pepper(value, tmp_path / file if file else None, create=create)
 
 

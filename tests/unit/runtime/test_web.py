@@ -155,6 +155,6 @@ def test_every_visible_message_has_an_english_translation(package: Path) -> None
 def test_the_csrf_key_is_made_once_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "keys" / "csrf.key"
     first = load_or_create_key(path)
-    assert len(first) == 32
+    assert len(first) >= 32
     assert path.stat().st_mode & 0o777 == 0o600
     assert load_or_create_key(path) == first

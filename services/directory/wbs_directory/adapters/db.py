@@ -4,7 +4,7 @@ their grants, recovery codes and sessions."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 from sqlalchemy import (
@@ -26,9 +26,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.roles import Role
 from wbs_directory.adapters.audit import TrailAuditLog
+from wbs_directory.adapters.totp_sealing import TotpSealer
 from wbs_directory.domain.identity_link import FLOW_LIFETIME, IdentityLink, SsoFlow, SsoPurpose
 from wbs_directory.domain.officer import Grant, Officer, Totp
 from wbs_directory.domain.session import Ended, SignInSession, Stage
@@ -165,7 +167,9 @@ class SqlTenants(Repository):
         return [_stored(row) for row in rows]
 
 
-def _officer(row: Any) -> Officer:
+def _officer(row: Any, sealer: TotpSealer | None) -> Officer:
+    opened = sealer.open(row.id, row.totp_secret) if sealer else row.totp_secret
+    pending = sealer.open(row.id, row.pending_totp_secret) if sealer else row.pending_totp_secret
     return Officer(
         id=row.id,
         login=row.login,
@@ -175,12 +179,15 @@ def _officer(row: Any) -> Officer:
         password_hash=row.password_hash,
         must_change_password=row.must_change_password,
         created_at=row.created_at,
-        totp=Totp(row.totp_secret, row.totp_last_step) if row.totp_secret else None,
-        pending_totp_secret=row.pending_totp_secret,
+        totp=Totp(opened, row.totp_last_step) if opened else None,
+        pending_totp_secret=pending,
     )
 
 
-def _officer_values(officer: Officer) -> dict[str, Any]:
+def _officer_values(officer: Officer, sealer: TotpSealer | None) -> dict[str, Any]:
+    def sealed(secret: str | None) -> str | None:
+        return sealer.seal(officer.id, secret) if sealer else secret
+
     return {
         "id": officer.id,
         "login": officer.login,
@@ -189,32 +196,36 @@ def _officer_values(officer: Officer) -> dict[str, Any]:
         "active": officer.active,
         "password_hash": officer.password_hash,
         "must_change_password": officer.must_change_password,
-        "totp_secret": officer.totp.secret if officer.totp else None,
+        "totp_secret": sealed(officer.totp.secret if officer.totp else None),
         "totp_last_step": officer.totp.last_step if officer.totp else None,
-        "pending_totp_secret": officer.pending_totp_secret,
+        "pending_totp_secret": sealed(officer.pending_totp_secret),
         "created_at": officer.created_at,
     }
 
 
 class SqlOfficers(Repository):
+    #: Seals TOTP secrets at rest; the running service sets it (``SqlDirectoryUnitOfWork``). Without
+    #: one (operator commands, which never read a code), secrets pass through as stored.
+    sealer: TotpSealer | None = None
+
     async def by_login(self, login: str) -> Officer | None:
         row = (await self._session.execute(select(officer_table).where(officer_table.c.login == login))).first()
-        return _officer(row) if row else None
+        return _officer(row, self.sealer) if row else None
 
     async def by_id(self, officer_id: UUID, *, lock: bool = False) -> Officer | None:
         query = select(officer_table).where(officer_table.c.id == officer_id)
         row = (await self._session.execute(query.with_for_update() if lock else query)).first()
-        return _officer(row) if row else None
+        return _officer(row, self.sealer) if row else None
 
     async def all(self) -> list[Officer]:
         rows = await self._session.execute(select(officer_table).order_by(officer_table.c.login))
-        return [_officer(row) for row in rows]
+        return [_officer(row, self.sealer) for row in rows]
 
     async def add(self, officer: Officer) -> None:
-        await self._session.execute(insert(officer_table).values(_officer_values(officer)))
+        await self._session.execute(insert(officer_table).values(_officer_values(officer, self.sealer)))
 
     async def update(self, officer: Officer) -> None:
-        values = _officer_values(officer)
+        values = _officer_values(officer, self.sealer)
         del values["id"], values["created_at"]
         await self._session.execute(update(officer_table).where(officer_table.c.id == officer.id).values(values))
 
@@ -370,6 +381,17 @@ class SqlDirectoryUnitOfWork(UnitOfWork):
     sessions: SqlSessions
     audit_log: TrailAuditLog
     identities: SqlIdentityLinks
+
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], consumer: str, sealer: TotpSealer | None = None
+    ) -> None:
+        super().__init__(sessionmaker, consumer)
+        self._sealer = sealer
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.officers.sealer = self._sealer
+        return self
 
 
 # -- single sign-on ------------------------------------------------------------------------------

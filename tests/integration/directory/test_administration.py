@@ -28,6 +28,7 @@ from wbs_contracts.wire import decode
 from wbs_directory.adapters.passwords import Argon2Passwords
 from wbs_runtime.auth.assertions import AssertionSigner
 from wbs_runtime.auth.keys import ISSUING_SERVICE
+from wbs_runtime.web import LANGUAGE_COOKIE
 
 pytestmark = pytest.mark.integration
 PARENT, CHILD, UNRELATED = "uji-pusat", "uji-daerah", "uji-ketat"
@@ -91,6 +92,10 @@ async def test_the_administrator_sees_the_tenant_its_versions_and_children_and_n
     assert re.search(r'<tr data-version="1"><td>1</td><td>[^<]+</td><td>test</td>', page.text)
     assert f'href="/admin/{CHILD}"' in page.text  # the child, linked
     assert "Content-Security-Policy" in page.headers
+    admin.cookies.set(LANGUAGE_COOKIE, "en")
+    for english, says in (("", "Version history"), ("/kebijakan", "Save as a new version"), ("/petugas", "Grant role")):
+        assert says in (await admin.get(f"/admin/{PARENT}{english}")).text
+    admin.cookies.set(LANGUAGE_COOKIE, "id")
     # Administration reaches down (ancestry from directory's own tenant table), never up or across.
     assert (await admin.get(f"/admin/{CHILD}")).status_code == 200
     assert (await admin.get(f"/admin/{UNRELATED}")).status_code == 403

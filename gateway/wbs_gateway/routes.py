@@ -35,6 +35,8 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/masuk", "directory"),
     Route("/keluar", "directory"),
     Route("/akun", "directory"),
+    # Tenant administrators: their tenants' configuration and accounts (officer routes).
+    Route("/admin", "directory"),
     Route("/bahasa", "directory", exact=True),
     Route("/static/wbs", "directory"),
 )

@@ -11,7 +11,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 
 from wbs_directory.adapters import broker
-from wbs_directory.adapters.db import SqlDirectoryUnitOfWork, metadata
+from wbs_directory.adapters.admin_pages import build_admin_router
+from wbs_directory.adapters.db import SqlDirectoryUnitOfWork, TableAncestry, metadata
 from wbs_directory.adapters.demo_officers import seed_command
 from wbs_directory.adapters.http import build_internal_router
 from wbs_directory.adapters.oidc import OidcClient, OpenIdProviders
@@ -92,6 +93,8 @@ def build(
         load_service_secret(totp_key, key_file, create=settings.totp_key_create, variable="WBS_DIRECTORY_TOTP_KEY")
     )
     runtime = ServiceRuntime(settings, functools.partial(SqlDirectoryUnitOfWork, sealer=sealer))
+    # Administration reaches down the hierarchy: directory's own tenant table says what is below what.
+    runtime.access.ancestry = TableAncestry(runtime.sessionmaker)
     broker.subscribe(runtime)
     csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
     web = WebPages(
@@ -112,6 +115,7 @@ def build(
     runtime.include_router(
         build_router(web, context, runtime.unit_of_work, lambda: sso_choices(runtime.unit_of_work(), providers))
     )
+    runtime.include_router(build_admin_router(web, context, runtime.unit_of_work))
     runtime.include_router(build_sso_router(web, context, runtime.unit_of_work, providers, settings.public_url))
     runtime.include_router(build_internal_router(context, runtime.unit_of_work, lambda: signer))
     return runtime

@@ -100,6 +100,10 @@ class Sessions(Protocol):
         """End every live session of the officer (but ``keep``); how many there were."""
         ...
 
+    async def last_sign_ins(self, officer_ids: list[UUID]) -> dict[UUID, datetime]:
+        """When each of the officers last completed a sign-in (those who never did are left out)."""
+        ...
+
 
 class AuditAction(StrEnum):
     SIGNED_IN = "signed-in"

@@ -197,9 +197,12 @@ def method_of(route: DeclaredRoute) -> str:
 
 
 async def test_the_officer_routes_are_known_to_the_matrix(services: dict[str, ServiceApp]) -> None:
-    """The matrix is not empty: reporting's statistics are an officer route today."""
+    """The matrix is not empty: reporting's statistics and directory's administration pages are
+    officer routes today."""
     paths = {(service, route.path) for service, route, _ in officer_routes(services)}
     assert ("reporting", "/api/v1/tenants/{tenant}/statistics") in paths
+    assert ("directory", "/admin/{tenant}") in paths
+    assert ("directory", "/admin/{tenant}/petugas/sandi") in paths
 
 
 async def test_without_a_valid_assertion_every_officer_route_answers_401(

@@ -35,5 +35,11 @@ def test_officers_pages_and_the_shared_page_files_are_directorys() -> None:
     for path in ("/masuk", "/masuk/kode", "/keluar", "/keluar/semua", "/akun", "/akun/totp", "/bahasa"):
         assert match(path).service == "directory", path  # type: ignore[union-attr]
     assert match("/static/wbs/wbs.css").service == "directory"  # type: ignore[union-attr]
+
+
+def test_tenant_administration_pages_are_directorys() -> None:
+    for path in ("/admin/bps-1700", "/admin/bps-1700/kebijakan", "/admin/bps-1700/petugas/baru"):
+        assert match(path).service == "directory", path  # type: ignore[union-attr]
+    assert match("/administrasi") is None
     assert match("/bahasa/x") is None
     assert match("/internal/v1/assertions") is None  # the gateway's own call, never from outside

@@ -374,6 +374,39 @@ class SqlSessions(Repository):
         )
         return len(result.all())
 
+    async def last_sign_ins(self, officer_ids: list[UUID]) -> dict[UUID, datetime]:
+        if not officer_ids:
+            return {}
+        # A session reaches the active stage only when its sign-in was completed.
+        rows = await self._session.execute(
+            select(officer_session_table.c.officer_id, func.max(officer_session_table.c.created_at).label("at"))
+            .where(
+                officer_session_table.c.officer_id.in_(officer_ids),
+                officer_session_table.c.stage == Stage.ACTIVE.value,
+            )
+            .group_by(officer_session_table.c.officer_id)
+        )
+        return {row.officer_id: row.at for row in rows}
+
+
+class TableAncestry:
+    """``TenantAncestry`` for authorisation, from directory's own tenant table (directory keeps no
+    ``tenant_configuration`` copy of itself): a province's administrator reaches its kabupaten."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def ancestors(self, tenant_id: str) -> tuple[str, ...]:
+        async with self._sessionmaker() as session:
+            rows = await session.execute(select(tenant_table.c.id, tenant_table.c.parent_id))
+        parents: dict[str, str | None] = {row.id: row.parent_id for row in rows}
+        chain: list[str] = []
+        current = parents.get(tenant_id)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        return tuple(chain)
+
 
 class SqlDirectoryUnitOfWork(UnitOfWork):
     tenants: SqlTenants

@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from wbs_contracts.roles import ROLE_LABELS
+from wbs_contracts.roles import ROLE_LABELS, Role
 from wbs_directory.domain.messages import N_
 from wbs_directory.domain.officer import grants_by_tenant
 from wbs_directory.domain.passwords import WeakPassword
@@ -207,9 +207,16 @@ def build_router(
             }
             for tenant, roles in grants_by_tenant(seen.current.grants).items()
         ]
+        # The tenants where they administer; those below are linked from each tenant's page.
+        administered = [
+            {"id": tenant, "name": seen.tenant_names.get(tenant, tenant)}
+            for tenant, roles in grants_by_tenant(seen.current.grants).items()
+            if Role.ADMINISTRATOR in roles
+        ]
         values = {
             "officer": seen.current.officer,
             "tenants": tenants,
+            "administered": administered,
             "totp_enabled": seen.current.officer.totp is not None,
             "totp_required_by": [seen.tenant_names.get(t, t) for t in seen.totp_required_by],
             "recovery_codes_left": seen.recovery_codes_left,

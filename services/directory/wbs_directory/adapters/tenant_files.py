@@ -17,15 +17,23 @@ def read_documents(path: Path) -> list[TenantDocument]:
     files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
     documents: list[TenantDocument] = []
     for file in files:
+        documents.extend(parse_documents(file.read_text(encoding="utf-8"), str(file)))
+    return documents
+
+
+def parse_documents(text: str, source: str) -> list[TenantDocument]:
+    """The tenant documents in ``text`` (YAML, several separated by ``---``); ``InvalidTenant``
+    with a bilingual message naming ``source`` and what is wrong."""
+    try:
+        loaded = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as error:
+        raise InvalidTenant(f"{source}: bukan YAML yang sah / not valid YAML: {error}") from error
+    documents: list[TenantDocument] = []
+    for index, raw in enumerate(loaded, start=1):
         try:
-            loaded = [d for d in yaml.safe_load_all(file.read_text(encoding="utf-8")) if d is not None]
-        except yaml.YAMLError as error:
-            raise InvalidTenant(f"{file}: bukan YAML yang sah / not valid YAML: {error}") from error
-        for index, raw in enumerate(loaded, start=1):
-            try:
-                documents.append(TenantDocument.model_validate(raw))
-            except ValidationError as error:
-                raise InvalidTenant(f"{file} (dokumen/document {index}): {_problems(error)}") from error
+            documents.append(TenantDocument.model_validate(raw))
+        except ValidationError as error:
+            raise InvalidTenant(f"{source} (dokumen/document {index}): {_problems(error)}") from error
     return documents
 
 

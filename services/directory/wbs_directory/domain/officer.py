@@ -80,11 +80,29 @@ def subtree(root: str, parents: dict[str, str | None]) -> set[str]:
     return below
 
 
-def administers(admin_grants: list[Grant], target_grants: list[Grant], parents: dict[str, str | None]) -> bool:
-    """A tenant administrator manages the accounts of their tenant and the tenants below it: an
-    officer all of whose roles lie there (and who has at least one)."""
-    administered: set[str] = set()
+def administered(admin_grants: list[Grant], parents: dict[str, str | None]) -> set[str]:
+    """The tenants whose configuration and accounts an officer manages: below each administrator grant."""
+    tenants: set[str] = set()
     for grant in admin_grants:
         if grant.role is Role.ADMINISTRATOR:
-            administered |= subtree(grant.tenant, parents)
-    return bool(target_grants) and all(grant.tenant in administered for grant in target_grants)
+            tenants |= subtree(grant.tenant, parents)
+    return tenants
+
+
+def administers(admin_grants: list[Grant], target_grants: list[Grant], parents: dict[str, str | None]) -> bool:
+    """A tenant administrator manages the accounts of their tenant and the tenants below it: an
+    officer all of whose roles lie there (and who has at least one). Never an operator's account:
+    operations reach the whole deployment, so whoever could reset an operator's password would
+    reach further than their tenants."""
+    reach = administered(admin_grants, parents)
+    return (
+        bool(target_grants)
+        and all(grant.tenant in reach for grant in target_grants)
+        and not any(grant.role is Role.OPERATOR for grant in target_grants)
+    )
+
+
+def may_grant(admin_grants: list[Grant], grant: Grant, parents: dict[str, str | None]) -> bool:
+    """Whether a tenant administrator may grant or revoke ``grant``: a role in a tenant they
+    administer, and never ``operator`` (deployment-wide: operators only)."""
+    return grant.role is not Role.OPERATOR and grant.tenant in administered(admin_grants, parents)

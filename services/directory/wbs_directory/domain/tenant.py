@@ -183,6 +183,30 @@ def check_directory(documents: Mapping[str, TenantDocument]) -> None:
                 raise _invalid(document.id, f"{escalation.lpsk!r} bukan LPSK", f"{escalation.lpsk!r} is not LPSK")
 
 
+#: What a tenant administrator may not change: where the tenant stands and what it is. The
+#: hierarchy is the operators' (``wbs tenants import``); the name and the policy are the administrator's.
+PLACE_FIELDS = ("id", "kind", "agency_type", "parent", "active")
+
+
+class PlaceChanged(InvalidTenant):
+    """A tenant administrator's document that would create a tenant or move, retype or (de)activate one."""
+
+
+def check_place_kept(current: TenantDocument | None, changed: TenantDocument) -> None:
+    if current is None:
+        raise PlaceChanged(
+            f"{changed.id}: instansi baru hanya dapat dibuat oleh operator"
+            " / only an operator can create a tenant (wbs tenants import)"
+        )
+    moved = [name for name in PLACE_FIELDS if getattr(current, name) != getattr(changed, name)]
+    if moved:
+        raise PlaceChanged(
+            f"{changed.id}: {', '.join(moved)} hanya dapat diubah oleh operator; administrator mengubah nama dan"
+            f" kebijakan / {', '.join(moved)} can be changed by an operator only; an administrator changes the name"
+            " and the policy"
+        )
+
+
 def _check_no_cycle(tenant_id: str, documents: Mapping[str, TenantDocument]) -> None:
     seen = {tenant_id}
     current = documents[tenant_id].parent

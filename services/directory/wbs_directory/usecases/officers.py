@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import UUID, uuid4
 
-from wbs_directory.domain.officer import Grant, InvalidOfficer, Officer, administers, check_login
+from wbs_directory.domain.officer import Grant, InvalidOfficer, Officer, administers, check_login, may_grant
 from wbs_directory.domain.passwords import check_password, temporary_password
 from wbs_directory.domain.session import Ended
 from wbs_directory.ports import AuditAction, AuditRecord, DirectoryUnitOfWork, PasswordHasher
@@ -21,7 +21,8 @@ class UnknownOfficer(LookupError):
 
 
 class NotPermitted(PermissionError):
-    """The administrator does not manage this account (it has roles outside their tenants)."""
+    """The administrator does not manage this account (it has roles outside their tenants, or is
+    an operator's), or may not grant this role (outside their tenants, or ``operator``)."""
 
 
 async def _officer(uow: DirectoryUnitOfWork, login: str) -> Officer:
@@ -47,6 +48,18 @@ async def _check_administers(uow: DirectoryUnitOfWork, administrator: UUID | Non
         raise NotPermitted("bukan akun instansi Anda / not an account of your tenants")
 
 
+async def _check_may_grant(uow: DirectoryUnitOfWork, administrator: UUID | None, grants: list[Grant]) -> None:
+    if administrator is None:
+        return
+    parents = await uow.officers.tenant_parents()
+    admin_grants = await uow.officers.grants(administrator)
+    if not all(may_grant(admin_grants, grant, parents) for grant in grants):
+        raise NotPermitted(
+            "peran ini tidak dapat Anda berikan: hanya di instansi yang Anda kelola, dan tidak pernah peran operator"
+            " / you cannot grant this role: only in the tenants you administer, and never the operator role"
+        )
+
+
 async def create_officer(
     uow: DirectoryUnitOfWork,
     hasher: PasswordHasher,
@@ -58,9 +71,12 @@ async def create_officer(
     actor: str,
     clock: Clock,
     password: str | None = None,
+    administrator: UUID | None = None,
 ) -> tuple[Officer, str]:
     """The new officer and their password: a temporary one (to be shown once, then forgotten,
-    and changed at the first sign-in), or ``password`` as given (it must meet the policy)."""
+    and changed at the first sign-in), or ``password`` as given (it must meet the policy).
+    ``administrator``: the tenant administrator creating it (None: an operator), who grants only
+    what they may grant, and at least one role (an account without roles is nobody's to manage)."""
     login = check_login(login)
     display_name = display_name.strip()
     if not display_name or len(display_name) > 200:
@@ -76,6 +92,9 @@ async def create_officer(
         if await uow.officers.by_login(login) is not None:
             raise InvalidOfficer(f"nama pengguna {login!r} sudah dipakai / login {login!r} is taken")
         await _check_tenants(uow, grants)
+        if administrator is not None and not grants:
+            raise NotPermitted("akun baru memerlukan peran / a new account needs a role")
+        await _check_may_grant(uow, administrator, grants)
         now = clock()
         officer = Officer(
             id=uuid4(),
@@ -118,19 +137,40 @@ async def _grant(uow: DirectoryUnitOfWork, officer: Officer, grant: Grant, *, ac
     return added
 
 
-async def grant_role(uow: DirectoryUnitOfWork, *, login: str, grant: Grant, actor: str, clock: Clock) -> bool:
-    """True if the officer did not hold the role in that tenant before."""
+async def grant_role(
+    uow: DirectoryUnitOfWork,
+    *,
+    login: str,
+    grant: Grant,
+    actor: str,
+    clock: Clock,
+    administrator: UUID | None = None,
+) -> bool:
+    """True if the officer did not hold the role in that tenant before. A tenant administrator
+    grants roles in their tenants only, never ``operator``, and only to accounts they manage."""
     async with uow:
         officer = await _officer(uow, login)
         await _check_tenants(uow, [grant])
+        await _check_may_grant(uow, administrator, [grant])
+        await _check_administers(uow, administrator, officer.id)
         added = await _grant(uow, officer, grant, actor=actor, clock=clock)
         await uow.commit()
     return added
 
 
-async def revoke_role(uow: DirectoryUnitOfWork, *, login: str, grant: Grant, actor: str, clock: Clock) -> bool:
+async def revoke_role(
+    uow: DirectoryUnitOfWork,
+    *,
+    login: str,
+    grant: Grant,
+    actor: str,
+    clock: Clock,
+    administrator: UUID | None = None,
+) -> bool:
     async with uow:
         officer = await _officer(uow, login)
+        await _check_may_grant(uow, administrator, [grant])
+        await _check_administers(uow, administrator, officer.id)
         removed = await uow.officers.revoke(officer.id, grant)
         if removed:
             await uow.audit_log.record(
@@ -179,10 +219,13 @@ async def reset_password(
     return password
 
 
-async def deactivate_officer(uow: DirectoryUnitOfWork, *, login: str, actor: str, clock: Clock) -> int:
+async def deactivate_officer(
+    uow: DirectoryUnitOfWork, *, login: str, actor: str, clock: Clock, administrator: UUID | None = None
+) -> int:
     """The officer can no longer sign in; their sessions end. How many sessions ended."""
     async with uow:
         officer = await _officer(uow, login)
+        await _check_administers(uow, administrator, officer.id)
         await uow.officers.update(replace(officer, active=False))
         ended = await uow.sessions.end_all(officer.id, at=clock(), reason=Ended.DEACTIVATED)
         tenants = tuple(sorted({g.tenant for g in await uow.officers.grants(officer.id)}))

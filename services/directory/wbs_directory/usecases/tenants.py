@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 from uuid import uuid4
 
 from wbs_contracts.registry import TENANT_CONFIGURED
-from wbs_directory.domain.tenant import TenantDocument, ancestors, check_directory, configuration, parents_first
+from wbs_directory.domain.tenant import (
+    TenantDocument,
+    ancestors,
+    check_directory,
+    check_place_kept,
+    configuration,
+    parents_first,
+)
 from wbs_directory.ports import AuditAction, AuditRecord, DirectoryUnitOfWork, StoredTenant
 from wbs_runtime.clock import Clock
 
@@ -21,16 +28,25 @@ class ImportResult:
 
 
 async def import_tenants(
-    documents: list[TenantDocument], uow: DirectoryUnitOfWork, *, clock: Clock, actor: str
+    documents: list[TenantDocument],
+    uow: DirectoryUnitOfWork,
+    *,
+    clock: Clock,
+    actor: str,
+    keep_places: bool = False,
 ) -> ImportResult:
     """Create or change tenants from their documents, all or nothing; each change is a new version
-    and a ``tenant-configured`` event."""
+    and a ``tenant-configured`` event. ``keep_places``: a tenant administrator's change, which may
+    change existing tenants' names and policies but not where they stand (``check_place_kept``)."""
     if len({d.id for d in documents}) != len(documents):
         raise ValueError("sebuah instansi muncul dua kali / a tenant appears twice")
     result = ImportResult()
     async with uow:
         stored = await uow.tenants.all()
         before = {tenant_id: s.document for tenant_id, s in stored.items()}
+        if keep_places:
+            for document in documents:
+                check_place_kept(before.get(document.id), document)
         after = before | {d.id: d for d in documents}
         check_directory(after)
         now = clock()

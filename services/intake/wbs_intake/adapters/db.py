@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    ARRAY,
     Column,
     DateTime,
     ForeignKey,
@@ -16,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    any_,
     bindparam,
     delete,
     exists,
@@ -25,8 +30,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
 from wbs_intake.ports import IdempotentSubmission
@@ -113,6 +120,16 @@ _TIMELINE = (
     .where(status_table.c.report_id == bindparam("report_id"))
     .order_by(status_table.c.at, status_table.c.status)
 )
+_REPORT_IDS = bindparam("report_ids", type_=ARRAY(Uuid))
+#: A batch's reports locked in one statement, in id order (two replicas lock in the same order).
+_REPORTS_FOR_UPDATE = (
+    select(report_table).where(report_table.c.id == any_(_REPORT_IDS)).order_by(report_table.c.id).with_for_update()
+)
+_TIMELINES = (
+    select(status_table.c.report_id, status_table.c.status, status_table.c.at)
+    .where(status_table.c.report_id == any_(_REPORT_IDS))
+    .order_by(status_table.c.report_id, status_table.c.at, status_table.c.status)
+)
 _CREDENTIALS = select(report_table.c.id, report_table.c.secret_hash).where(
     report_table.c.registration_number == bindparam("registration_number")
 )
@@ -149,7 +166,58 @@ _TENANT_WITH_CATEGORY = (
 )
 
 
+def _report(row: Any, timeline: list[StatusChange]) -> Report:
+    return Report(
+        id=row.id,
+        registration_number=row.registration_number,
+        secret_hash=row.secret_hash,
+        tenant=row.tenant_id,
+        category=row.category,
+        channel=row.channel,
+        submitted_at=row.submitted_at,
+        timeline=timeline,
+    )
+
+
 class SqlReportRepository(Repository):
+    """Status changes are written together when the transaction commits. For a consumer's batch
+    of registrations, the reports concerned are locked and read in one go (:meth:`expect`), so
+    recording a registration costs no round trip of its own."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        #: status changes appended in this transaction, not yet written
+        self._appended: list[tuple[UUID, StatusChange]] = []
+        #: read ahead (and locked) for the batch: each expected report as stored (None: no such report)
+        self._locked: dict[UUID, Report | None] = {}
+
+    async def expect(self, events: Sequence[Envelope[Any]]) -> None:
+        expected = [e.data.case_id for e in events if isinstance(e.data, CaseRegisteredV1)]
+        if not expected:
+            return
+        locked: dict[UUID, Report | None] = dict.fromkeys(expected)
+        for row in await self._session.execute(_REPORTS_FOR_UPDATE, {"report_ids": expected}):
+            locked[row.id] = _report(row, [])
+        for report_id, status, at in await self._session.execute(_TIMELINES, {"report_ids": expected}):
+            if (report := locked.get(report_id)) is not None:
+                report.timeline.append(StatusChange(ReportStatus(status), at))
+        self._locked = locked
+
+    def mark(self) -> int:
+        return len(self._appended)
+
+    def rewind(self, mark: object) -> None:
+        assert isinstance(mark, int)
+        del self._appended[mark:]
+
+    async def flush(self) -> None:
+        if self._appended:
+            appended, self._appended = self._appended, []
+            await self._session.execute(
+                _APPEND_STATUS,
+                [{"report_id": report_id, "status": c.status.value, "at": c.at} for report_id, c in appended],
+            )
+
     async def add(self, report: Report) -> None:
         first, *later = report.timeline
         await self._session.execute(
@@ -170,30 +238,30 @@ class SqlReportRepository(Repository):
             await self.append_status(report.id, change)
 
     async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
-        query = _REPORT_FOR_UPDATE if for_update else _REPORT
-        row = (await self._session.execute(query, {"report_id": report_id})).first()
-        if row is None:
-            return None
-        changes = await self._session.execute(_TIMELINE, {"report_id": report_id})
-        return Report(
-            id=row.id,
-            registration_number=row.registration_number,
-            secret_hash=row.secret_hash,
-            tenant=row.tenant_id,
-            category=row.category,
-            channel=row.channel,
-            submitted_at=row.submitted_at,
-            timeline=[StatusChange(ReportStatus(status), at) for status, at in changes],
-        )
+        """The report with its timeline, including the changes appended in this transaction."""
+        if report_id in self._locked:
+            held = self._locked[report_id]
+            if held is None:
+                return None
+            stored = replace(held, timeline=list(held.timeline))
+        else:
+            query = _REPORT_FOR_UPDATE if for_update else _REPORT
+            row = (await self._session.execute(query, {"report_id": report_id})).first()
+            if row is None:
+                return None
+            changes = await self._session.execute(_TIMELINE, {"report_id": report_id})
+            stored = _report(row, [StatusChange(ReportStatus(status), at) for status, at in changes])
+        appended = [change for appended_to, change in self._appended if appended_to == report_id]
+        if appended:
+            stored.timeline = sorted([*stored.timeline, *appended], key=lambda c: (c.at, c.status.value))
+        return stored
 
     async def credentials(self, registration_number: str) -> tuple[UUID, str] | None:
         row = (await self._session.execute(_CREDENTIALS, {"registration_number": registration_number})).first()
         return (row.id, row.secret_hash) if row else None
 
     async def append_status(self, report_id: UUID, change: StatusChange) -> None:
-        await self._session.execute(
-            _APPEND_STATUS, {"report_id": report_id, "status": change.status.value, "at": change.at}
-        )
+        self._appended.append((report_id, change))
 
     async def replace_secret_hash(self, report_id: UUID, secret_hash: str) -> None:
         await self._session.execute(_REPLACE_SECRET_HASH, {"report_id": report_id, "secret_hash": secret_hash})

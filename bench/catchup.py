@@ -71,18 +71,26 @@ class Progress:
     first_commit: float | None = None
     committed_at_first: int = 0
     done: float | None = None
+    #: the consumer process's CPU seconds (user + system) at its first commit and when done
+    cpu_at_first: float | None = None
+    cpu_at_done: float | None = None
 
     def result(self) -> dict[str, Any]:
         assert self.done is not None
         assert self.first_commit is not None
         applying = max(self.done - self.first_commit, 1e-6)
-        return {
+        counted = self.events - self.committed_at_first
+        result = {
             "events": self.events,
             "seconds_to_first_commit": round(self.first_commit - self.started, 2),
             "seconds_applying": round(applying, 2),
-            "events_per_second": round((self.events - self.committed_at_first) / applying, 1),
+            "events_per_second": round(counted / applying, 1),
             "events_per_second_including_start": round(self.events / (self.done - self.started), 1),
         }
+        if self.cpu_at_first is not None and self.cpu_at_done is not None and counted > 0:
+            # Less sensitive to other work on the machine than the rate: what applying cost the process.
+            result["cpu_ms_per_event"] = round((self.cpu_at_done - self.cpu_at_first) / counted * 1000, 3)
+        return result
 
 
 #: Per partition, the offset just past the last record to be consumed.
@@ -169,10 +177,12 @@ async def wait_caught_up(
             applied = sum(offsets.values()) - baseline[service]
             if p.first_commit is None and applied > 0:
                 p.first_commit, p.committed_at_first = now, applied
+                p.cpu_at_first = process_cpu(stack, service)
             if all(offsets[tp] >= end for tp, end in ends.items()):
                 if p.first_commit is None:  # everything was applied before the first look
                     p.first_commit, p.committed_at_first = now, applied
                 p.done = now
+                p.cpu_at_done = process_cpu(stack, service)
                 log.info("%s caught up: %s", service, p.result())
         await asyncio.sleep(POLL_SECONDS)
     return progress
@@ -206,6 +216,17 @@ async def write_reports_into_intake(url: str, events: Sequence[Any]) -> None:
                 )
     finally:
         await engine.dispose()
+
+
+def process_cpu(stack: Stack, service: str) -> float | None:
+    process = stack.processes.get(service)
+    if process is None:
+        return None
+    try:
+        times = psutil.Process(process.pid).cpu_times()
+    except psutil.Error:
+        return None
+    return float(times.user + times.system)
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
@@ -310,9 +331,10 @@ def markdown(result: dict[str, Any]) -> str:
     settings = ", ".join(f"{k}={v}" for k, v in result["settings"].items()) or "defaults"
 
     def row(label: str, p: dict[str, Any]) -> str:
+        cpu = f"{p['cpu_ms_per_event']} ms" if "cpu_ms_per_event" in p else "-"
         return (
-            f"| {label} | {p['events']} | {p['events_per_second']} | {p['events_per_second_including_start']} | "
-            f"{p['seconds_to_first_commit']} s |"
+            f"| {label} | {p['events']} | {p['events_per_second']} | {cpu} | "
+            f"{p['events_per_second_including_start']} | {p['seconds_to_first_commit']} s |"
         )
 
     slowest = min(p["events_per_second"] for p in [one, *two.values()])
@@ -323,8 +345,9 @@ def markdown(result: dict[str, Any]) -> str:
             f"Measured {result['measured_at']} on {result['machine']} (load average before/after: "
             f"{result['load_average'][0]}/{result['load_average'][1]}); settings: {settings}.",
             "",
-            "| consumer (alone) | events | events/s applied | events/s incl. process start | start to first commit |",
-            "| --- | --- | --- | --- | --- |",
+            "| consumer (alone) | events | events/s applied | CPU per event applied | events/s incl. process start "
+            "| start to first commit |",
+            "| --- | --- | --- | --- | --- | --- |",
             row("triage", one),
             *[row(s, p) for s, p in two.items()],
             row("intake, dead-lettering registrations of unknown reports", four),

@@ -67,13 +67,14 @@ agenda_counter = Table(
 _INSERT_CASE = insert(case_table)
 _SELECT_CASE = select(case_table).where(case_table.c.id == bindparam("case_id"))
 _SELECT_CASES = select(case_table).where(case_table.c.id == any_(bindparam("case_ids", type_=ARRAY(Uuid))))
-# Holding a counter: the upsert creates it if missing and row-locks it until the transaction ends,
-# so concurrent registrations of one tenant (another replica) queue up behind it, and returns the
-# last sequence given. The numbers are then counted in memory and written back once, at commit.
-_first = pg_insert(agenda_counter).values(tenant_id=bindparam("tenant"), year=bindparam("year"), last_sequence=0)
+# Holding a counter: the upsert creates it if missing, row-locks it until the transaction ends (so
+# concurrent registrations of one tenant, by another replica, queue up behind it) and takes the
+# next number. Further numbers in the transaction are counted in memory and the last one written
+# back once, at commit: a batch of one costs one statement, a batch of hundreds two.
+_first = pg_insert(agenda_counter).values(tenant_id=bindparam("tenant"), year=bindparam("year"), last_sequence=1)
 _HOLD_COUNTER = _first.on_conflict_do_update(
     index_elements=[agenda_counter.c.tenant_id, agenda_counter.c.year],
-    set_={"last_sequence": agenda_counter.c.last_sequence},
+    set_={"last_sequence": agenda_counter.c.last_sequence + 1},
 ).returning(agenda_counter.c.last_sequence)
 _WRITE_COUNTER = (
     update(agenda_counter)
@@ -187,9 +188,11 @@ class SqlAgenda(Repository):
         last = self._given.get(counter)
         if last is None:
             result = await self._session.execute(_HOLD_COUNTER, {"tenant": tenant, "year": year})
-            last = self._written[counter] = int(result.scalar_one())
-        self._given[counter] = last + 1
-        return last + 1
+            sequence = self._written[counter] = int(result.scalar_one())
+        else:
+            sequence = last + 1
+        self._given[counter] = sequence
+        return sequence
 
     def mark(self) -> tuple[dict[tuple[str, int], int], dict[tuple[str, int], int]]:
         return dict(self._given), dict(self._written)

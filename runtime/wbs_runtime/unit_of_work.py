@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self, get_type_hints
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
+from wbs_runtime.db import driver_connection, forget_driver
 from wbs_runtime.messaging.inbox import Inbox
 from wbs_runtime.messaging.outbox import Outbox
 
@@ -46,6 +48,11 @@ class Repository:
 
     async def flush(self) -> None:
         """Write what was held back; runs in the transaction, just before it commits."""
+
+    async def _driver(self) -> asyncpg.Connection:
+        """The asyncpg connection of this unit of work's transaction, for hot statements (see
+        :func:`wbs_runtime.db.driver_connection`)."""
+        return await driver_connection(self._session)
 
 
 class UnitOfWork:
@@ -93,6 +100,7 @@ class UnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        forget_driver(self.session)
         try:
             await self.session.rollback()
         finally:
@@ -106,7 +114,9 @@ class UnitOfWork:
     async def commit(self) -> None:
         for repository in self._in_use:
             await repository.flush()
+        await self.outbox.flush()
         await self.session.commit()
+        forget_driver(self.session)  # the next transaction may run on another connection
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

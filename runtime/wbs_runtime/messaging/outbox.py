@@ -7,13 +7,15 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, LargeBinary, Text, Uuid, bindparam, delete, event, func, select, text
+from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.util import await_
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.wire import encode
+from wbs_runtime.db import driver_connection
 from wbs_runtime.messaging.tables import inbox, outbox
 from wbs_runtime.metrics import ServiceMetrics
 
@@ -21,27 +23,18 @@ from wbs_runtime.metrics import ServiceMetrics
 NOTIFY_CHANNEL = "wbs_outbox"
 _NOTIFY = text("SELECT pg_notify(:channel, '')").bindparams(channel=NOTIFY_CHANNEL)
 #: A transaction's events and the relay's wake-up in one statement (one round trip), whatever
-#: their number; ``seq`` follows the order they were added in.
-_WRITE_AND_NOTIFY = text(
-    """
+#: their number; ``seq`` follows the order they were added in. (The channel is NOTIFY_CHANNEL.)
+_WRITE_AND_NOTIFY = """
     WITH written AS (
         INSERT INTO outbox (event_id, topic, message_key, headers, payload)
         SELECT pending.event_id, pending.topic, pending.message_key, pending.headers::jsonb, pending.payload
-        FROM unnest(:event_ids, :topics, :message_keys, :headers, :payloads) WITH ORDINALITY
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY
             AS pending(event_id, topic, message_key, headers, payload, position)
         ORDER BY pending.position
         RETURNING 1
     )
-    SELECT pg_notify(:channel, '')
-    """
-).bindparams(
-    bindparam("event_ids", type_=ARRAY(Uuid)),
-    bindparam("topics", type_=ARRAY(Text)),
-    bindparam("message_keys", type_=ARRAY(Text)),
-    bindparam("headers", type_=ARRAY(Text)),
-    bindparam("payloads", type_=ARRAY(LargeBinary)),
-    channel=NOTIFY_CHANNEL,
-)
+    SELECT pg_notify('wbs_outbox', '')
+"""
 
 
 class Outbox:
@@ -49,8 +42,9 @@ class Outbox:
     case's events in commit order and therefore in ``seq`` order.
 
     Events are written just before the transaction commits, all in one statement, and the relay
-    is woken once per transaction (not once per event: a consumer's batch may add hundreds),
-    whoever commits the session. Inside a savepoint that fails, the events added since it began
+    is woken once per transaction (not once per event: a consumer's batch may add hundreds):
+    by the unit of work's commit (:meth:`flush`, on the driver), or, if the session is committed
+    some other way, just before that commit. Inside a savepoint that fails, the events added since it began
     are forgotten with the rest of its work (:meth:`mark`, :meth:`forget_since`).
     """
 
@@ -84,23 +78,22 @@ class Outbox:
         """Drop the events added since ``mark``: their savepoint was rolled back."""
         del self._pending[mark:]
 
-    def _write_before_commit(self, session: Session) -> None:
-        """Runs inside the committing transaction (SQLAlchemy calls sync events within the asyncio
-        greenlet, where emitting SQL is allowed): every event and the NOTIFY in one statement."""
+    async def flush(self) -> None:
+        """Write the pending events and wake the relay, now, in the open transaction."""
         if not self._pending:
             return
         pending, self._pending = self._pending, []
         event_ids, topics, message_keys, headers, payloads = zip(*pending, strict=True)
-        session.execute(
-            _WRITE_AND_NOTIFY,
-            {
-                "event_ids": list(event_ids),
-                "topics": list(topics),
-                "message_keys": list(message_keys),
-                "headers": list(headers),
-                "payloads": list(payloads),
-            },
+        driver = await driver_connection(self._session)
+        await driver.execute(
+            _WRITE_AND_NOTIFY, list(event_ids), list(topics), list(message_keys), list(headers), list(payloads)
         )
+
+    def _write_before_commit(self, session: Session) -> None:
+        """The session is being committed without :meth:`flush` (not through the unit of work).
+        SQLAlchemy calls sync events within the asyncio greenlet, where awaiting is allowed."""
+        if self._pending:
+            await_(self.flush())
 
 
 async def notify_relay(session: AsyncSession) -> None:

@@ -127,6 +127,9 @@ class UnitOfWork:
         held = [repository.mark() for repository in self._in_use]
         try:
             async with self.session.begin_nested():
+                # SQLAlchemy emits SAVEPOINT lazily, with the block's first statement through the
+                # session; statements on the driver would not be inside it. Emit it now.
+                await self.session.connection()
                 yield
         except BaseException:
             self.outbox.forget_since(mark)

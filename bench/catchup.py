@@ -9,7 +9,7 @@ applies their registrations normally), and then:
    onto the topic, starts triage alone and measures events/s until its group's committed offsets
    reach the end of what was put (triage publishes a ``case-registered`` per event meanwhile);
 2. starts each other consumer alone, in turn (intake, investigation, notify, reporting), on what
-   is now on its topics (N ``case-registered``; reporting also the N ``report-submitted``);
+   is now on its topics (N ``case-registered``; notify and reporting also the N ``report-submitted``);
 3. with every service running, puts N more ``report-submitted`` and measures how long until every
    group has applied its share: the whole pipeline catching up at once;
 4. puts M ``case-registered`` events for reports intake never received and measures how fast
@@ -229,6 +229,16 @@ def process_cpu(stack: Stack, service: str) -> float | None:
     return float(times.user + times.system)
 
 
+def share(service: str, submitted: Ends, registered: Ends, count: int) -> tuple[Ends, int]:
+    """What ``service`` consumes of the two backlogs (the topic registry says), and how many events."""
+    backlogs = [
+        ends
+        for spec, ends in ((REPORT_SUBMITTED, submitted), (CASE_REGISTERED, registered))
+        if service in spec.consumers
+    ]
+    return {tp: end for ends in backlogs for tp, end in ends.items()}, count * len(backlogs)
+
+
 def cpu_seconds(stack: Stack) -> dict[str, float]:
     used = {}
     for name, process in stack.processes.items():
@@ -281,7 +291,7 @@ async def measure(stack: Stack, count: int, unknown: int) -> dict[str, Any]:
         # 2. each other consumer alone, in turn
         alone: dict[str, Progress] = {}
         for service in (s for s in SERVICES if s != "triage"):
-            watched = ({**submitted, **registered}, 2 * count) if service == "reporting" else (registered, count)
+            watched = share(service, submitted, registered, count)
             started = time.perf_counter()
             stack.start_service(service)
             alone[service] = (await wait_caught_up(committed, stack, {service: watched}, started))[service]
@@ -292,11 +302,7 @@ async def measure(stack: Stack, count: int, unknown: int) -> dict[str, Any]:
         submitted_again = await put_on_topic(bootstrap, submitted_topic, second)
         busy_triage = (await wait_caught_up(committed, stack, {"triage": (submitted_again, count)}, started))["triage"]
         registered_again = await ends_by_reading(bootstrap, registered_topic, 2 * count)
-        watched_again = {
-            s: ({**submitted_again, **registered_again} if s == "reporting" else registered_again, count)
-            for s in SERVICES
-            if s != "triage"
-        }
+        watched_again = {s: share(s, submitted_again, registered_again, count) for s in SERVICES if s != "triage"}
         await wait_caught_up(committed, stack, watched_again, started)
         pipeline_seconds = time.perf_counter() - started
         cpu["after phase 3"] = cpu_seconds(stack)

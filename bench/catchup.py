@@ -9,7 +9,7 @@ applies their registrations normally), and then:
    onto the topic, starts triage alone and measures events/s until its group's committed offsets
    reach the end of what was put (triage publishes a ``case-registered`` per event meanwhile);
 2. starts each other consumer alone, in turn (intake, investigation, notify, reporting), on what
-   is now on its topics (N ``case-registered``; reporting also the N ``report-submitted``);
+   is now on its topics (N ``case-registered``; notify and reporting also the N ``report-submitted``);
 3. with every service running, puts N more ``report-submitted`` and measures how long until every
    group has applied its share: the whole pipeline catching up at once;
 4. puts M ``case-registered`` events for reports intake never received and measures how fast
@@ -71,18 +71,26 @@ class Progress:
     first_commit: float | None = None
     committed_at_first: int = 0
     done: float | None = None
+    #: the consumer process's CPU seconds (user + system) at its first commit and when done
+    cpu_at_first: float | None = None
+    cpu_at_done: float | None = None
 
     def result(self) -> dict[str, Any]:
         assert self.done is not None
         assert self.first_commit is not None
         applying = max(self.done - self.first_commit, 1e-6)
-        return {
+        counted = self.events - self.committed_at_first
+        result = {
             "events": self.events,
             "seconds_to_first_commit": round(self.first_commit - self.started, 2),
             "seconds_applying": round(applying, 2),
-            "events_per_second": round((self.events - self.committed_at_first) / applying, 1),
+            "events_per_second": round(counted / applying, 1),
             "events_per_second_including_start": round(self.events / (self.done - self.started), 1),
         }
+        if self.cpu_at_first is not None and self.cpu_at_done is not None and counted > 0:
+            # Less sensitive to other work on the machine than the rate: what applying cost the process.
+            result["cpu_ms_per_event"] = round((self.cpu_at_done - self.cpu_at_first) / counted * 1000, 3)
+        return result
 
 
 #: Per partition, the offset just past the last record to be consumed.
@@ -169,10 +177,12 @@ async def wait_caught_up(
             applied = sum(offsets.values()) - baseline[service]
             if p.first_commit is None and applied > 0:
                 p.first_commit, p.committed_at_first = now, applied
+                p.cpu_at_first = process_cpu(stack, service)
             if all(offsets[tp] >= end for tp, end in ends.items()):
                 if p.first_commit is None:  # everything was applied before the first look
                     p.first_commit, p.committed_at_first = now, applied
                 p.done = now
+                p.cpu_at_done = process_cpu(stack, service)
                 log.info("%s caught up: %s", service, p.result())
         await asyncio.sleep(POLL_SECONDS)
     return progress
@@ -206,6 +216,27 @@ async def write_reports_into_intake(url: str, events: Sequence[Any]) -> None:
                 )
     finally:
         await engine.dispose()
+
+
+def process_cpu(stack: Stack, service: str) -> float | None:
+    process = stack.processes.get(service)
+    if process is None:
+        return None
+    try:
+        times = psutil.Process(process.pid).cpu_times()
+    except psutil.Error:
+        return None
+    return float(times.user + times.system)
+
+
+def share(service: str, submitted: Ends, registered: Ends, count: int) -> tuple[Ends, int]:
+    """What ``service`` consumes of the two backlogs (the topic registry says), and how many events."""
+    backlogs = [
+        ends
+        for spec, ends in ((REPORT_SUBMITTED, submitted), (CASE_REGISTERED, registered))
+        if service in spec.consumers
+    ]
+    return {tp: end for ends in backlogs for tp, end in ends.items()}, count * len(backlogs)
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
@@ -260,7 +291,7 @@ async def measure(stack: Stack, count: int, unknown: int) -> dict[str, Any]:
         # 2. each other consumer alone, in turn
         alone: dict[str, Progress] = {}
         for service in (s for s in SERVICES if s != "triage"):
-            watched = ({**submitted, **registered}, 2 * count) if service == "reporting" else (registered, count)
+            watched = share(service, submitted, registered, count)
             started = time.perf_counter()
             stack.start_service(service)
             alone[service] = (await wait_caught_up(committed, stack, {service: watched}, started))[service]
@@ -271,11 +302,7 @@ async def measure(stack: Stack, count: int, unknown: int) -> dict[str, Any]:
         submitted_again = await put_on_topic(bootstrap, submitted_topic, second)
         busy_triage = (await wait_caught_up(committed, stack, {"triage": (submitted_again, count)}, started))["triage"]
         registered_again = await ends_by_reading(bootstrap, registered_topic, 2 * count)
-        watched_again = {
-            s: ({**submitted_again, **registered_again} if s == "reporting" else registered_again, count)
-            for s in SERVICES
-            if s != "triage"
-        }
+        watched_again = {s: share(s, submitted_again, registered_again, count) for s in SERVICES if s != "triage"}
         await wait_caught_up(committed, stack, watched_again, started)
         pipeline_seconds = time.perf_counter() - started
         cpu["after phase 3"] = cpu_seconds(stack)
@@ -310,9 +337,10 @@ def markdown(result: dict[str, Any]) -> str:
     settings = ", ".join(f"{k}={v}" for k, v in result["settings"].items()) or "defaults"
 
     def row(label: str, p: dict[str, Any]) -> str:
+        cpu = f"{p['cpu_ms_per_event']} ms" if "cpu_ms_per_event" in p else "-"
         return (
-            f"| {label} | {p['events']} | {p['events_per_second']} | {p['events_per_second_including_start']} | "
-            f"{p['seconds_to_first_commit']} s |"
+            f"| {label} | {p['events']} | {p['events_per_second']} | {cpu} | "
+            f"{p['events_per_second_including_start']} | {p['seconds_to_first_commit']} s |"
         )
 
     slowest = min(p["events_per_second"] for p in [one, *two.values()])
@@ -323,8 +351,9 @@ def markdown(result: dict[str, Any]) -> str:
             f"Measured {result['measured_at']} on {result['machine']} (load average before/after: "
             f"{result['load_average'][0]}/{result['load_average'][1]}); settings: {settings}.",
             "",
-            "| consumer (alone) | events | events/s applied | events/s incl. process start | start to first commit |",
-            "| --- | --- | --- | --- | --- |",
+            "| consumer (alone) | events | events/s applied | CPU per event applied | events/s incl. process start "
+            "| start to first commit |",
+            "| --- | --- | --- | --- | --- | --- |",
             row("triage", one),
             *[row(s, p) for s, p in two.items()],
             row("intake, dead-lettering registrations of unknown reports", four),

@@ -9,6 +9,7 @@ service also owns a dead-letter topic for the messages it could not apply.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic
@@ -67,6 +68,12 @@ class EventSpec(Generic[DataT]):
     def dataschema(self) -> str:
         return f"urn:wbs:schema:{self.topic}"
 
+    @functools.cached_property
+    def envelope_type(self) -> type[Envelope[DataT]]:
+        """``Envelope[model]``, made once: pydantic keeps parametrised generics only weakly, so
+        writing ``Envelope[model]`` per event looked the class up, and often built it anew (ms)."""
+        return Envelope[self.model]  # type: ignore[name-defined]
+
     def envelope(
         self,
         data: DataT,
@@ -81,7 +88,7 @@ class EventSpec(Generic[DataT]):
         """Wrap ``data`` in the envelope this event type travels in."""
         if not isinstance(data, self.model):
             raise TypeError(f"{self.topic} carries {self.model.__name__}, not {type(data).__name__}")
-        return Envelope[self.model](  # type: ignore[name-defined]
+        return self.envelope_type(
             id=event_id or uuid4(),
             type=self.event_type,
             source=self.source,

@@ -82,7 +82,7 @@ def decode(headers: Iterable[tuple[str, bytes]], value: bytes | None) -> Envelop
         raise MalformedEvent("record has no value")
     try:
         data = spec.model.model_validate_json(value)
-        return Envelope[spec.model].model_validate({**attributes, "data": data})  # type: ignore[name-defined]
+        return spec.envelope_type.model_validate({**attributes, "data": data})
     except ValidationError as error:
         raise MalformedEvent(f"{spec.topic} does not match its schema: {_summarise(error)}") from error
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -52,3 +53,38 @@ def _replace_closed_connection(dbapi_connection: Any, record: Any, proxy: Any) -
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+_DRIVER = "wbs_driver_connection"
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under ``session``'s transaction (begun now if it was not yet), for
+    the statements a service runs thousands of times a second.
+
+    Measured: executing a statement through the session costs about 170-350 us of CPU, of which
+    the round trip through asyncpg is about 40 us; the rest is SQLAlchemy setting up each
+    execution. A statement run here is part of the same transaction, committed or rolled back with
+    it, and prepared once per connection by asyncpg's statement cache. Errors are asyncpg's own
+    (``errors`` recognises them by SQLSTATE), and carry no parameters.
+
+    The connection is remembered for the session's current transaction; :func:`forget_driver`
+    must be called when that transaction ends (the unit of work does).
+    """
+    remembered = session.info.get(_DRIVER)
+    if remembered is not None:
+        return remembered
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    adapted = raw.dbapi_connection
+    # SQLAlchemy's asyncpg adapter begins the transaction lazily, at its first statement; a
+    # statement run on the driver before that would run outside it, so begin it here.
+    if getattr(adapted, "_transaction", None) is None:
+        await adapted._start_transaction()  # type: ignore[union-attr]
+    driver = raw.driver_connection
+    session.info[_DRIVER] = driver
+    return driver
+
+
+def forget_driver(session: AsyncSession) -> None:
+    session.info.pop(_DRIVER, None)

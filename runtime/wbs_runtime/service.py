@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from typing import Any, Generic, TypeVar
@@ -42,6 +43,18 @@ log = logging.getLogger(__name__)
 
 U = TypeVar("U", bound=UnitOfWork)
 READINESS_TIMEOUT = 2.0
+
+
+def freeze_what_start_up_made() -> None:
+    """Take what start-up made (modules, the app, clients, compiled statements: hundreds of
+    thousands of objects that live as long as the process) out of the garbage collector's sight.
+
+    Otherwise every full collection walks them all, and a consumer applying a batch allocates fast
+    enough to trigger one every few batches: measured in-process, 20-40 % of triage's CPU per
+    event went to the collector. Objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class ServiceRuntime(Generic[U]):
@@ -178,6 +191,7 @@ class ServiceRuntime(Generic[U]):
         self._consumer_loop = self._attach_consumers()
         if self._consumer_loop is not None:
             await self._consumer_loop.start()
+        freeze_what_start_up_made()
         log.info("%s started", self.name)
 
     async def stop(self) -> None:

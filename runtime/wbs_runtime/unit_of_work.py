@@ -4,24 +4,56 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self, get_type_hints
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
 from wbs_runtime.audit.trail import AuditTrail
+from wbs_runtime.db import driver_connection, forget_driver
 from wbs_runtime.messaging.inbox import Inbox
 from wbs_runtime.messaging.outbox import Outbox
 
 
 class Repository:
-    """Base of a service's repositories: each works inside the session of one unit of work."""
+    """Base of a service's repositories: each works inside the session of one unit of work.
+
+    A consumer applies a batch of events in one transaction, and a statement per event is what
+    limits its throughput. A repository may therefore hold state for the whole transaction:
+
+    - :meth:`expect` is told the events about to be applied, before their handlers run, so it can
+      read in one query what they will ask of it;
+    - writes may be held back and written all at once by :meth:`flush`, just before commit;
+    - :meth:`mark` and :meth:`rewind` forget what an event did when its savepoint is rolled back,
+      so that what is held stays in step with the database.
+
+    Handlers stay written per event; by default a repository holds nothing.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def expect(self, events: Sequence[Envelope[Any]]) -> None:
+        """The events a consumer is about to apply in this transaction."""
+
+    def mark(self) -> object:
+        """What to go back to if the savepoint that begins now is rolled back."""
+        return None
+
+    def rewind(self, mark: object) -> None:
+        """The savepoint that began at ``mark`` was rolled back: forget what was held since."""
+
+    async def flush(self) -> None:
+        """Write what was held back; runs in the transaction, just before it commits."""
+
+    async def _driver(self) -> asyncpg.Connection:
+        """The asyncpg connection of this unit of work's transaction, for hot statements (see
+        :func:`wbs_runtime.db.driver_connection`)."""
+        return await driver_connection(self._session)
 
 
 class UnitOfWork:
@@ -52,8 +84,11 @@ class UnitOfWork:
         self.audit = AuditTrail(self.session)
         self.outbox = Outbox(self.session)
         self.inbox = Inbox(self.session, self._consumer)
+        self._in_use: list[Repository] = []
         for name, repository in self._repositories().items():
-            setattr(self, name, repository(self.session))
+            instance = repository(self.session)
+            setattr(self, name, instance)
+            self._in_use.append(instance)
         return self
 
     @classmethod
@@ -69,24 +104,41 @@ class UnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        forget_driver(self.session)
         try:
             await self.session.rollback()
         finally:
             await self.session.close()
 
+    async def expect(self, events: Sequence[Envelope[Any]]) -> None:
+        """Tell the repositories which events a consumer is about to apply (see :class:`Repository`)."""
+        for repository in self._in_use:
+            await repository.expect(events)
+
     async def commit(self) -> None:
+        for repository in self._in_use:
+            await repository.flush()
+        await self.outbox.flush()
         await self.session.commit()
+        forget_driver(self.session)  # the next transaction may run on another connection
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """Isolates one event of a consumer's batch: if the block fails, its effects (and the
-        events it recorded in the outbox) are rolled back alone, and the transaction goes on."""
+        events it recorded in the outbox, and what repositories held for it) are rolled back
+        alone, and the transaction goes on."""
         mark = self.outbox.mark()
+        held = [repository.mark() for repository in self._in_use]
         try:
             async with self.session.begin_nested():
+                # SQLAlchemy emits SAVEPOINT lazily, with the block's first statement through the
+                # session; statements on the driver would not be inside it. Emit it now.
+                await self.session.connection()
                 yield
         except BaseException:
             self.outbox.forget_since(mark)
+            for repository, repository_mark in zip(self._in_use, held, strict=True):
+                repository.rewind(repository_mark)
             raise
 
 

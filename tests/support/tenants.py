@@ -17,6 +17,8 @@ from wbs_contracts.registry import TENANT_CONFIGURED
 from wbs_directory.adapters.tenant_files import read_documents
 from wbs_directory.domain.tenant import TenantDocument, configuration
 from wbs_launcher.stack import DEMO_TENANTS
+from wbs_runtime.service import ServiceRuntime
+from wbs_runtime.tenancy import AfterKept, keeper
 
 
 @functools.cache
@@ -42,3 +44,10 @@ def tenant_configured(data: TenantConfiguredV1) -> Envelope[Any]:
 
 async def publish_tenant(infra: Infrastructure, data: TenantConfiguredV1) -> None:
     await publish(infra.bootstrap_servers, topic(infra, TENANT_CONFIGURED.topic), tenant_configured(data))
+
+
+async def keep_in(runtime: ServiceRuntime[Any], data: TenantConfiguredV1, then: AfterKept | None = None) -> None:
+    """Apply ``data`` to a service's local copy in-process, as its tenant-configured handler does."""
+    async with runtime.unit_of_work() as uow:
+        await keeper(then)(tenant_configured(data), uow)
+        await uow.commit()

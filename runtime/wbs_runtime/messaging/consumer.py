@@ -51,10 +51,13 @@ class InboxClaims(Protocol):
 
 
 class InboxUnitOfWork(Transactional, Protocol):
-    """What the consumer needs of a unit of work: an inbox and savepoints inside a transaction."""
+    """What the consumer needs of a unit of work: an inbox and savepoints inside a transaction,
+    and to be told which events it is about to apply (so repositories can read ahead)."""
 
     @property
     def inbox(self) -> InboxClaims: ...
+
+    async def expect(self, events: Sequence[Envelope[Any]]) -> None: ...
 
     def savepoint(self) -> AbstractAsyncContextManager[None]: ...
 
@@ -321,6 +324,7 @@ class BatchConsumer(Generic[U]):
         try:
             async with self._unit_of_work() as uow:
                 claimed = await uow.inbox.claim([(e.envelope, e.record.topic) for e in events])
+                await uow.expect([e.envelope for e in events if e.key in claimed and id(e) not in held_back])
                 for event in events:
                     if id(event) in held_back or (event.record.key is not None and event.record.key in blocked):
                         wait(event)

@@ -11,34 +11,27 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, Text, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.envelope import Envelope
+from wbs_runtime.db import driver_connection
 
 #: (source, event id): what identifies an event (CloudEvents: ``source`` + ``id`` is unique).
 EventKey = tuple[str, UUID]
 
-_CLAIM = text(
-    """
+# On the driver (``wbs_runtime.db.driver_connection``): once per batch, in every consumer.
+_CLAIM = """
     INSERT INTO inbox (consumer, source, event_id, topic)
-    SELECT :consumer, claimed.source, claimed.event_id, claimed.topic
-    FROM unnest(:sources, :event_ids, :topics) AS claimed(source, event_id, topic)
+    SELECT $1, claimed.source, claimed.event_id, claimed.topic
+    FROM unnest($2::text[], $3::uuid[], $4::text[]) AS claimed(source, event_id, topic)
     ON CONFLICT DO NOTHING
     RETURNING source, event_id
-    """
-).bindparams(
-    bindparam("sources", type_=ARRAY(Text)),
-    bindparam("event_ids", type_=ARRAY(Uuid)),
-    bindparam("topics", type_=ARRAY(Text)),
-)
-_RELEASE = text(
-    """
+"""
+_RELEASE = """
     DELETE FROM inbox
-    USING unnest(:sources, :event_ids) AS released(source, event_id)
-    WHERE inbox.consumer = :consumer AND inbox.source = released.source AND inbox.event_id = released.event_id
-    """
-).bindparams(bindparam("sources", type_=ARRAY(Text)), bindparam("event_ids", type_=ARRAY(Uuid)))
+    USING unnest($2::text[], $3::uuid[]) AS released(source, event_id)
+    WHERE inbox.consumer = $1 AND inbox.source = released.source AND inbox.event_id = released.event_id
+"""
 
 
 def event_key(envelope: Envelope[Any]) -> EventKey:
@@ -56,25 +49,18 @@ class Inbox:
         uncommitted transaction makes this wait for its outcome, so an event is never applied twice."""
         if not events:
             return set()
-        result = await self._session.execute(
+        driver = await driver_connection(self._session)
+        claimed = await driver.fetch(
             _CLAIM,
-            {
-                "consumer": self._consumer,
-                "sources": [e.source for e, _ in events],
-                "event_ids": [e.id for e, _ in events],
-                "topics": [topic for _, topic in events],
-            },
+            self._consumer,
+            [e.source for e, _ in events],
+            [e.id for e, _ in events],
+            [topic for _, topic in events],
         )
-        return {(source, event_id) for source, event_id in result}
+        return {(source, event_id) for source, event_id in claimed}  # asyncpg's UUIDs are uuid.UUIDs
 
     async def release(self, events: Sequence[Envelope[Any]]) -> None:
         """Give back claims made in this transaction for events that were not applied."""
         if events:
-            await self._session.execute(
-                _RELEASE,
-                {
-                    "consumer": self._consumer,
-                    "sources": [e.source for e in events],
-                    "event_ids": [e.id for e in events],
-                },
-            )
+            driver = await driver_connection(self._session)
+            await driver.execute(_RELEASE, self._consumer, [e.source for e in events], [e.id for e in events])

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import delete, event, func, insert, select, text
+from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.util import await_
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.wire import encode
+from wbs_runtime.db import driver_connection
 from wbs_runtime.messaging.tables import inbox, outbox
 from wbs_runtime.metrics import ServiceMetrics
 
 #: The channel the relay LISTENs on; NOTIFY is delivered at commit, so it never races the insert.
 NOTIFY_CHANNEL = "wbs_outbox"
 _NOTIFY = text("SELECT pg_notify(:channel, '')").bindparams(channel=NOTIFY_CHANNEL)
+#: A transaction's events and the relay's wake-up in one statement (one round trip), whatever
+#: their number; ``seq`` follows the order they were added in. (The channel is NOTIFY_CHANNEL.)
+_WRITE_AND_NOTIFY = """
+    WITH written AS (
+        INSERT INTO outbox (event_id, topic, message_key, headers, payload)
+        SELECT pending.event_id, pending.topic, pending.message_key, pending.headers::jsonb, pending.payload
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY
+            AS pending(event_id, topic, message_key, headers, payload, position)
+        ORDER BY pending.position
+        RETURNING 1
+    )
+    SELECT pg_notify('wbs_outbox', '')
+"""
 
 
 class Outbox:
@@ -25,14 +42,16 @@ class Outbox:
     case's events in commit order and therefore in ``seq`` order.
 
     Events are written just before the transaction commits, all in one statement, and the relay
-    is woken once per transaction (not once per event: a consumer's batch may add hundreds),
-    whoever commits the session. Inside a savepoint that fails, the events added since it began
+    is woken once per transaction (not once per event: a consumer's batch may add hundreds):
+    by the unit of work's commit (:meth:`flush`, on the driver), or, if the session is committed
+    some other way, just before that commit. Inside a savepoint that fails, the events added since it began
     are forgotten with the rest of its work (:meth:`mark`, :meth:`forget_since`).
     """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._pending: list[dict[str, Any]] = []
+        #: (event id, topic, message key, headers as JSON, payload), in the order added
+        self._pending: list[tuple[UUID, str, str, str, bytes]] = []
         self._listening = False
 
     async def add(self, spec: EventSpec[Any], envelope: Envelope[Any]) -> None:
@@ -40,13 +59,13 @@ class Outbox:
             raise ValueError(f"envelope of type {envelope.type} v{envelope.schemaversion} is not a {spec.topic}")
         record = encode(envelope)
         self._pending.append(
-            {
-                "event_id": envelope.id,
-                "topic": spec.topic,
-                "message_key": record.key.decode(),
-                "headers": [[name, value.decode()] for name, value in record.headers],
-                "payload": record.value,
-            }
+            (
+                envelope.id,
+                spec.topic,
+                record.key.decode(),
+                json.dumps([[name, value.decode()] for name, value in record.headers]),
+                record.value,
+            )
         )
         if not self._listening:
             self._listening = True
@@ -59,14 +78,22 @@ class Outbox:
         """Drop the events added since ``mark``: their savepoint was rolled back."""
         del self._pending[mark:]
 
-    def _write_before_commit(self, session: Session) -> None:
-        """Runs inside the committing transaction (SQLAlchemy calls sync events within the asyncio
-        greenlet, where emitting SQL is allowed): one INSERT for every event, one NOTIFY."""
+    async def flush(self) -> None:
+        """Write the pending events and wake the relay, now, in the open transaction."""
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        session.execute(insert(outbox), pending)
-        session.execute(_NOTIFY)
+        event_ids, topics, message_keys, headers, payloads = zip(*pending, strict=True)
+        driver = await driver_connection(self._session)
+        await driver.execute(
+            _WRITE_AND_NOTIFY, list(event_ids), list(topics), list(message_keys), list(headers), list(payloads)
+        )
+
+    def _write_before_commit(self, session: Session) -> None:
+        """The session is being committed without :meth:`flush` (not through the unit of work).
+        SQLAlchemy calls sync events within the asyncio greenlet, where awaiting is allowed."""
+        if self._pending:
+            await_(self.flush())
 
 
 async def notify_relay(session: AsyncSession) -> None:

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
 import pytest
 from aiokafka.errors import KafkaError
 from aiokafka.structs import RecordMetadata
-from sqlalchemy import MetaData, event, func, insert, select, text, update
+from sqlalchemy import MetaData, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.events import report_submitted
@@ -28,7 +29,7 @@ from wbs_runtime import migrate
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
 from wbs_runtime.messaging.kafka import Producer, RecordSender, TopicNames, ensure_topics
-from wbs_runtime.messaging.outbox import Outbox, measure_backlog, prune
+from wbs_runtime.messaging.outbox import NOTIFY_CHANNEL, Outbox, measure_backlog, prune
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.messaging.restart import Replayed, replay
 from wbs_runtime.messaging.tables import inbox, outbox
@@ -300,28 +301,41 @@ async def _published_count(engine: AsyncEngine, count: int) -> bool:
 async def test_the_relay_is_notified_once_per_transaction_not_once_per_event(
     database: tuple[str, AsyncEngine],
 ) -> None:
-    _, engine = database
+    """Through the unit of work's commit (the outbox flushed on the driver) and through a plain
+    session commit (the outbox written just before it): one NOTIFY per transaction, in order."""
+    url, engine = database
+    listener = await asyncpg.connect(plain_url(url))
     notifications: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if "pg_notify" in statement:
-            notifications.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    await listener.add_listener(NOTIFY_CHANNEL, lambda *args: notifications.append(args[2]))
     try:
+        events = [report_submitted() for _ in range(10)]
         async with create_sessionmaker(engine)() as session:
             box = Outbox(session)
-            for _ in range(5):
-                await box.add(REPORT_SUBMITTED, report_submitted())
+            for envelope in events[:5]:
+                await box.add(REPORT_SUBMITTED, envelope)
+            await box.flush()
             await session.commit()
-        assert len(notifications) == 1
+        async with create_sessionmaker(engine)() as session:
+            box = Outbox(session)
+            for envelope in events[5:]:
+                await box.add(REPORT_SUBMITTED, envelope)
+            await session.commit()
         async with create_sessionmaker(engine)() as session:  # nothing added: nothing to announce
             await session.execute(text("SELECT 1"))
             await session.commit()
-        assert len(notifications) == 1
+        await eventually(lambda: _at_least(notifications, 2), what="two notifications")
+        await asyncio.sleep(0.2)
+        assert len(notifications) == 2
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
-    assert await unpublished(engine) == 5
+        await listener.close()
+    assert await unpublished(engine) == 10
+    async with engine.connect() as db:
+        written = (await db.execute(select(outbox.c.event_id).order_by(outbox.c.seq.desc()).limit(10))).scalars()
+        assert list(written)[::-1] == [e.id for e in events]  # seq follows the order they were added in
+
+
+async def _at_least(items: list[str], count: int) -> list[str] | None:
+    return items if len(items) >= count else None
 
 
 async def test_only_one_relay_per_database_publishes(infra: Infrastructure, database: tuple[str, AsyncEngine]) -> None:

@@ -35,6 +35,8 @@ class Database:
         self.effects: list[UUID] = []
         self.transactions = 0
         self.savepoints = 0
+        #: Per transaction, the events the unit of work was told to expect.
+        self.expected: list[list[UUID]] = []
 
 
 class FakeInbox:
@@ -67,6 +69,9 @@ class FakeUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         pass
+
+    async def expect(self, events: Sequence[Envelope[Any]]) -> None:
+        self._database.expected.append([e.id for e in events])
 
     async def commit(self) -> None:
         self._database.claimed = set(self.claimed)
@@ -214,6 +219,18 @@ async def test_one_failing_event_is_rolled_back_alone_and_parked_while_the_batch
     assert outcome.applied == 4
     assert event_key(poisoned) not in setup.database.claimed  # a resend must not look like a duplicate
     assert setup.database.savepoints >= 4  # once it failed, every event went in a savepoint
+
+
+async def test_the_unit_of_work_expects_the_events_it_will_apply_and_no_duplicates() -> None:
+    """What lets repositories read ahead once per batch instead of once per event."""
+    applied, fresh, failing = case_registered(), case_registered(), case_registered()
+    setup = Setup(Handler({failing.id: [ValueError("once")]}))
+    await setup.consumer.apply(records(applied))
+    setup.database.expected.clear()
+    await setup.consumer.apply(records(applied, fresh, failing))
+    assert setup.database.expected[0] == [fresh.id, failing.id]  # the duplicate is not expected
+    # the batch again, with savepoints, the failed event held back; then the failed event alone
+    assert setup.database.expected[1:] == [[fresh.id], [failing.id]]
 
 
 async def test_a_failed_attempt_leaves_no_inbox_claim_behind() -> None:

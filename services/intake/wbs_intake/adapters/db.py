@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -27,8 +30,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.tenant import Category, Tenant
 from wbs_intake.ports import IdempotentSubmission
@@ -95,111 +100,151 @@ idempotency_table = Table(
 IDEMPOTENCY_LOCK_CLASS = 0x57425349
 
 
-# Statements are built once, with bound parameters: building one per call (clause objects,
-# coercions, cache keys) cost more CPU than executing it, and a submission runs several.
-_received = (
-    insert(report_table)
-    .values({column.name: bindparam(f"report_{column.name}") for column in report_table.columns})
-    .returning(report_table.c.id)
-    .cte("received")
-)
+# The statements of a submission, a status check and a batch of registrations run on the driver
+# (``Repository._driver``): through SQLAlchemy's session each cost 170-350 us of CPU, of which the
+# round trip is about 40 us, and a submission runs six of them. The tables above stay the schema.
 #: A report and its first status in one statement (one round trip).
-_RECEIVE = insert(status_table).from_select(
-    ["report_id", "status", "at"],
-    select(
-        _received.c.id,
-        bindparam("first_status", type_=Text),
-        bindparam("first_at", type_=DateTime(timezone=True)),
-    ),
+_RECEIVE = """
+    WITH received AS (
+        INSERT INTO report (id, registration_number, secret_hash, tenant_id, category, channel, submitted_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+    )
+    INSERT INTO report_status (report_id, status, at) SELECT id, $8, $9 FROM received
+"""
+_REPORT = """
+    SELECT id, registration_number, secret_hash, tenant_id, category, channel, submitted_at FROM report WHERE id = $1
+"""
+_REPORT_FOR_UPDATE = _REPORT + " FOR UPDATE"
+_TIMELINE = "SELECT status, at FROM report_status WHERE report_id = $1 ORDER BY at, status"
+#: A batch's reports locked in one statement, in id order (two replicas lock in the same order).
+_REPORTS_FOR_UPDATE = """
+    SELECT id, registration_number, secret_hash, tenant_id, category, channel, submitted_at FROM report
+    WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+"""
+_TIMELINES = (
+    "SELECT report_id, status, at FROM report_status WHERE report_id = ANY($1::uuid[]) ORDER BY report_id, at, status"
 )
-_REPORT = select(report_table).where(report_table.c.id == bindparam("report_id"))
-_REPORT_FOR_UPDATE = _REPORT.with_for_update()
-_TIMELINE = (
-    select(status_table.c.status, status_table.c.at)
-    .where(status_table.c.report_id == bindparam("report_id"))
-    .order_by(status_table.c.at, status_table.c.status)
-)
-_CREDENTIALS = select(report_table.c.id, report_table.c.secret_hash).where(
-    report_table.c.registration_number == bindparam("registration_number")
-)
-_APPEND_STATUS = insert(status_table).values(
-    report_id=bindparam("report_id"), status=bindparam("status"), at=bindparam("at")
+_CREDENTIALS = "SELECT id, secret_hash FROM report WHERE registration_number = $1"
+_APPEND_STATUS = (
+    "INSERT INTO report_status (report_id, status, at) SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[])"
 )
 _REPLACE_SECRET_HASH = (
     update(report_table).where(report_table.c.id == bindparam("report_id")).values(secret_hash=bindparam("secret_hash"))
 )
-_CLAIM = select(func.pg_try_advisory_xact_lock(IDEMPOTENCY_LOCK_CLASS, bindparam("lock_key", type_=Integer)))
-_FIND = select(idempotency_table).where(
-    idempotency_table.c.key_digest == bindparam("key_digest"), idempotency_table.c.expires_at > bindparam("now")
-)
-_upsert = upsert(idempotency_table)
-_RECORD_IDEMPOTENT_SUBMISSION = _upsert.on_conflict_do_update(
-    index_elements=[idempotency_table.c.key_digest],
-    set_={k: _upsert.excluded[k] for k in ("request_digest", "report_id", "expires_at")},
-)
-_TENANT_WITH_CATEGORY = (
-    select(
-        tenant_table.c.id,
-        tenant_table.c.name,
-        category_table.c.slug,
-        category_table.c.label_id,
-        category_table.c.label_en,
+_CLAIM = "SELECT pg_try_advisory_xact_lock($1, $2)"
+_FIND = """
+    SELECT key_digest, request_digest, report_id, expires_at FROM idempotency_key
+    WHERE key_digest = $1 AND expires_at > $2
+"""
+_RECORD_IDEMPOTENT_SUBMISSION = """
+    INSERT INTO idempotency_key (key_digest, request_digest, report_id, expires_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (key_digest) DO UPDATE
+    SET request_digest = excluded.request_digest, report_id = excluded.report_id, expires_at = excluded.expires_at
+"""
+_TENANT_WITH_CATEGORY = """
+    SELECT tenant.id, tenant.name, tenant_category.slug, tenant_category.label_id, tenant_category.label_en
+    FROM tenant LEFT JOIN tenant_category ON tenant_category.tenant_id = tenant.id AND tenant_category.slug = $2
+    WHERE tenant.id = $1 AND tenant.offered
+"""
+
+
+def _report(row: Any, timeline: list[StatusChange]) -> Report:
+    return Report(
+        id=row["id"],
+        registration_number=row["registration_number"],
+        secret_hash=row["secret_hash"],
+        tenant=row["tenant_id"],
+        category=row["category"],
+        channel=row["channel"],
+        submitted_at=row["submitted_at"],
+        timeline=timeline,
     )
-    .select_from(
-        tenant_table.outerjoin(
-            category_table,
-            (category_table.c.tenant_id == tenant_table.c.id) & (category_table.c.slug == bindparam("slug")),
-        )
-    )
-    .where(tenant_table.c.id == bindparam("tenant_id"), tenant_table.c.offered)
-)
 
 
 class SqlReportRepository(Repository):
+    """Status changes are written together when the transaction commits. For a consumer's batch
+    of registrations, the reports concerned are locked and read in one go (:meth:`expect`), so
+    recording a registration costs no round trip of its own."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        #: status changes appended in this transaction, not yet written
+        self._appended: list[tuple[UUID, StatusChange]] = []
+        #: read ahead (and locked) for the batch: each expected report as stored (None: no such report)
+        self._locked: dict[UUID, Report | None] = {}
+
+    async def expect(self, events: Sequence[Envelope[Any]]) -> None:
+        expected = [e.data.case_id for e in events if isinstance(e.data, CaseRegisteredV1)]
+        if not expected:
+            return
+        driver = await self._driver()
+        locked: dict[UUID, Report | None] = dict.fromkeys(expected)
+        for row in await driver.fetch(_REPORTS_FOR_UPDATE, expected):
+            locked[row["id"]] = _report(row, [])
+        for report_id, status, at in await driver.fetch(_TIMELINES, expected):
+            if (report := locked.get(report_id)) is not None:
+                report.timeline.append(StatusChange(ReportStatus(status), at))
+        self._locked = locked
+
+    def mark(self) -> int:
+        return len(self._appended)
+
+    def rewind(self, mark: object) -> None:
+        assert isinstance(mark, int)
+        del self._appended[mark:]
+
+    async def flush(self) -> None:
+        if self._appended:
+            appended, self._appended = self._appended, []
+            await (await self._driver()).execute(
+                _APPEND_STATUS,
+                [report_id for report_id, _ in appended],
+                [change.status.value for _, change in appended],
+                [change.at for _, change in appended],
+            )
+
     async def add(self, report: Report) -> None:
         first, *later = report.timeline
-        await self._session.execute(
+        await (await self._driver()).execute(
             _RECEIVE,
-            {
-                "report_id": report.id,
-                "report_registration_number": report.registration_number,
-                "report_secret_hash": report.secret_hash,
-                "report_tenant_id": report.tenant,
-                "report_category": report.category,
-                "report_channel": report.channel,
-                "report_submitted_at": report.submitted_at,
-                "first_status": first.status.value,
-                "first_at": first.at,
-            },
+            report.id,
+            report.registration_number,
+            report.secret_hash,
+            report.tenant,
+            report.category,
+            report.channel,
+            report.submitted_at,
+            first.status.value,
+            first.at,
         )
         for change in later:
             await self.append_status(report.id, change)
 
     async def get(self, report_id: UUID, *, for_update: bool = False) -> Report | None:
-        query = _REPORT_FOR_UPDATE if for_update else _REPORT
-        row = (await self._session.execute(query, {"report_id": report_id})).first()
-        if row is None:
-            return None
-        changes = await self._session.execute(_TIMELINE, {"report_id": report_id})
-        return Report(
-            id=row.id,
-            registration_number=row.registration_number,
-            secret_hash=row.secret_hash,
-            tenant=row.tenant_id,
-            category=row.category,
-            channel=row.channel,
-            submitted_at=row.submitted_at,
-            timeline=[StatusChange(ReportStatus(status), at) for status, at in changes],
-        )
+        """The report with its timeline, including the changes appended in this transaction."""
+        if report_id in self._locked:
+            held = self._locked[report_id]
+            if held is None:
+                return None
+            stored = replace(held, timeline=list(held.timeline))
+        else:
+            driver = await self._driver()
+            row = await driver.fetchrow(_REPORT_FOR_UPDATE if for_update else _REPORT, report_id)
+            if row is None:
+                return None
+            changes = await driver.fetch(_TIMELINE, report_id)
+            stored = _report(row, [StatusChange(ReportStatus(status), at) for status, at in changes])
+        appended = [change for appended_to, change in self._appended if appended_to == report_id]
+        if appended:
+            stored.timeline = sorted([*stored.timeline, *appended], key=lambda c: (c.at, c.status.value))
+        return stored
 
     async def credentials(self, registration_number: str) -> tuple[UUID, str] | None:
-        row = (await self._session.execute(_CREDENTIALS, {"registration_number": registration_number})).first()
-        return (row.id, row.secret_hash) if row else None
+        row = await (await self._driver()).fetchrow(_CREDENTIALS, registration_number)
+        return (row["id"], row["secret_hash"]) if row else None
 
     async def append_status(self, report_id: UUID, change: StatusChange) -> None:
-        await self._session.execute(
-            _APPEND_STATUS, {"report_id": report_id, "status": change.status.value, "at": change.at}
-        )
+        self._appended.append((report_id, change))
 
     async def replace_secret_hash(self, report_id: UUID, secret_hash: str) -> None:
         await self._session.execute(_REPLACE_SECRET_HASH, {"report_id": report_id, "secret_hash": secret_hash})
@@ -210,23 +255,21 @@ class SqlIdempotencyRepository(Repository):
         # Its own statement: a statement reads from a snapshot taken when it starts, so the lock
         # must be held before the statement that looks for an earlier submission begins.
         lock_key = int.from_bytes(key_digest[:4], "big", signed=True)
-        return bool((await self._session.execute(_CLAIM, {"lock_key": lock_key})).scalar_one())
+        return bool(await (await self._driver()).fetchval(_CLAIM, IDEMPOTENCY_LOCK_CLASS, lock_key))
 
     async def find(self, key_digest: bytes, now: datetime) -> IdempotentSubmission | None:
-        row = (await self._session.execute(_FIND, {"key_digest": key_digest, "now": now})).first()
+        row = await (await self._driver()).fetchrow(_FIND, key_digest, now)
         if row is None:
             return None
-        return IdempotentSubmission(row.key_digest, row.request_digest, row.report_id, row.expires_at)
+        return IdempotentSubmission(row["key_digest"], row["request_digest"], row["report_id"], row["expires_at"])
 
     async def add(self, submission: IdempotentSubmission) -> None:
-        await self._session.execute(
+        await (await self._driver()).execute(
             _RECORD_IDEMPOTENT_SUBMISSION,
-            {
-                "key_digest": submission.key_digest,
-                "request_digest": submission.request_digest,
-                "report_id": submission.report_id,
-                "expires_at": submission.expires_at,
-            },
+            submission.key_digest,
+            submission.request_digest,
+            submission.report_id,
+            submission.expires_at,
         )
 
     async def prune(self, now: datetime) -> int:
@@ -243,11 +286,11 @@ class SqlTenantRepository(Repository):
         return found[0] if found else None
 
     async def with_category(self, tenant_id: str, slug: str) -> Tenant | None:
-        row = (await self._session.execute(_TENANT_WITH_CATEGORY, {"tenant_id": tenant_id, "slug": slug})).first()
+        row = await (await self._driver()).fetchrow(_TENANT_WITH_CATEGORY, tenant_id, slug)
         if row is None:
             return None
-        categories = (Category(row.slug, row.label_id, row.label_en),) if row.slug is not None else ()
-        return Tenant(id=row.id, name=row.name, categories=categories)
+        categories = (Category(row["slug"], row["label_id"], row["label_en"]),) if row["slug"] is not None else ()
+        return Tenant(id=row["id"], name=row["name"], categories=categories)
 
     async def _load(self, tenant_id: str | None = None) -> list[Tenant]:
         """Tenants (one, or all by name) with their categories: two queries, however many tenants."""

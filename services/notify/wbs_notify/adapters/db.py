@@ -37,6 +37,7 @@ contact_table = Table(
 
 #: Built once: building a statement per call costs more than executing it.
 _ENQUEUE = insert(notification_table).on_conflict_do_nothing().returning(notification_table.c.idempotency_key)
+_KEEP = insert(contact_table).on_conflict_do_nothing().returning(contact_table.c.case_id)
 
 
 class SqlNotificationQueue(Repository):
@@ -60,15 +61,13 @@ class SqlNotificationQueue(Repository):
 class SqlContactBook(Repository):
     async def keep(self, contact: SealedContact) -> bool:
         result = await self._session.execute(
-            insert(contact_table)
-            .values(
-                case_id=contact.case_id,
-                tenant_id=contact.tenant,
-                sealed_contact=contact.sealed,
-                received_at=contact.received_at,
-            )
-            .on_conflict_do_nothing()
-            .returning(contact_table.c.case_id)
+            _KEEP,
+            {
+                "case_id": contact.case_id,
+                "tenant_id": contact.tenant,
+                "sealed_contact": contact.sealed,
+                "received_at": contact.received_at,
+            },
         )
         return result.first() is not None
 

@@ -30,6 +30,8 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     # counts per category are never public, as they let an employer match a report to its own
     # network logs.
     Route("/api/v1/tenants/*/statistics", "reporting", exact=True),
+    # Officers who may read the tenant's cases: a case's registration and its history.
+    Route("/api/v1/tenants/*/cases", "triage"),
     # Officers: sign-in, the second step and sign-out, the account pages; the pages' shared
     # stylesheet, script and language switch (every service's pages use these addresses).
     Route("/masuk", "directory"),

@@ -8,7 +8,7 @@ from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_triage.adapters import broker
+from wbs_triage.adapters import broker, http
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
 
 #: What triage keeps sealed: each case's substance, as intake sealed it.
@@ -24,6 +24,7 @@ def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     # it yet (the telaah will), so it loads no private key; only its reseal command does.
     runtime = ServiceRuntime(settings, SqlTriageUnitOfWork)
     broker.subscribe(runtime, clock=utc_now, timezone=settings.zone)
+    runtime.include_router(http.build_router(unit_of_work=runtime.unit_of_work))
     return runtime
 
 

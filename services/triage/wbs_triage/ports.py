@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 from uuid import UUID
 
+from wbs_runtime.audit import AuditRecorder, ChainedEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case
 
@@ -27,3 +28,11 @@ class TriageUnitOfWork(Transactional, Protocol):
     def agenda(self) -> Agenda: ...
     @property
     def outbox(self) -> EventOutbox: ...
+    @property
+    def audit(self) -> CaseTrail: ...
+
+
+class CaseTrail(AuditRecorder, Protocol):
+    async def history(self, tenant_id: str, object_type: str, object_id: str) -> list[ChainedEntry]:
+        """One object's entries in the tenant's chain, oldest first."""
+        ...

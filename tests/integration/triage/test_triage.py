@@ -9,18 +9,22 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import pytest
 from sqlalchemy import select
 
 from tests.support.events import report_submitted
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events, read_until
+from tests.support.officers import assertion_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.waiting import eventually
 from wbs_contracts.events.intake import ReportSubstanceV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience, SealedPayload
+from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.service import ServiceRuntime
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
@@ -32,6 +36,10 @@ class Triage:
     runtime: ServiceRuntime[SqlTriageUnitOfWork]
     infra: Infrastructure
     keys: Path
+    client: httpx.AsyncClient
+
+    def officer(self, tenant: str, *roles: Role) -> dict[str, str]:
+        return assertion_headers(self.keys.parent, "triage", {tenant: roles})
 
     async def cases(self, tenant: str) -> list[Any]:
         async with self.runtime.sessionmaker() as session:
@@ -41,11 +49,13 @@ class Triage:
 
 @pytest.fixture(scope="module")
 async def triage(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Triage]:
-    keys = tmp_path_factory.mktemp("keys")
+    key_root = tmp_path_factory.mktemp("keys")
+    issue_assertion_keys(key_root, ["directory", "triage"])  # officers' assertions, signed as directory would
+    keys = key_root / "triage"
     url = await migrated_database(infra, "triage", PROGRAM.migrations, metadata)
     runtime = build(settings_for(TriageSettings, infra, url, keys))
-    async with running(runtime):
-        yield Triage(runtime, infra, keys)
+    async with running(runtime) as client:
+        yield Triage(runtime, infra, keys, client)
 
 
 async def test_reports_are_registered_with_gapless_agenda_numbers(triage: Triage) -> None:
@@ -102,3 +112,27 @@ async def test_a_report_delivered_twice_is_registered_once(triage: Triage) -> No
     await asyncio.sleep(0.5)
     rows = await triage.cases(tenant)
     assert [(r.id, r.agenda_sequence) for r in rows] == [(event.data.report_id, 1), (other.data.report_id, 2)]
+
+
+async def test_an_officer_reads_a_case_and_its_history_and_each_reading_is_on_the_trail(triage: Triage) -> None:
+    tenant = f"satker-{uuid4().hex[:6]}"
+    submitted = report_submitted(tenant=tenant)
+    await publish(triage.infra.bootstrap_servers, topic(triage.infra, REPORT_SUBMITTED.topic), submitted)
+    await eventually(lambda: _all(triage, tenant, 1), what="the case registered")
+    case = f"/api/v1/tenants/{tenant}/cases/{submitted.data.report_id}"
+
+    read = await triage.client.get(case, headers=triage.officer(tenant, Role.PENELAAH))
+    assert read.status_code == 200, read.text
+    assert read.json()["agenda_number"].startswith(f"WBS/{tenant.upper()}/")
+    assert "substance" not in read.text  # the registration only; the substance stays sealed
+    # The same case asked for under another tenant the officer holds the role in: not there.
+    elsewhere = f"/api/v1/tenants/bps-1700/cases/{submitted.data.report_id}"
+    assert (await triage.client.get(elsewhere, headers=triage.officer("bps-1700", Role.PENELAAH))).status_code == 404
+
+    history = await triage.client.get(f"{case}/riwayat", headers=triage.officer(tenant, Role.KETUA_TIM))
+    assert history.status_code == 200
+    assert [(e["action"], e["role"]) for e in history.json()] == [
+        ("case.read", "penelaah"),
+        ("case.history-read", "ketua-tim"),
+    ]
+    assert {e["actor_name"] for e in history.json()} == {"Petugas Uji"}

@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from tests.support.audit import MemoryAuditTrail
 from tests.support.events import report_submitted
 from tests.support.fakes import FakeTransaction
 from wbs_contracts.envelope import Envelope
@@ -24,6 +25,7 @@ class FakeTriage(FakeTransaction):
         self.cases = self
         self.agenda = self
         self.outbox = self
+        self.audit = MemoryAuditTrail()
 
     async def add(self, item: Any, envelope: Any = None) -> None:
         if envelope is None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -98,28 +100,35 @@ async def submit(browser: httpx.AsyncClient, page: str, action: str, data: dict[
     return await browser.post(action, data={**data, "csrf": csrf_of(shown.text)})
 
 
-@pytest.fixture(scope="module")
-async def directory(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Directory]:
-    keys = tmp_path_factory.mktemp("keys")
+@contextlib.asynccontextmanager
+async def started_directory(
+    infra: Infrastructure, keys: Path, tenants: list[dict[str, Any]], **settings: Any
+) -> AsyncIterator[Directory]:
+    """Directory on a migrated database with ``tenants`` imported, running in-process; assertion keys
+    for it and triage under ``keys``."""
     issue_assertion_keys(keys, ["directory", "triage"])
     url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata)
     clock = MovableClock()
-    settings = settings_for(
-        DirectorySettings,
-        infra,
-        url,
-        keys / "directory",
-        insecure_cookies=True,
-        free_failures_per_account=3,
-        free_failures_per_client=6,
-        free_failures_per_code=3,
-    )
-    runtime = build(settings, clock=clock, hasher=Argon2Passwords(FAST))
+    configured = settings_for(DirectorySettings, infra, url, keys / "directory", insecure_cookies=True, **settings)
+    runtime = build(configured, clock=clock, hasher=Argon2Passwords(FAST))
     await import_tenants(
-        [TenantDocument.model_validate(t) for t in TENANTS], runtime.unit_of_work(), clock=clock, actor="test"
+        [TenantDocument.model_validate(t) for t in tenants], runtime.unit_of_work(), clock=clock, actor="test"
     )
     async with running(runtime) as client:
         found = Directory(runtime, client, clock, keys)
         yield found
         for browser in found.browsers:
             await browser.aclose()
+
+
+@pytest.fixture(scope="module")
+async def directory(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Directory]:
+    async with started_directory(
+        infra,
+        tmp_path_factory.mktemp("keys"),
+        TENANTS,
+        free_failures_per_account=3,
+        free_failures_per_client=6,
+        free_failures_per_code=3,
+    ) as found:
+        yield found

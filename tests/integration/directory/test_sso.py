@@ -12,24 +12,17 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from tests.integration.directory.conftest import FAST, Directory, MovableClock, csrf_of
+from tests.integration.directory.conftest import Directory, csrf_of, started_directory
 from tests.integration.directory.test_sign_in import NEW_PASSWORD, sign_in
 from tests.support.infrastructure import Infrastructure, free_port
 from tests.support.oidc import Account, RunningProvider, needs_node, oidc_provider
-from tests.support.services import migrated_database, running, settings_for
 from wbs_contracts.roles import Role
-from wbs_directory.adapters.db import metadata
 from wbs_directory.adapters.oidc import OidcClient, OpenIdProviders
-from wbs_directory.adapters.passwords import Argon2Passwords
 from wbs_directory.domain.identity_link import SsoPurpose, new_flow
 from wbs_directory.domain.officer import Totp
-from wbs_directory.domain.tenant import TenantDocument
-from wbs_directory.entrypoint import PROGRAM, DirectorySettings, build
 from wbs_directory.ports import ProviderFailed
-from wbs_directory.usecases import import_tenants
 from wbs_directory.usecases.sso import link_by_operator
 from wbs_runtime.auth.assertions import AssertionVerifier
-from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.clock import utc_now
 from wbs_runtime.web import LANGUAGE_COOKIE
 
@@ -60,20 +53,6 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProvid
 async def directory(
     infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory, provider: RunningProvider
 ) -> AsyncIterator[Directory]:
-    keys = tmp_path_factory.mktemp("keys")
-    issue_assertion_keys(keys, ["directory", "triage"])
-    url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata)
-    clock = MovableClock()
-    settings = settings_for(
-        DirectorySettings,
-        infra,
-        url,
-        keys / "directory",
-        insecure_cookies=True,
-        oidc_clients=provider.client_setting,
-        public_url=BASE,
-    )
-    runtime = build(settings, clock=clock, hasher=Argon2Passwords(FAST))
     tenants = [
         {
             "id": WITH_SSO,
@@ -82,14 +61,10 @@ async def directory(
         },
         {"id": WITHOUT_SSO, "name": "Instansi Tanpa SSO", "policy": {"categories": CATEGORIES}},
     ]
-    await import_tenants(
-        [TenantDocument.model_validate(t) for t in tenants], runtime.unit_of_work(), clock=clock, actor="test"
-    )
-    async with running(runtime) as client:
-        found = Directory(runtime, client, clock, keys)
+    async with started_directory(
+        infra, tmp_path_factory.mktemp("keys"), tenants, oidc_clients=provider.client_setting, public_url=BASE
+    ) as found:
         yield found
-        for browser in found.browsers:
-            await browser.aclose()
 
 
 class Browser:

@@ -260,19 +260,19 @@ async def _check_code(
     _refuse_if_throttled(context.throttle, (CODE, key))
     step = matching_step(secret, code, at=context.clock(), last_used_step=last_step)
     if step is None:
-        context.throttle.failed(CODE, key)
-        await uow.audit_log.record(
-            AuditRecord(
-                AuditAction.CODE_FAILED,
-                key,
-                _tenants(found.grants),
-                subject=key,
-                session_id=str(found.session.id),
-            )
-        )
+        await _code_failed(uow, context, found)
         raise BadCode()
     context.throttle.succeeded(CODE, key)
     return step
+
+
+async def _code_failed(uow: DirectoryUnitOfWork, context: SignInContext, found: Current) -> None:
+    """A wrong TOTP or recovery code: counted against the officer, and on the trail with its session."""
+    key = str(found.officer.id)
+    context.throttle.failed(CODE, key)
+    await uow.audit_log.record(
+        AuditRecord(AuditAction.CODE_FAILED, key, _tenants(found.grants), subject=key, session_id=str(found.session.id))
+    )
 
 
 async def verify_code(uow: DirectoryUnitOfWork, context: SignInContext, *, token: str | None, code: str) -> Started:
@@ -285,10 +285,7 @@ async def verify_code(uow: DirectoryUnitOfWork, context: SignInContext, *, token
         if looks_like_recovery_code(code):
             _refuse_if_throttled(context.throttle, (CODE, key))
             if not await uow.officers.use_recovery_code(officer.id, recovery_digest(code), at=context.clock()):
-                context.throttle.failed(CODE, key)
-                await uow.audit_log.record(
-                    AuditRecord(AuditAction.CODE_FAILED, key, _tenants(found.grants), subject=key)
-                )
+                await _code_failed(uow, context, found)
                 await uow.commit()
                 raise BadCode()
             context.throttle.succeeded(CODE, key)

@@ -40,10 +40,6 @@ class TenantDirectory:
         row = (await self._session.execute(select(table.c.configuration).where(table.c.tenant_id == tenant_id))).first()
         return None if row is None else TenantConfiguredV1.model_validate(row.configuration)
 
-    async def all(self) -> list[TenantConfiguredV1]:
-        rows = await self._session.execute(select(table.c.configuration).order_by(table.c.tenant_id))
-        return [TenantConfiguredV1.model_validate(row.configuration) for row in rows]
-
     async def ancestors(self, tenant_id: str) -> tuple[str, ...]:
         row = (await self._session.execute(select(table.c.ancestors).where(table.c.tenant_id == tenant_id))).first()
         return () if row is None else tuple(row.ancestors)

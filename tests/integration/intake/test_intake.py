@@ -41,6 +41,7 @@ from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.messaging.tables import dead_letter
 from wbs_runtime.service import ServiceRuntime
+from wbs_runtime.tenancy import TenantDirectory
 
 FORM: dict[str, Any] = {
     "tenant": "bps-1700",
@@ -121,6 +122,10 @@ async def test_a_tenants_new_categories_reach_the_form_and_an_old_version_never_
         lambda: _named(intake.client, "bps-3603", "BPS Kabupaten Tangerang (v2)"), what="the later copy applied"
     )
     assert len(shown["categories"]) == 1
+    async with intake.runtime.sessionmaker() as session:
+        kept = await TenantDirectory(session).get("bps-3603")
+    assert kept is not None
+    assert (kept.policy_version, kept.name, kept.ancestors) == (2, "BPS Kabupaten Tangerang (v2)", ("bps", "bps-3600"))
     response, _ = await intake.submit(tenant="bps-3603", category=first.policy.categories[1].slug)
     assert response.status_code == 422  # a category the policy no longer offers
 

@@ -26,8 +26,9 @@ class StoredTenant:
 
 
 class Tenants(Protocol):
-    async def all(self) -> dict[str, StoredTenant]:
-        """Every tenant's current version, by id (locked against concurrent changes)."""
+    async def all(self, *, lock: bool = False) -> dict[str, StoredTenant]:
+        """Every tenant's current version, by id; with ``lock``, locked against concurrent changes
+        until the transaction ends (what a change of the directory, checked as a whole, needs)."""
         ...
 
     async def save(self, stored: StoredTenant) -> None:

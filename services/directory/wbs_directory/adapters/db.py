@@ -127,9 +127,9 @@ def _stored(row: Any) -> StoredTenant:
 
 
 class SqlTenants(Repository):
-    async def all(self) -> dict[str, StoredTenant]:
-        # The whole directory is checked as one (parents, recipients): lock it against a concurrent import.
-        rows = await self._session.execute(select(tenant_table).order_by(tenant_table.c.id).with_for_update())
+    async def all(self, *, lock: bool = False) -> dict[str, StoredTenant]:
+        query = select(tenant_table).order_by(tenant_table.c.id)
+        rows = await self._session.execute(query.with_for_update() if lock else query)
         return {row.id: _stored(row) for row in rows}
 
     async def save(self, stored: StoredTenant) -> None:

@@ -42,7 +42,8 @@ async def import_tenants(
         raise ValueError("sebuah instansi muncul dua kali / a tenant appears twice")
     result = ImportResult()
     async with uow:
-        stored = await uow.tenants.all()
+        # The whole directory is checked as one (parents, recipients): no import may change it meanwhile.
+        stored = await uow.tenants.all(lock=True)
         before = {tenant_id: s.document for tenant_id, s in stored.items()}
         if keep_places:
             for document in documents:
@@ -80,7 +81,7 @@ async def import_tenants(
 async def publish_all(uow: DirectoryUnitOfWork, *, clock: Clock) -> list[str]:
     """Publish every tenant's configuration again (a new year's calendar, a consumer rebuilt)."""
     async with uow:
-        stored = await uow.tenants.all()
+        stored = await uow.tenants.all(lock=True)  # announced as it stands: no import meanwhile
         documents = {tenant_id: s.document for tenant_id, s in stored.items()}
         for tenant_id in sorted(stored):
             await _publish(uow, stored[tenant_id], documents, clock)

@@ -18,8 +18,8 @@ from uuid import UUID, uuid4
 from wbs_contracts.envelope import DataT, Envelope, EventData
 from wbs_contracts.events.audit import AuditChainHeadV1
 from wbs_contracts.events.directory import TenantConfiguredV1
-from wbs_contracts.events.intake import ReportSubmittedV1
-from wbs_contracts.events.triage import CaseRegisteredV1
+from wbs_contracts.events.intake import EvidenceAddedV1, ReporterMessageSentV1, ReportSubmittedV1
+from wbs_contracts.events.triage import CaseRegisteredV1, OfficerMessageSentV1
 
 #: Appended, never reordered: a service's default HTTP port follows its position.
 SERVICES: tuple[str, ...] = ("intake", "triage", "investigation", "notify", "reporting", "directory")
@@ -144,6 +144,34 @@ CASE_REGISTERED: EventSpec[CaseRegisteredV1] = EventSpec(
     purpose="The case was recorded in the tenant's agenda (terdaftar).",
 )
 
+EVIDENCE_ADDED: EventSpec[EvidenceAddedV1] = EventSpec(
+    event_type="wbs.intake.evidence-added",
+    version=1,
+    model=EvidenceAddedV1,
+    producer="intake",
+    consumers=("triage",),
+    purpose="A file of evidence was stored encrypted in the blob store; its key travels sealed to case-substance.",
+)
+
+REPORTER_MESSAGE_SENT: EventSpec[ReporterMessageSentV1] = EventSpec(
+    event_type="wbs.intake.reporter-message-sent",
+    version=1,
+    model=ReporterMessageSentV1,
+    producer="intake",
+    consumers=("triage",),
+    purpose="The reporter wrote in the Kotak Komunikasi (a message, a question with its answer due, more "
+    "information); sealed to case-substance.",
+)
+
+OFFICER_MESSAGE_SENT: EventSpec[OfficerMessageSentV1] = EventSpec(
+    event_type="wbs.triage.officer-message-sent",
+    version=1,
+    model=OfficerMessageSentV1,
+    producer="triage",
+    consumers=("intake",),
+    purpose="An officer answered the reporter or asked for more information; sealed to reporter-mailbox.",
+)
+
 TENANT_CONFIGURED: EventSpec[TenantConfiguredV1] = EventSpec(
     event_type="wbs.directory.tenant-configured",
     version=1,
@@ -176,6 +204,9 @@ AUDIT_CHAIN_HEADS: dict[str, EventSpec[AuditChainHeadV1]] = {s: audit_chain_head
 EVENTS: tuple[EventSpec[Any], ...] = (
     REPORT_SUBMITTED,
     CASE_REGISTERED,
+    EVIDENCE_ADDED,
+    REPORTER_MESSAGE_SENT,
+    OFFICER_MESSAGE_SENT,
     TENANT_CONFIGURED,
     *AUDIT_CHAIN_HEADS.values(),
 )
@@ -225,6 +256,9 @@ __all__ = [
     "AUDIT_CHAIN_HEADS",
     "CASE_REGISTERED",
     "EVENTS",
+    "EVIDENCE_ADDED",
+    "OFFICER_MESSAGE_SENT",
+    "REPORTER_MESSAGE_SENT",
     "REPORT_SUBMITTED",
     "SERVICES",
     "TENANT_CONFIGURED",

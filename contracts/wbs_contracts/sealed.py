@@ -63,13 +63,21 @@ class Audience:
     CASE_SUBSTANCE = "case-substance"
     #: How to reach the reporter: notify holds the private key.
     REPORTER_CONTACT = "reporter-contact"
+    #: Who the reporter is: intake holds the private key, and opens it only for an officer whose
+    #: disclosure request a custodian approved. No case officer's service can open it.
+    REPORTER_IDENTITY = "reporter-identity"
+    #: The reporter's mailbox (officers' answers, the reporter's own copies): intake opens it only
+    #: for the reporter who signed in.
+    REPORTER_MAILBOX = "reporter-mailbox"
 
-    ALL = (CASE_SUBSTANCE, REPORTER_CONTACT)
+    ALL = (CASE_SUBSTANCE, REPORTER_CONTACT, REPORTER_IDENTITY, REPORTER_MAILBOX)
 
     #: The services entitled to each audience's private key; nobody else ever holds it.
     READERS: ClassVar[Mapping[str, tuple[str, ...]]] = {
         CASE_SUBSTANCE: ("triage", "investigation"),
         REPORTER_CONTACT: ("notify",),
+        REPORTER_IDENTITY: ("intake",),
+        REPORTER_MAILBOX: ("intake",),
     }
 
     @classmethod

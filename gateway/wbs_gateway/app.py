@@ -128,6 +128,9 @@ IDENTITY_LIKE = frozenset(
 NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING | IDENTITY_LIKE
 #: The one service that sees cookies: its sign-in, sign-out and account pages use them.
 COOKIE_SERVICE = "directory"
+#: The cookies other services set for themselves and get back (never the officer's session):
+#: intake's reporter session, and the pages' language choice and CSRF cookie.
+SERVICE_COOKIES: dict[str, frozenset[str]] = {"intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"})}
 NOT_FOUND = {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}
 UNAVAILABLE = {
     "pesan": "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
@@ -218,7 +221,18 @@ def _forwarded_headers(request: Request, service: str) -> list[tuple[str, str]]:
     ]
     if service == COOKIE_SERVICE:
         headers += [(k, v) for k, v in request.headers.items() if k.lower() == "cookie"]
+    elif own := SERVICE_COOKIES.get(service):
+        kept = _cookies_named(request.headers.getlist("cookie"), own)
+        if kept:
+            headers.append(("cookie", kept))
     return headers
+
+
+def _cookies_named(cookie_headers: list[str], names: frozenset[str]) -> str:
+    """Only the named cookies of the ``Cookie`` headers: an officer's session must not reach a
+    service that does not need it."""
+    pairs = (pair.strip() for header in cookie_headers for pair in header.split(";"))
+    return "; ".join(pair for pair in pairs if pair.partition("=")[0].strip() in names)
 
 
 def create_app(

@@ -25,6 +25,8 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/", "intake", exact=True),  # the reporter's pages
     Route("/assets", "intake"),
     Route("/api/v1/reports", "intake"),
+    # The signed-in reporter (intake's own session cookie, wbs_pelapor).
+    Route("/api/v1/reporter", "intake"),
     Route("/api/v1/tenants", "intake"),
     # Officers only (the service refuses a request without an officer's assertion): exact live
     # counts per category are never public, as they let an employer match a report to its own

@@ -313,6 +313,7 @@ class Stack:
             "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
             # Plain HTTP on 127.0.0.1: the session cookie cannot be Secure here (it is in a deployment).
             "WBS_DIRECTORY_INSECURE_COOKIES": "true",
+            "WBS_INTAKE_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
         }
 

@@ -63,12 +63,22 @@ def test_every_service_has_a_dead_letter_topic_and_takes_part() -> None:
     assert len(names) == len(all_topics())
 
 
-def test_the_walking_skeleton_flow() -> None:
+def test_the_flow_of_a_case_between_intake_and_triage() -> None:
     def cases(topics: list[str]) -> set[str]:
         return {t for t in topics if "audit-chain-head" not in t}
 
-    assert cases([e.topic for e in produced_by("intake")]) == {"wbs.intake.report-submitted.v1"}
-    assert cases([e.topic for e in produced_by("triage")]) == {"wbs.triage.case-registered.v1"}
+    assert cases([e.topic for e in produced_by("intake")]) == {
+        "wbs.intake.report-submitted.v1",
+        "wbs.intake.evidence-added.v1",
+        "wbs.intake.reporter-message-sent.v1",
+    }
+    assert cases([e.topic for e in produced_by("triage")]) == {
+        "wbs.triage.case-registered.v1",
+        "wbs.triage.officer-message-sent.v1",
+    }
+    # The Kotak Komunikasi goes both ways: what one side writes reaches the other.
+    assert "wbs.intake.reporter-message-sent.v1" in {e.topic for e in consumed_by("triage")}
+    assert "wbs.triage.officer-message-sent.v1" in {e.topic for e in consumed_by("intake")}
     for service in ("reporting", "notify"):
         assert cases([e.topic for e in consumed_by(service)]) == {
             "wbs.intake.report-submitted.v1",

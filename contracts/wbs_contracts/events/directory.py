@@ -114,6 +114,17 @@ class EscalationPolicy(_Part):
     basis: str = Field(default="", max_length=300)
 
 
+MIB = 1024 * 1024
+
+
+class EvidenceLimits(_Part):
+    """How much evidence a reporter may send (checked as the bytes stream in)."""
+
+    max_file_bytes: int = Field(default=25 * MIB, ge=1, le=2048 * MIB)
+    max_report_bytes: int = Field(default=100 * MIB, ge=1, le=8192 * MIB)
+    max_files_per_report: int = Field(default=20, ge=1, le=500)
+
+
 class TenantPolicy(_Part):
     categories: tuple[Category, ...] = ()
     channels: tuple[str, ...] = ()
@@ -121,6 +132,7 @@ class TenantPolicy(_Part):
     time_limits: dict[str, TimeLimit] = Field(default_factory=dict)
     approvals: tuple[Approval, ...] = ()
     escalation: EscalationPolicy = EscalationPolicy()
+    evidence: EvidenceLimits = EvidenceLimits()
     totp_required: bool = False
     oidc_issuer: str | None = Field(default=None, max_length=300)
 

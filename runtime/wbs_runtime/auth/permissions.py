@@ -43,6 +43,8 @@ class Permission(StrEnum):
     ASSIGN_CASES = "assign-cases"
     APPROVE_DECISIONS = "approve-decisions"
     INVESTIGATE_CASES = "investigate-cases"
+    ANSWER_REPORTERS = "answer-reporters"
+    REQUEST_IDENTITY_DISCLOSURE = "request-identity-disclosure"
     DECIDE_IDENTITY_DISCLOSURE = "decide-identity-disclosure"
     APPROVE_ESCALATION = "approve-escalation"
     APPROVE_PUBLICATION = "approve-publication"
@@ -124,6 +126,22 @@ RULES: Mapping[Permission, PermissionRule] = {
         Reach.TENANT,
         "Melaksanakan audit investigasi",
         "Investigate (audit investigasi)",
+        Role.AUDITOR,
+    ),
+    Permission.ANSWER_REPORTERS: _rule(
+        Reach.TENANT,
+        "Menjawab pelapor dan meminta informasi tambahan melalui Kotak Komunikasi",
+        "Answer reporters and ask them for more information through the message box",
+        Role.PETUGAS_PENGADUAN,
+        Role.PENELAAH,
+        Role.KETUA_TIM,
+    ),
+    Permission.REQUEST_IDENTITY_DISCLOSURE: _rule(
+        Reach.TENANT,
+        "Meminta pembukaan identitas pelapor, dengan alasan tertulis, untuk pemeriksaan",
+        "Ask, with a written reason, for a reporter's identity to be disclosed for an investigation",
+        Role.PENELAAH,
+        Role.KETUA_TIM,
         Role.AUDITOR,
     ),
     Permission.DECIDE_IDENTITY_DISCLOSURE: _rule(

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
-from wbs_intake.adapters import broker, http, pages
+from wbs_intake.adapters import broker, http, pages, reporter_http
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
+from wbs_intake.adapters.reporter_session import ReporterSessions
 from wbs_intake.domain.attempts import AttemptPolicy
+from wbs_intake.domain.reporter_session import SessionPolicy
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.service_secret import load_service_secret
@@ -34,6 +36,11 @@ class IntakeSettings(ServiceSettings):
     status_free_attempts: int = Field(default=5, ge=1)
     status_lock_after: int = Field(default=10, ge=1)
     status_lock_seconds: float = Field(default=900, gt=0)
+    #: A reporter's session ends after this many minutes without a request, and after this many hours.
+    reporter_session_idle_minutes: float = Field(default=20, gt=0)
+    reporter_session_hours: float = Field(default=2, gt=0)
+    #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
+    insecure_cookies: bool = False
 
     def pepper_file(self) -> Path | None:
         return self.secret_pepper_file or (self.key_dir / PEPPER_FILE_NAME if self.key_dir else None)
@@ -53,15 +60,32 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
         lock_after=max(settings.status_lock_after, settings.status_free_attempts),
         lock_seconds=settings.status_lock_seconds,
     )
+    hasher = ReporterSecretHasher(digests)
+    attempts = InMemoryAttemptGuard(policy)
+    sessions = ReporterSessions(
+        unit_of_work=runtime.unit_of_work,
+        digests=digests,
+        clock=utc_now,
+        policy=SessionPolicy(
+            idle=timedelta(minutes=settings.reporter_session_idle_minutes),
+            absolute=timedelta(hours=settings.reporter_session_hours),
+        ),
+        secure_cookies=not settings.insecure_cookies,
+    )
     runtime.include_router(
         http.build_router(
             unit_of_work=runtime.unit_of_work,
             sealer=runtime.keyring,
-            hasher=ReporterSecretHasher(digests),
+            hasher=hasher,
             digests=digests,
-            attempts=InMemoryAttemptGuard(policy),
+            attempts=attempts,
             clock=utc_now,
             idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
+        )
+    )
+    runtime.include_router(
+        reporter_http.build_router(
+            unit_of_work=runtime.unit_of_work, sessions=sessions, hasher=hasher, attempts=attempts
         )
     )
     runtime.include_router(pages.build_router())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from wbs_intake.domain.credentials import (
     issue_secret,
 )
 from wbs_intake.domain.report import Report, StatusChange
+from wbs_intake.domain.reporter_session import ReporterSession, SessionPolicy
 from wbs_intake.domain.tenant import Category, Tenant, UnknownTenant
 from wbs_intake.ports import (
     AttemptGuard,
@@ -37,6 +39,7 @@ from wbs_runtime.errors import Unretryable
 
 IDEMPOTENCY_KEY_PURPOSE = "idempotency-key"
 SUBMISSION_PURPOSE = "submission"
+REPORTER_SESSION_PURPOSE = "reporter-session"
 
 
 class UnknownReport(Unretryable, LookupError):
@@ -256,6 +259,52 @@ async def find_report(
             await uow.reports.replace_secret_hash(report_id, await hasher.hash(canonical_secret(secret)))
             await uow.commit()
         return await uow.reports.get(report_id)
+
+
+async def open_reporter_session(
+    report: Report, *, uow: IntakeUnitOfWork, digests: KeyedDigests, clock: Clock, policy: SessionPolicy
+) -> str:
+    """Sign the reporter of ``report`` in (they proved it is theirs): the token goes into a cookie,
+    only its keyed digest is kept."""
+    token = secrets.token_urlsafe(32)
+    session = ReporterSession.open(digests.digest(REPORTER_SESSION_PURPOSE, token.encode()), report.id, clock(), policy)
+    async with uow:
+        await uow.reporter_sessions.add(session)
+        await uow.commit()
+    return token
+
+
+async def signed_in_report(
+    token: str, *, uow: IntakeUnitOfWork, digests: KeyedDigests, clock: Clock, policy: SessionPolicy
+) -> UUID | None:
+    """The report whose reporter holds ``token``, if the session is still valid (each request
+    starts the idle time again)."""
+    digest = digests.digest(REPORTER_SESSION_PURPOSE, token.encode())
+    now = clock()
+    async with uow:
+        session = await uow.reporter_sessions.get(digest)
+        if session is None or not session.is_valid(now):
+            return None
+        await uow.reporter_sessions.extend(session.touched(now, policy))
+        await uow.commit()
+    return session.report_id
+
+
+async def read_report(report_id: UUID, *, uow: IntakeUnitOfWork) -> Report:
+    """A report the caller is entitled to (its reporter is signed in)."""
+    async with uow:
+        report = await uow.reports.get(report_id)
+    if report is None:  # reports are never deleted while a session names them (ON DELETE CASCADE)
+        raise UnknownReport(f"report {report_id} is gone")
+    return report
+
+
+async def close_reporter_session(token: str, *, uow: IntakeUnitOfWork, digests: KeyedDigests, clock: Clock) -> None:
+    """Sign out (and forget expired sessions while at it)."""
+    async with uow:
+        await uow.reporter_sessions.remove(digests.digest(REPORTER_SESSION_PURPOSE, token.encode()))
+        await uow.reporter_sessions.prune(clock())
+        await uow.commit()
 
 
 async def record_registration(event: Envelope[Any], uow: IntakeUnitOfWork) -> None:

@@ -558,3 +558,53 @@ async def test_reports_still_waiting_for_their_registration_are_counted(intake: 
         return intake.metric("wbs_intake_unregistered_reports") == before
 
     await eventually(counted_as_registered, what="the report no longer counted as waiting")
+
+
+async def test_a_reporter_signs_in_reads_the_report_and_signs_out(intake: Intake) -> None:
+    submitted, _ = await intake.submit()
+    receipt = submitted.json()
+    credentials = {"registration_number": receipt["registration_number"], "secret": receipt["secret"]}
+    client = intake.client
+
+    assert (await client.get("/api/v1/reporter/report")).status_code == 401
+    wrong = await client.post("/api/v1/reporter/session", json={**credentials, "secret": issue_secret()})
+    assert wrong.status_code == 404
+    assert "wbs_pelapor" not in wrong.cookies
+
+    signed_in = await client.post("/api/v1/reporter/session", json=credentials)
+    assert signed_in.status_code == 200
+    cookie = signed_in.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
+    assert "Path=/" in cookie
+    token = signed_in.cookies["wbs_pelapor"]
+    mine = await client.get("/api/v1/reporter/report", headers={"Cookie": f"wbs_pelapor={token}"})
+    assert mine.status_code == 200
+    assert mine.json()["registration_number"] == receipt["registration_number"]
+    assert [c["status"] for c in mine.json()["timeline"]] == ["diterima"]
+    # Only a keyed digest of the token is kept.
+    async with intake.runtime.sessionmaker() as session:
+        kept = (await session.execute(text("SELECT token_digest FROM reporter_session"))).scalars().all()
+    assert kept
+    assert all(token.encode() not in digest for digest in kept)
+
+    signed_out = await client.delete("/api/v1/reporter/session", headers={"Cookie": f"wbs_pelapor={token}"})
+    assert signed_out.status_code == 204
+    assert (await client.get("/api/v1/reporter/report", headers={"Cookie": f"wbs_pelapor={token}"})).status_code == 401
+    client.cookies.clear()
+
+
+async def test_a_reporters_session_ends_when_it_expires(intake: Intake) -> None:
+    submitted, _ = await intake.submit()
+    receipt = submitted.json()
+    signed_in = await intake.client.post(
+        "/api/v1/reporter/session",
+        json={"registration_number": receipt["registration_number"], "secret": receipt["secret"]},
+    )
+    token = signed_in.cookies["wbs_pelapor"]
+    intake.client.cookies.clear()
+    async with intake.runtime.sessionmaker() as session:
+        await session.execute(text("UPDATE reporter_session SET expires_at = now() - interval '1 second'"))
+        await session.commit()
+    expired = await intake.client.get("/api/v1/reporter/report", headers={"Cookie": f"wbs_pelapor={token}"})
+    assert expired.status_code == 401

@@ -100,6 +100,18 @@ async def test_identity_like_headers_and_cookies_never_reach_a_service() -> None
     assert not {name.lower() for name in forged} & {name.lower() for name in seen[0].headers}
 
 
+async def test_intake_gets_its_own_cookies_and_never_the_officers_session() -> None:
+    client, seen = gateway()
+    cookies = "wbs_sesi=officer-session-token; wbs_pelapor=reporter-token; tracking=1; wbs_bahasa=en"
+    async with client:
+        await client.get("/api/v1/reporter/report", headers={"Cookie": cookies})
+        await client.get("/api/v1/tenants/bps-1700/statistics", headers={"Cookie": cookies})
+    (to_intake,) = [r for r in seen if r.url.host == "intake"]
+    (to_reporting,) = [r for r in seen if r.url.host == "reporting"]
+    assert to_intake.headers.get_list("cookie") == ["wbs_pelapor=reporter-token; wbs_bahasa=en"]
+    assert "cookie" not in to_reporting.headers
+
+
 async def test_the_path_is_forwarded_still_encoded() -> None:
     client, _ = gateway()
     async with client:

@@ -13,6 +13,7 @@ from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
 from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
 from wbs_intake.domain.report import Report, StatusChange
+from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
 from wbs_intake.ports import IdempotentSubmission
 
@@ -61,6 +62,29 @@ class FakeIdempotency:
         return len(expired)
 
 
+class FakeReporterSessions:
+    def __init__(self) -> None:
+        self.rows: dict[bytes, ReporterSession] = {}
+
+    async def add(self, session: ReporterSession) -> None:
+        self.rows[session.token_digest] = session
+
+    async def get(self, token_digest: bytes) -> ReporterSession | None:
+        return self.rows.get(token_digest)
+
+    async def extend(self, session: ReporterSession) -> None:
+        self.rows[session.token_digest] = session
+
+    async def remove(self, token_digest: bytes) -> None:
+        self.rows.pop(token_digest, None)
+
+    async def prune(self, now: datetime) -> int:
+        expired = [k for k, v in self.rows.items() if v.expires_at <= now]
+        for key in expired:
+            del self.rows[key]
+        return len(expired)
+
+
 class FakeTenants:
     def __init__(self, *tenants: Tenant) -> None:
         self.rows = {t.id: t for t in tenants}
@@ -101,12 +125,19 @@ class FakeIntakeUnitOfWork:
         self.reports = FakeReports()
         self.tenants = FakeTenants(*tenants)
         self.idempotency = FakeIdempotency()
+        self.reporter_sessions = FakeReporterSessions()
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
 
     def _state(self) -> tuple[Any, ...]:
-        return (self.reports.rows, self.tenants.rows, self.idempotency.rows, self.outbox.events)
+        return (
+            self.reports.rows,
+            self.tenants.rows,
+            self.idempotency.rows,
+            self.reporter_sessions.rows,
+            self.outbox.events,
+        )
 
     async def __aenter__(self) -> Self:
         self._snapshot = copy.deepcopy(self._state())
@@ -116,7 +147,13 @@ class FakeIntakeUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._snapshot is not None:
-            self.reports.rows, self.tenants.rows, self.idempotency.rows, self.outbox.events = self._snapshot
+            (
+                self.reports.rows,
+                self.tenants.rows,
+                self.idempotency.rows,
+                self.reporter_sessions.rows,
+                self.outbox.events,
+            ) = self._snapshot
             self._snapshot = None
 
     async def commit(self) -> None:

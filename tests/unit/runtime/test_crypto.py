@@ -303,7 +303,10 @@ def test_a_private_key_a_service_is_not_entitled_to_is_taken_away(tmp_path: Path
     stray = next((tmp_path / "_master" / "bps-1700").glob("reporter-contact-*.key"))
     (tmp_path / "intake" / "bps-1700" / stray.name).write_text(stray.read_text())
     issue_for_services(tmp_path, "bps-1700", ["intake"])
-    assert list((tmp_path / "intake" / "bps-1700").glob("*.key")) == []
+    held = {tuple(path.name.split("-")[:2]) for path in (tmp_path / "intake" / "bps-1700").glob("*.key")}
+    assert stray.name not in {p.name for p in (tmp_path / "intake" / "bps-1700").glob("*.key")}
+    # Intake keeps only what it is entitled to: the reporter's identity and mailbox.
+    assert {"-".join(parts) for parts in held} == {Audience.REPORTER_IDENTITY, Audience.REPORTER_MAILBOX}
 
 
 def test_a_service_may_declare_only_audiences_it_is_entitled_to() -> None:

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
+from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Category, Tenant
 from wbs_intake.ports import IdempotentSubmission
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
@@ -92,6 +93,17 @@ idempotency_table = Table(
     Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("idempotency_key_expires_at", "expires_at"),
+)
+
+#: Reporters signed in: a keyed digest of the token, the report, and when the session ends.
+reporter_session_table = Table(
+    "reporter_session",
+    metadata,
+    Column("token_digest", LargeBinary, primary_key=True),
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("reporter_session_expires_at", "expires_at"),
 )
 
 #: The first of the two keys of ``pg_try_advisory_xact_lock(int, int)`` that holds an
@@ -277,6 +289,46 @@ class SqlIdempotencyRepository(Repository):
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+class SqlReporterSessionRepository(Repository):
+    async def add(self, session: ReporterSession) -> None:
+        await self._session.execute(
+            insert(reporter_session_table).values(
+                token_digest=session.token_digest,
+                report_id=session.report_id,
+                created_at=session.created_at,
+                expires_at=session.expires_at,
+            )
+        )
+
+    async def get(self, token_digest: bytes) -> ReporterSession | None:
+        row = (
+            await self._session.execute(
+                select(reporter_session_table).where(reporter_session_table.c.token_digest == token_digest)
+            )
+        ).first()
+        if row is None:
+            return None
+        return ReporterSession(row.token_digest, row.report_id, row.created_at, row.expires_at)
+
+    async def extend(self, session: ReporterSession) -> None:
+        await self._session.execute(
+            update(reporter_session_table)
+            .where(reporter_session_table.c.token_digest == session.token_digest)
+            .values(expires_at=session.expires_at)
+        )
+
+    async def remove(self, token_digest: bytes) -> None:
+        await self._session.execute(
+            delete(reporter_session_table).where(reporter_session_table.c.token_digest == token_digest)
+        )
+
+    async def prune(self, now: datetime) -> int:
+        result = await self._session.execute(
+            delete(reporter_session_table).where(reporter_session_table.c.expires_at <= now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
 class SqlTenantRepository(Repository):
     async def all(self) -> list[Tenant]:
         return await self._load()
@@ -347,3 +399,4 @@ class SqlIntakeUnitOfWork(UnitOfWork):
     reports: SqlReportRepository
     tenants: SqlTenantRepository
     idempotency: SqlIdempotencyRepository
+    reporter_sessions: SqlReporterSessionRepository

@@ -24,7 +24,7 @@ from wbs_contracts.channels import SLUG_PATTERN
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_contracts.events.intake import SHORT_TEXT_LIMIT, TEXT_LIMIT, ReportSubstanceV1
 from wbs_intake.domain.credentials import accept_client_secret
-from wbs_intake.domain.report import STATUS_LABEL_EN, ReportStatus
+from wbs_intake.domain.report import STATUS_LABEL_EN, Report, ReportStatus
 from wbs_intake.domain.tenant import Tenant, UnknownCategory, UnknownTenant
 from wbs_intake.ports import AttemptGuard, IntakeUnitOfWork, KeyedDigests, Sealer, SecretHasher
 from wbs_intake.usecases import (
@@ -150,8 +150,25 @@ class TenantOut(BaseModel):
     categories: list[CategoryOut]
 
 
-def _status_out(value: ReportStatus) -> tuple[str, str]:
-    return value.value, STATUS_LABEL_EN[value]
+def report_status_out(report: Report) -> ReportStatusOut:
+    return ReportStatusOut(
+        registration_number=report.registration_number,
+        status=report.status.value,
+        status_en=STATUS_LABEL_EN[report.status],
+        timeline=[
+            StatusChangeOut(status=change.status.value, status_en=STATUS_LABEL_EN[change.status], at=change.at)
+            for change in report.timeline
+        ],
+    )
+
+
+def too_many_attempts(refused: TooManyAttempts) -> JSONResponse:
+    seconds = max(1, math.ceil(refused.retry_after))
+    body = ErrorBody(
+        pesan=f"Terlalu banyak percobaan kode rahasia yang salah untuk nomor ini. Coba lagi setelah {seconds} detik.",
+        message=f"Too many wrong secrets for this number. Try again after {seconds} seconds.",
+    )
+    return JSONResponse(status_code=429, content=body.model_dump(), headers={**NO_STORE, "Retry-After": str(seconds)})
 
 
 def _problem(field: str, code: str, pesan: str, message: str) -> InvalidInput:
@@ -314,28 +331,11 @@ def build_router(
                 query.registration_number, query.secret, uow=unit_of_work(), hasher=hasher, attempts=attempts
             )
         except TooManyAttempts as refused:
-            seconds = max(1, math.ceil(refused.retry_after))
-            body = ErrorBody(
-                pesan=f"Terlalu banyak percobaan kode rahasia yang salah untuk nomor ini. Coba lagi setelah {seconds} "
-                "detik.",
-                message=f"Too many wrong secrets for this number. Try again after {seconds} seconds.",
-            )
-            return JSONResponse(
-                status_code=429, content=body.model_dump(), headers={**NO_STORE, "Retry-After": str(seconds)}
-            )
+            return too_many_attempts(refused)
         if report is None:
             return JSONResponse(status_code=404, content=NOT_FOUND.model_dump(), headers=NO_STORE)
         response.headers.update(NO_STORE)
-        current, current_en = _status_out(report.status)
-        return ReportStatusOut(
-            registration_number=report.registration_number,
-            status=current,
-            status_en=current_en,
-            timeline=[
-                StatusChangeOut(status=change.status.value, status_en=STATUS_LABEL_EN[change.status], at=change.at)
-                for change in report.timeline
-            ],
-        )
+        return report_status_out(report)
 
     @router.get("/tenants", response_model=list[TenantOut], summary="Instansi / the bodies that take reports")
     async def tenants() -> list[TenantOut]:

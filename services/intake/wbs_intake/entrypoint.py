@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
+from wbs_contracts.sealed import Audience
 from wbs_intake.adapters import broker, http, pages, reporter_http
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
@@ -47,8 +48,11 @@ class IntakeSettings(ServiceSettings):
 
 
 def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
-    # Intake seals to every tenant's public keys and opens nothing.
-    runtime = ServiceRuntime(settings, SqlIntakeUnitOfWork)
+    # Intake seals to every tenant's public keys; it opens only the reporter's identity (for an
+    # approved disclosure) and the reporter's mailbox (for the reporter signed in).
+    runtime = ServiceRuntime(
+        settings, SqlIntakeUnitOfWork, opens=(Audience.REPORTER_IDENTITY, Audience.REPORTER_MAILBOX)
+    )
     pepper = settings.secret_pepper.get_secret_value() if settings.secret_pepper else None
     digests = KeyedDigests(
         load_service_secret(

@@ -27,6 +27,11 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/api/v1/reports", "intake"),
     # The signed-in reporter (intake's own session cookie, wbs_pelapor).
     Route("/api/v1/reporter", "intake"),
+    # The reporter's pages: a body's page and form, following a report; and the officers' pages
+    # of intake (reports recorded from other channels, identity disclosure).
+    Route("/lapor", "intake"),
+    Route("/pantau", "intake"),
+    Route("/petugas", "intake"),
     Route("/api/v1/tenants", "intake"),
     # Officers only (the service refuses a request without an officer's assertion): exact live
     # counts per category are never public, as they let an employer match a report to its own

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,8 +22,12 @@ from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
+from wbs_runtime.web.csrf import load_or_create_key
+from wbs_runtime.web.pages import WebPages
 
 PEPPER_FILE_NAME = "intake-pepper"
+CSRF_KEY_FILE = "intake-csrf.key"
+HERE = Path(__file__).resolve().parent
 
 
 class IntakeSettings(ServiceSettings):
@@ -93,9 +98,21 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
         )
     )
     runtime.include_router(pages.build_router())
+    # Server-rendered pages (reporters' and officers'), on the runtime's layout and catalogues.
+    web = reporter_pages(settings)  # noqa: F841 - the page routers of issue 7 take it
     broker.subscribe(runtime)
     register_gauges(runtime)
     return runtime
+
+
+def reporter_pages(settings: IntakeSettings) -> WebPages:
+    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
+    return WebPages(
+        csrf_key=csrf_key or secrets.token_bytes(32),
+        templates=HERE / "templates",
+        locale=HERE / "locale",
+        secure_cookies=not settings.insecure_cookies,
+    )
 
 
 PROGRAM = ServiceProgram(

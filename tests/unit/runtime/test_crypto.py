@@ -337,7 +337,7 @@ def test_cases_are_uuids() -> None:
 @pytest.mark.parametrize(
     ("service", "opens"),
     [
-        ("intake", set()),
+        ("intake", {Audience.REPORTER_IDENTITY, Audience.REPORTER_MAILBOX}),
         ("triage", set()),  # entitled to the substance, but nothing it serves opens it yet
         ("investigation", set()),
         ("notify", {Audience.REPORTER_CONTACT}),

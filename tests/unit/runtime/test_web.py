@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import Response
 
 import wbs_directory
+import wbs_intake
 import wbs_runtime.web
 from wbs_runtime.web import LANGUAGE_COOKIE
 from wbs_runtime.web.catalogue import untranslated
@@ -22,7 +23,11 @@ from wbs_runtime.web.pages import CONTENT_SECURITY_POLICY, WebPages, safe_return
 KEY = b"k" * 32
 FORM = """{% extends "wbs/base.html" %}{% block content %}<h1>{{ _("Formulir kedaluwarsa") }}</h1>
 <form method="post" action="/ubah">{{ csrf_field }}<button type="submit">x</button></form>{% endblock %}"""
-PACKAGES_WITH_PAGES = [Path(wbs_runtime.web.__file__).parent, Path(wbs_directory.__file__).parent]
+PACKAGES_WITH_PAGES = [
+    Path(wbs_runtime.web.__file__).parent,
+    Path(wbs_directory.__file__).parent,
+    Path(wbs_intake.__file__).parent,
+]
 
 
 def app(pages: WebPages) -> FastAPI:

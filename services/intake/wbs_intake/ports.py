@@ -52,6 +52,16 @@ class IdempotencyRepository(Protocol):
     async def prune(self, now: datetime) -> int: ...
 
 
+class IdentityRepository(Protocol):
+    """The reporter's identity, sealed to ``reporter-identity``: stored, never opened here."""
+
+    async def put(self, report_id: UUID, sealed: SealedPayload, at: datetime) -> None:
+        """Keep ``sealed`` as the report's identity (replacing one given earlier)."""
+        ...
+
+    async def get(self, report_id: UUID) -> tuple[SealedPayload, datetime] | None: ...
+
+
 class ReporterSessionRepository(Protocol):
     """Reporters' sessions, found by a keyed digest of the token (the token itself is never kept)."""
 
@@ -91,6 +101,8 @@ class IntakeUnitOfWork(Transactional, Protocol):
     def idempotency(self) -> IdempotencyRepository: ...
     @property
     def reporter_sessions(self) -> ReporterSessionRepository: ...
+    @property
+    def identities(self) -> IdentityRepository: ...
     @property
     def outbox(self) -> EventOutbox: ...
 

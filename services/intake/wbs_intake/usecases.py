@@ -12,10 +12,11 @@ from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.directory import TenantConfiguredV1, TenantKind
-from wbs_contracts.events.intake import ReporterContactV2, ReportSubmittedV1, ReportSubstanceV1
+from wbs_contracts.events.intake import ReporterContactV2, ReporterIdentityV1, ReportSubmittedV1, ReportSubstanceV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.registry import REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience
+from wbs_intake.domain.completeness import assess
 from wbs_intake.domain.credentials import (
     RandomBytes,
     canonical_registration_number,
@@ -70,6 +71,8 @@ class Submission:
     channel: str
     substance: ReportSubstanceV1
     contact: str | None = None
+    #: Who the reporter is, if they chose to say: sealed to reporter-identity, kept by intake only.
+    identity: ReporterIdentityV1 | None = None
 
     def fingerprint(self) -> bytes:
         """The request in one canonical form, so that a retry is recognised as the same request."""
@@ -79,6 +82,7 @@ class Submission:
             "channel": self.channel,
             "substance": self.substance.model_dump(mode="json"),
             "contact": self.contact,
+            "identity": self.identity.model_dump(mode="json") if self.identity else None,
         }
         return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -190,8 +194,11 @@ async def receive_report(
         submitted_at=at,
         substance=sealer.seal(tenant.id, Audience.CASE_SUBSTANCE, submission.substance, case=report.id),
         contact=sealer.seal(tenant.id, Audience.REPORTER_CONTACT, contact, case=report.id),
+        completeness=assess(submission.substance),
     )
     await uow.reports.add(report)
+    if submission.identity is not None:
+        await record_identity(report, submission.identity, uow=uow, sealer=sealer, at=at)
     await uow.outbox.add(
         REPORT_SUBMITTED,
         REPORT_SUBMITTED.envelope(
@@ -199,6 +206,15 @@ async def receive_report(
         ),
     )
     return report
+
+
+async def record_identity(
+    report: Report, identity: ReporterIdentityV1, *, uow: IntakeUnitOfWork, sealer: Sealer, at: datetime
+) -> None:
+    """Keep the reporter's identity sealed to reporter-identity, in the open unit of work: no case
+    officer's service can open it; only an approved disclosure does (see the disclosure use cases)."""
+    sealed = sealer.seal(report.tenant, Audience.REPORTER_IDENTITY, identity, case=report.id)
+    await uow.identities.put(report.id, sealed, at)
 
 
 async def _replay(

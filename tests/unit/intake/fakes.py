@@ -11,6 +11,7 @@ from uuid import UUID
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import EventSpec
+from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
@@ -60,6 +61,17 @@ class FakeIdempotency:
         for key in expired:
             del self.rows[key]
         return len(expired)
+
+
+class FakeIdentities:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, tuple[SealedPayload, datetime]] = {}
+
+    async def put(self, report_id: UUID, sealed: SealedPayload, at: datetime) -> None:
+        self.rows[report_id] = (sealed, at)
+
+    async def get(self, report_id: UUID) -> tuple[SealedPayload, datetime] | None:
+        return self.rows.get(report_id)
 
 
 class FakeReporterSessions:
@@ -126,6 +138,7 @@ class FakeIntakeUnitOfWork:
         self.tenants = FakeTenants(*tenants)
         self.idempotency = FakeIdempotency()
         self.reporter_sessions = FakeReporterSessions()
+        self.identities = FakeIdentities()
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
@@ -136,6 +149,7 @@ class FakeIntakeUnitOfWork:
             self.tenants.rows,
             self.idempotency.rows,
             self.reporter_sessions.rows,
+            self.identities.rows,
             self.outbox.events,
         )
 
@@ -152,6 +166,7 @@ class FakeIntakeUnitOfWork:
                 self.tenants.rows,
                 self.idempotency.rows,
                 self.reporter_sessions.rows,
+                self.identities.rows,
                 self.outbox.events,
             ) = self._snapshot
             self._snapshot = None

@@ -9,7 +9,13 @@ import pytest
 from tests.support.keys import key_rings
 from tests.unit.intake.fakes import FakeAttempts, FakeDigests, FakeHasher, FakeIntakeUnitOfWork
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.intake import ReporterContactV2, ReportSubmittedV1, ReportSubstanceV1
+from wbs_contracts.events.intake import (
+    ReportElement,
+    ReporterContactV2,
+    ReporterIdentityV1,
+    ReportSubmittedV1,
+    ReportSubstanceV1,
+)
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience
@@ -314,3 +320,35 @@ async def test_registration_shows_terdaftar_to_the_reporter_once() -> None:
 async def test_registration_of_an_unknown_report_is_an_error() -> None:
     with pytest.raises(UnknownReport):
         await record_registration(registered(uuid4()), FakeIntakeUnitOfWork(BENGKULU))
+
+
+async def test_the_reporters_identity_is_kept_sealed_to_an_audience_no_case_officer_holds() -> None:
+    uow = FakeIntakeUnitOfWork(BENGKULU)
+    sealing, opening = key_rings("bps-1700")
+    identity = ReporterIdentityV1(nama="Siti Rahmawati", nip="198001012005012001", unit_kerja="Bagian Umum")
+    receipt = await submit_report(
+        submission(identity=identity),
+        uow=uow,
+        sealer=sealing,
+        hasher=FakeHasher(),
+        digests=FakeDigests(),
+        clock=lambda: NOW,
+        correlation_id="req-1",
+    )
+    sealed, at = uow.identities.rows[receipt.report_id]
+    assert sealed.audience == Audience.REPORTER_IDENTITY
+    assert Audience.READERS[Audience.REPORTER_IDENTITY] == ("intake",)
+    assert at == NOW
+    assert opening.open(sealed, tenant="bps-1700", case=receipt.report_id, model=ReporterIdentityV1) == identity
+    # Nothing of it travels on the bus.
+    (_, envelope), *_ = uow.outbox.events
+    assert "Siti" not in envelope.model_dump_json()
+
+
+async def test_the_event_says_which_elements_the_reporter_left_out() -> None:
+    uow = FakeIntakeUnitOfWork(BENGKULU)
+    await submit(uow, substance=SUBSTANCE.model_copy(update={"when": "", "amount_idr": None}))
+    (_, envelope), *_ = uow.outbox.events
+    completeness = envelope.data.completeness
+    assert completeness.missing == (ReportElement.WHEN, ReportElement.AMOUNT, ReportElement.EVIDENCE)
+    assert not completeness.actionable

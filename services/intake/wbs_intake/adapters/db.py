@@ -29,11 +29,13 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.triage import CaseRegisteredV1
+from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Category, Tenant
@@ -93,6 +95,16 @@ idempotency_table = Table(
     Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("idempotency_key_expires_at", "expires_at"),
+)
+
+#: The reporter's identity when they gave it: sealed to reporter-identity (only an approved
+#: disclosure opens it), never in the clear.
+reporter_identity_table = Table(
+    "reporter_identity",
+    metadata,
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    Column("sealed", JSONB, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
 #: Reporters signed in: a keyed digest of the token, the report, and when the session ends.
@@ -289,6 +301,25 @@ class SqlIdempotencyRepository(Repository):
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+class SqlIdentityRepository(Repository):
+    async def put(self, report_id: UUID, sealed: SealedPayload, at: datetime) -> None:
+        values = {"report_id": report_id, "sealed": sealed.model_dump(mode="json"), "recorded_at": at}
+        statement = upsert(reporter_identity_table).values(values)
+        await self._session.execute(
+            statement.on_conflict_do_update(index_elements=[reporter_identity_table.c.report_id], set_=values)
+        )
+
+    async def get(self, report_id: UUID) -> tuple[SealedPayload, datetime] | None:
+        row = (
+            await self._session.execute(
+                select(reporter_identity_table).where(reporter_identity_table.c.report_id == report_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        return SealedPayload.model_validate(row.sealed), row.recorded_at
+
+
 class SqlReporterSessionRepository(Repository):
     async def add(self, session: ReporterSession) -> None:
         await self._session.execute(
@@ -400,3 +431,4 @@ class SqlIntakeUnitOfWork(UnitOfWork):
     tenants: SqlTenantRepository
     idempotency: SqlIdempotencyRepository
     reporter_sessions: SqlReporterSessionRepository
+    identities: SqlIdentityRepository

@@ -75,6 +75,9 @@ class ServiceSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, validation_alias="WBS_KAFKA_FETCH_MAX_WAIT_MS")
 
     key_dir: Path | None = Field(default=None, validation_alias="WBS_KEY_DIR")
+    #: Where evidence files are kept, encrypted (``wbs_runtime.blobs``): the same directory for
+    #: intake, which writes them, and triage, which serves them to officers.
+    blob_dir: Path = Field(default=Path("var/blobs"), validation_alias="WBS_BLOB_DIR")
     keys_json: str | None = Field(default=None, validation_alias="WBS_KEYS")
 
     #: A failing handler is retried quickly, a few times within ``consumer_retry_seconds``, then its

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -152,27 +152,56 @@ class _BodyTooLarge(Exception):
     pass
 
 
+#: The larger limit of an upload route (method and path), or None for the usual one.
+UploadLimits = Callable[[str, str], "int | None"]
+
+
+class UploadRoutes:
+    """The routes that take files (evidence uploads): a larger body limit, counted as it streams."""
+
+    def __init__(self) -> None:
+        self._routes: list[tuple[str, re.Pattern[str], int]] = []
+
+    def allow(self, method: str, path_pattern: str, max_bytes: int) -> None:
+        """``path_pattern`` is a regular expression that must match the whole path."""
+        self._routes.append((method.upper(), re.compile(path_pattern), max_bytes))
+
+    def __call__(self, method: str, path: str) -> int | None:
+        for allowed, pattern, max_bytes in self._routes:
+            if allowed == method and pattern.fullmatch(path):
+                return max_bytes
+        return None
+
+
 class BodySizeLimitMiddleware:
     """Refuses request bodies above ``max_bytes`` with a bilingual 413.
 
     A declared ``Content-Length`` above the limit is refused before anything is read; a body
     without one (chunked) is counted as it streams in, and reading stops at the first byte too
     many. Whatever the application was about to answer then (FastAPI turns a failed read into a
-    400), the client gets the 413.
+    400), the client gets the 413. Upload routes (``uploads``) have a larger limit of their own.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES, uploads: UploadLimits | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self._refusal = json.dumps(too_large(max_bytes).model_dump()).encode()
+        self.uploads = uploads
+        self._refusals: dict[int, bytes] = {}
+
+    def _limit(self, scope: Scope) -> int:
+        larger = self.uploads(scope.get("method", ""), scope.get("path", "")) if self.uploads else None
+        return larger if larger is not None else self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self._limit(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared.isdigit() and int(declared) > max_bytes:
+            await self._refuse(send, max_bytes)
             return
         received = 0
         exceeded = started = False
@@ -182,7 +211,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     exceeded = True
                     raise _BodyTooLarge
             return message
@@ -192,7 +221,7 @@ class BodySizeLimitMiddleware:
             if exceeded:
                 if message["type"] == "http.response.start" and not started:
                     started = True
-                    await self._refuse(send)
+                    await self._refuse(send, max_bytes)
                 return  # the application's own answer to the failed read is dropped
             if message["type"] == "http.response.start":
                 started = True
@@ -203,14 +232,17 @@ class BodySizeLimitMiddleware:
         except _BodyTooLarge:
             if started:
                 raise
-            await self._refuse(send)
+            await self._refuse(send, max_bytes)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, max_bytes: int) -> None:
+        refusal = self._refusals.get(max_bytes)
+        if refusal is None:
+            refusal = self._refusals[max_bytes] = json.dumps(too_large(max_bytes).model_dump()).encode()
         headers = [
             (b"content-type", b"application/json"),
-            (b"content-length", str(len(self._refusal)).encode()),
+            (b"content-length", str(len(refusal)).encode()),
             (b"cache-control", b"no-store"),
             (b"connection", b"close"),  # the rest of the body is never read
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": self._refusal, "more_body": False})
+        await send({"type": "http.response.body", "body": refusal, "more_body": False})

@@ -27,7 +27,7 @@ from wbs_runtime.auth.access import AccessControl, AssertionKeys, operations
 from wbs_runtime.crypto import KeyRing, entitled_audiences
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
-from wbs_runtime.http import BodySizeLimitMiddleware, CorrelationIdMiddleware, install_error_handlers
+from wbs_runtime.http import BodySizeLimitMiddleware, CorrelationIdMiddleware, UploadRoutes, install_error_handlers
 from wbs_runtime.messaging.consumer import BatchConsumer, Handler
 from wbs_runtime.messaging.consumer_loop import ConsumerLoop
 from wbs_runtime.messaging.dead_letters import DeadLetters
@@ -101,6 +101,8 @@ class ServiceRuntime(Generic[U]):
         )
         self.stopping = asyncio.Event()
         self.routers: list[APIRouter] = []
+        #: Routes that take files, with their larger body limit (``uploads.allow(...)``).
+        self.uploads = UploadRoutes()
         self._make_unit_of_work = unit_of_work
         self._relay_task: asyncio.Task[None] | None = None
         self._setup_messaging()
@@ -300,7 +302,9 @@ class ServiceRuntime(Generic[U]):
 
         app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
         app.add_middleware(CorrelationIdMiddleware)
-        app.add_middleware(BodySizeLimitMiddleware, max_bytes=self.settings.max_request_body_bytes)
+        app.add_middleware(
+            BodySizeLimitMiddleware, max_bytes=self.settings.max_request_body_bytes, uploads=self.uploads
+        )
         install_error_handlers(app)
         self.access.install(app)
         app.include_router(self._operations_router())

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
+from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.sealed import Audience
-from wbs_intake.adapters import broker, http, pages, reporter_http
+from wbs_intake.adapters import broker, evidence_http, evidence_pages, http, pages, reporter_http
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
@@ -17,6 +18,7 @@ from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
 from wbs_intake.adapters.reporter_session import ReporterSessions
 from wbs_intake.domain.attempts import AttemptPolicy
 from wbs_intake.domain.reporter_session import SessionPolicy
+from wbs_runtime.blobs import FilesystemBlobStore
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.service_secret import load_service_secret
@@ -28,6 +30,10 @@ from wbs_runtime.web.pages import WebPages
 PEPPER_FILE_NAME = "intake-pepper"
 CSRF_KEY_FILE = "intake-csrf.key"
 HERE = Path(__file__).resolve().parent
+#: Room in an upload's body for the form's text and the multipart framing, beyond its files.
+UPLOAD_MARGIN_BYTES = 1024 * 1024
+#: The routes that take files (the submission form is part of the reporter's pages).
+UPLOAD_ROUTES = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/[^/]+")
 
 
 class IntakeSettings(ServiceSettings):
@@ -47,6 +53,9 @@ class IntakeSettings(ServiceSettings):
     reporter_session_hours: float = Field(default=2, gt=0)
     #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
     insecure_cookies: bool = False
+    #: The body limit of the routes that take files (``WBS_INTAKE_MAX_UPLOAD_BYTES``); each tenant's
+    #: policy limits evidence further, exactly, as the bytes arrive.
+    max_upload_bytes: int = Field(default=EvidenceLimits().max_report_bytes + UPLOAD_MARGIN_BYTES, gt=0)
 
     def pepper_file(self) -> Path | None:
         return self.secret_pepper_file or (self.key_dir / PEPPER_FILE_NAME if self.key_dir else None)
@@ -99,7 +108,25 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(pages.build_router())
     # Server-rendered pages (reporters' and officers'), on the runtime's layout and catalogues.
-    web = reporter_pages(settings)  # noqa: F841 - the page routers of issue 7 take it
+    web = reporter_pages(settings)
+    # Evidence: encrypted into the blob store as it arrives (the same directory triage serves from).
+    blobs = FilesystemBlobStore(settings.blob_dir)
+    for path in UPLOAD_ROUTES:
+        runtime.uploads.allow("POST", path, settings.max_upload_bytes)
+    desk = evidence_http.EvidenceDesk(
+        unit_of_work=runtime.unit_of_work, blobs=blobs, sealer=runtime.keyring, clock=utc_now
+    )
+    runtime.include_router(evidence_http.build_router(desk=desk, sessions=sessions, opener=runtime.keyring))
+    runtime.include_router(
+        evidence_pages.build_router(
+            web=web,
+            desk=desk,
+            sessions=sessions,
+            opener=runtime.keyring,
+            unit_of_work=runtime.unit_of_work,
+            zone=settings.zone,
+        )
+    )
     broker.subscribe(runtime)
     register_gauges(runtime)
     return runtime

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
+from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.sealed import SealedDocument, SealedPayload
+from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
@@ -62,6 +64,23 @@ class IdentityRepository(Protocol):
     async def get(self, report_id: UUID) -> tuple[SealedPayload, datetime] | None: ...
 
 
+class EvidenceRepository(Protocol):
+    """A report's evidence files: their blobs, sizes and dates, the reporter's sealed receipt."""
+
+    async def add(self, evidence: Evidence) -> None: ...
+    async def of_report(self, report_id: UUID) -> list[Evidence]:
+        """Oldest first."""
+        ...
+
+    async def totals(self, report_id: UUID) -> tuple[int, int]:
+        """(files, bytes) the report holds."""
+        ...
+
+    async def limits(self, tenant: str) -> EvidenceLimits:
+        """The tenant's policy's limits (the defaults if its configuration is not kept yet)."""
+        ...
+
+
 class ReporterSessionRepository(Protocol):
     """Reporters' sessions, found by a keyed digest of the token (the token itself is never kept)."""
 
@@ -104,12 +123,23 @@ class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def identities(self) -> IdentityRepository: ...
     @property
+    def evidence(self) -> EvidenceRepository: ...
+    @property
     def outbox(self) -> EventOutbox: ...
 
 
 class Sealer(Protocol):
     def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload:
         """``document`` sealed to the tenant's current key of ``audience``, bound to ``case``."""
+        ...
+
+
+D = TypeVar("D", bound=SealedDocument)
+
+
+class Opener(Protocol):
+    def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D:
+        """``sealed`` opened, if intake holds the audience's key and it is bound to this tenant and case."""
         ...
 
 

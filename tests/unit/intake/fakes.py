@@ -10,9 +10,11 @@ from typing import Any, Self
 from uuid import UUID
 
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
+from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
@@ -72,6 +74,25 @@ class FakeIdentities:
 
     async def get(self, report_id: UUID) -> tuple[SealedPayload, datetime] | None:
         return self.rows.get(report_id)
+
+
+class FakeEvidence:
+    def __init__(self) -> None:
+        self.rows: list[Evidence] = []
+        self.tenant_limits: dict[str, EvidenceLimits] = {}
+
+    async def add(self, evidence: Evidence) -> None:
+        self.rows.append(evidence)
+
+    async def of_report(self, report_id: UUID) -> list[Evidence]:
+        return [e for e in self.rows if e.report_id == report_id]
+
+    async def totals(self, report_id: UUID) -> tuple[int, int]:
+        held = [e.size_bytes for e in self.rows if e.report_id == report_id]
+        return len(held), sum(held)
+
+    async def limits(self, tenant: str) -> EvidenceLimits:
+        return self.tenant_limits.get(tenant, EvidenceLimits())
 
 
 class FakeReporterSessions:
@@ -139,6 +160,7 @@ class FakeIntakeUnitOfWork:
         self.idempotency = FakeIdempotency()
         self.reporter_sessions = FakeReporterSessions()
         self.identities = FakeIdentities()
+        self.evidence = FakeEvidence()
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
@@ -150,6 +172,7 @@ class FakeIntakeUnitOfWork:
             self.idempotency.rows,
             self.reporter_sessions.rows,
             self.identities.rows,
+            self.evidence.rows,
             self.outbox.events,
         )
 
@@ -167,6 +190,7 @@ class FakeIntakeUnitOfWork:
                 self.idempotency.rows,
                 self.reporter_sessions.rows,
                 self.identities.rows,
+                self.evidence.rows,
                 self.outbox.events,
             ) = self._snapshot
             self._snapshot = None

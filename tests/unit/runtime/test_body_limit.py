@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from wbs_intake.entrypoint import IntakeSettings
-from wbs_runtime.http import BodySizeLimitMiddleware
+from wbs_runtime.http import BodySizeLimitMiddleware, UploadRoutes
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.unit_of_work import UnitOfWork
 
@@ -85,3 +85,33 @@ async def test_every_service_app_has_the_limit() -> None:
             await http.post("/echo", content=chunks(3000), headers={"content-type": "application/json"})
         ).status_code == 413
     await runtime.engine.dispose()
+
+
+async def test_upload_routes_have_their_larger_limit_and_every_other_route_keeps_the_usual_one() -> None:
+    uploads = UploadRoutes()
+    uploads.allow("POST", r"/upload/[a-z]+", 5000)
+    handled: list[int] = []
+    app = FastAPI()
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=1000, uploads=uploads)
+
+    @app.post("/upload/{name}")
+    async def upload(name: str, body: Form) -> dict[str, int]:
+        handled.append(len(body.text))
+        return {"length": len(body.text)}
+
+    @app.post("/form")
+    async def form(body: Form) -> dict[str, int]:
+        handled.append(len(body.text))
+        return {"length": len(body.text)}
+
+    async with client(app) as http:
+        json_type = {"content-type": "application/json"}
+        taken = await http.post("/upload/bukti", content=chunks(4000), headers=json_type)
+        beyond = await http.post("/upload/bukti", content=chunks(6000), headers=json_type)
+        elsewhere = await http.post("/form", content=chunks(4000), headers=json_type)
+        declared = await http.post("/upload/bukti", json={"text": "x" * 6000})
+    assert taken.status_code == 200
+    assert (beyond.status_code, elsewhere.status_code, declared.status_code) == (413, 413, 413)
+    assert "5000" in beyond.json()["message"]
+    assert "1000" in elsewhere.json()["message"]
+    assert handled == [4000]

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -34,12 +35,15 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.sealed import SealedPayload
+from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Category, Tenant
 from wbs_intake.ports import IdempotentSubmission
+from wbs_runtime.tenancy import TenantDirectory
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
@@ -105,6 +109,22 @@ reporter_identity_table = Table(
     Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
     Column("sealed", JSONB, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Evidence files: the blob (ciphertext only) and its size and date; the file's name and type only
+#: in the reporter's receipt, sealed to reporter-mailbox. The file key is not kept here: it went to
+#: the case's officers sealed to case-substance, in evidence-added.
+evidence_table = Table(
+    "evidence",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
+    Column("blob", Text, nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("sealed_receipt", JSONB, nullable=False),
+    Index("evidence_report_id", "report_id", "added_at"),
 )
 
 #: Reporters signed in: a keyed digest of the token, the report, and when the session ends.
@@ -320,6 +340,51 @@ class SqlIdentityRepository(Repository):
         return SealedPayload.model_validate(row.sealed), row.recorded_at
 
 
+class SqlEvidenceRepository(Repository):
+    async def add(self, evidence: Evidence) -> None:
+        await self._session.execute(
+            insert(evidence_table).values(
+                id=evidence.id,
+                report_id=evidence.report_id,
+                blob=evidence.blob,
+                size_bytes=evidence.size_bytes,
+                added_at=evidence.added_at,
+                late=evidence.late,
+                sealed_receipt=evidence.receipt.model_dump(mode="json"),
+            )
+        )
+
+    async def of_report(self, report_id: UUID) -> list[Evidence]:
+        rows = await self._session.execute(
+            select(evidence_table)
+            .where(evidence_table.c.report_id == report_id)
+            .order_by(evidence_table.c.added_at, evidence_table.c.id)
+        )
+        return [
+            Evidence(
+                id=row.id,
+                report_id=row.report_id,
+                blob=row.blob,
+                size_bytes=row.size_bytes,
+                added_at=row.added_at,
+                late=row.late,
+                receipt=SealedPayload.model_validate(row.sealed_receipt),
+            )
+            for row in rows
+        ]
+
+    async def totals(self, report_id: UUID) -> tuple[int, int]:
+        query = select(func.count(), func.coalesce(func.sum(evidence_table.c.size_bytes), 0)).where(
+            evidence_table.c.report_id == report_id
+        )
+        files, size = (await self._session.execute(query)).one()
+        return int(files), int(size)
+
+    async def limits(self, tenant: str) -> EvidenceLimits:
+        configuration = await TenantDirectory(self._session).get(tenant)
+        return configuration.policy.evidence if configuration is not None else EvidenceLimits()
+
+
 class SqlReporterSessionRepository(Repository):
     async def add(self, session: ReporterSession) -> None:
         await self._session.execute(
@@ -432,3 +497,4 @@ class SqlIntakeUnitOfWork(UnitOfWork):
     idempotency: SqlIdempotencyRepository
     reporter_sessions: SqlReporterSessionRepository
     identities: SqlIdentityRepository
+    evidence: SqlEvidenceRepository

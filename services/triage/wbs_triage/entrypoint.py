@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.sealed import Audience
+from wbs_runtime.blobs import FilesystemBlobStore
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
@@ -20,11 +22,15 @@ class TriageSettings(ServiceSettings):
 
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
-    # Triage is entitled to open a report's substance (Audience.READERS), but nothing it serves opens
-    # it yet (the telaah will), so it loads no private key; only its reseal command does.
-    runtime = ServiceRuntime(settings, SqlTriageUnitOfWork)
+    # Triage opens case-substance for officers entitled to the case: evidence file keys (and, with
+    # the telaah, the substance).
+    runtime = ServiceRuntime(settings, SqlTriageUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
     broker.subscribe(runtime, clock=utc_now, timezone=settings.zone)
-    runtime.include_router(http.build_router(unit_of_work=runtime.unit_of_work))
+    runtime.include_router(
+        http.build_router(
+            unit_of_work=runtime.unit_of_work, opener=runtime.keyring, blobs=FilesystemBlobStore(settings.blob_dir)
+        )
+    )
     return runtime
 
 

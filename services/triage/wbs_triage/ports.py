@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
+from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_runtime.audit import AuditRecorder, ChainedEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case
+from wbs_triage.domain.evidence import CaseEvidence
 
 
 class CaseRepository(Protocol):
     async def add(self, case: Case) -> None: ...
     async def get(self, case_id: UUID) -> Case | None: ...
+
+
+class EvidenceRepository(Protocol):
+    async def add(self, evidence: CaseEvidence) -> None:
+        """Keep it, unless a file of that id is kept already (a redelivered event)."""
+        ...
+
+    async def of_case(self, case_id: UUID) -> list[CaseEvidence]:
+        """Oldest first."""
+        ...
+
+    async def get(self, evidence_id: UUID) -> CaseEvidence | None: ...
+
+
+D = TypeVar("D", bound=SealedDocument)
+
+
+class Opener(Protocol):
+    def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D: ...
 
 
 class Agenda(Protocol):
@@ -26,6 +47,8 @@ class TriageUnitOfWork(Transactional, Protocol):
     def cases(self) -> CaseRepository: ...
     @property
     def agenda(self) -> Agenda: ...
+    @property
+    def evidence(self) -> EvidenceRepository: ...
     @property
     def outbox(self) -> EventOutbox: ...
     @property

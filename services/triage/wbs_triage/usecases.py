@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.intake import ReportSubmittedV1
+from wbs_contracts.events.intake import EvidenceAddedV1, EvidenceKeyV1, ReportSubmittedV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.registry import CASE_REGISTERED
+from wbs_contracts.sealed import SealedPayload
 from wbs_runtime.audit import AuditEntry, ChainedEntry
 from wbs_runtime.clock import Clock
 from wbs_triage.domain.agenda import agenda_entry, agenda_year
 from wbs_triage.domain.case import Case
-from wbs_triage.ports import TriageUnitOfWork
+from wbs_triage.domain.evidence import CaseEvidence
+from wbs_triage.ports import Opener, TriageUnitOfWork
 
 
 def register_case(clock: Clock, timezone: ZoneInfo) -> Callable[[Envelope[Any], TriageUnitOfWork], Any]:
@@ -98,4 +103,98 @@ def _entry(tenant: str, case_id: UUID, reader: Reader, action: str) -> AuditEntr
         object_type="case",
         object_id=str(case_id),
         correlation_id=reader.correlation_id,
+    )
+
+
+async def record_evidence(event: Envelope[Any], uow: TriageUnitOfWork) -> None:
+    """Handler of ``evidence-added``: keep where the file is and its sealed key. It may come before
+    the case is registered (another topic), so it does not wait for the case; a redelivery adds
+    nothing."""
+    added: EvidenceAddedV1 = event.data
+    await uow.evidence.add(
+        CaseEvidence(
+            id=added.evidence_id,
+            case_id=added.report_id,
+            tenant=event.tenant,
+            blob=added.blob,
+            size_bytes=added.size_bytes,
+            added_at=added.added_at,
+            late=added.late,
+            sealed_key=added.key.model_dump(mode="json"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceListed:
+    id: UUID
+    file_name: str
+    content_type: str
+    size_bytes: int
+    added_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class EvidenceToServe:
+    """What serving one file needs: its blob, its key, and how to name it."""
+
+    blob: str
+    file_key: bytes
+    file_name: str
+    content_type: str
+    size_bytes: int
+
+
+def _key(evidence: CaseEvidence, opener: Opener) -> EvidenceKeyV1:
+    sealed = SealedPayload.model_validate(evidence.sealed_key)
+    return opener.open(sealed, tenant=evidence.tenant, case=evidence.case_id, model=EvidenceKeyV1)
+
+
+async def list_evidence(
+    tenant: str, case_id: UUID, reader: Reader, uow: TriageUnitOfWork, opener: Opener
+) -> list[EvidenceListed] | None:
+    """The case's files with their names (opened for the reader), if the case is ``tenant``'s; on
+    the tenant's audit trail in the same transaction."""
+    async with uow:
+        case = await uow.cases.get(case_id)
+        if case is None or case.tenant != tenant:
+            return None
+        files = [e for e in await uow.evidence.of_case(case_id) if e.tenant == tenant]
+        listed = []
+        for evidence in files:
+            key = _key(evidence, opener)
+            listed.append(
+                EvidenceListed(
+                    evidence.id, key.file_name, key.content_type, evidence.size_bytes, evidence.added_at, evidence.late
+                )
+            )
+        await uow.audit.append(_entry(tenant, case_id, reader, "evidence.list"))
+        await uow.commit()
+        return listed
+
+
+async def open_evidence(
+    tenant: str, case_id: UUID, evidence_id: UUID, reader: Reader, uow: TriageUnitOfWork, opener: Opener
+) -> EvidenceToServe | None:
+    """One file of the case, to be decrypted as it is sent: decided, and recorded on the tenant's
+    audit trail (``evidence.read``, naming the file), in one transaction, so no file is served
+    without its entry."""
+    async with uow:
+        case = await uow.cases.get(case_id)
+        evidence = await uow.evidence.get(evidence_id)
+        if case is None or case.tenant != tenant or evidence is None:
+            return None
+        if evidence.case_id != case_id or evidence.tenant != tenant:
+            return None
+        key = _key(evidence, opener)
+        entry = _entry(tenant, case_id, reader, "evidence.read")
+        await uow.audit.append(dataclasses.replace(entry, details={"evidence_id": str(evidence_id)}))
+        await uow.commit()
+    return EvidenceToServe(
+        blob=evidence.blob,
+        file_key=base64.b64decode(key.file_key),
+        file_name=key.file_name,
+        content_type=key.content_type,
+        size_bytes=evidence.size_bytes,
     )

@@ -12,9 +12,24 @@ from tests.support.fakes import FakeTransaction
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import CASE_REGISTERED, EventSpec
 from wbs_triage.domain.case import Case
+from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.usecases import register_case
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+
+
+class FakeEvidence:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, CaseEvidence] = {}
+
+    async def add(self, evidence: CaseEvidence) -> None:
+        self.rows.setdefault(evidence.id, evidence)
+
+    async def of_case(self, case_id: UUID) -> list[CaseEvidence]:
+        return [e for e in self.rows.values() if e.case_id == case_id]
+
+    async def get(self, evidence_id: UUID) -> CaseEvidence | None:
+        return self.rows.get(evidence_id)
 
 
 class FakeTriage(FakeTransaction):
@@ -26,6 +41,7 @@ class FakeTriage(FakeTransaction):
         self.agenda = self
         self.outbox = self
         self.audit = MemoryAuditTrail()
+        self.evidence = FakeEvidence()
 
     async def add(self, item: Any, envelope: Any = None) -> None:
         if envelope is None:

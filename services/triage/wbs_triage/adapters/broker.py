@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from wbs_contracts.registry import REPORT_SUBMITTED
+from wbs_contracts.registry import EVIDENCE_ADDED, REPORT_SUBMITTED
 from wbs_runtime.clock import Clock
 from wbs_runtime.service import ServiceRuntime
 from wbs_triage.adapters.db import SqlTriageUnitOfWork
-from wbs_triage.usecases import register_case
+from wbs_triage.usecases import record_evidence, register_case
 
 
 def subscribe(runtime: ServiceRuntime[SqlTriageUnitOfWork], *, clock: Clock, timezone: ZoneInfo) -> None:
     runtime.subscribe(REPORT_SUBMITTED, register_case(clock, timezone))
+    runtime.subscribe(EVIDENCE_ADDED, record_evidence)
     runtime.keep_tenants()  # calendars and time limits for the telaah clocks

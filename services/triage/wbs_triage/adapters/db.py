@@ -8,17 +8,22 @@ from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     Table,
     Text,
     UniqueConstraint,
     Uuid,
+    select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.envelope import Envelope
@@ -26,6 +31,7 @@ from wbs_contracts.events.intake import ReportSubmittedV1
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 from wbs_triage.domain.agenda import AgendaEntry
 from wbs_triage.domain.case import Case, CaseStatus
+from wbs_triage.domain.evidence import CaseEvidence
 
 metadata = MetaData()
 
@@ -53,6 +59,22 @@ agenda_counter = Table(
     Column("tenant_id", Text, primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("last_sequence", Integer, nullable=False),
+)
+
+#: A case's evidence files: where the encrypted bytes are, and the file key sealed to
+#: case-substance. No foreign key to the case: a file may be announced before its case is registered.
+evidence_table = Table(
+    "evidence",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", Uuid, nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("blob", Text, nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("sealed_key", JSONB, nullable=False),
+    Index("evidence_case_id", "case_id", "added_at"),
 )
 
 
@@ -222,6 +244,51 @@ class SqlAgenda(Repository):
             self._written.update(self._given)
 
 
+class SqlEvidenceRepository(Repository):
+    async def add(self, evidence: CaseEvidence) -> None:
+        statement = (
+            upsert(evidence_table)
+            .values(
+                id=evidence.id,
+                case_id=evidence.case_id,
+                tenant_id=evidence.tenant,
+                blob=evidence.blob,
+                size_bytes=evidence.size_bytes,
+                added_at=evidence.added_at,
+                late=evidence.late,
+                sealed_key=evidence.sealed_key,
+            )
+            .on_conflict_do_nothing(index_elements=[evidence_table.c.id])
+        )
+        await self._session.execute(statement)
+
+    async def of_case(self, case_id: UUID) -> list[CaseEvidence]:
+        rows = await self._session.execute(
+            select(evidence_table)
+            .where(evidence_table.c.case_id == case_id)
+            .order_by(evidence_table.c.added_at, evidence_table.c.id)
+        )
+        return [_evidence(row) for row in rows]
+
+    async def get(self, evidence_id: UUID) -> CaseEvidence | None:
+        row = (await self._session.execute(select(evidence_table).where(evidence_table.c.id == evidence_id))).first()
+        return _evidence(row) if row is not None else None
+
+
+def _evidence(row: Any) -> CaseEvidence:
+    return CaseEvidence(
+        id=row.id,
+        case_id=row.case_id,
+        tenant=row.tenant_id,
+        blob=row.blob,
+        size_bytes=row.size_bytes,
+        added_at=row.added_at,
+        late=row.late,
+        sealed_key=row.sealed_key,
+    )
+
+
 class SqlTriageUnitOfWork(UnitOfWork):
     cases: SqlCaseRepository
     agenda: SqlAgenda
+    evidence: SqlEvidenceRepository

@@ -4,18 +4,22 @@ answers exactly like a tenant the officer holds nothing in (404)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
 from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission
-from wbs_triage.ports import TriageUnitOfWork
-from wbs_triage.usecases import Reader, case_history, read_case
+from wbs_runtime.blobs import BlobNotFound, BlobStore, BlobTampered, decrypt
+from wbs_runtime.http import ErrorBody
+from wbs_triage.ports import Opener, TriageUnitOfWork
+from wbs_triage.usecases import Reader, case_history, list_evidence, open_evidence, read_case
 
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
@@ -32,6 +36,21 @@ class CaseOut(BaseModel):
     status: str
 
 
+class EvidenceOut(BaseModel):
+    id: UUID
+    name: str
+    content_type: str
+    size_bytes: int
+    added_at: datetime
+    late: bool
+
+
+UNREADABLE = ErrorBody(
+    pesan="Berkas bukti ini tidak dapat dibuka: berkasnya hilang atau rusak di penyimpanan. Hubungi operator.",
+    message="This evidence file cannot be opened: it is missing or damaged in storage. Contact the operators.",
+)
+
+
 class HistoryEntryOut(BaseModel):
     at: datetime
     action: str
@@ -40,7 +59,9 @@ class HistoryEntryOut(BaseModel):
     role: str | None
 
 
-def build_router(*, unit_of_work: Callable[[], TriageUnitOfWork]) -> APIRouter:
+def build_router(
+    *, unit_of_work: Callable[[], TriageUnitOfWork], opener: Opener | None = None, blobs: BlobStore | None = None
+) -> APIRouter:
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/cases", tags=["perkara / cases"])
 
     def reader(caller: Caller, request: Request) -> Reader:
@@ -80,4 +101,85 @@ def build_router(*, unit_of_work: Callable[[], TriageUnitOfWork]) -> APIRouter:
             for e in entries
         ]
 
+    if opener is not None and blobs is not None:
+        _evidence_routes(router, unit_of_work, opener, blobs, reader)
     return router
+
+
+def _evidence_routes(
+    router: APIRouter,
+    unit_of_work: Callable[[], TriageUnitOfWork],
+    opener: Opener,
+    blobs: BlobStore,
+    reader: Callable[[Caller, Request], Reader],
+) -> None:
+    @router.get(
+        "/{case_id}/evidence",
+        response_model=list[EvidenceOut],
+        summary="Bukti perkara / a case's evidence files",
+        description="Names are opened for the reader; the listing is on the tenant's audit trail.",
+    )
+    async def evidence(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> list[EvidenceOut]:
+        listed = await list_evidence(tenant, case_id, reader(caller, request), unit_of_work(), opener)
+        if listed is None:
+            raise not_found()
+        return [
+            EvidenceOut(
+                id=e.id,
+                name=e.file_name,
+                content_type=e.content_type,
+                size_bytes=e.size_bytes,
+                added_at=e.added_at,
+                late=e.late,
+            )
+            for e in listed
+        ]
+
+    @router.get(
+        "/{case_id}/evidence/{evidence_id}",
+        response_class=Response,
+        responses={200: {"content": {"application/octet-stream": {}}}, 404: {"model": ErrorBody}},
+        summary="Unduh bukti / download one evidence file",
+        description="Decrypted as it is sent, every chunk verified; always an attachment. Each download is "
+        "recorded on the tenant's audit trail (`evidence.read`) before a byte is sent.",
+    )
+    async def download(
+        tenant: str, case_id: UUID, evidence_id: UUID, request: Request, caller: MayReadCases
+    ) -> Response:
+        found = await open_evidence(tenant, case_id, evidence_id, reader(caller, request), unit_of_work(), opener)
+        if found is None:
+            raise not_found()
+        plaintext = decrypt(blobs.open(found.blob), found.file_key)
+        try:
+            # The first chunk is verified before the answer starts, so a missing or damaged blob
+            # gets a clear error instead of a cut-off download.
+            first = await anext(plaintext, b"")
+        except (BlobNotFound, BlobTampered):
+            await plaintext.aclose()
+            return JSONResponse(status_code=500, content=UNREADABLE.model_dump())
+
+        async def body() -> AsyncIterator[bytes]:
+            try:
+                if first:
+                    yield first
+                async for chunk in plaintext:
+                    yield chunk
+            finally:
+                await plaintext.aclose()
+
+        # A chunk that fails later ends the answer short of its Content-Length: the client sees
+        # an incomplete download, never bytes that did not verify.
+        headers = {
+            "Content-Disposition": _attachment(found.file_name),
+            "Content-Length": str(found.size_bytes),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        }
+        return StreamingResponse(body(), media_type=found.content_type, headers=headers)
+
+
+def _attachment(file_name: str) -> str:
+    """RFC 6266: an ASCII fallback and the name in UTF-8."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in file_name) or "bukti"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"

@@ -29,13 +29,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 
+from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.identity import ASSERTION_HEADER, ASSERTION_LIFETIME_SECONDS
 from wbs_contracts.registry import SERVICES
 from wbs_gateway.routes import OPERATIONS_PATHS, PUBLIC_ROUTES, Route, match
 from wbs_gateway.sessions import AssertionSource, session_from
 from wbs_gateway.throttle import ClientThrottle
-from wbs_gateway.upstream import AiohttpUpstreams, Upstreams, UpstreamUnavailable
-from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware
+from wbs_gateway.upstream import AiohttpUpstreams, Body, Upstreams, UpstreamUnavailable
+from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, UploadRoutes
 from wbs_runtime.settings import GATEWAY_PORT, default_http_port
 from wbs_runtime.web import CLIENT_PSEUDONYM_HEADER
 
@@ -131,6 +132,10 @@ COOKIE_SERVICE = "directory"
 #: The cookies other services set for themselves and get back (never the officer's session):
 #: intake's reporter session, and the pages' language choice and CSRF cookie.
 SERVICE_COOKIES: dict[str, frozenset[str]] = {"intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"})}
+#: Routes that take evidence files: their bodies stream through to intake under a larger limit.
+UPLOAD_PATHS = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/[^/]+")
+#: Room in an upload's body for the form's text and the multipart framing, beyond its files.
+UPLOAD_MARGIN_BYTES = 1024 * 1024
 NOT_FOUND = {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}
 UNAVAILABLE = {
     "pesan": "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
@@ -152,6 +157,10 @@ class GatewaySettings(BaseSettings):
     upstream_directory: str = f"http://127.0.0.1:{default_http_port('directory')}"
     #: Larger request bodies get a 413 here, before any service sees them.
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
+    #: The limit of the routes that take evidence files (streamed, never read whole here): by
+    #: default the policies' default evidence per report plus room for the form. Each tenant's
+    #: policy limits evidence exactly in intake; raise this for a tenant allowed more.
+    max_upload_bytes: int = Field(default=EvidenceLimits().max_report_bytes + UPLOAD_MARGIN_BYTES, gt=0)
     #: Per client (address, or /64 for IPv6) and window; 0 means unlimited. GlobaLeaks also allows
     #: 5 reports per address per hour.
     submissions_per_window: int = Field(default=5, ge=0)
@@ -247,6 +256,9 @@ def create_app(
     )
     throttle = ClientThrottle(settings.throttle_window_seconds)
     throttled = throttled_routes(settings)
+    uploads = UploadRoutes()
+    for upload_path in UPLOAD_PATHS:
+        uploads.allow("POST", upload_path, settings.max_upload_bytes)
 
     def answer(
         content: dict[str, str], status: int, correlation: str, headers: dict[str, str] | None = None
@@ -270,9 +282,10 @@ def create_app(
             # every throttling window, never the address.
             address = request.client.host if request.client else ""
             headers.append((CLIENT_PSEUDONYM_HEADER, throttle.pseudonym(address)))
-        # The body is small (the size limit holds it to 64 KiB by default), so it is read whole and
-        # sent with a Content-Length: cheaper than chunked streaming for services and gateway alike.
-        body = await request.body()
+        # A body is small (the size limit holds it to 64 KiB by default), so it is read whole and
+        # sent with a Content-Length: cheaper than chunked streaming for services and gateway
+        # alike. Uploads of evidence stream through as they arrive, never held whole here.
+        body: Body = request.stream() if uploads(request.method, request.url.path) else await request.body()
         try:
             upstream = await client.send(request.method, url, headers, body)
         except UpstreamUnavailable:
@@ -354,6 +367,6 @@ def create_app(
             StarletteRoute("/readyz", readyz),
             StarletteRoute("/{path:path}", proxy, methods=methods),
         ],
-        middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)],
+        middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, uploads=uploads)],
         lifespan=lifespan,
     )

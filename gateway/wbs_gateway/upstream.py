@@ -7,6 +7,7 @@ The gateway needs only this small interface, so tests give it a fake instead.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,8 +26,12 @@ class UpstreamAnswer:
     body: bytes
 
 
+#: A request body: read whole (the usual small one), or streamed through as it arrives (uploads).
+Body = bytes | AsyncIterable[bytes]
+
+
 class Upstreams(Protocol):
-    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: Body) -> UpstreamAnswer:
         """Raises :class:`UpstreamUnavailable`."""
         ...
 
@@ -34,9 +39,17 @@ class Upstreams(Protocol):
 
 
 class AiohttpUpstreams:
-    def __init__(self, connections: int = 100, timeout_seconds: float = 30.0, connect_seconds: float = 3.0) -> None:
+    def __init__(
+        self,
+        connections: int = 100,
+        timeout_seconds: float = 30.0,
+        connect_seconds: float = 3.0,
+        upload_idle_seconds: float = 120.0,
+    ) -> None:
         self._connections = connections
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, connect=connect_seconds)
+        # An upload takes as long as the reporter's connection needs; only silence ends it.
+        self._upload_timeout = aiohttp.ClientTimeout(total=None, connect=connect_seconds, sock_read=upload_idle_seconds)
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
@@ -51,14 +64,16 @@ class AiohttpUpstreams:
             )
         return self._session
 
-    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: Body) -> UpstreamAnswer:
+        streamed = not isinstance(body, bytes)
         try:
             async with self._client().request(
                 method,
                 URL(url, encoded=True),  # the path exactly as received, still percent-encoded
                 headers=headers,
-                data=body if body else None,
+                data=body if body else None,  # a stream goes on chunked, as it arrives
                 allow_redirects=False,
+                timeout=self._upload_timeout if streamed else self._timeout,
             ) as response:
                 content = await response.read()
                 headers_sent = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]

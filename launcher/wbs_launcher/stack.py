@@ -101,6 +101,11 @@ class Stack:
         return self.key_root / service
 
     @property
+    def blob_dir(self) -> Path:
+        """Evidence files, encrypted: intake writes them, triage serves them to officers."""
+        return self.config.var_dir / "blobs"
+
+    @property
     def consumed_file(self) -> Path:
         """What every consumer had applied on the embedded broker (see wbs_launcher.checkpoint)."""
         return self.config.var_dir / "broker-consumed.json"
@@ -311,6 +316,7 @@ class Stack:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
             "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
+            "WBS_BLOB_DIR": str(self.blob_dir.resolve()),
             # Plain HTTP on 127.0.0.1: the session cookie cannot be Secure here (it is in a deployment).
             "WBS_DIRECTORY_INSECURE_COOKIES": "true",
             "WBS_INTAKE_INSECURE_COOKIES": "true",

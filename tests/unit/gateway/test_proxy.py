@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from tests.support.asgi import raw_get
 from wbs_gateway.app import GatewaySettings, create_app
-from wbs_gateway.upstream import UpstreamAnswer
+from wbs_gateway.upstream import Body, UpstreamAnswer
 
 
 class FakeUpstreams:
@@ -20,8 +20,16 @@ class FakeUpstreams:
 
     def __init__(self) -> None:
         self.seen: list[httpx.Request] = []
+        #: How each body came: read whole (bytes) or streamed through (the chunks as they came).
+        self.bodies: list[bytes | list[bytes]] = []
 
-    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: Body) -> UpstreamAnswer:
+        if isinstance(body, bytes):
+            self.bodies.append(body)
+        else:
+            chunks = [chunk async for chunk in body]
+            self.bodies.append(chunks)
+            body = b"".join(chunks)
         request = httpx.Request(method, httpx.URL(url), headers=headers, content=body)
         self.seen.append(request)
         content = json.dumps({"host": request.url.host, "path": request.url.raw_path.decode()}).encode()
@@ -243,3 +251,28 @@ async def test_directory_gets_a_pseudonym_of_the_client_never_its_address() -> N
     assert "198.51.100.7" not in pseudonym
     assert again.headers["x-wbs-client"] == pseudonym  # the same client, the same window
     assert "x-wbs-client" not in to_intake.headers  # only directory counts sign-ins
+
+
+async def test_uploads_stream_through_under_their_own_limit_and_every_other_body_keeps_64_kib() -> None:
+    upstreams = FakeUpstreams()
+    settings = GatewaySettings(upstream_intake="http://intake:8001", max_upload_bytes=300_000)
+    app = create_app(settings, upstreams)
+    transport = httpx.ASGITransport(app=app, client=("198.51.100.7", 50000))
+
+    async def body(size: int) -> AsyncIterator[bytes]:
+        for _ in range(size // 10_000):
+            yield b"x" * 10_000
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://wbs.test") as client:
+        upload = await client.post("/api/v1/reporter/evidence", content=body(200_000))
+        form = await client.post("/lapor/bps-1700", content=body(200_000))
+        too_large_upload = await client.post("/pantau/bukti", content=body(400_000))
+        elsewhere = await client.post("/api/v1/reports", content=body(200_000))
+    assert (upload.status_code, form.status_code) == (200, 200)
+    assert isinstance(upstreams.bodies[0], list)  # streamed, not read whole
+    assert b"".join(upstreams.bodies[0]) == b"x" * 200_000
+    assert too_large_upload.status_code == 413
+    assert "300000" in too_large_upload.json()["message"]
+    assert elsewhere.status_code == 413
+    assert "65536" in elsewhere.json()["message"]
+    assert len(upstreams.bodies) == 2

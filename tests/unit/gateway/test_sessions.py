@@ -7,7 +7,7 @@ import asyncio
 import json
 
 from wbs_gateway.sessions import ASSERTIONS_PATH, AssertionSource, session_from
-from wbs_gateway.upstream import UpstreamAnswer, UpstreamUnavailable
+from wbs_gateway.upstream import Body, UpstreamAnswer, UpstreamUnavailable
 
 NOW = 1_800_000_000.0
 
@@ -19,10 +19,11 @@ class FakeDirectory:
         self.sessions = {"sesi-baik"}
         self.down = False
 
-    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> UpstreamAnswer:
+    async def send(self, method: str, url: str, headers: list[tuple[str, str]], body: Body) -> UpstreamAnswer:
         assert (method, url) == ("POST", "http://directory:8006" + ASSERTIONS_PATH)
         if self.down:
             raise UpstreamUnavailable("ClientConnectorError")
+        assert isinstance(body, bytes)
         request = json.loads(body)
         self.asked.append(request)
         await asyncio.sleep(0)

@@ -10,9 +10,11 @@ from pydantic import Field, SecretStr
 
 from wbs_contracts.sealed import Audience
 from wbs_intake.adapters import broker, http, pages, reporter_http
+from wbs_intake.adapters import reporter_pages as reporter_page_routes
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
+from wbs_intake.adapters.hashing import Argon2PasswordHasher
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
 from wbs_intake.adapters.reporter_session import ReporterSessions
 from wbs_intake.domain.attempts import AttemptPolicy
@@ -47,6 +49,13 @@ class IntakeSettings(ServiceSettings):
     reporter_session_hours: float = Field(default=2, gt=0)
     #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
     insecure_cookies: bool = False
+    #: The address people reach WBS at (``https://wbs.example.go.id``), printed on the receipt so the
+    #: reporter knows where to follow the report; without it the receipt names the path only.
+    public_url: str | None = Field(default=None, max_length=300)
+
+    def follow_url(self) -> str:
+        path = reporter_page_routes.FOLLOW_PATH
+        return f"{self.public_url.rstrip('/')}{path}" if self.public_url else path
 
     def pepper_file(self) -> Path | None:
         return self.secret_pepper_file or (self.key_dir / PEPPER_FILE_NAME if self.key_dir else None)
@@ -70,6 +79,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
         lock_seconds=settings.status_lock_seconds,
     )
     hasher = ReporterSecretHasher(digests)
+    passwords = Argon2PasswordHasher()
     attempts = InMemoryAttemptGuard(policy)
     sessions = ReporterSessions(
         unit_of_work=runtime.unit_of_work,
@@ -87,6 +97,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
             sealer=runtime.keyring,
             hasher=hasher,
             digests=digests,
+            passwords=passwords,
             attempts=attempts,
             clock=utc_now,
             idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
@@ -99,7 +110,23 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(pages.build_router())
     # Server-rendered pages (reporters' and officers'), on the runtime's layout and catalogues.
-    web = reporter_pages(settings)  # noqa: F841 - the page routers of issue 7 take it
+    web = reporter_pages(settings)
+    runtime.include_router(
+        reporter_page_routes.build_router(
+            web=web,
+            unit_of_work=runtime.unit_of_work,
+            sealer=runtime.keyring,
+            hasher=hasher,
+            digests=digests,
+            passwords=passwords,
+            attempts=attempts,
+            sessions=sessions,
+            clock=utc_now,
+            zone=settings.zone,
+            follow_url=settings.follow_url(),
+            idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
+        )
+    )
     broker.subscribe(runtime)
     register_gauges(runtime)
     return runtime

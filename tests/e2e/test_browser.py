@@ -1,17 +1,21 @@
-"""A person uses the pages in a real browser (Debian's headless Chromium, driven by Playwright):
-reports (the first answer is lost on the way back, and the page retries), keeps the receipt,
-follows the report to "Terdaftar", switches to English."""
+"""A person uses the reporter's pages in a real browser (Debian's headless Chromium, driven by
+Playwright), through the gateway, on a phone-sized screen and on a desktop: chooses a body,
+writes a report (a refused amount loses nothing), reviews it, sends it, keeps the receipt and its
+PDF (rendered to an image and checked: not blank, the number in it, nothing of the report), follows
+the report to "Laporan dicatat", switches to English; and another person uses a pseudonym and
+password instead. Screenshots go to the test's temporary folder (under .pytest-tmp)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import asyncpg
+import pypdfium2 as pdfium
 import pytest
-from playwright.async_api import Page, Route, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright, expect
 
 from wbs_launcher.stack import Stack
 
@@ -29,16 +33,9 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-async def fill_report(page: Page) -> None:
-    await page.select_option("#category", "korupsi-gratifikasi")
-    await page.fill("#what", "Pungutan untuk penerbitan surat keterangan")
-    await page.fill("#where", "Loket layanan")
-    await page.fill("#when", "Pekan lalu")
-    await page.fill("#who", "Petugas loket")
-    await page.fill("#how", "Meminta uang tunai di luar tarif resmi")
-    await page.fill("#amount_idr", "300000")
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+STRONG = "kopi jendela sungai biru"
 
 
 async def report_count(stack: Stack) -> int:
@@ -49,75 +46,181 @@ async def report_count(stack: Stack) -> int:
         await connection.close()
 
 
-async def test_a_person_reports_and_follows_the_report_in_a_browser(stack: Stack, tmp_path: Path) -> None:
+async def new_context(browser: Browser, stack: Stack, *, phone: bool) -> BrowserContext:
+    context = await browser.new_context(viewport=PHONE if phone else DESKTOP, accept_downloads=True, is_mobile=phone)
+    outside: list[str] = []
+    context.on(
+        "request", lambda request: None if request.url.startswith(stack.gateway_url) else outside.append(request.url)
+    )
+    context.outside_requests = outside  # type: ignore[attr-defined]
+    return context
+
+
+async def write_report(page: Page, stack: Stack, marker: str) -> None:
+    await page.goto(f"{stack.gateway_url}/")
+    await expect(page.locator('a[data-tenant="kpk"]')).to_have_count(0)  # an agency takes no reports
+    await page.click('a[data-tenant="bps-1700"]')
+    await expect(page.locator("#tenant-name")).to_have_text("BPS Provinsi Bengkulu")
+    await expect(page.locator("#steps")).to_contain_text("paling lama 5 hari kerja")
+    await page.select_option("#kategori", "korupsi-gratifikasi")
+    await page.fill("#apa", f"Pungutan {marker} untuk penerbitan surat keterangan")
+    await page.fill("#di_mana", "Loket layanan")
+    await page.fill("#kapan", "Pekan lalu")
+    await page.fill("#siapa", "Petugas loket")
+    await page.fill("#terlapor-0-nama", f"Budi {marker}")
+    await page.fill("#terlapor-0-jabatan", "Petugas loket")
+    await page.click("#add-terlapor")
+    await expect(page.locator("#terlapor-1-nama")).to_be_visible()
+    await expect(page.locator("#terlapor-0-nama")).to_have_value(f"Budi {marker}")
+    await page.fill("#terlapor-1-unit_kerja", "Subbagian Umum")
+    await page.fill("#bagaimana", "Meminta uang tunai di luar tarif resmi")
+
+
+def pdf_image_and_text(path: Path, image: Path) -> str:
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    try:
+        page = pdf[0]
+        text = str(page.get_textpage().get_text_range())
+        rendered = page.render(scale=1.5).to_pil().convert("L")
+    finally:
+        pdf.close()
+    rendered.save(image)
+    histogram = rendered.histogram()
+    dark = sum(histogram[:128])
+    assert dark > 0.005 * rendered.width * rendered.height, "the receipt is not blank"
+    return text
+
+
+async def test_a_person_reports_keeps_the_receipt_and_follows_the_report(stack: Stack, tmp_path: Path) -> None:
     assert CHROMIUM is not None, "Chromium is required in CI"
-    sent: list[tuple[str | None, dict[str, object]]] = []
-
-    async def lose_the_first_answer(route: Route) -> None:
-        request = route.request
-        sent.append((await request.header_value("idempotency-key"), json.loads(request.post_data or "{}")))
-        if len(sent) == 2:
-            await route.fetch()  # the report reaches intake and is committed...
-            await route.abort("connectionreset")  # ...but its answer never reaches the page
-        else:
-            await route.continue_()
-
+    marker = f"penanda-{uuid.uuid4().hex[:8]}"
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = await browser.new_page()
-        await page.goto(f"{stack.gateway_url}/")
-        await expect(page.locator("h1")).to_have_text("Sistem Pelaporan Pelanggaran")
-        # The chooser lists every body directory announced; Lempuk's four categories for Bengkulu.
-        await expect(page.locator("#tenant option[value=bps-1700]")).to_have_count(1)
-        await expect(page.locator("#tenant option[value=kpk]")).to_have_count(0)  # an agency takes no reports
-        await page.select_option("#tenant", "bps-1700")
-        await expect(page.locator("#category option")).to_have_count(4)
+        context = await new_context(browser, stack, phone=True)
+        page = await context.new_page()
+        await write_report(page, stack, marker)
+        await page.fill("#kerugian", "satu juta")
+        await page.click("#review-button")
+        # Refused, and nothing typed is lost.
+        await expect(page.locator("#kerugian-error")).to_contain_text("Tulis jumlah dalam rupiah")
+        await expect(page.locator("#kerugian")).to_have_attribute("aria-invalid", "true")
+        await expect(page.locator("#apa")).to_have_value(f"Pungutan {marker} untuk penerbitan surat keterangan")
+        await expect(page.locator("#terlapor-1-unit_kerja")).to_have_value("Subbagian Umum")
+        await page.screenshot(path=str(tmp_path / "form-refused-phone.png"), full_page=True)
+        await page.fill("#kerugian", "1.500.000")
+        await page.click("#review-button")
 
-        await page.route("**/api/v1/reports", lose_the_first_answer)
-        await page.click("#report-form button[type=submit]")  # nothing filled in
-        await expect(page.locator("#report-error")).to_contain_text("Data tidak dapat diterima")
-        await expect(page.locator('[data-error-for="what"]')).to_have_text("Tidak boleh kosong.")
-        await expect(page.locator("#what")).to_have_attribute("aria-invalid", "true")
-
-        await fill_report(page)
+        await expect(page.locator("#completeness")).to_have_attribute("data-actionable", "true")
+        await expect(page.locator("#summary-amount")).to_have_text("Rp 1.500.000")
+        await expect(page.locator("#pseudonym-fields")).to_be_hidden()  # the script hides what is not chosen
+        await page.screenshot(path=str(tmp_path / "review-phone.png"), full_page=True)
         before = await report_count(stack)
-        await page.click("#report-form button[type=submit]")
+        await page.click("#send-button")
         await expect(page.locator("#tanda-terima")).to_be_visible()
-        number = await page.locator("#receipt-number").text_content() or ""
-        secret = await page.locator("#receipt-secret").text_content() or ""
+        number = (await page.locator("#receipt-number").text_content() or "").strip()
+        secret = (await page.locator("#receipt-secret").text_content() or "").strip()
         assert number.startswith("WBS-")
         assert len(secret.replace("-", "")) == 25
-        # The empty form, then the report twice: the retry carried the same key and secret, the
-        # page shows the secret it drew, and there is one report, not two.
-        assert len(sent) == 3
-        (_, empty), (key, body), (retried_key, retried_body) = sent
-        assert "secret" in empty
-        assert key is not None
-        assert retried_key == key
-        assert retried_body == body
-        assert body["secret"] == secret
+        await expect(page.locator("#receipt-warning")).to_contain_text("tidak dapat dipulihkan")
         assert await report_count(stack) == before + 1
-        await page.screenshot(path=str(tmp_path / "receipt.png"), full_page=True)
+        await page.screenshot(path=str(tmp_path / "receipt-phone.png"), full_page=True)
 
-        await page.fill("#secret", "SALAH-SALAH")
-        await page.click("#status-form button[type=submit]")
-        await expect(page.locator("#status-error")).to_contain_text("tidak ditemukan")
+        async with page.expect_download() as downloading:
+            await page.click("#receipt-pdf")
+        download = await downloading.value
+        pdf_path = tmp_path / "tanda-terima.pdf"
+        await download.save_as(pdf_path)
+        printed = pdf_image_and_text(pdf_path, tmp_path / "receipt-pdf.png")
+        assert number in printed
+        assert secret in printed
+        assert "BPS Provinsi Bengkulu" in printed
+        assert marker not in printed
+        assert "Pungutan" not in printed
 
+        await page.goto(f"{stack.gateway_url}/pantau")
         await page.fill("#registration_number", number)
+        await page.fill("#secret", "SALAH-SALAH")
+        await page.click("#sign-in-form button[type=submit]")
+        await expect(page.locator("#sign-in-error")).to_contain_text("salah")
+        await expect(page.locator("#registration_number")).to_have_value(number)
         await page.fill("#secret", secret)
+        await page.click("#sign-in-form button[type=submit]")
+        await expect(page.locator("#report-number")).to_have_text(number)
         for _ in range(40):
-            await page.click("#status-form button[type=submit]")
-            await expect(page.locator("#status-result")).to_be_visible()
-            if await page.locator('#status-timeline li[data-status="terdaftar"]').count():
+            if await page.locator('#timeline li[data-kind="terdaftar"]').count():
                 break
             await page.wait_for_timeout(250)
-        await expect(page.locator("#status-current")).to_have_text("Terdaftar")
-        await expect(page.locator("#status-timeline li")).to_have_count(2)
+            await page.reload()
+        await expect(page.locator("#status-current")).to_have_text("Laporan dicatat")
+        await expect(page.locator("#timeline li")).to_have_count(2)
+        await expect(page.locator("#link-kotak")).to_have_attribute("href", "/pantau/kotak")
+        await page.screenshot(path=str(tmp_path / "status-phone.png"), full_page=True)
 
-        await page.click("#language")
-        await expect(page.locator("h1")).to_have_text("Whistleblowing System")
+        await page.click("#language-en")
+        await expect(page.locator("#status-current")).to_have_text("Report registered")
         await expect(page.locator("html")).to_have_attribute("lang", "en")
-        await page.click("#status-form button[type=submit]")
-        await expect(page.locator("#status-current")).to_have_text("Registered")
-        await page.screenshot(path=str(tmp_path / "status-en.png"), full_page=True)
+        await page.screenshot(path=str(tmp_path / "status-en-phone.png"), full_page=True)
+
+        # Nothing identifying is kept in the browser: no storage, only the session, form and language cookies.
+        assert await page.evaluate("localStorage.length + sessionStorage.length") == 0
+        cookies = {cookie["name"] for cookie in await context.cookies()}
+        assert cookies <= {"wbs_csrf", "wbs_pelapor", "wbs_bahasa"}
+        await page.click("#sign-out-form button[type=submit]")
+        await expect(page.locator("#notice")).to_be_visible()
+        assert context.outside_requests == []  # type: ignore[attr-defined]
+        await context.close()
+        await browser.close()
+
+
+async def test_a_person_follows_a_report_with_a_pseudonym_and_password(stack: Stack, tmp_path: Path) -> None:
+    assert CHROMIUM is not None, "Chromium is required in CI"
+    marker = f"samaran-{uuid.uuid4().hex[:8]}"
+    pseudonym = f"Elang {uuid.uuid4().hex[:6]}"
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = await new_context(browser, stack, phone=False)
+        page = await context.new_page()
+        await write_report(page, stack, marker)
+        await page.fill("#di_mana", "")  # short of where: accepted only once the reporter confirms
+        await page.click("#review-button")
+        await expect(page.locator("#completeness")).to_have_attribute("data-actionable", "false")
+        await expect(page.locator("#missing")).to_contain_text("Di mana terjadi")
+        await page.check("#kredensial-samaran")
+        await expect(page.locator("#pseudonym-fields")).to_be_visible()
+        await page.fill("#nama_samaran", pseudonym)
+        await page.fill("#kata_sandi", "Indonesia1945")
+        await page.fill("#ulangi_kata_sandi", "Indonesia1945")
+        await page.click("#send-button")
+        await expect(page.locator("#kata_sandi-error")).to_contain_text("mudah ditebak")
+        await expect(page.locator("#password-advice")).to_be_visible()
+        await expect(page.locator("#lengkap_dikonfirmasi-error")).to_be_visible()
+        await expect(page.locator("#nama_samaran")).to_have_value(pseudonym)
+        await page.screenshot(path=str(tmp_path / "review-refused-desktop.png"), full_page=True)
+        await page.fill("#kata_sandi", STRONG)
+        await page.fill("#ulangi_kata_sandi", STRONG)
+        await page.check("#lengkap_dikonfirmasi")
+        await page.click("#send-button")
+        await expect(page.locator("#receipt-pseudonym")).to_be_visible()
+        await expect(page.locator("#receipt-secret")).to_have_count(0)
+        number = (await page.locator("#receipt-number").text_content() or "").strip()
+        await page.screenshot(path=str(tmp_path / "receipt-pseudonym-desktop.png"), full_page=True)
+        async with page.expect_download() as downloading:
+            await page.click("#receipt-pdf")
+        pdf_path = tmp_path / "tanda-terima-samaran.pdf"
+        await (await downloading.value).save_as(pdf_path)
+        printed = pdf_image_and_text(pdf_path, tmp_path / "receipt-pseudonym-pdf.png")
+        assert number in printed
+        assert pseudonym not in printed
+        assert marker not in printed
+
+        await page.click("#status-link")
+        await expect(page.locator("#report-number")).to_have_text(number)
+        await page.click("#sign-out-form button[type=submit]")
+        await page.fill("#masuk_nama_samaran", pseudonym.upper())
+        await page.fill("#masuk_kata_sandi", STRONG)
+        await page.click("#pseudonym-sign-in-form button[type=submit]")
+        await expect(page.locator("#report-number")).to_have_text(number)
+        await page.screenshot(path=str(tmp_path / "status-pseudonym-desktop.png"), full_page=True)
+        assert context.outside_requests == []  # type: ignore[attr-defined]
+        await context.close()
         await browser.close()

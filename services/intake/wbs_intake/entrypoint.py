@@ -11,9 +11,11 @@ from pydantic import Field, SecretStr
 from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.sealed import Audience
 from wbs_intake.adapters import broker, evidence_http, evidence_pages, http, pages, reporter_http
+from wbs_intake.adapters import reporter_pages as reporter_page_routes
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
+from wbs_intake.adapters.hashing import Argon2PasswordHasher
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
 from wbs_intake.adapters.reporter_session import ReporterSessions
 from wbs_intake.domain.attempts import AttemptPolicy
@@ -56,6 +58,13 @@ class IntakeSettings(ServiceSettings):
     #: The body limit of the routes that take files (``WBS_INTAKE_MAX_UPLOAD_BYTES``); each tenant's
     #: policy limits evidence further, exactly, as the bytes arrive.
     max_upload_bytes: int = Field(default=EvidenceLimits().max_report_bytes + UPLOAD_MARGIN_BYTES, gt=0)
+    #: The address people reach WBS at (``https://wbs.example.go.id``), printed on the receipt so the
+    #: reporter knows where to follow the report; without it the receipt names the path only.
+    public_url: str | None = Field(default=None, max_length=300)
+
+    def follow_url(self) -> str:
+        path = reporter_page_routes.FOLLOW_PATH
+        return f"{self.public_url.rstrip('/')}{path}" if self.public_url else path
 
     def pepper_file(self) -> Path | None:
         return self.secret_pepper_file or (self.key_dir / PEPPER_FILE_NAME if self.key_dir else None)
@@ -79,6 +88,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
         lock_seconds=settings.status_lock_seconds,
     )
     hasher = ReporterSecretHasher(digests)
+    passwords = Argon2PasswordHasher()
     attempts = InMemoryAttemptGuard(policy)
     sessions = ReporterSessions(
         unit_of_work=runtime.unit_of_work,
@@ -96,6 +106,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
             sealer=runtime.keyring,
             hasher=hasher,
             digests=digests,
+            passwords=passwords,
             attempts=attempts,
             clock=utc_now,
             idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
@@ -125,6 +136,22 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
             opener=runtime.keyring,
             unit_of_work=runtime.unit_of_work,
             zone=settings.zone,
+        )
+    )
+    runtime.include_router(
+        reporter_page_routes.build_router(
+            web=web,
+            unit_of_work=runtime.unit_of_work,
+            sealer=runtime.keyring,
+            hasher=hasher,
+            digests=digests,
+            passwords=passwords,
+            attempts=attempts,
+            sessions=sessions,
+            clock=utc_now,
+            zone=settings.zone,
+            follow_url=settings.follow_url(),
+            idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
         )
     )
     broker.subscribe(runtime)

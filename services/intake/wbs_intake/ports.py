@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
 
-from wbs_contracts.events.directory import EvidenceLimits
+from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.report import Report, StatusChange
@@ -94,6 +94,57 @@ class ReporterSessionRepository(Protocol):
     async def prune(self, now: datetime) -> int: ...
 
 
+class PseudonymTaken(Exception):
+    """Another report already uses this pseudonym."""
+
+
+@dataclass(frozen=True)
+class PseudonymCredential:
+    """A pseudonym and password as kept: a keyed digest of the pseudonym's normal form and an
+    argon2id hash of the password; neither in the clear."""
+
+    pseudonym_digest: bytes
+    password_hash: str
+
+
+class PseudonymRepository(Protocol):
+    async def add(self, credential: PseudonymCredential, report_id: UUID, at: datetime) -> None:
+        """Raises ``PseudonymTaken`` if the digest is kept already (the transaction is then void)."""
+        ...
+
+    async def taken(self, pseudonym_digest: bytes) -> bool: ...
+    async def find(self, pseudonym_digest: bytes) -> tuple[UUID, str] | None:
+        """The report and the password hash, and nothing else."""
+        ...
+
+    async def replace_password_hash(self, pseudonym_digest: bytes, password_hash: str) -> None: ...
+    async def used_by(self, report_id: UUID) -> bool:
+        """True when the report's reporter follows it with a pseudonym."""
+        ...
+
+
+@dataclass(frozen=True)
+class OfferedBody:
+    """A body that takes reports, where it stands in the hierarchy (for the chooser)."""
+
+    id: str
+    name: str
+    #: Its ancestors, the top first (from the kept configuration; empty when not known yet).
+    ancestors: tuple[str, ...]
+
+
+class BodyDirectory(Protocol):
+    """What the reporter's pages read of the bodies: who takes reports, and each body's whole kept
+    configuration (its policy's time limits), from the runtime's tenant copy."""
+
+    async def offered(self) -> list[OfferedBody]: ...
+    async def names(self, tenant_ids: list[str]) -> dict[str, str]:
+        """The names of these tenants as kept (offered or not)."""
+        ...
+
+    async def configuration(self, tenant_id: str) -> TenantConfiguredV1 | None: ...
+
+
 class TenantRepository(Protocol):
     async def all(self) -> list[Tenant]: ...
     async def get(self, tenant_id: str) -> Tenant | None: ...
@@ -125,6 +176,10 @@ class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def evidence(self) -> EvidenceRepository: ...
     @property
+    def pseudonyms(self) -> PseudonymRepository: ...
+    @property
+    def bodies(self) -> BodyDirectory: ...
+    @property
     def outbox(self) -> EventOutbox: ...
 
 
@@ -154,6 +209,17 @@ class SecretHasher(Protocol):
     def needs_rehash(self, secret_hash: str) -> bool:
         """True for a hash of an older kind: replace it once the secret has been verified."""
         ...
+
+
+class PasswordHasher(Protocol):
+    """A slow, memory-hard hash (argon2id) for passwords people choose."""
+
+    async def hash(self, secret: str) -> str: ...
+    async def verify(self, secret_hash: str | None, secret: str) -> bool:
+        """False for ``None`` too, after the same work."""
+        ...
+
+    def needs_rehash(self, secret_hash: str) -> bool: ...
 
 
 class KeyedDigests(Protocol):

@@ -6,7 +6,7 @@ import base64
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -41,6 +41,7 @@ from wbs_intake.domain.evidence import (
     StoredFile,
     TooManyFiles,
 )
+from wbs_intake.domain.pseudonym import normalise_pseudonym
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession, SessionPolicy
 from wbs_intake.domain.tenant import Category, Tenant, UnknownTenant
@@ -50,6 +51,8 @@ from wbs_intake.ports import (
     IntakeUnitOfWork,
     KeyedDigests,
     Opener,
+    PasswordHasher,
+    PseudonymCredential,
     Sealer,
     SecretHasher,
 )
@@ -59,6 +62,9 @@ from wbs_runtime.errors import Unretryable
 IDEMPOTENCY_KEY_PURPOSE = "idempotency-key"
 SUBMISSION_PURPOSE = "submission"
 REPORTER_SESSION_PURPOSE = "reporter-session"
+PSEUDONYM_PURPOSE = "reporter-pseudonym"
+#: Tries of a pseudonym's password are counted apart from the registration numbers' secrets.
+PSEUDONYM_ATTEMPT_PREFIX = "samaran:"
 
 
 class UnknownReport(Unretryable, LookupError):
@@ -93,6 +99,8 @@ class Submission:
     identity: ReporterIdentityV1 | None = None
     #: Files sent with the report, already encrypted into the blob store (see ``adapters.uploads``).
     evidence: tuple[StoredFile, ...] = ()
+    #: The pseudonym and password the reporter chose instead of a secret (see ``pseudonym_credential``).
+    pseudonym: PseudonymCredential | None = None
 
     def fingerprint(self) -> bytes:
         """The request in one canonical form, so that a retry is recognised as the same request."""
@@ -104,6 +112,8 @@ class Submission:
             "contact": self.contact,
             "identity": self.identity.model_dump(mode="json") if self.identity else None,
             "evidence": [[f.file_name, f.content_type, f.size_bytes] for f in self.evidence],
+            # The pseudonym's digest, not the password's hash: that is salted, different each time.
+            "pseudonym": self.pseudonym.pseudonym_digest.hex() if self.pseudonym else None,
         }
         return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -117,6 +127,8 @@ class Receipt:
     submitted_at: datetime
     #: True when an earlier request with the same ``Idempotency-Key`` made this report.
     replayed: bool = False
+    #: True when the reporter follows the report with a pseudonym and password (no secret shown).
+    pseudonym: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,11 +158,17 @@ async def submit_report(
     and creates nothing. The secret is never kept, so a retry can return it only if the client
     made it (``client_secret``, already checked for format) and sends it again.
 
+    With a pseudonym, the report still gets a registration number, and a secret nobody is shown
+    (so the number and a secret cannot open it): the reporter signs in with pseudonym and password.
+
     Raises ``UnknownTenant``/``UnknownCategory`` before anything is stored; ``IdempotencyKeyInUse``
-    and ``IdempotencyKeyReused`` for a key that is busy or came with another request. The
-    submission's evidence is recorded with the report, in the same transaction; a replayed
-    receipt records none of it (the caller removes those blobs).
+    and ``IdempotencyKeyReused`` for a key that is busy or came with another request;
+    ``PseudonymTaken`` when another report uses the pseudonym. The submission's evidence is
+    recorded with the report, in the same transaction; a replayed receipt records none of it (the
+    caller removes those blobs).
     """
+    if submission.pseudonym is not None:
+        client_secret = None
     secret = client_secret or (issue_secret(random_bytes) if random_bytes else issue_secret())
     secret_hash = await hasher.hash(canonical_secret(secret))
     key_digest = request_digest = None
@@ -163,7 +181,8 @@ async def submit_report(
                 raise IdempotencyKeyInUse
             earlier = await uow.idempotency.find(key_digest, clock())
             if earlier is not None:
-                return await _replay(earlier, request_digest, client_secret, uow=uow, hasher=hasher)
+                receipt = await _replay(earlier, request_digest, client_secret, uow=uow, hasher=hasher)
+                return replace(receipt, pseudonym=submission.pseudonym is not None)
         now = clock()
         report = await receive_report(
             submission,
@@ -179,6 +198,8 @@ async def submit_report(
                 IdempotentSubmission(key_digest, request_digest, report.id, expires_at=now + idempotency.lifetime)
             )
         await uow.commit()
+    if submission.pseudonym is not None:
+        return Receipt(report.id, report.registration_number, None, now, pseudonym=True)
     return Receipt(report.id, report.registration_number, secret, now)
 
 
@@ -220,6 +241,8 @@ async def receive_report(
         completeness=assess(submission.substance, evidence_files=len(submission.evidence)),
     )
     await uow.reports.add(report)
+    if submission.pseudonym is not None:
+        await uow.pseudonyms.add(submission.pseudonym, report.id, at)
     if submission.identity is not None:
         await record_identity(report, submission.identity, uow=uow, sealer=sealer, at=at)
     await uow.outbox.add(
@@ -439,6 +462,97 @@ async def find_report(
             await uow.reports.replace_secret_hash(report_id, await hasher.hash(canonical_secret(secret)))
             await uow.commit()
         return await uow.reports.get(report_id)
+
+
+def pseudonym_digest(pseudonym: str, *, digests: KeyedDigests) -> bytes:
+    """The keyed digest a pseudonym is kept and found by (of its normal form)."""
+    return digests.digest(PSEUDONYM_PURPOSE, normalise_pseudonym(pseudonym).encode())
+
+
+async def pseudonym_credential(
+    pseudonym: str, password: str, *, digests: KeyedDigests, passwords: PasswordHasher
+) -> PseudonymCredential:
+    """What is kept of a chosen pseudonym and password (checked for strength before)."""
+    return PseudonymCredential(pseudonym_digest(pseudonym, digests=digests), await passwords.hash(password))
+
+
+async def pseudonym_taken(pseudonym: str, *, uow: IntakeUnitOfWork, digests: KeyedDigests) -> bool:
+    async with uow:
+        return await uow.pseudonyms.taken(pseudonym_digest(pseudonym, digests=digests))
+
+
+async def find_report_by_pseudonym(
+    pseudonym: str,
+    password: str,
+    *,
+    uow: IntakeUnitOfWork,
+    digests: KeyedDigests,
+    passwords: PasswordHasher,
+    attempts: AttemptGuard,
+) -> Report | None:
+    """The report, only if the password matches the pseudonym's. An unknown pseudonym costs the
+    same argon2id check as a wrong password and counts towards the same lock, as for secrets.
+
+    Raises ``TooManyAttempts`` while the pseudonym is slowed down or locked, without checking.
+    """
+    normal = normalise_pseudonym(pseudonym)
+    if not normal:
+        return None
+    counted = PSEUDONYM_ATTEMPT_PREFIX + normal
+    if (wait := attempts.begin(counted)) > 0:
+        raise TooManyAttempts(wait)
+    digest = pseudonym_digest(normal, digests=digests)
+    async with uow:
+        found = await uow.pseudonyms.find(digest)
+    verified = await passwords.verify(found[1] if found else None, password)
+    if found is None or not verified:
+        return None
+    attempts.succeeded(counted)
+    report_id, password_hash = found
+    async with uow:
+        if passwords.needs_rehash(password_hash):
+            await uow.pseudonyms.replace_password_hash(digest, await passwords.hash(password))
+            await uow.commit()
+        return await uow.reports.get(report_id)
+
+
+@dataclass(frozen=True)
+class ReceiptDetails:
+    """What the printed receipt says: never anything of the report's substance."""
+
+    registration_number: str
+    tenant_name: str
+    submitted_at: datetime
+    pseudonym: bool
+
+
+async def receipt_details(report: Report, *, uow: IntakeUnitOfWork) -> ReceiptDetails:
+    """The receipt of a report whose reporter proved it is theirs."""
+    async with uow:
+        names = await uow.bodies.names([report.tenant])
+        tenant = None if report.tenant in names else await uow.tenants.get(report.tenant)
+        pseudonym = await uow.pseudonyms.used_by(report.id)
+    name = names.get(report.tenant) or (tenant.name if tenant else report.tenant)
+    return ReceiptDetails(report.registration_number, name, report.submitted_at, pseudonym)
+
+
+async def add_identity(
+    report_id: UUID, identity: ReporterIdentityV1, *, uow: IntakeUnitOfWork, sealer: Sealer, clock: Clock
+) -> None:
+    """The signed-in reporter gives (or replaces) their identity after the report was sent."""
+    async with uow:
+        report = await uow.reports.get(report_id)
+        if report is None:
+            raise UnknownReport(f"report {report_id} is gone")
+        await record_identity(report, identity, uow=uow, sealer=sealer, at=clock())
+        await uow.commit()
+
+
+async def identity_recorded_at(report_id: UUID, *, uow: IntakeUnitOfWork) -> datetime | None:
+    """When the reporter's identity was recorded, if it was (it stays sealed: only the date)."""
+    async with uow:
+        kept = await uow.identities.get(report_id)
+    return kept[1] if kept else None
 
 
 async def open_reporter_session(

@@ -398,13 +398,15 @@ async def _at_least(intake: Intake, name: str, value: float, **labels: str) -> b
 @pytest.mark.parametrize(
     ("changes", "fields"),
     [
-        ({"what": "   ", "where": None, "amount_idr": -1}, {"what", "where", "amount_idr"}),
+        ({"what": "   ", "where": None, "amount_idr": -1}, {"amount_idr"}),
+        # Without what, where and when a report is accepted only when the sender confirms it.
+        ({"what": "   ", "where": None}, {"what", "where"}),
         ({"tenant": "pemkab-lebak"}, {"tenant"}),
         ({"category": "disiplin-pegawai"}, {"category"}),
         ({"amount": 5}, {"amount"}),
         ({"what": "x" * 10_001}, {"what"}),
     ],
-    ids=["blank-missing-negative", "unknown-tenant", "unknown-category", "unknown-field", "too-long"],
+    ids=["negative", "blank-missing", "unknown-tenant", "unknown-category", "unknown-field", "too-long"],
 )
 async def test_bad_input_is_refused_naming_each_field_and_nothing_is_kept(
     intake: Intake, changes: dict[str, Any], fields: set[str]

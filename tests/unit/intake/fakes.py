@@ -10,7 +10,7 @@ from typing import Any, Self
 from uuid import UUID
 
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.directory import EvidenceLimits
+from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
@@ -18,7 +18,7 @@ from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
-from wbs_intake.ports import IdempotentSubmission
+from wbs_intake.ports import IdempotentSubmission, OfferedBody, PseudonymCredential, PseudonymTaken
 
 
 class FakeReports:
@@ -143,6 +143,47 @@ class FakeTenants:
         self.rows.pop(tenant_id, None)
 
 
+class FakePseudonyms:
+    def __init__(self) -> None:
+        self.rows: dict[bytes, tuple[UUID, str]] = {}
+
+    async def add(self, credential: PseudonymCredential, report_id: UUID, at: datetime) -> None:
+        if credential.pseudonym_digest in self.rows:
+            raise PseudonymTaken
+        self.rows[credential.pseudonym_digest] = (report_id, credential.password_hash)
+
+    async def taken(self, pseudonym_digest: bytes) -> bool:
+        return pseudonym_digest in self.rows
+
+    async def find(self, pseudonym_digest: bytes) -> tuple[UUID, str] | None:
+        return self.rows.get(pseudonym_digest)
+
+    async def replace_password_hash(self, pseudonym_digest: bytes, password_hash: str) -> None:
+        report_id, _ = self.rows[pseudonym_digest]
+        self.rows[pseudonym_digest] = (report_id, password_hash)
+
+    async def used_by(self, report_id: UUID) -> bool:
+        return any(found == report_id for found, _ in self.rows.values())
+
+
+class FakeBodies:
+    def __init__(self, tenants: FakeTenants) -> None:
+        self.tenants = tenants
+        self.configurations: dict[str, TenantConfiguredV1] = {}
+
+    async def offered(self) -> list[OfferedBody]:
+        return [
+            OfferedBody(t.id, t.name, self.configurations[t.id].ancestors if t.id in self.configurations else ())
+            for t in await self.tenants.all()
+        ]
+
+    async def names(self, tenant_ids: list[str]) -> dict[str, str]:
+        return {t: self.configurations[t].name for t in tenant_ids if t in self.configurations}
+
+    async def configuration(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return self.configurations.get(tenant_id)
+
+
 class FakeOutbox:
     def __init__(self) -> None:
         self.events: list[tuple[EventSpec[Any], Envelope[Any]]] = []
@@ -161,6 +202,8 @@ class FakeIntakeUnitOfWork:
         self.reporter_sessions = FakeReporterSessions()
         self.identities = FakeIdentities()
         self.evidence = FakeEvidence()
+        self.pseudonyms = FakePseudonyms()
+        self.bodies = FakeBodies(self.tenants)
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
@@ -173,6 +216,7 @@ class FakeIntakeUnitOfWork:
             self.reporter_sessions.rows,
             self.identities.rows,
             self.evidence.rows,
+            self.pseudonyms.rows,
             self.outbox.events,
         )
 
@@ -191,6 +235,7 @@ class FakeIntakeUnitOfWork:
                 self.reporter_sessions.rows,
                 self.identities.rows,
                 self.evidence.rows,
+                self.pseudonyms.rows,
                 self.outbox.events,
             ) = self._snapshot
             self._snapshot = None

@@ -32,17 +32,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.directory import EvidenceLimits
+from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Category, Tenant
-from wbs_intake.ports import IdempotentSubmission
+from wbs_intake.ports import IdempotentSubmission, OfferedBody, PseudonymCredential, PseudonymTaken
+from wbs_runtime.messaging.tables import tenant_configuration
 from wbs_runtime.tenancy import TenantDirectory
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
@@ -136,6 +138,17 @@ reporter_session_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("reporter_session_expires_at", "expires_at"),
+)
+
+#: Reporters who follow their report with a pseudonym and password: a keyed digest of the
+#: pseudonym's normal form (unique: one pseudonym, one report) and an argon2id hash of the password.
+reporter_pseudonym_table = Table(
+    "reporter_pseudonym",
+    metadata,
+    Column("pseudonym_digest", LargeBinary, primary_key=True),
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 #: The first of the two keys of ``pg_try_advisory_xact_lock(int, int)`` that holds an
@@ -385,6 +398,70 @@ class SqlEvidenceRepository(Repository):
         return configuration.policy.evidence if configuration is not None else EvidenceLimits()
 
 
+class SqlPseudonymRepository(Repository):
+    async def add(self, credential: PseudonymCredential, report_id: UUID, at: datetime) -> None:
+        statement = insert(reporter_pseudonym_table).values(
+            pseudonym_digest=credential.pseudonym_digest,
+            report_id=report_id,
+            password_hash=credential.password_hash,
+            created_at=at,
+        )
+        try:
+            # In a savepoint: a clash must leave the session usable for the caller to roll back.
+            async with self._session.begin_nested():
+                await self._session.execute(statement)
+        except IntegrityError:
+            raise PseudonymTaken from None
+
+    async def taken(self, pseudonym_digest: bytes) -> bool:
+        return await self.find(pseudonym_digest) is not None
+
+    async def find(self, pseudonym_digest: bytes) -> tuple[UUID, str] | None:
+        query = select(reporter_pseudonym_table.c.report_id, reporter_pseudonym_table.c.password_hash).where(
+            reporter_pseudonym_table.c.pseudonym_digest == pseudonym_digest
+        )
+        row = (await self._session.execute(query)).first()
+        return (row.report_id, row.password_hash) if row else None
+
+    async def replace_password_hash(self, pseudonym_digest: bytes, password_hash: str) -> None:
+        await self._session.execute(
+            update(reporter_pseudonym_table)
+            .where(reporter_pseudonym_table.c.pseudonym_digest == pseudonym_digest)
+            .values(password_hash=password_hash)
+        )
+
+    async def used_by(self, report_id: UUID) -> bool:
+        query = select(exists().where(reporter_pseudonym_table.c.report_id == report_id))
+        return bool((await self._session.execute(query)).scalar())
+
+
+class SqlBodyDirectory(Repository):
+    """Bodies as the reporter's pages show them: intake's offered tenants, placed in the hierarchy
+    by the runtime's kept configurations."""
+
+    async def offered(self) -> list[OfferedBody]:
+        query = (
+            select(tenant_table.c.id, tenant_table.c.name, tenant_configuration.c.ancestors)
+            .select_from(
+                tenant_table.outerjoin(tenant_configuration, tenant_configuration.c.tenant_id == tenant_table.c.id)
+            )
+            .where(tenant_table.c.offered)
+            .order_by(tenant_table.c.name)
+        )
+        return [OfferedBody(row.id, row.name, tuple(row.ancestors or ())) for row in await self._session.execute(query)]
+
+    async def names(self, tenant_ids: list[str]) -> dict[str, str]:
+        if not tenant_ids:
+            return {}
+        query = select(tenant_configuration.c.tenant_id, tenant_configuration.c.configuration["name"].astext).where(
+            tenant_configuration.c.tenant_id.in_(tenant_ids)
+        )
+        return {row[0]: row[1] for row in await self._session.execute(query)}
+
+    async def configuration(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return await TenantDirectory(self._session).get(tenant_id)
+
+
 class SqlReporterSessionRepository(Repository):
     async def add(self, session: ReporterSession) -> None:
         await self._session.execute(
@@ -498,3 +575,5 @@ class SqlIntakeUnitOfWork(UnitOfWork):
     reporter_sessions: SqlReporterSessionRepository
     identities: SqlIdentityRepository
     evidence: SqlEvidenceRepository
+    pseudonyms: SqlPseudonymRepository
+    bodies: SqlBodyDirectory

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
@@ -22,11 +23,31 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.channels import SLUG_PATTERN
 from wbs_contracts.envelope import TENANT_PATTERN
-from wbs_contracts.events.intake import SHORT_TEXT_LIMIT, TEXT_LIMIT, ReportSubstanceV1
+from wbs_contracts.events.intake import (
+    ACTIONABLE_MINIMUM,
+    SHORT_TEXT_LIMIT,
+    TEXT_LIMIT,
+    ReportCompleteness,
+    ReportedOfficial,
+    ReporterIdentityV1,
+    ReportSubstanceV1,
+)
+from wbs_intake.domain.completeness import assess
 from wbs_intake.domain.credentials import accept_client_secret
+from wbs_intake.domain.passwords import judge_password
+from wbs_intake.domain.pseudonym import pseudonym_problems
 from wbs_intake.domain.report import STATUS_LABEL_EN, Report, ReportStatus
 from wbs_intake.domain.tenant import Tenant, UnknownCategory, UnknownTenant
-from wbs_intake.ports import AttemptGuard, IntakeUnitOfWork, KeyedDigests, Sealer, SecretHasher
+from wbs_intake.ports import (
+    AttemptGuard,
+    IntakeUnitOfWork,
+    KeyedDigests,
+    PasswordHasher,
+    PseudonymCredential,
+    PseudonymTaken,
+    Sealer,
+    SecretHasher,
+)
 from wbs_intake.usecases import (
     Idempotency,
     IdempotencyKeyInUse,
@@ -38,14 +59,19 @@ from wbs_intake.usecases import (
     get_tenant,
     list_tenants,
     prune_idempotency_keys,
+    pseudonym_credential,
+    pseudonym_taken,
     submit_report,
 )
 from wbs_runtime.auth.access import public
 from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import MissingKey
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput, correlation_id, error_response
+from wbs_runtime.web.i18n import load_translations
 
 log = logging.getLogger(__name__)
+#: Intake's English catalogue: the API answers in both languages at once.
+ENGLISH = load_translations([Path(__file__).resolve().parent.parent / "locale"])["en"]
 NO_STORE = {"Cache-Control": "no-store"}
 NOT_FOUND = ErrorBody(
     pesan="Laporan tidak ditemukan, atau kode rahasianya salah.",
@@ -63,24 +89,51 @@ IN_PROGRESS = ErrorBody(
 #: are accepted too. Long enough to be unguessable: a key finds its report's number for 24 hours.
 _IDEMPOTENCY_KEY = re.compile(r'^"?([\x21\x23-\x5b\x5d-\x7e]{16,255})"?$')
 
-Text = Annotated[str, Field(min_length=1, max_length=TEXT_LIMIT)]
-ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_LIMIT)]
+Text = Annotated[str, Field(max_length=TEXT_LIMIT)]
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT_LIMIT)]
+#: The form's names for the elements the regulations' minimum asks for.
+MINIMUM_FIELDS = {"what": "Apa", "where": "Di mana", "when": "Kapan"}
 
 
 class ReportForm(BaseModel):
-    """A report in the 4W1H form of the regulations: what, where, when, who, how."""
+    """A report in the 4W1H form of the regulations: what, where, when, who, how.
+
+    Each element may be left out, but a report without what, where and when is accepted only with
+    ``incomplete_confirmed``: it is flagged for the officers as not yet actionable."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     tenant: str = Field(pattern=TENANT_PATTERN, description="The body reported to, e.g. bps-1700.")
     category: str = Field(pattern=SLUG_PATTERN, description="One of the body's categories.")
-    what: Text = Field(description="Apa: perbuatan yang dilaporkan.")
-    where: ShortText = Field(description="Di mana: tempat kejadian.")
-    when: ShortText = Field(description="Kapan: waktu kejadian.")
-    who: Text = Field(description="Siapa: pihak yang terlibat.")
-    how: Text = Field(description="Bagaimana: modus atau cara.")
+    what: Text = Field(default="", description="Apa: perbuatan yang dilaporkan.")
+    where: ShortText = Field(default="", description="Di mana: tempat kejadian.")
+    when: ShortText = Field(default="", description="Kapan: waktu kejadian.")
+    who: Text = Field(default="", description="Siapa: pihak yang terlibat.")
+    how: Text = Field(default="", description="Bagaimana: modus atau cara.")
     amount_idr: int | None = Field(default=None, ge=0, le=10**16, description="Dugaan kerugian (Rupiah).")
-    contact: str | None = Field(default=None, max_length=SHORT_TEXT_LIMIT, description="Optional; stays sealed.")
+    terlapor: list[ReportedOfficial] = Field(
+        default_factory=list, max_length=20, description="Terlapor: nama, nip, jabatan, unit_kerja (each optional)."
+    )
+    incomplete_confirmed: bool = Field(
+        default=False, description="Send even without what, where and when (the report is flagged incomplete)."
+    )
+    contact: str | None = Field(
+        default=None, max_length=SHORT_TEXT_LIMIT, description="Optional, for notifications; stays sealed."
+    )
+    identity: ReporterIdentityV1 | None = Field(
+        default=None,
+        description="Optional: who the reporter is. Sealed at once to reporter-identity; disclosed only after a "
+        "custodian approves an officer's written request, for investigation or court.",
+    )
+    pseudonym: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Optional: a pseudonym (nama samaran) to follow the report with, "
+        "instead of a secret; needs `password`.",
+    )
+    password: str | None = Field(
+        default=None, max_length=200, description="The password (kata sandi) that goes with `pseudonym`."
+    )
     secret: str | None = Field(
         default=None,
         max_length=100,
@@ -107,13 +160,28 @@ ALREADY_RECEIVED_MESSAGE = (
 )
 
 
+PSEUDONYM_PESAN = (
+    "Laporan diterima. Simpan nomor registrasi ini; masuk dengan nama samaran dan kata sandi Anda untuk melihat "
+    "perkembangannya. Kata sandi tidak dapat dipulihkan."
+)
+PSEUDONYM_MESSAGE = (
+    "Report received. Keep this registration number; sign in with your pseudonym and password to follow it. "
+    "The password cannot be recovered."
+)
+
+
 class ReceiptOut(BaseModel):
     registration_number: str
-    #: None only when a retry found an earlier report whose secret the server drew.
+    #: None when a retry found an earlier report whose secret the server drew, or with a pseudonym.
     secret: str | None
     status: str
     #: True when an earlier request with the same Idempotency-Key made this report.
     replayed: bool = False
+    #: True when the reporter follows the report with pseudonym and password.
+    pseudonym: bool = False
+    #: Which elements the report lacks; ``actionable`` is False without what, where and when.
+    completeness: ReportCompleteness | None = None
+    actionable: bool = True
     pesan: str = RECEIVED_PESAN
     message: str = RECEIVED_MESSAGE
 
@@ -189,16 +257,53 @@ def _idempotency_key(header: str | None) -> str | None:
     return matched.group(1)
 
 
-def _receipt_out(receipt: Receipt) -> ReceiptOut:
-    shown_before = receipt.replayed and receipt.secret is None
+def _receipt_out(receipt: Receipt, completeness: ReportCompleteness) -> ReceiptOut:
+    shown_before = receipt.replayed and receipt.secret is None and not receipt.pseudonym
+    pesan, message = RECEIVED_PESAN, RECEIVED_MESSAGE
+    if receipt.pseudonym:
+        pesan, message = PSEUDONYM_PESAN, PSEUDONYM_MESSAGE
+    elif shown_before:
+        pesan, message = ALREADY_RECEIVED_PESAN, ALREADY_RECEIVED_MESSAGE
     return ReceiptOut(
         registration_number=receipt.registration_number,
         secret=receipt.secret,
         status=ReportStatus.DITERIMA.value,
         replayed=receipt.replayed,
-        pesan=ALREADY_RECEIVED_PESAN if shown_before else RECEIVED_PESAN,
-        message=ALREADY_RECEIVED_MESSAGE if shown_before else RECEIVED_MESSAGE,
+        pseudonym=receipt.pseudonym,
+        completeness=completeness,
+        actionable=completeness.actionable,
+        pesan=pesan,
+        message=message,
     )
+
+
+def _check_elements(form: ReportForm, substance: ReportSubstanceV1) -> ReportCompleteness:
+    """The report's completeness; refuses an empty report, and one short of what, where and when
+    unless the sender confirmed it."""
+    completeness = assess(substance)
+    if not any((form.what, form.where, form.when, form.who, form.how)) and not substance.terlapor:
+        raise _problem(
+            "what",
+            "missing",
+            "Laporan masih kosong. Ceritakan paling sedikit apa yang terjadi.",
+            "The report is empty. Say at least what happened.",
+        )
+    if not completeness.actionable and not form.incomplete_confirmed:
+        missing = [str(e) for e in ACTIONABLE_MINIMUM if e in completeness.missing]
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    field=name,
+                    code="missing",
+                    pesan=f"{MINIMUM_FIELDS[name]} belum diisi. Laporan tanpa apa, di mana, dan kapan sulit "
+                    "ditindaklanjuti; lengkapi, atau kirim dengan incomplete_confirmed: true.",
+                    message=f"'{name}' is missing. Without what, where and when a report is hard to act on; add it, "
+                    "or send with incomplete_confirmed: true.",
+                )
+                for name in missing
+            ]
+        )
+    return completeness
 
 
 @dataclass
@@ -230,6 +335,7 @@ def build_router(
     sealer: Sealer,
     hasher: SecretHasher,
     digests: KeyedDigests,
+    passwords: PasswordHasher,
     attempts: AttemptGuard,
     clock: Clock,
     idempotency_lifetime: timedelta = timedelta(hours=24),
@@ -265,19 +371,26 @@ def build_router(
                     "Kode rahasia buatan peramban harus 25 simbol acak dari alfabet Crockford base32.",
                     "A secret made by the browser must be 25 random symbols of Crockford's base32 alphabet.",
                 )
+        substance = ReportSubstanceV1(
+            what=form.what,
+            where=form.where,
+            when=form.when,
+            who=form.who,
+            how=form.how,
+            amount_idr=form.amount_idr,
+            terlapor=tuple(o for o in form.terlapor if o.nama or o.nip or o.jabatan or o.unit_kerja),
+        )
+        completeness = _check_elements(form, substance)
+        credential = await _pseudonym(form, uow=unit_of_work(), digests=digests, passwords=passwords)
+        identity = form.identity if form.identity and any(form.identity.model_dump().values()) else None
         submission = Submission(
             tenant=form.tenant,
             category=form.category,
             channel="web",
-            substance=ReportSubstanceV1(
-                what=form.what,
-                where=form.where,
-                when=form.when,
-                who=form.who,
-                how=form.how,
-                amount_idr=form.amount_idr,
-            ),
+            substance=substance,
             contact=form.contact or None,
+            identity=identity,
+            pseudonym=credential,
         )
         try:
             receipt = await submit_report(
@@ -311,12 +424,14 @@ def build_router(
             return JSONResponse(
                 status_code=409, content=IN_PROGRESS.model_dump(), headers={**NO_STORE, "Retry-After": "1"}
             )
+        except PseudonymTaken:
+            raise _pseudonym_taken() from None
         except MissingKey:
             return error_response(503, NOT_READY)
         response.headers.update(NO_STORE)
         if key:
             pruning.start_if_due(lambda: prune_idempotency_keys(uow=unit_of_work(), clock=clock))
-        return _receipt_out(receipt)
+        return _receipt_out(receipt, completeness)
 
     @router.post(
         "/reports/status",
@@ -354,6 +469,61 @@ def build_router(
         return _tenant_out(found)
 
     return router
+
+
+def _pseudonym_taken() -> InvalidInput:
+    return _problem(
+        "pseudonym",
+        "taken",
+        "Nama samaran ini sudah dipakai. Pilih nama samaran lain.",
+        "This pseudonym is taken. Choose another.",
+    )
+
+
+async def _pseudonym(
+    form: ReportForm, *, uow: IntakeUnitOfWork, digests: KeyedDigests, passwords: PasswordHasher
+) -> PseudonymCredential | None:
+    """The pseudonym and password the sender chose, checked (strength, uniqueness) and hashed."""
+    if not form.pseudonym and not form.password:
+        return None
+    problems: list[FieldProblem] = []
+    if not form.pseudonym:
+        problems.append(
+            FieldProblem(
+                field="pseudonym",
+                code="missing",
+                pesan="Kata sandi perlu nama samaran.",
+                message="A password needs a pseudonym.",
+            )
+        )
+    problems.extend(
+        FieldProblem(field="pseudonym", code="invalid", pesan=problem, message=_english(problem))
+        for problem in pseudonym_problems(form.pseudonym or "")
+    )
+    strength = judge_password(form.password or "", pseudonym=form.pseudonym or "")
+    for problem in strength.problems:
+        advice_id = " ".join(w.id for w in strength.advice)
+        advice_en = " ".join(w.en for w in strength.advice)
+        problems.append(
+            FieldProblem(
+                field="password",
+                code="weak",
+                pesan=f"{problem} {advice_id}".strip(),
+                message=f"{_english(problem)} {advice_en}".strip(),
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    assert form.pseudonym is not None
+    assert form.password is not None
+    if await pseudonym_taken(form.pseudonym, uow=uow, digests=digests):
+        raise _pseudonym_taken()
+    return await pseudonym_credential(form.pseudonym, form.password, digests=digests, passwords=passwords)
+
+
+def _english(message: str) -> str:
+    """A catalogue message in English (the API answers both languages at once)."""
+    return ENGLISH.gettext(message)
 
 
 def _tenant_out(tenant: Tenant) -> TenantOut:

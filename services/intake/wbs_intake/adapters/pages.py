@@ -1,5 +1,6 @@
-"""The reporter's pages: static HTML, CSS and JavaScript on top of the JSON API. No build step,
-no third-party resources, nothing inline, so a strict Content-Security-Policy holds."""
+"""The reporter's pages' own static files (a stylesheet and a small script on top of the runtime's):
+no build step, no third-party resources, nothing inline, so a strict Content-Security-Policy holds.
+The pages themselves are rendered by the server (``reporter_pages``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from wbs_runtime.auth.access import public
 STATIC = Path(__file__).resolve().parent.parent / "static"
 #: The only files served: a fixed list, never a path taken from the request.
 FILES = {
-    "/": ("index.html", "text/html; charset=utf-8"),
     "/assets/app.js": ("app.js", "text/javascript"),
     "/assets/style.css": ("style.css", "text/css"),
     "/assets/favicon.svg": ("favicon.svg", "image/svg+xml"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 
 from wbs_contracts.sealed import Audience
-from wbs_intake.adapters import broker, http, pages, reporter_http
+from wbs_intake.adapters import broker, http, mailbox_http, mailbox_pages, pages, reporter_http
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
@@ -99,7 +100,19 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(pages.build_router())
     # Server-rendered pages (reporters' and officers'), on the runtime's layout and catalogues.
-    web = reporter_pages(settings)  # noqa: F841 - the page routers of issue 7 take it
+    web = reporter_pages(settings)
+    # The Kotak Komunikasi: the reporter's messages, as JSON and as a page.
+    for kotak in (mailbox_http.build_router, partial(mailbox_pages.build_router, web)):
+        runtime.include_router(
+            kotak(
+                unit_of_work=runtime.unit_of_work,
+                sessions=sessions,
+                sealer=runtime.keyring,
+                opener=runtime.keyring,
+                clock=utc_now,
+                zone=settings.zone,
+            )
+        )
     broker.subscribe(runtime)
     register_gauges(runtime)
     return runtime

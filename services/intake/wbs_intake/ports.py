@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
+from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
+from wbs_intake.domain.mailbox import MailboxMessage
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
@@ -92,6 +94,24 @@ class TenantRepository(Protocol):
         ...
 
 
+class MailboxRepository(Protocol):
+    """The Kotak Komunikasi: each message sealed to reporter-mailbox."""
+
+    async def add(self, message: MailboxMessage) -> bool:
+        """Keep ``message``; False (and nothing changes) if a message with its id is kept already."""
+        ...
+
+    async def of_report(self, report_id: UUID) -> list[MailboxMessage]:
+        """The report's messages, both ways, oldest first."""
+        ...
+
+
+class TenantConfigurations(Protocol):
+    """The tenants' configurations as directory last announced them (calendar, time limits)."""
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None: ...
+
+
 class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def reports(self) -> ReportRepository: ...
@@ -104,12 +124,25 @@ class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def identities(self) -> IdentityRepository: ...
     @property
+    def messages(self) -> MailboxRepository: ...
+    @property
+    def configurations(self) -> TenantConfigurations: ...
+    @property
     def outbox(self) -> EventOutbox: ...
 
 
 class Sealer(Protocol):
     def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload:
         """``document`` sealed to the tenant's current key of ``audience``, bound to ``case``."""
+        ...
+
+
+D = TypeVar("D", bound=SealedDocument)
+
+
+class Opener(Protocol):
+    def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D:
+        """The document, if it was sealed for this tenant and case (else ``SealedPayloadError``)."""
         ...
 
 

@@ -10,9 +10,11 @@ from typing import Any, Self
 from uuid import UUID
 
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
+from wbs_intake.domain.mailbox import MailboxMessage
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
@@ -122,6 +124,28 @@ class FakeTenants:
         self.rows.pop(tenant_id, None)
 
 
+class FakeMessages:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, MailboxMessage] = {}
+
+    async def add(self, message: MailboxMessage) -> bool:
+        if message.id in self.rows:
+            return False
+        self.rows[message.id] = message
+        return True
+
+    async def of_report(self, report_id: UUID) -> list[MailboxMessage]:
+        return sorted((m for m in self.rows.values() if m.report_id == report_id), key=lambda m: m.sent_at)
+
+
+class FakeConfigurations:
+    def __init__(self, *configurations: TenantConfiguredV1) -> None:
+        self.rows = {c.tenant_id: c for c in configurations}
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return self.rows.get(tenant_id)
+
+
 class FakeOutbox:
     def __init__(self) -> None:
         self.events: list[tuple[EventSpec[Any], Envelope[Any]]] = []
@@ -139,6 +163,8 @@ class FakeIntakeUnitOfWork:
         self.idempotency = FakeIdempotency()
         self.reporter_sessions = FakeReporterSessions()
         self.identities = FakeIdentities()
+        self.messages = FakeMessages()
+        self.configurations = FakeConfigurations()
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
@@ -150,6 +176,7 @@ class FakeIntakeUnitOfWork:
             self.idempotency.rows,
             self.reporter_sessions.rows,
             self.identities.rows,
+            self.messages.rows,
             self.outbox.events,
         )
 
@@ -167,6 +194,7 @@ class FakeIntakeUnitOfWork:
                 self.idempotency.rows,
                 self.reporter_sessions.rows,
                 self.identities.rows,
+                self.messages.rows,
                 self.outbox.events,
             ) = self._snapshot
             self._snapshot = None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.sealed import Audience
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_triage.adapters import broker, http
+from wbs_triage.adapters import broker, http, messages_http
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
 
 #: What triage keeps sealed: each case's substance, as intake sealed it.
@@ -20,11 +21,15 @@ class TriageSettings(ServiceSettings):
 
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
-    # Triage is entitled to open a report's substance (Audience.READERS), but nothing it serves opens
-    # it yet (the telaah will), so it loads no private key; only its reseal command does.
-    runtime = ServiceRuntime(settings, SqlTriageUnitOfWork)
-    broker.subscribe(runtime, clock=utc_now, timezone=settings.zone)
+    # Triage opens case-substance for the officers entitled to a case: the reporter's messages in
+    # the Kotak Komunikasi (and the telaah, next). It seals officers' answers to reporter-mailbox,
+    # which only intake opens.
+    runtime = ServiceRuntime(settings, SqlTriageUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
+    broker.subscribe(runtime, clock=utc_now, timezone=settings.zone, keys=runtime.keyring)
     runtime.include_router(http.build_router(unit_of_work=runtime.unit_of_work))
+    runtime.include_router(
+        messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
+    )
     return runtime
 
 

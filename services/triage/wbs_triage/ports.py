@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
+from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_runtime.audit import AuditRecorder, ChainedEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case
+from wbs_triage.domain.messages import CaseMessage
 
 
 class CaseRepository(Protocol):
@@ -21,11 +23,35 @@ class Agenda(Protocol):
         ...
 
 
+class MessageRepository(Protocol):
+    """The Kotak Komunikasi of each case, sealed to case-substance."""
+
+    async def add(self, message: CaseMessage) -> bool:
+        """Keep ``message``; False (and nothing changes) if a message with its id is kept already."""
+        ...
+
+    async def of_case(self, case_id: UUID) -> list[CaseMessage]:
+        """The case's messages, both ways, oldest first."""
+        ...
+
+
+D = TypeVar("D", bound=SealedDocument)
+
+
+class Keys(Protocol):
+    """Seals to any audience of a tenant; opens what triage is entitled to (case-substance)."""
+
+    def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload: ...
+    def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D: ...
+
+
 class TriageUnitOfWork(Transactional, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
     @property
     def agenda(self) -> Agenda: ...
+    @property
+    def messages(self) -> MessageRepository: ...
     @property
     def outbox(self) -> EventOutbox: ...
     @property

@@ -338,7 +338,7 @@ def test_cases_are_uuids() -> None:
     ("service", "opens"),
     [
         ("intake", {Audience.REPORTER_IDENTITY, Audience.REPORTER_MAILBOX}),
-        ("triage", set()),  # entitled to the substance, but nothing it serves opens it yet
+        ("triage", {Audience.CASE_SUBSTANCE}),  # the reporter's messages, for officers entitled to the case
         ("investigation", set()),
         ("notify", {Audience.REPORTER_CONTACT}),
         ("reporting", set()),

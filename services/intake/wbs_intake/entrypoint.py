@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 
 from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.sealed import Audience
-from wbs_intake.adapters import broker, evidence_http, evidence_pages, http, pages, reporter_http
+from wbs_intake.adapters import (
+    broker,
+    evidence_http,
+    evidence_pages,
+    http,
+    mailbox_http,
+    mailbox_pages,
+    pages,
+    reporter_http,
+)
 from wbs_intake.adapters import reporter_pages as reporter_page_routes
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
@@ -154,6 +164,18 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
             idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
         )
     )
+    # The Kotak Komunikasi: the reporter's messages, as JSON and as a page.
+    for kotak in (mailbox_http.build_router, partial(mailbox_pages.build_router, web)):
+        runtime.include_router(
+            kotak(
+                unit_of_work=runtime.unit_of_work,
+                sessions=sessions,
+                sealer=runtime.keyring,
+                opener=runtime.keyring,
+                clock=utc_now,
+                zone=settings.zone,
+            )
+        )
     broker.subscribe(runtime)
     register_gauges(runtime)
     return runtime

@@ -10,6 +10,7 @@ from uuid import UUID
 from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_intake.domain.evidence import Evidence
+from wbs_intake.domain.mailbox import MailboxMessage
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
@@ -162,6 +163,24 @@ class TenantRepository(Protocol):
         ...
 
 
+class MailboxRepository(Protocol):
+    """The Kotak Komunikasi: each message sealed to reporter-mailbox."""
+
+    async def add(self, message: MailboxMessage) -> bool:
+        """Keep ``message``; False (and nothing changes) if a message with its id is kept already."""
+        ...
+
+    async def of_report(self, report_id: UUID) -> list[MailboxMessage]:
+        """The report's messages, both ways, oldest first."""
+        ...
+
+
+class TenantConfigurations(Protocol):
+    """The tenants' configurations as directory last announced them (calendar, time limits)."""
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None: ...
+
+
 class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def reports(self) -> ReportRepository: ...
@@ -180,6 +199,10 @@ class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def bodies(self) -> BodyDirectory: ...
     @property
+    def messages(self) -> MailboxRepository: ...
+    @property
+    def configurations(self) -> TenantConfigurations: ...
+    @property
     def outbox(self) -> EventOutbox: ...
 
 
@@ -194,7 +217,8 @@ D = TypeVar("D", bound=SealedDocument)
 
 class Opener(Protocol):
     def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D:
-        """``sealed`` opened, if intake holds the audience's key and it is bound to this tenant and case."""
+        """``sealed`` opened, if intake holds the audience's key and it is bound to this tenant and case
+        (else ``SealedPayloadError``)."""
         ...
 
 

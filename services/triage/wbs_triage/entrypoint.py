@@ -10,7 +10,7 @@ from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_triage.adapters import broker, http
+from wbs_triage.adapters import broker, http, messages_http
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
 
 #: What triage keeps sealed: each case's substance, as intake sealed it.
@@ -22,14 +22,18 @@ class TriageSettings(ServiceSettings):
 
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
-    # Triage opens case-substance for officers entitled to the case: evidence file keys (and, with
-    # the telaah, the substance).
+    # Triage opens case-substance for the officers entitled to a case: evidence file keys and the
+    # reporter's messages in the Kotak Komunikasi (and the telaah, next). It seals officers'
+    # answers to reporter-mailbox, which only intake opens.
     runtime = ServiceRuntime(settings, SqlTriageUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
-    broker.subscribe(runtime, clock=utc_now, timezone=settings.zone)
+    broker.subscribe(runtime, clock=utc_now, timezone=settings.zone, keys=runtime.keyring)
     runtime.include_router(
         http.build_router(
             unit_of_work=runtime.unit_of_work, opener=runtime.keyring, blobs=FilesystemBlobStore(settings.blob_dir)
         )
+    )
+    runtime.include_router(
+        messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
     )
     return runtime
 

@@ -10,6 +10,7 @@ from wbs_runtime.audit import AuditRecorder, ChainedEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case
 from wbs_triage.domain.evidence import CaseEvidence
+from wbs_triage.domain.messages import CaseMessage
 
 
 class CaseRepository(Protocol):
@@ -42,6 +43,24 @@ class Agenda(Protocol):
         ...
 
 
+class MessageRepository(Protocol):
+    """The Kotak Komunikasi of each case, sealed to case-substance."""
+
+    async def add(self, message: CaseMessage) -> bool:
+        """Keep ``message``; False (and nothing changes) if a message with its id is kept already."""
+        ...
+
+    async def of_case(self, case_id: UUID) -> list[CaseMessage]:
+        """The case's messages, both ways, oldest first."""
+        ...
+
+
+class Keys(Opener, Protocol):
+    """Seals to any audience of a tenant; opens what triage is entitled to (case-substance)."""
+
+    def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload: ...
+
+
 class TriageUnitOfWork(Transactional, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -49,6 +68,8 @@ class TriageUnitOfWork(Transactional, Protocol):
     def agenda(self) -> Agenda: ...
     @property
     def evidence(self) -> EvidenceRepository: ...
+    @property
+    def messages(self) -> MessageRepository: ...
     @property
     def outbox(self) -> EventOutbox: ...
     @property

@@ -4,24 +4,39 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.intake import EvidenceAddedV1, EvidenceKeyV1, ReportSubmittedV1
-from wbs_contracts.events.triage import CaseRegisteredV1
-from wbs_contracts.registry import CASE_REGISTERED
-from wbs_contracts.sealed import SealedPayload
+from wbs_contracts.events.intake import (
+    EvidenceAddedV1,
+    EvidenceKeyV1,
+    MailboxMessageV1,
+    ReporterMessageSentV1,
+    ReporterMessageV1,
+    ReportSubmittedV1,
+)
+from wbs_contracts.events.triage import CaseRegisteredV1, OfficerMessageKind, OfficerMessageSentV1
+from wbs_contracts.registry import CASE_REGISTERED, OFFICER_MESSAGE_SENT
+from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_runtime.audit import AuditEntry, ChainedEntry
 from wbs_runtime.clock import Clock
 from wbs_triage.domain.agenda import agenda_entry, agenda_year
 from wbs_triage.domain.case import Case
 from wbs_triage.domain.evidence import CaseEvidence
-from wbs_triage.ports import Opener, TriageUnitOfWork
+from wbs_triage.domain.messages import (
+    Author,
+    CaseMessage,
+    OfficerMessageCopyV1,
+    answered_questions,
+    checked_reply,
+    checked_text,
+)
+from wbs_triage.ports import Keys, Opener, TriageUnitOfWork
 
 
 def register_case(clock: Clock, timezone: ZoneInfo) -> Callable[[Envelope[Any], TriageUnitOfWork], Any]:
@@ -92,7 +107,9 @@ async def case_history(tenant: str, case_id: UUID, reader: Reader, uow: TriageUn
         return history
 
 
-def _entry(tenant: str, case_id: UUID, reader: Reader, action: str) -> AuditEntry:
+def _entry(
+    tenant: str, case_id: UUID, reader: Reader, action: str, details: Mapping[str, Any] | None = None
+) -> AuditEntry:
     return AuditEntry(
         tenant_id=tenant,
         actor=reader.officer_id,
@@ -103,6 +120,7 @@ def _entry(tenant: str, case_id: UUID, reader: Reader, action: str) -> AuditEntr
         object_type="case",
         object_id=str(case_id),
         correlation_id=reader.correlation_id,
+        details=details or {},
     )
 
 
@@ -198,3 +216,121 @@ async def open_evidence(
         content_type=key.content_type,
         size_bytes=evidence.size_bytes,
     )
+
+
+# -- the Kotak Komunikasi ------------------------------------------------------------------------
+
+
+def record_reporter_message(keys: Keys) -> Callable[[Envelope[Any], TriageUnitOfWork], Awaitable[None]]:
+    """Handler of ``reporter-message-sent``: keep the message sealed, with a question's due time.
+    It may arrive before the case is registered (another topic), so it is kept by case id alone;
+    the officers' API shows it once the case is theirs. A message delivered again is kept once. It
+    is opened here once, so a payload that does not open is dead-lettered now."""
+
+    async def handle(event: Envelope[Any], uow: TriageUnitOfWork) -> None:
+        data: ReporterMessageSentV1 = event.data
+        keys.open(data.body, tenant=event.tenant, case=data.report_id, model=ReporterMessageV1)
+        await uow.messages.add(
+            CaseMessage(
+                id=data.message_id,
+                case_id=data.report_id,
+                tenant=event.tenant,
+                author=Author.PELAPOR,
+                kind=data.kind.value,
+                sent_at=data.sent_at,
+                sealed=data.body,
+                in_reply_to=data.in_reply_to,
+                answer_due=data.answer_due,
+            )
+        )
+
+    return handle
+
+
+@dataclass(frozen=True)
+class OpenedCaseMessage:
+    message: CaseMessage
+    text: str
+    #: For a reporter's question: the officer's message that answered it, if one did.
+    answered_by: UUID | None = None
+
+
+async def read_messages(
+    tenant: str, case_id: UUID, reader: Reader, *, uow: TriageUnitOfWork, keys: Keys
+) -> list[OpenedCaseMessage] | None:
+    """The case's messages both ways, opened for an officer who may read the case, oldest first;
+    None if the case is not ``tenant``'s. The reading is on the audit trail (``case.messages-read``)."""
+    async with uow:
+        case = await uow.cases.get(case_id)
+        if case is None or case.tenant != tenant:
+            return None
+        messages = await uow.messages.of_case(case_id)
+        await uow.audit.append(_entry(tenant, case_id, reader, "case.messages-read", {"messages": len(messages)}))
+        await uow.commit()
+    answered = answered_questions(messages)
+    return [
+        OpenedCaseMessage(m, _open(m, keys).text, answered.get(m.id) if m.author is Author.PELAPOR else None)
+        for m in messages
+    ]
+
+
+def _open(message: CaseMessage, keys: Keys) -> ReporterMessageV1 | OfficerMessageCopyV1:
+    if message.author is Author.PELAPOR:
+        return keys.open(message.sealed, tenant=message.tenant, case=message.case_id, model=ReporterMessageV1)
+    return keys.open(message.sealed, tenant=message.tenant, case=message.case_id, model=OfficerMessageCopyV1)
+
+
+@dataclass(frozen=True)
+class OfficerDraft:
+    kind: OfficerMessageKind
+    text: str
+    in_reply_to: UUID | None = None
+
+
+async def send_officer_message(
+    tenant: str, case_id: UUID, draft: OfficerDraft, author: Reader, *, uow: TriageUnitOfWork, keys: Keys, clock: Clock
+) -> CaseMessage | None:
+    """An officer answers the reporter or asks for more information: ``officer-message-sent`` with
+    the text sealed to reporter-mailbox (for intake to show the reporter), triage's copy sealed to
+    case-substance, and ``case.message-sent`` on the audit trail, in one transaction. None if the
+    case is not ``tenant``'s; ``MessageRefused`` for text or a reply it cannot take."""
+    text = checked_text(draft.text)
+    async with uow:
+        case = await uow.cases.get(case_id)
+        if case is None or case.tenant != tenant:
+            return None
+        in_reply_to = checked_reply(draft.in_reply_to, await uow.messages.of_case(case_id))
+        now = clock()
+        message = CaseMessage(
+            id=uuid4(),
+            case_id=case_id,
+            tenant=tenant,
+            author=Author.PETUGAS,
+            kind=draft.kind.value,
+            sent_at=now,
+            sealed=keys.seal(tenant, Audience.CASE_SUBSTANCE, OfficerMessageCopyV1(text=text), case=case_id),
+            in_reply_to=in_reply_to,
+        )
+        event = OfficerMessageSentV1(
+            case_id=case_id,
+            message_id=message.id,
+            kind=draft.kind,
+            sent_at=now,
+            body=keys.seal(tenant, Audience.REPORTER_MAILBOX, MailboxMessageV1(text=text), case=case_id),
+            in_reply_to=in_reply_to,
+        )
+        await uow.messages.add(message)
+        details = {"message_id": str(message.id), "kind": draft.kind.value}
+        await uow.audit.append(_entry(tenant, case_id, author, "case.message-sent", details))
+        await uow.outbox.add(
+            OFFICER_MESSAGE_SENT,
+            OFFICER_MESSAGE_SENT.envelope(
+                event,
+                tenant=tenant,
+                subject=str(case_id),
+                time=now,
+                correlation_id=author.correlation_id or str(uuid4()),
+            ),
+        )
+        await uow.commit()
+    return message

@@ -43,3 +43,10 @@ def test_tenant_administration_pages_are_directorys() -> None:
     assert match("/administrasi") is None
     assert match("/bahasa/x") is None
     assert match("/internal/v1/assertions") is None  # the gateway's own call, never from outside
+
+
+def test_the_kotak_komunikasi_goes_to_intake_for_reporters_and_to_triage_for_officers() -> None:
+    assert match("/api/v1/reporter/messages").service == "intake"  # type: ignore[union-attr]
+    assert match("/pantau/kotak").service == "intake"  # type: ignore[union-attr]
+    case = "/api/v1/tenants/bps-1700/cases/8f0b6c3e-4a7f-4b5e-9d2a-1c3e5f7a9b0d/messages"
+    assert match(case).service == "triage"  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from wbs_contracts.registry import EventSpec
 from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
 from wbs_intake.domain.evidence import Evidence
+from wbs_intake.domain.mailbox import MailboxMessage
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
@@ -184,6 +185,28 @@ class FakeBodies:
         return self.configurations.get(tenant_id)
 
 
+class FakeMessages:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, MailboxMessage] = {}
+
+    async def add(self, message: MailboxMessage) -> bool:
+        if message.id in self.rows:
+            return False
+        self.rows[message.id] = message
+        return True
+
+    async def of_report(self, report_id: UUID) -> list[MailboxMessage]:
+        return sorted((m for m in self.rows.values() if m.report_id == report_id), key=lambda m: m.sent_at)
+
+
+class FakeConfigurations:
+    def __init__(self, *configurations: TenantConfiguredV1) -> None:
+        self.rows = {c.tenant_id: c for c in configurations}
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return self.rows.get(tenant_id)
+
+
 class FakeOutbox:
     def __init__(self) -> None:
         self.events: list[tuple[EventSpec[Any], Envelope[Any]]] = []
@@ -204,6 +227,8 @@ class FakeIntakeUnitOfWork:
         self.evidence = FakeEvidence()
         self.pseudonyms = FakePseudonyms()
         self.bodies = FakeBodies(self.tenants)
+        self.messages = FakeMessages()
+        self.configurations = FakeConfigurations()
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
@@ -217,6 +242,7 @@ class FakeIntakeUnitOfWork:
             self.identities.rows,
             self.evidence.rows,
             self.pseudonyms.rows,
+            self.messages.rows,
             self.outbox.events,
         )
 
@@ -236,6 +262,7 @@ class FakeIntakeUnitOfWork:
                 self.identities.rows,
                 self.evidence.rows,
                 self.pseudonyms.rows,
+                self.messages.rows,
                 self.outbox.events,
             ) = self._snapshot
             self._snapshot = None

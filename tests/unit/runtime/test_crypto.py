@@ -338,7 +338,7 @@ def test_cases_are_uuids() -> None:
     ("service", "opens"),
     [
         ("intake", {Audience.REPORTER_IDENTITY, Audience.REPORTER_MAILBOX}),
-        ("triage", {Audience.CASE_SUBSTANCE}),  # evidence file keys for officers entitled to the case
+        ("triage", {Audience.CASE_SUBSTANCE}),  # evidence keys and the reporter's messages, for officers
         ("investigation", set()),
         ("notify", {Audience.REPORTER_CONTACT}),
         ("reporting", set()),

@@ -13,6 +13,7 @@ from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import CASE_REGISTERED, EventSpec
 from wbs_triage.domain.case import Case
 from wbs_triage.domain.evidence import CaseEvidence
+from wbs_triage.domain.messages import CaseMessage
 from wbs_triage.usecases import register_case
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
@@ -32,6 +33,20 @@ class FakeEvidence:
         return self.rows.get(evidence_id)
 
 
+class FakeCaseMessages:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, CaseMessage] = {}
+
+    async def add(self, message: CaseMessage) -> bool:
+        if message.id in self.rows:
+            return False
+        self.rows[message.id] = message
+        return True
+
+    async def of_case(self, case_id: UUID) -> list[CaseMessage]:
+        return sorted((m for m in self.rows.values() if m.case_id == case_id), key=lambda m: m.sent_at)
+
+
 class FakeTriage(FakeTransaction):
     def __init__(self) -> None:
         self.rows: dict[UUID, Case] = {}
@@ -42,6 +57,7 @@ class FakeTriage(FakeTransaction):
         self.outbox = self
         self.audit = MemoryAuditTrail()
         self.evidence = FakeEvidence()
+        self.messages = FakeCaseMessages()
 
     async def add(self, item: Any, envelope: Any = None) -> None:
         if envelope is None:

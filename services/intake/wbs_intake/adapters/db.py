@@ -40,6 +40,7 @@ from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.evidence import Evidence
+from wbs_intake.domain.mailbox import Direction, MailboxMessage
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Category, Tenant
@@ -150,6 +151,24 @@ reporter_pseudonym_table = Table(
     Column("password_hash", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+#: The Kotak Komunikasi: each message sealed to reporter-mailbox (only intake opens it, for the
+#: reporter signed in), both ways. Its id is the message id of the event, so a message delivered
+#: twice is kept once.
+mailbox_message_table = Table(
+    "mailbox_message",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
+    Column("direction", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("sealed", JSONB, nullable=False),
+    Column("in_reply_to", Uuid, nullable=True),
+    Column("answer_due", DateTime(timezone=True), nullable=True),
+    Index("mailbox_message_report", "report_id", "sent_at"),
+)
+
 
 #: The first of the two keys of ``pg_try_advisory_xact_lock(int, int)`` that holds an
 #: idempotency key while its request is processed ("WBSI"). The runtime's locks use the
@@ -556,6 +575,53 @@ class SqlTenantRepository(Repository):
         await self._session.execute(tenant_table.update().where(tenant_table.c.id == tenant_id).values(offered=False))
 
 
+class SqlMailboxRepository(Repository):
+    async def add(self, message: MailboxMessage) -> bool:
+        statement = (
+            upsert(mailbox_message_table)
+            .values(
+                id=message.id,
+                report_id=message.report_id,
+                direction=message.direction.value,
+                kind=message.kind,
+                sent_at=message.sent_at,
+                sealed=message.sealed.model_dump(mode="json"),
+                in_reply_to=message.in_reply_to,
+                answer_due=message.answer_due,
+            )
+            .on_conflict_do_nothing(index_elements=[mailbox_message_table.c.id])
+            .returning(mailbox_message_table.c.id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def of_report(self, report_id: UUID) -> list[MailboxMessage]:
+        query = (
+            select(mailbox_message_table)
+            .where(mailbox_message_table.c.report_id == report_id)
+            .order_by(mailbox_message_table.c.sent_at, mailbox_message_table.c.id)
+        )
+        return [
+            MailboxMessage(
+                id=row.id,
+                report_id=row.report_id,
+                direction=Direction(row.direction),
+                kind=row.kind,
+                sent_at=row.sent_at,
+                sealed=SealedPayload.model_validate(row.sealed),
+                in_reply_to=row.in_reply_to,
+                answer_due=row.answer_due,
+            )
+            for row in await self._session.execute(query)
+        ]
+
+
+class SqlTenantConfigurations(Repository):
+    """The runtime's local copy of the tenants' configurations (``wbs_runtime.tenancy``)."""
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return await TenantDirectory(self._session).get(tenant_id)
+
+
 async def unregistered_reports(db: AsyncConnection) -> tuple[int, float]:
     """(reports not yet ``terdaftar``, age in seconds of the oldest of them)."""
     registered = exists().where(
@@ -577,3 +643,5 @@ class SqlIntakeUnitOfWork(UnitOfWork):
     evidence: SqlEvidenceRepository
     pseudonyms: SqlPseudonymRepository
     bodies: SqlBodyDirectory
+    messages: SqlMailboxRepository
+    configurations: SqlTenantConfigurations

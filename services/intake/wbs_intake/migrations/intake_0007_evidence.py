@@ -2,7 +2,7 @@
 to reporter-mailbox.
 
 Revision ID: intake_0007
-Revises: intake_0005
+Revises: intake_0006
 Create Date: 2026-11-24
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "intake_0007"
 # The integrator chains the parts of issue 7 (intake_0005, 0006, 0007, 0008) at merge.
-down_revision: str | Sequence[str] | None = "intake_0005"
+down_revision: str | Sequence[str] | None = "intake_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

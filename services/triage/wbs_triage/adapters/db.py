@@ -28,10 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.intake import ReportSubmittedV1
+from wbs_contracts.sealed import SealedPayload
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 from wbs_triage.domain.agenda import AgendaEntry
 from wbs_triage.domain.case import Case, CaseStatus
 from wbs_triage.domain.evidence import CaseEvidence
+from wbs_triage.domain.messages import Author, CaseMessage
 
 metadata = MetaData()
 
@@ -75,6 +77,23 @@ evidence_table = Table(
     Column("late", Boolean, nullable=False),
     Column("sealed_key", JSONB, nullable=False),
     Index("evidence_case_id", "case_id", "added_at"),
+)
+
+#: The Kotak Komunikasi: every message of a case, both ways, sealed to case-substance. No foreign
+#: key to ``case``: a reporter's message may arrive before its case is registered (another topic).
+case_message_table = Table(
+    "case_message",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", Uuid, nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("sealed", JSONB, nullable=False),
+    Column("in_reply_to", Uuid, nullable=True),
+    Column("answer_due", DateTime(timezone=True), nullable=True),
+    Index("case_message_case", "case_id", "sent_at"),
 )
 
 
@@ -288,7 +307,50 @@ def _evidence(row: Any) -> CaseEvidence:
     )
 
 
+class SqlMessageRepository(Repository):
+    async def add(self, message: CaseMessage) -> bool:
+        statement = (
+            upsert(case_message_table)
+            .values(
+                id=message.id,
+                case_id=message.case_id,
+                tenant_id=message.tenant,
+                author=message.author.value,
+                kind=message.kind,
+                sent_at=message.sent_at,
+                sealed=message.sealed.model_dump(mode="json"),
+                in_reply_to=message.in_reply_to,
+                answer_due=message.answer_due,
+            )
+            .on_conflict_do_nothing(index_elements=[case_message_table.c.id])
+            .returning(case_message_table.c.id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def of_case(self, case_id: UUID) -> list[CaseMessage]:
+        query = (
+            select(case_message_table)
+            .where(case_message_table.c.case_id == case_id)
+            .order_by(case_message_table.c.sent_at, case_message_table.c.id)
+        )
+        return [
+            CaseMessage(
+                id=row.id,
+                case_id=row.case_id,
+                tenant=row.tenant_id,
+                author=Author(row.author),
+                kind=row.kind,
+                sent_at=row.sent_at,
+                sealed=SealedPayload.model_validate(row.sealed),
+                in_reply_to=row.in_reply_to,
+                answer_due=row.answer_due,
+            )
+            for row in await self._session.execute(query)
+        ]
+
+
 class SqlTriageUnitOfWork(UnitOfWork):
     cases: SqlCaseRepository
     agenda: SqlAgenda
     evidence: SqlEvidenceRepository
+    messages: SqlMessageRepository

@@ -1,7 +1,7 @@
 """A case's evidence files: where the encrypted bytes are, and the file key sealed to case-substance.
 
 Revision ID: triage_0003
-Revises: triage_0001
+Revises: triage_0002
 Create Date: 2026-11-24
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "triage_0003"
 # The integrator chains the parts of issue 7 (triage_0002, 0003, 0004) at merge.
-down_revision: str | Sequence[str] | None = "triage_0001"
+down_revision: str | Sequence[str] | None = "triage_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

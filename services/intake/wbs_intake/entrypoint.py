@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 
 from wbs_contracts.sealed import Audience
-from wbs_intake.adapters import broker, http, pages, reporter_http
+from wbs_intake.adapters import broker, http, officer_http, officer_pages, pages, reporter_http
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
 from wbs_intake.adapters.gauges import register_gauges
@@ -45,6 +45,8 @@ class IntakeSettings(ServiceSettings):
     #: A reporter's session ends after this many minutes without a request, and after this many hours.
     reporter_session_idle_minutes: float = Field(default=20, gt=0)
     reporter_session_hours: float = Field(default=2, gt=0)
+    #: How long an officer may read a reporter's identity after a custodian approved its disclosure.
+    identity_disclosure_hours: float = Field(default=72, gt=0)
     #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
     insecure_cookies: bool = False
 
@@ -99,7 +101,18 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(pages.build_router())
     # Server-rendered pages (reporters' and officers'), on the runtime's layout and catalogues.
-    web = reporter_pages(settings)  # noqa: F841 - the page routers of issue 7 take it
+    web = reporter_pages(settings)
+    desk = officer_http.OfficerDesk(
+        unit_of_work=runtime.unit_of_work,
+        sealer=runtime.keyring,
+        opener=runtime.keyring,
+        hasher=hasher,
+        clock=utc_now,
+        timezone=settings.zone,
+        disclosure_validity=timedelta(hours=settings.identity_disclosure_hours),
+    )
+    runtime.include_router(officer_http.build_router(desk))
+    runtime.include_router(officer_pages.build_router(web, desk))
     broker.subscribe(runtime)
     register_gauges(runtime)
     return runtime

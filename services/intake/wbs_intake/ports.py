@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
+from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
+from wbs_intake.domain.disclosure import DisclosureState, IdentityDisclosure
+from wbs_intake.domain.recording import Arrival
 from wbs_intake.domain.report import Report, StatusChange
+from wbs_intake.domain.reporter_notices import ReporterNotice
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
+from wbs_runtime.audit import AuditRecorder
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
+
+D = TypeVar("D", bound=SealedDocument)
 
 
 class ReportRepository(Protocol):
@@ -92,6 +99,41 @@ class TenantRepository(Protocol):
         ...
 
 
+class RecordingRepository(Protocol):
+    """Where and when a report a petugas recorded arrived, and who recorded it."""
+
+    async def add(self, report_id: UUID, arrival: Arrival, *, recorded_by: str, at: datetime) -> None: ...
+
+
+class NoticeRepository(Protocol):
+    """What the reporter's timeline says besides the status."""
+
+    async def add(self, report_id: UUID, notice: ReporterNotice) -> None: ...
+    async def for_report(self, report_id: UUID) -> list[ReporterNotice]: ...
+
+
+class DisclosureRepository(Protocol):
+    async def add(self, disclosure: IdentityDisclosure) -> None: ...
+    async def get(self, disclosure_id: UUID, *, for_update: bool = False) -> IdentityDisclosure | None: ...
+    async def save(self, disclosure: IdentityDisclosure) -> None: ...
+    async def for_report(self, report_id: UUID, *, for_update: bool = False) -> list[IdentityDisclosure]:
+        """Oldest first; ``for_update`` locks them (two requests of one officer at once make one)."""
+        ...
+
+    async def in_tenant(self, tenant: str, state: DisclosureState | None = None) -> list[IdentityDisclosure]:
+        """Newest first (at most 200)."""
+        ...
+
+
+class TenantConfigurations(Protocol):
+    """The tenants' configurations kept from directory: policy and hierarchy."""
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None: ...
+    async def descendants(self, tenant_id: str) -> list[TenantConfiguredV1]:
+        """The active bodies below ``tenant_id``, at any depth, by name."""
+        ...
+
+
 class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def reports(self) -> ReportRepository: ...
@@ -105,11 +147,27 @@ class IntakeUnitOfWork(Transactional, Protocol):
     def identities(self) -> IdentityRepository: ...
     @property
     def outbox(self) -> EventOutbox: ...
+    @property
+    def recordings(self) -> RecordingRepository: ...
+    @property
+    def notices(self) -> NoticeRepository: ...
+    @property
+    def disclosures(self) -> DisclosureRepository: ...
+    @property
+    def configurations(self) -> TenantConfigurations: ...
+    @property
+    def audit(self) -> AuditRecorder: ...
 
 
 class Sealer(Protocol):
     def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload:
         """``document`` sealed to the tenant's current key of ``audience``, bound to ``case``."""
+        ...
+
+
+class Opener(Protocol):
+    def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D:
+        """The document sealed to a key this service holds, bound to ``tenant`` and ``case``."""
         ...
 
 

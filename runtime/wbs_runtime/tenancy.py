@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import any_, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -47,7 +47,7 @@ class TenantDirectory:
     async def descendants(self, tenant_id: str, *, active_bodies_only: bool = True) -> list[TenantConfiguredV1]:
         """The tenants below ``tenant_id`` at any depth (by name), from their kept ancestors: by
         default only active bodies, the ones that take reports (where a report may be forwarded)."""
-        query = select(table.c.configuration).where(table.c.ancestors.any(tenant_id))
+        query = select(table.c.configuration).where(literal(tenant_id) == any_(table.c.ancestors))
         if active_bodies_only:
             query = query.where(table.c.active, table.c.kind == TenantKind.BODY.value)
         found = [TenantConfiguredV1.model_validate(row.configuration) for row in await self._session.execute(query)]

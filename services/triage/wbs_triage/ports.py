@@ -13,6 +13,9 @@ from wbs_triage.domain.case import Case
 class CaseRepository(Protocol):
     async def add(self, case: Case) -> None: ...
     async def get(self, case_id: UUID) -> Case | None: ...
+    async def in_tenant(self, tenant: str, *, limit: int = 200) -> list[Case]:
+        """The tenant's cases, newest first."""
+        ...
 
 
 class Agenda(Protocol):

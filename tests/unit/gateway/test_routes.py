@@ -43,3 +43,16 @@ def test_tenant_administration_pages_are_directorys() -> None:
     assert match("/administrasi") is None
     assert match("/bahasa/x") is None
     assert match("/internal/v1/assertions") is None  # the gateway's own call, never from outside
+
+
+def test_a_case_is_triages_but_the_reporters_identity_is_intakes() -> None:
+    case = "/api/v1/tenants/bps-3603/cases/00000000-0000-0000-0000-000000000001"
+    assert match("/api/v1/tenants/bps-3603/cases").service == "triage"  # type: ignore[union-attr]
+    assert match(case).service == "triage"  # type: ignore[union-attr]
+    assert match(case + "/riwayat").service == "triage"  # type: ignore[union-attr]
+    assert match(case + "/identity-disclosures").service == "intake"  # type: ignore[union-attr]
+    assert match(case + "/identity-disclosures/x/decision").service == "intake"  # type: ignore[union-attr]
+    assert match(case + "/identity").service == "intake"  # type: ignore[union-attr]
+    assert match(case + "/identity/x").service == "triage"  # type: ignore[union-attr]
+    assert match("/api/v1/tenants/bps-3600/reports").service == "intake"  # type: ignore[union-attr]
+    assert match("/petugas/bps-3600/catat").service == "intake"  # type: ignore[union-attr]

@@ -4,6 +4,7 @@ every step on the audit trail."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -336,3 +337,48 @@ async def test_reading_the_list_of_cases_requests_is_for_those_who_may_ask(intak
     case, _ = await recorded_in_tangerang(intake)
     petugas = intake.officer("bps-3603", Role.PETUGAS_PENGADUAN)
     assert (await intake.client.get(disclosures(case), headers=petugas)).status_code == 404
+
+
+# -- the petugas' page ---------------------------------------------------------------------------
+
+
+def csrf_token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_the_page_keeps_what_was_typed_when_refused_and_shows_the_receipt_when_recorded(intake: Intake) -> None:
+    petugas = intake.officer("bps-3600", Role.PETUGAS_PENGADUAN)
+    shown = await intake.client.get("/petugas/bps-3600/catat", headers=petugas)
+    assert shown.status_code == 200
+    assert 'value="bps-3603"' in shown.text  # the bodies below, to forward to
+    assert 'value="web"' not in shown.text  # the web form is the reporter's own
+    # The CSRF cookie is Secure: the test's plain-HTTP client sends it as a browser over HTTPS would.
+    petugas = petugas | {"Cookie": f"wbs_csrf={shown.cookies['wbs_csrf']}"}
+    form = {
+        "csrf": csrf_token(shown.text),
+        "channel": "kotak-saran",
+        "received_on": (date.today() + timedelta(days=1)).isoformat(),
+        "forward_to": "bps-3674",
+        "category": "kkn",
+        "what": "Catatan dari kotak saran tentang pungutan",
+        "identitas_nama": "",
+    }
+    refused = await intake.client.post("/petugas/bps-3600/catat", data=form, headers=petugas)
+    assert refused.status_code == 422
+    assert 'id="error-received_on"' in refused.text
+    assert "Catatan dari kotak saran tentang pungutan" in refused.text  # nothing typed is lost
+
+    recorded = await intake.client.post(
+        "/petugas/bps-3600/catat", data=form | {"received_on": date.today().isoformat()}, headers=petugas
+    )
+    assert recorded.status_code == 201
+    assert "BPS Kota Tangerang Selatan" in recorded.text
+    assert 'action="/lapor/tanda-terima"' in recorded.text
+    number = re.search(r'id="registration-number">([^<]+)<', recorded.text)
+    assert number is not None
+    assert await intake.case_id(number.group(1))
+
+    without_token = await intake.client.post("/petugas/bps-3600/catat", data=form | {"csrf": "x"}, headers=petugas)
+    assert without_token.status_code == 403

@@ -39,6 +39,10 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/api/v1/tenants/*/statistics", "reporting", exact=True),
     # Officers who may read the tenant's cases: a case's registration and its history.
     Route("/api/v1/tenants/*/cases", "triage"),
+    # ...except a reporter's identity, which only intake holds: asking for its disclosure, the
+    # custodian's decision, and the approved officer's reading of it.
+    Route("/api/v1/tenants/*/cases/*/identity-disclosures", "intake"),
+    Route("/api/v1/tenants/*/cases/*/identity", "intake", exact=True),
     # Officers: sign-in, the second step and sign-out, the account pages; the pages' shared
     # stylesheet, script and language switch (every service's pages use these addresses).
     Route("/masuk", "directory"),

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import any_, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.directory import TenantConfiguredV1
+from wbs_contracts.events.directory import TenantConfiguredV1, TenantKind
 from wbs_runtime.messaging.tables import tenant_configuration as table
 from wbs_runtime.unit_of_work import UnitOfWork
 
@@ -43,6 +43,15 @@ class TenantDirectory:
     async def ancestors(self, tenant_id: str) -> tuple[str, ...]:
         row = (await self._session.execute(select(table.c.ancestors).where(table.c.tenant_id == tenant_id))).first()
         return () if row is None else tuple(row.ancestors)
+
+    async def descendants(self, tenant_id: str, *, active_bodies_only: bool = True) -> list[TenantConfiguredV1]:
+        """The tenants below ``tenant_id`` at any depth (by name), from their kept ancestors: by
+        default only active bodies, the ones that take reports (where a report may be forwarded)."""
+        query = select(table.c.configuration).where(literal(tenant_id) == any_(table.c.ancestors))
+        if active_bodies_only:
+            query = query.where(table.c.active, table.c.kind == TenantKind.BODY.value)
+        found = [TenantConfiguredV1.model_validate(row.configuration) for row in await self._session.execute(query)]
+        return sorted(found, key=lambda c: (c.name, c.tenant_id))
 
 
 class StoredAncestry:

@@ -24,11 +24,21 @@ def report_submitted(
     at: datetime | None = None,
     substance: SealedPayload = OPAQUE,
     contact: SealedPayload | None = None,
+    received_by: str | None = None,
+    received_on: date | None = None,
 ) -> Envelope[Any]:
     case_id = case_id or uuid4()
     at = at or datetime.now(UTC)
     data = ReportSubmittedV1(
-        report_id=case_id, category=category, channel=channel, submitted_at=at, substance=substance, contact=contact
+        report_id=case_id,
+        category=category,
+        channel=channel,
+        submitted_at=at,
+        substance=substance,
+        contact=contact,
+        received_by=received_by,
+        received_on=received_on,
+        recorded_by_officer=received_on is not None,
     )
     return REPORT_SUBMITTED.envelope(data, tenant=tenant, subject=str(case_id), time=at, correlation_id=str(uuid4()))
 

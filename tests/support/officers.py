@@ -29,3 +29,12 @@ def assertion_headers(
     """The header the gateway would forward for an officer holding ``grants``, to ``audience``."""
     signer = AssertionSigner.from_key_dir(key_root / ISSUING_SERVICE)
     return {ASSERTION_HEADER: signer.sign(claims_for(audience, grants, **overrides))}
+
+
+def officer_headers(
+    key_root: Path, audience: str, grants: Mapping[str, Iterable[Role]], *, officer: str, name: str
+) -> dict[str, str]:
+    """As :func:`assertion_headers`, for a given officer (tests where who acts matters)."""
+    signer = AssertionSigner.from_key_dir(key_root / ISSUING_SERVICE)
+    claims = claims_for(audience, grants).model_copy(update={"sub": officer, "name": name})
+    return {ASSERTION_HEADER: signer.sign(claims)}

@@ -18,6 +18,8 @@ from wbs_intake.adapters import (
     http,
     mailbox_http,
     mailbox_pages,
+    officer_http,
+    officer_pages,
     pages,
     reporter_http,
 )
@@ -63,6 +65,8 @@ class IntakeSettings(ServiceSettings):
     #: A reporter's session ends after this many minutes without a request, and after this many hours.
     reporter_session_idle_minutes: float = Field(default=20, gt=0)
     reporter_session_hours: float = Field(default=2, gt=0)
+    #: How long an officer may read a reporter's identity after a custodian approved its disclosure.
+    identity_disclosure_hours: float = Field(default=72, gt=0)
     #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
     insecure_cookies: bool = False
     #: The body limit of the routes that take files (``WBS_INTAKE_MAX_UPLOAD_BYTES``); each tenant's
@@ -176,6 +180,17 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
                 zone=settings.zone,
             )
         )
+    officer_desk = officer_http.OfficerDesk(
+        unit_of_work=runtime.unit_of_work,
+        sealer=runtime.keyring,
+        opener=runtime.keyring,
+        hasher=hasher,
+        clock=utc_now,
+        timezone=settings.zone,
+        disclosure_validity=timedelta(hours=settings.identity_disclosure_hours),
+    )
+    runtime.include_router(officer_http.build_router(officer_desk))
+    runtime.include_router(officer_pages.build_router(web, officer_desk))
     broker.subscribe(runtime)
     register_gauges(runtime)
     return runtime

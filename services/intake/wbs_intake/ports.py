@@ -9,12 +9,18 @@ from uuid import UUID
 
 from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
+from wbs_intake.domain.disclosure import DisclosureState, IdentityDisclosure
 from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.mailbox import MailboxMessage
+from wbs_intake.domain.recording import Arrival
 from wbs_intake.domain.report import Report, StatusChange
+from wbs_intake.domain.reporter_notices import ReporterNotice
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
+from wbs_runtime.audit import AuditRecorder
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
+
+D = TypeVar("D", bound=SealedDocument)
 
 
 class ReportRepository(Protocol):
@@ -172,13 +178,41 @@ class MailboxRepository(Protocol):
 
     async def of_report(self, report_id: UUID) -> list[MailboxMessage]:
         """The report's messages, both ways, oldest first."""
+
+
+class RecordingRepository(Protocol):
+    """Where and when a report a petugas recorded arrived, and who recorded it."""
+
+    async def add(self, report_id: UUID, arrival: Arrival, *, recorded_by: str, at: datetime) -> None: ...
+
+
+class NoticeRepository(Protocol):
+    """What the reporter's timeline says besides the status."""
+
+    async def add(self, report_id: UUID, notice: ReporterNotice) -> None: ...
+    async def for_report(self, report_id: UUID) -> list[ReporterNotice]: ...
+
+
+class DisclosureRepository(Protocol):
+    async def add(self, disclosure: IdentityDisclosure) -> None: ...
+    async def get(self, disclosure_id: UUID, *, for_update: bool = False) -> IdentityDisclosure | None: ...
+    async def save(self, disclosure: IdentityDisclosure) -> None: ...
+    async def for_report(self, report_id: UUID, *, for_update: bool = False) -> list[IdentityDisclosure]:
+        """Oldest first; ``for_update`` locks them (two requests of one officer at once make one)."""
+        ...
+
+    async def in_tenant(self, tenant: str, state: DisclosureState | None = None) -> list[IdentityDisclosure]:
+        """Newest first (at most 200)."""
         ...
 
 
 class TenantConfigurations(Protocol):
-    """The tenants' configurations as directory last announced them (calendar, time limits)."""
+    """The tenants' configurations kept from directory: policy (calendar, time limits) and hierarchy."""
 
     async def get(self, tenant_id: str) -> TenantConfiguredV1 | None: ...
+    async def descendants(self, tenant_id: str) -> list[TenantConfiguredV1]:
+        """The active bodies below ``tenant_id``, at any depth, by name."""
+        ...
 
 
 class IntakeUnitOfWork(Transactional, Protocol):
@@ -201,9 +235,17 @@ class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def messages(self) -> MailboxRepository: ...
     @property
+    def outbox(self) -> EventOutbox: ...
+    @property
+    def recordings(self) -> RecordingRepository: ...
+    @property
+    def notices(self) -> NoticeRepository: ...
+    @property
+    def disclosures(self) -> DisclosureRepository: ...
+    @property
     def configurations(self) -> TenantConfigurations: ...
     @property
-    def outbox(self) -> EventOutbox: ...
+    def audit(self) -> AuditRecorder: ...
 
 
 class Sealer(Protocol):
@@ -212,13 +254,9 @@ class Sealer(Protocol):
         ...
 
 
-D = TypeVar("D", bound=SealedDocument)
-
-
 class Opener(Protocol):
     def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D:
-        """``sealed`` opened, if intake holds the audience's key and it is bound to this tenant and case
-        (else ``SealedPayloadError``)."""
+        """The document sealed to a key this service holds, bound to ``tenant`` and ``case``."""
         ...
 
 

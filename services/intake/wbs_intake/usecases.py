@@ -9,7 +9,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -39,6 +39,14 @@ from wbs_intake.domain.credentials import (
     issue_registration_number,
     issue_secret,
 )
+from wbs_intake.domain.disclosure import (
+    DEFAULT_VALIDITY,
+    DisclosureState,
+    IdentityDisclosure,
+    NoIdentity,
+    NotDisclosedToYou,
+    readable_disclosure,
+)
 from wbs_intake.domain.evidence import (
     Allowance,
     Evidence,
@@ -58,7 +66,9 @@ from wbs_intake.domain.mailbox import (
     is_question,
 )
 from wbs_intake.domain.pseudonym import normalise_pseudonym
+from wbs_intake.domain.recording import Arrival, check_arrival, recordable_channels
 from wbs_intake.domain.report import Report, StatusChange
+from wbs_intake.domain.reporter_notices import NoticeKind, ReporterNotice
 from wbs_intake.domain.reporter_session import ReporterSession, SessionPolicy
 from wbs_intake.domain.tenant import Category, Tenant, UnknownTenant
 from wbs_intake.ports import (
@@ -72,6 +82,7 @@ from wbs_intake.ports import (
     Sealer,
     SecretHasher,
 )
+from wbs_runtime.audit import AuditEntry
 from wbs_runtime.clock import Clock
 from wbs_runtime.errors import Unretryable
 from wbs_runtime.working_days import WEEKENDS_ONLY, CalendarNotCovering, due
@@ -231,9 +242,12 @@ async def receive_report(
     at: datetime,
     correlation_id: str,
     random_bytes: RandomBytes | None = None,
+    arrival: Arrival | None = None,
 ) -> Report:
     """Record a report and its sealed ``report-submitted`` event in the open unit of work, without
-    committing: the caller commits (one report per request, or many per transaction in an import)."""
+    committing: the caller commits (one report per request, or many per transaction in an import).
+
+    ``arrival``: a report a petugas recorded from another channel (``record_report``)."""
     tenant = await uow.tenants.with_category(submission.tenant, submission.category)
     if tenant is None:
         raise UnknownTenant(submission.tenant)
@@ -259,6 +273,14 @@ async def receive_report(
         contact=sealer.seal(tenant.id, Audience.REPORTER_CONTACT, contact, case=report.id),
         completeness=assess(submission.substance, evidence_files=len(submission.evidence)),
     )
+    if arrival is not None:
+        event = event.model_copy(
+            update={
+                "received_by": arrival.received_by if arrival.forwarded else None,
+                "received_on": arrival.received_on,
+                "recorded_by_officer": True,
+            }
+        )
     await uow.reports.add(report)
     if submission.pseudonym is not None:
         await uow.pseudonyms.add(submission.pseudonym, report.id, at)
@@ -775,3 +797,294 @@ async def read_mailbox(report_id: UUID, *, uow: IntakeUnitOfWork, opener: Opener
         OpenedMessage(m, opener.open(m.sealed, tenant=report.tenant, case=report.id, model=MailboxMessageV1).text)
         for m in messages
     ]
+
+
+# -- officers: reports from other channels, forwarding ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The officer acting, as the audit trail names them."""
+
+    officer_id: str
+    name: str
+    roles: tuple[str, ...]
+    session_id: str
+    correlation_id: str | None = None
+
+    def entry(self, tenant: str, action: str, case: UUID | None, **details: Any) -> AuditEntry:
+        return AuditEntry(
+            tenant_id=tenant,
+            actor=self.officer_id,
+            actor_name=self.name,
+            role=",".join(sorted(self.roles)) or None,
+            session_id=self.session_id,
+            action=action,
+            object_type="case" if case is not None else None,
+            object_id=str(case) if case is not None else None,
+            details=details,
+            correlation_id=self.correlation_id,
+        )
+
+
+@dataclass(frozen=True)
+class Body:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RecordingOptions:
+    """What the petugas of ``body`` can choose when recording a report."""
+
+    body: Body
+    channels: tuple[str, ...]
+    categories: tuple[Category, ...]
+    #: The active bodies below, to which a report may be forwarded.
+    below: tuple[Body, ...]
+
+
+@dataclass(frozen=True)
+class RecordedReport:
+    receipt: Receipt
+    #: The body that handles the case (the one forwarded to, or the one where it arrived).
+    handled_by: Body
+    forwarded: bool
+
+
+async def recording_options(tenant: str, *, uow: IntakeUnitOfWork) -> RecordingOptions | None:
+    """None when ``tenant`` is not an active body that takes reports."""
+    async with uow:
+        configuration = await uow.configurations.get(tenant)
+        offered = await uow.tenants.get(tenant)
+        if configuration is None or offered is None:
+            return None
+        below = await uow.configurations.descendants(tenant)
+    return RecordingOptions(
+        body=Body(tenant, configuration.name),
+        channels=recordable_channels(configuration.policy.channels),
+        categories=offered.categories,
+        below=tuple(Body(c.tenant_id, c.name) for c in below),
+    )
+
+
+async def record_report(
+    submission: Submission,
+    arrival: Arrival,
+    officer: Officer,
+    *,
+    uow: IntakeUnitOfWork,
+    sealer: Sealer,
+    hasher: SecretHasher,
+    clock: Clock,
+    timezone: ZoneInfo,
+) -> RecordedReport:
+    """A petugas of ``arrival.received_by`` records a report that came by another channel; it goes
+    to the body that handles it (the one forwarded to, if any), with the trail kept at both ends.
+
+    The reporter gets a number and secret as on the web (handed over on paper). Raises
+    ``UnknownTenant`` for a body that takes no reports, ``UnknownCategory``, ``RecordingRefused``.
+    """
+    secret = issue_secret()
+    secret_hash = await hasher.hash(canonical_secret(secret))
+    now = clock()
+    async with uow:
+        arrived_at = await uow.configurations.get(arrival.received_by)
+        if arrived_at is None or await uow.tenants.get(arrival.received_by) is None:
+            raise UnknownTenant(arrival.received_by)
+        below = await uow.configurations.descendants(arrival.received_by) if arrival.forwarded else []
+        check_arrival(
+            arrival,
+            policy_channels=arrived_at.policy.channels,
+            descendants=[c.tenant_id for c in below],
+            today=now.astimezone(timezone).date(),
+        )
+        handled_by = next((c for c in below if c.tenant_id == arrival.handled_by), arrived_at)
+        report = await receive_report(
+            Submission(
+                tenant=arrival.handled_by,
+                category=submission.category,
+                channel=arrival.channel,
+                substance=submission.substance,
+                contact=submission.contact,
+                identity=submission.identity,
+            ),
+            uow=uow,
+            sealer=sealer,
+            secret_hash=secret_hash,
+            at=now,
+            correlation_id=officer.correlation_id or f"petugas-{uuid4()}",
+            arrival=arrival,
+        )
+        await uow.recordings.add(report.id, arrival, recorded_by=officer.officer_id, at=now)
+        entries = {
+            arrival.received_by: officer.entry(
+                arrival.received_by,
+                "report.recorded",
+                report.id,
+                channel=arrival.channel,
+                received_on=arrival.received_on.isoformat(),
+                forwarded_to=arrival.forward_to,
+            )
+        }
+        if arrival.forward_to is not None:
+            entries[arrival.forward_to] = officer.entry(
+                arrival.forward_to,
+                "report.forwarded-in",
+                report.id,
+                channel=arrival.channel,
+                received_by=arrival.received_by,
+            )
+            await uow.notices.add(report.id, ReporterNotice(NoticeKind.DITERUSKAN, now, handled_by.name))
+        for tenant in sorted(entries):  # several chains: always in the same order
+            await uow.audit.append(entries[tenant])
+        await uow.commit()
+    return RecordedReport(
+        Receipt(report.id, report.registration_number, secret, now),
+        Body(handled_by.tenant_id, handled_by.name),
+        arrival.forwarded,
+    )
+
+
+async def reporter_notices(report_id: UUID, *, uow: IntakeUnitOfWork) -> list[ReporterNotice]:
+    async with uow:
+        return await uow.notices.for_report(report_id)
+
+
+# -- identity disclosure -------------------------------------------------------------------------
+
+
+class CaseNotFound(LookupError):
+    """No such case in this tenant (answered like one the officer may not see)."""
+
+
+async def _case_in(tenant: str, case_id: UUID, uow: IntakeUnitOfWork) -> Report:
+    report = await uow.reports.get(case_id)
+    if report is None or report.tenant != tenant:
+        raise CaseNotFound(case_id)
+    return report
+
+
+async def request_disclosure(
+    tenant: str, case_id: UUID, officer: Officer, reason: str, *, uow: IntakeUnitOfWork, clock: Clock
+) -> IdentityDisclosure:
+    """An officer asks, with a written reason, to read the reporter's identity."""
+    async with uow:
+        report = await _case_in(tenant, case_id, uow)
+        if await uow.identities.get(report.id) is None:
+            raise NoIdentity()
+        earlier = await uow.disclosures.for_report(report.id, for_update=True)
+        disclosure = IdentityDisclosure.request(
+            id=uuid4(),
+            report_id=report.id,
+            tenant=tenant,
+            officer=officer.officer_id,
+            officer_name=officer.name,
+            reason=reason,
+            at=clock(),
+            pending=tuple(earlier),
+        )
+        await uow.disclosures.add(disclosure)
+        await uow.audit.append(
+            officer.entry(tenant, "identity.disclosure-requested", report.id, request=str(disclosure.id))
+        )
+        await uow.commit()
+    return disclosure
+
+
+async def decide_disclosure(
+    tenant: str,
+    case_id: UUID,
+    disclosure_id: UUID,
+    custodian: Officer,
+    *,
+    approve: bool,
+    reason: str,
+    uow: IntakeUnitOfWork,
+    clock: Clock,
+    validity: timedelta = DEFAULT_VALIDITY,
+) -> IdentityDisclosure:
+    """A custodian (not the requester) approves or refuses; the reporter is told of an approval."""
+    async with uow:
+        report = await _case_in(tenant, case_id, uow)
+        found = await uow.disclosures.get(disclosure_id, for_update=True)
+        if found is None or found.report_id != report.id:
+            raise CaseNotFound(disclosure_id)
+        now = clock()
+        decided = found.decide(
+            approve=approve,
+            officer=custodian.officer_id,
+            officer_name=custodian.name,
+            reason=reason,
+            at=now,
+            validity=validity,
+        )
+        await uow.disclosures.save(decided)
+        await uow.audit.append(
+            custodian.entry(
+                tenant,
+                "identity.disclosure-decided",
+                report.id,
+                request=str(decided.id),
+                outcome=decided.state.value,
+                requested_by=decided.requested_by,
+            )
+        )
+        if decided.state is DisclosureState.DISETUJUI:
+            await uow.notices.add(report.id, ReporterNotice(NoticeKind.IDENTITAS_DIUNGKAPKAN, now))
+        await uow.commit()
+    return decided
+
+
+@dataclass(frozen=True)
+class DisclosedIdentity:
+    disclosure: IdentityDisclosure
+    #: None: the reporter gave no identity (cannot happen once requested, but is said plainly).
+    identity: ReporterIdentityV1 | None
+
+
+async def read_disclosed_identity(
+    tenant: str, case_id: UUID, officer: Officer, *, uow: IntakeUnitOfWork, opener: Opener, clock: Clock
+) -> DisclosedIdentity:
+    """The identity, for the officer whose request was approved and has not expired. Each read is
+    on the case's audit trail; so is each refused attempt."""
+    async with uow:
+        report = await _case_in(tenant, case_id, uow)
+        now = clock()
+        try:
+            disclosure = readable_disclosure(await uow.disclosures.for_report(report.id), officer.officer_id, now)
+        except NotDisclosedToYou:
+            await uow.audit.append(officer.entry(tenant, "identity.read-refused", report.id))
+            await uow.commit()
+            raise
+        stored = await uow.identities.get(report.id)
+        identity = None
+        if stored is not None:
+            identity = opener.open(stored[0], tenant=report.tenant, case=report.id, model=ReporterIdentityV1)
+        await uow.audit.append(officer.entry(tenant, "identity.read", report.id, request=str(disclosure.id)))
+        await uow.commit()
+    return DisclosedIdentity(disclosure, identity)
+
+
+async def case_disclosures(
+    tenant: str, case_id: UUID, officer: Officer, *, uow: IntakeUnitOfWork
+) -> list[IdentityDisclosure]:
+    """The requests made for one case, oldest first (reading them is recorded)."""
+    async with uow:
+        report = await _case_in(tenant, case_id, uow)
+        found = await uow.disclosures.for_report(report.id)
+        await uow.audit.append(officer.entry(tenant, "identity.disclosures-read", report.id))
+        await uow.commit()
+    return found
+
+
+async def tenant_disclosures(
+    tenant: str, *, uow: IntakeUnitOfWork, state: DisclosureState | None = None
+) -> list[IdentityDisclosure]:
+    """The tenant's requests (newest first), for its custodians: those awaiting a decision first of all."""
+    async with uow:
+        return await uow.disclosures.in_tenant(tenant, state)
+
+
+def today_in(clock: Clock, timezone: ZoneInfo) -> date:
+    return clock().astimezone(timezone).date()

@@ -16,6 +16,9 @@ from wbs_triage.domain.messages import CaseMessage
 class CaseRepository(Protocol):
     async def add(self, case: Case) -> None: ...
     async def get(self, case_id: UUID) -> Case | None: ...
+    async def in_tenant(self, tenant: str, *, limit: int = 200) -> list[Case]:
+        """The tenant's cases, newest first."""
+        ...
 
 
 class EvidenceRepository(Protocol):

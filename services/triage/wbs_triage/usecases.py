@@ -57,6 +57,8 @@ def register_case(clock: Clock, timezone: ZoneInfo) -> Callable[[Envelope[Any], 
             received_at=report.submitted_at,
             agenda=entry,
             sealed_substance=report.substance.model_dump(mode="json"),
+            received_by=report.received_by,
+            received_on=report.received_on,
         )
         await uow.cases.add(case)
         registered = CaseRegisteredV1(
@@ -93,6 +95,27 @@ async def read_case(tenant: str, case_id: UUID, reader: Reader, uow: TriageUnitO
         await uow.audit.append(_entry(tenant, case_id, reader, "case.read"))
         await uow.commit()
         return case
+
+
+async def list_cases(tenant: str, reader: Reader, uow: TriageUnitOfWork, *, limit: int = 200) -> list[Case]:
+    """The tenant's cases, newest first (their registrations, never their substance); the reading
+    is on the tenant's audit trail."""
+    async with uow:
+        cases = await uow.cases.in_tenant(tenant, limit=limit)
+        await uow.audit.append(
+            AuditEntry(
+                tenant_id=tenant,
+                actor=reader.officer_id,
+                actor_name=reader.name,
+                role=",".join(sorted(reader.roles)) or None,
+                session_id=reader.session_id,
+                action="case.list-read",
+                details={"count": len(cases)},
+                correlation_id=reader.correlation_id,
+            )
+        )
+        await uow.commit()
+        return cases
 
 
 async def case_history(tenant: str, case_id: UUID, reader: Reader, uow: TriageUnitOfWork) -> list[ChainedEntry] | None:

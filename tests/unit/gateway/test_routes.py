@@ -50,3 +50,16 @@ def test_the_kotak_komunikasi_goes_to_intake_for_reporters_and_to_triage_for_off
     assert match("/pantau/kotak").service == "intake"  # type: ignore[union-attr]
     case = "/api/v1/tenants/bps-1700/cases/8f0b6c3e-4a7f-4b5e-9d2a-1c3e5f7a9b0d/messages"
     assert match(case).service == "triage"  # type: ignore[union-attr]
+
+
+def test_a_case_is_triages_but_the_reporters_identity_is_intakes() -> None:
+    case = "/api/v1/tenants/bps-3603/cases/00000000-0000-0000-0000-000000000001"
+    assert match("/api/v1/tenants/bps-3603/cases").service == "triage"  # type: ignore[union-attr]
+    assert match(case).service == "triage"  # type: ignore[union-attr]
+    assert match(case + "/riwayat").service == "triage"  # type: ignore[union-attr]
+    assert match(case + "/identity-disclosures").service == "intake"  # type: ignore[union-attr]
+    assert match(case + "/identity-disclosures/x/decision").service == "intake"  # type: ignore[union-attr]
+    assert match(case + "/identity").service == "intake"  # type: ignore[union-attr]
+    assert match(case + "/identity/x").service == "triage"  # type: ignore[union-attr]
+    assert match("/api/v1/tenants/bps-3600/reports").service == "intake"  # type: ignore[union-attr]
+    assert match("/petugas/bps-3600/catat").service == "intake"  # type: ignore[union-attr]

@@ -9,14 +9,18 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
+from tests.support.audit import MemoryAuditTrail
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.registry import EventSpec
 from wbs_contracts.sealed import SealedPayload
 from wbs_intake.domain.attempts import AttemptLimiter, AttemptPolicy
+from wbs_intake.domain.disclosure import DisclosureState, IdentityDisclosure
 from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.mailbox import MailboxMessage
+from wbs_intake.domain.recording import Arrival
 from wbs_intake.domain.report import Report, StatusChange
+from wbs_intake.domain.reporter_notices import ReporterNotice
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Tenant
 from wbs_intake.ports import IdempotentSubmission, OfferedBody, PseudonymCredential, PseudonymTaken
@@ -199,14 +203,6 @@ class FakeMessages:
         return sorted((m for m in self.rows.values() if m.report_id == report_id), key=lambda m: m.sent_at)
 
 
-class FakeConfigurations:
-    def __init__(self, *configurations: TenantConfiguredV1) -> None:
-        self.rows = {c.tenant_id: c for c in configurations}
-
-    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
-        return self.rows.get(tenant_id)
-
-
 class FakeOutbox:
     def __init__(self) -> None:
         self.events: list[tuple[EventSpec[Any], Envelope[Any]]] = []
@@ -215,11 +211,68 @@ class FakeOutbox:
         self.events.append((spec, envelope))
 
 
+class FakeRecordings:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, tuple[Arrival, str, datetime]] = {}
+
+    async def add(self, report_id: UUID, arrival: Arrival, *, recorded_by: str, at: datetime) -> None:
+        self.rows[report_id] = (arrival, recorded_by, at)
+
+
+class FakeNotices:
+    def __init__(self) -> None:
+        self.rows: list[tuple[UUID, ReporterNotice]] = []
+
+    async def add(self, report_id: UUID, notice: ReporterNotice) -> None:
+        self.rows.append((report_id, notice))
+
+    async def for_report(self, report_id: UUID) -> list[ReporterNotice]:
+        return [notice for found, notice in self.rows if found == report_id]
+
+
+class FakeDisclosures:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, IdentityDisclosure] = {}
+
+    async def add(self, disclosure: IdentityDisclosure) -> None:
+        self.rows[disclosure.id] = disclosure
+
+    async def get(self, disclosure_id: UUID, *, for_update: bool = False) -> IdentityDisclosure | None:
+        return self.rows.get(disclosure_id)
+
+    async def save(self, disclosure: IdentityDisclosure) -> None:
+        self.rows[disclosure.id] = disclosure
+
+    async def for_report(self, report_id: UUID, *, for_update: bool = False) -> list[IdentityDisclosure]:
+        return sorted((d for d in self.rows.values() if d.report_id == report_id), key=lambda d: d.requested_at)
+
+    async def in_tenant(self, tenant: str, state: DisclosureState | None = None) -> list[IdentityDisclosure]:
+        found = [d for d in self.rows.values() if d.tenant == tenant and (state is None or d.state is state)]
+        return sorted(found, key=lambda d: d.requested_at, reverse=True)
+
+
+class FakeConfigurations:
+    def __init__(self, *configurations: TenantConfiguredV1) -> None:
+        self.rows = {c.tenant_id: c for c in configurations}
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return self.rows.get(tenant_id)
+
+    async def descendants(self, tenant_id: str) -> list[TenantConfiguredV1]:
+        below = [c for c in self.rows.values() if tenant_id in c.ancestors and c.active]
+        return sorted(below, key=lambda c: c.name)
+
+
 class FakeIntakeUnitOfWork:
     """Commits keep what the block did; leaving without commit restores the state before it."""
 
-    def __init__(self, *tenants: Tenant) -> None:
+    def __init__(self, *tenants: Tenant, configurations: tuple[TenantConfiguredV1, ...] = ()) -> None:
         self.reports = FakeReports()
+        self.recordings = FakeRecordings()
+        self.notices = FakeNotices()
+        self.disclosures = FakeDisclosures()
+        self.configurations = FakeConfigurations(*configurations)
+        self.audit = MemoryAuditTrail()
         self.tenants = FakeTenants(*tenants)
         self.idempotency = FakeIdempotency()
         self.reporter_sessions = FakeReporterSessions()
@@ -228,7 +281,6 @@ class FakeIntakeUnitOfWork:
         self.pseudonyms = FakePseudonyms()
         self.bodies = FakeBodies(self.tenants)
         self.messages = FakeMessages()
-        self.configurations = FakeConfigurations()
         self.outbox = FakeOutbox()
         self.commits = 0
         self._snapshot: tuple[Any, ...] | None = None
@@ -244,6 +296,9 @@ class FakeIntakeUnitOfWork:
             self.pseudonyms.rows,
             self.messages.rows,
             self.outbox.events,
+            self.recordings.rows,
+            self.notices.rows,
+            self.disclosures.rows,
         )
 
     async def __aenter__(self) -> Self:
@@ -264,6 +319,9 @@ class FakeIntakeUnitOfWork:
                 self.pseudonyms.rows,
                 self.messages.rows,
                 self.outbox.events,
+                self.recordings.rows,
+                self.notices.rows,
+                self.disclosures.rows,
             ) = self._snapshot
             self._snapshot = None
 

@@ -68,6 +68,10 @@ class FakeTriage(FakeTransaction):
     async def get(self, case_id: UUID) -> Case | None:
         return self.rows.get(case_id)
 
+    async def in_tenant(self, tenant: str, *, limit: int = 200) -> list[Case]:
+        found = [c for c in self.rows.values() if c.tenant == tenant]
+        return sorted(found, key=lambda c: (c.agenda.registered_at, c.agenda.sequence), reverse=True)[:limit]
+
     async def next_sequence(self, tenant: str, year: int) -> int:
         self.counters[(tenant, year)] += 1
         return self.counters[(tenant, year)]

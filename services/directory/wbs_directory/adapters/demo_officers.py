@@ -36,6 +36,11 @@ DEMO_OFFICERS: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
     ("ketua.bps-1700", "Ketua Tim WBS BPS Bengkulu", "bps-1700", (R.KETUA_TIM,)),
     ("auditor.bps-1700", "Auditor BPS Bengkulu", "bps-1700", (R.AUDITOR,)),
     ("kustodian.bps-1700", "Kustodian BPS Bengkulu", "bps-1700", (R.CUSTODIAN,)),
+    # BPS Provinsi Banten records reports from its many channels and forwards those for its satker
+    # (seed 001); BPS Kabupaten Tangerang handles what it receives, and its custodian decides disclosures.
+    ("petugas.bps-3600", "Petugas Pengaduan BPS Banten", "bps-3600", (R.PETUGAS_PENGADUAN,)),
+    ("penelaah.bps-3603", "Penelaah BPS Kabupaten Tangerang", "bps-3603", (R.PENELAAH,)),
+    ("kustodian.bps-3603", "Kustodian BPS Kabupaten Tangerang", "bps-3603", (R.CUSTODIAN,)),
     ("admin.inspektorat-bengkulu", "Administrator Inspektorat Bengkulu", "inspektorat-bengkulu", (R.ADMINISTRATOR,)),
     (
         "petugas.inspektorat-bengkulu",

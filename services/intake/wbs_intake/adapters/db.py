@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -39,9 +40,12 @@ from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.directory import EvidenceLimits, TenantConfiguredV1
 from wbs_contracts.events.triage import CaseRegisteredV1
 from wbs_contracts.sealed import SealedPayload
+from wbs_intake.domain.disclosure import DisclosureState, IdentityDisclosure
 from wbs_intake.domain.evidence import Evidence
 from wbs_intake.domain.mailbox import Direction, MailboxMessage
+from wbs_intake.domain.recording import Arrival
 from wbs_intake.domain.report import Report, ReportStatus, StatusChange
+from wbs_intake.domain.reporter_notices import NoticeKind, ReporterNotice
 from wbs_intake.domain.reporter_session import ReporterSession
 from wbs_intake.domain.tenant import Category, Tenant
 from wbs_intake.ports import IdempotentSubmission, OfferedBody, PseudonymCredential, PseudonymTaken
@@ -169,6 +173,51 @@ mailbox_message_table = Table(
     Index("mailbox_message_report", "report_id", "sent_at"),
 )
 
+
+#: Reports a petugas recorded from another channel: where and when they arrived, and who recorded
+#: them (the channel is the report's). ``forwarded``: the report went on to a body below.
+recorded_report_table = Table(
+    "recorded_report",
+    metadata,
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    Column("received_by", Text, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("forwarded", Boolean, nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+#: What the reporter's timeline says besides the status (``domain.reporter_notices``).
+reporter_notice_table = Table(
+    "reporter_notice",
+    metadata,
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("at", DateTime(timezone=True), primary_key=True),
+    Column("body_name", Text),
+)
+
+#: Requests to disclose a reporter's identity and their decisions (``domain.disclosure``). The
+#: reasons are the officers' own words about why; the identity itself stays in reporter_identity.
+identity_disclosure_table = Table(
+    "identity_disclosure",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("requested_by_name", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("decided_by", Text),
+    Column("decided_by_name", Text),
+    Column("decision_reason", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),
+    Index("identity_disclosure_report", "report_id"),
+    Index("identity_disclosure_tenant_state", "tenant_id", "state"),
+)
 
 #: The first of the two keys of ``pg_try_advisory_xact_lock(int, int)`` that holds an
 #: idempotency key while its request is processed ("WBSI"). The runtime's locks use the
@@ -615,13 +664,6 @@ class SqlMailboxRepository(Repository):
         ]
 
 
-class SqlTenantConfigurations(Repository):
-    """The runtime's local copy of the tenants' configurations (``wbs_runtime.tenancy``)."""
-
-    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
-        return await TenantDirectory(self._session).get(tenant_id)
-
-
 async def unregistered_reports(db: AsyncConnection) -> tuple[int, float]:
     """(reports not yet ``terdaftar``, age in seconds of the oldest of them)."""
     registered = exists().where(
@@ -634,6 +676,117 @@ async def unregistered_reports(db: AsyncConnection) -> tuple[int, float]:
     return int(count), float(age)
 
 
+class SqlRecordingRepository(Repository):
+    async def add(self, report_id: UUID, arrival: Arrival, *, recorded_by: str, at: datetime) -> None:
+        await self._session.execute(
+            insert(recorded_report_table).values(
+                report_id=report_id,
+                received_by=arrival.received_by,
+                received_on=arrival.received_on,
+                forwarded=arrival.forwarded,
+                recorded_by=recorded_by,
+                recorded_at=at,
+            )
+        )
+
+
+class SqlNoticeRepository(Repository):
+    async def add(self, report_id: UUID, notice: ReporterNotice) -> None:
+        await self._session.execute(
+            insert(reporter_notice_table).values(
+                report_id=report_id, kind=notice.kind.value, at=notice.at, body_name=notice.body_name
+            )
+        )
+
+    async def for_report(self, report_id: UUID) -> list[ReporterNotice]:
+        rows = await self._session.execute(
+            select(reporter_notice_table)
+            .where(reporter_notice_table.c.report_id == report_id)
+            .order_by(reporter_notice_table.c.at, reporter_notice_table.c.kind)
+        )
+        return [ReporterNotice(NoticeKind(row.kind), row.at, row.body_name) for row in rows]
+
+
+def _disclosure(row: Any) -> IdentityDisclosure:
+    return IdentityDisclosure(
+        id=row.id,
+        report_id=row.report_id,
+        tenant=row.tenant_id,
+        requested_by=row.requested_by,
+        requested_by_name=row.requested_by_name,
+        reason=row.reason,
+        requested_at=row.requested_at,
+        state=DisclosureState(row.state),
+        decided_by=row.decided_by,
+        decided_by_name=row.decided_by_name,
+        decision_reason=row.decision_reason,
+        decided_at=row.decided_at,
+        expires_at=row.expires_at,
+    )
+
+
+def _disclosure_values(disclosure: IdentityDisclosure) -> dict[str, Any]:
+    return {
+        "id": disclosure.id,
+        "report_id": disclosure.report_id,
+        "tenant_id": disclosure.tenant,
+        "requested_by": disclosure.requested_by,
+        "requested_by_name": disclosure.requested_by_name,
+        "reason": disclosure.reason,
+        "requested_at": disclosure.requested_at,
+        "state": disclosure.state.value,
+        "decided_by": disclosure.decided_by,
+        "decided_by_name": disclosure.decided_by_name,
+        "decision_reason": disclosure.decision_reason,
+        "decided_at": disclosure.decided_at,
+        "expires_at": disclosure.expires_at,
+    }
+
+
+class SqlDisclosureRepository(Repository):
+    async def add(self, disclosure: IdentityDisclosure) -> None:
+        await self._session.execute(insert(identity_disclosure_table).values(_disclosure_values(disclosure)))
+
+    async def get(self, disclosure_id: UUID, *, for_update: bool = False) -> IdentityDisclosure | None:
+        query = select(identity_disclosure_table).where(identity_disclosure_table.c.id == disclosure_id)
+        row = (await self._session.execute(query.with_for_update() if for_update else query)).first()
+        return None if row is None else _disclosure(row)
+
+    async def save(self, disclosure: IdentityDisclosure) -> None:
+        await self._session.execute(
+            update(identity_disclosure_table)
+            .where(identity_disclosure_table.c.id == disclosure.id)
+            .values(_disclosure_values(disclosure))
+        )
+
+    async def for_report(self, report_id: UUID, *, for_update: bool = False) -> list[IdentityDisclosure]:
+        query = (
+            select(identity_disclosure_table)
+            .where(identity_disclosure_table.c.report_id == report_id)
+            .order_by(identity_disclosure_table.c.requested_at)
+        )
+        return [
+            _disclosure(row) for row in await self._session.execute(query.with_for_update() if for_update else query)
+        ]
+
+    async def in_tenant(self, tenant: str, state: DisclosureState | None = None) -> list[IdentityDisclosure]:
+        query = select(identity_disclosure_table).where(identity_disclosure_table.c.tenant_id == tenant)
+        if state is not None:
+            query = query.where(identity_disclosure_table.c.state == state.value)
+        query = query.order_by(identity_disclosure_table.c.requested_at.desc()).limit(200)
+        return [_disclosure(row) for row in await self._session.execute(query)]
+
+
+class SqlTenantConfigurations(Repository):
+    """The tenants' configurations kept from directory (``wbs_runtime.tenancy``)."""
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return await TenantDirectory(self._session).get(tenant_id)
+
+    async def descendants(self, tenant_id: str) -> list[TenantConfiguredV1]:
+        return await TenantDirectory(self._session).descendants(tenant_id)
+
+
 class SqlIntakeUnitOfWork(UnitOfWork):
     reports: SqlReportRepository
     tenants: SqlTenantRepository
@@ -644,4 +797,7 @@ class SqlIntakeUnitOfWork(UnitOfWork):
     pseudonyms: SqlPseudonymRepository
     bodies: SqlBodyDirectory
     messages: SqlMailboxRepository
+    recordings: SqlRecordingRepository
+    notices: SqlNoticeRepository
+    disclosures: SqlDisclosureRepository
     configurations: SqlTenantConfigurations

@@ -11,7 +11,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,6 +37,7 @@ from wbs_intake.domain.credentials import accept_client_secret
 from wbs_intake.domain.passwords import judge_password
 from wbs_intake.domain.pseudonym import pseudonym_problems
 from wbs_intake.domain.report import STATUS_LABEL_EN, Report, ReportStatus
+from wbs_intake.domain.reporter_notices import ReporterNotice, notice_text
 from wbs_intake.domain.tenant import Tenant, UnknownCategory, UnknownTenant
 from wbs_intake.ports import (
     AttemptGuard,
@@ -61,6 +62,7 @@ from wbs_intake.usecases import (
     prune_idempotency_keys,
     pseudonym_credential,
     pseudonym_taken,
+    reporter_notices,
     submit_report,
 )
 from wbs_runtime.auth.access import public
@@ -199,11 +201,21 @@ class StatusChangeOut(BaseModel):
     at: datetime
 
 
+class NoticeOut(BaseModel):
+    """Something the reporter is told besides the status (forwarded, identity disclosed)."""
+
+    kind: str
+    at: datetime
+    pesan: str
+    message: str
+
+
 class ReportStatusOut(BaseModel):
     registration_number: str
     status: str
     status_en: str
     timeline: list[StatusChangeOut]
+    notices: list[NoticeOut] = []
 
 
 class CategoryOut(BaseModel):
@@ -218,7 +230,12 @@ class TenantOut(BaseModel):
     categories: list[CategoryOut]
 
 
-def report_status_out(report: Report) -> ReportStatusOut:
+def _notice_out(notice: ReporterNotice) -> NoticeOut:
+    pesan, message = notice_text(notice)
+    return NoticeOut(kind=notice.kind.value, at=notice.at, pesan=pesan, message=message)
+
+
+def report_status_out(report: Report, notices: Sequence[ReporterNotice] = ()) -> ReportStatusOut:
     return ReportStatusOut(
         registration_number=report.registration_number,
         status=report.status.value,
@@ -227,6 +244,7 @@ def report_status_out(report: Report) -> ReportStatusOut:
             StatusChangeOut(status=change.status.value, status_en=STATUS_LABEL_EN[change.status], at=change.at)
             for change in report.timeline
         ],
+        notices=[_notice_out(n) for n in notices],
     )
 
 
@@ -450,7 +468,7 @@ def build_router(
         if report is None:
             return JSONResponse(status_code=404, content=NOT_FOUND.model_dump(), headers=NO_STORE)
         response.headers.update(NO_STORE)
-        return report_status_out(report)
+        return report_status_out(report, await reporter_notices(report.id, uow=unit_of_work()))
 
     @router.get("/tenants", response_model=list[TenantOut], summary="Instansi / the bodies that take reports")
     async def tenants() -> list[TenantOut]:

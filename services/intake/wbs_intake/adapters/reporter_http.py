@@ -21,7 +21,7 @@ from wbs_intake.adapters.http import (
 )
 from wbs_intake.adapters.reporter_session import ReporterSessions, signed_in
 from wbs_intake.ports import AttemptGuard, IntakeUnitOfWork, SecretHasher
-from wbs_intake.usecases import TooManyAttempts, find_report, read_report
+from wbs_intake.usecases import TooManyAttempts, find_report, read_report, reporter_notices
 from wbs_runtime.auth.access import public
 from wbs_runtime.http import ErrorBody
 
@@ -75,7 +75,7 @@ def build_router(
     async def my_report(request: Request, response: Response) -> ReportStatusOut:
         report = await read_report(signed_in(request), uow=unit_of_work())
         response.headers.update(NO_STORE)
-        return report_status_out(report)
+        return report_status_out(report, await reporter_notices(report.id, uow=unit_of_work()))
 
     router.include_router(signed_in_only)
     return router

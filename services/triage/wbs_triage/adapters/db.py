@@ -52,7 +52,10 @@ case_table = Table(
     Column("registered_at", DateTime(timezone=True), nullable=False),
     Column("status", Text, nullable=False),
     Column("sealed_substance", JSONB, nullable=False),
+    Column("received_by", Text),
+    Column("received_on", Date),
     UniqueConstraint("tenant_id", "agenda_year", "agenda_sequence", name="case_agenda_unique"),
+    Index("case_tenant_registered_at", "tenant_id", "registered_at"),
 )
 
 agenda_counter = Table(
@@ -101,20 +104,22 @@ case_message_table = Table(
 # 170-350 us of CPU around a round trip of about 40 us, and per row it processed every value again.
 _SELECT_CASE = 'SELECT * FROM "case" WHERE id = $1'
 _SELECT_CASES = 'SELECT * FROM "case" WHERE id = ANY($1::uuid[])'
+#: A tenant's cases, newest first (a minimal queue: the telaah issue builds the real one).
+_TENANT_CASES = 'SELECT * FROM "case" WHERE tenant_id = $1 ORDER BY registered_at DESC, agenda_sequence DESC LIMIT $2'
 #: A transaction's cases in one statement, in the order they were added.
 _INSERT_CASES = """
     INSERT INTO "case" (
         id, tenant_id, category, channel, received_at, agenda_number, agenda_year, agenda_sequence,
-        registered_on, registered_at, status, sealed_substance
+        registered_on, registered_at, status, sealed_substance, received_by, received_on
     )
     SELECT id, tenant_id, category, channel, received_at, agenda_number, agenda_year, agenda_sequence,
-        registered_on, registered_at, status, sealed_substance::jsonb
+        registered_on, registered_at, status, sealed_substance::jsonb, received_by, received_on
     FROM unnest(
         $1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::int[], $8::int[],
-        $9::date[], $10::timestamptz[], $11::text[], $12::text[]
+        $9::date[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::date[]
     ) WITH ORDINALITY AS added(
         id, tenant_id, category, channel, received_at, agenda_number, agenda_year, agenda_sequence,
-        registered_on, registered_at, status, sealed_substance, position
+        registered_on, registered_at, status, sealed_substance, received_by, received_on, position
     )
     ORDER BY position
 """
@@ -149,6 +154,8 @@ def _columns(cases: Sequence[Case]) -> list[list[Any]]:
         [c.agenda.registered_at for c in cases],
         [c.status.value for c in cases],
         [json.dumps(c.sealed_substance) for c in cases],
+        [c.received_by for c in cases],
+        [c.received_on for c in cases],
     ]
 
 
@@ -168,6 +175,8 @@ def _case(row: Any) -> Case:
         ),
         sealed_substance=row["sealed_substance"],
         status=CaseStatus(row["status"]),
+        received_by=row["received_by"],
+        received_on=row["received_on"],
     )
 
 
@@ -203,6 +212,9 @@ class SqlCaseRepository(Repository):
             return self._stored[case_id]
         row = await (await self._driver()).fetchrow(_SELECT_CASE, case_id)
         return _case(row) if row is not None else None
+
+    async def in_tenant(self, tenant: str, *, limit: int = 200) -> list[Case]:
+        return [_case(row) for row in await (await self._driver()).fetch(_TENANT_CASES, tenant, limit)]
 
     def mark(self) -> int:
         return len(self._added)

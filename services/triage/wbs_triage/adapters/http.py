@@ -19,7 +19,7 @@ from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.blobs import BlobNotFound, BlobStore, BlobTampered, decrypt
 from wbs_runtime.http import ErrorBody
 from wbs_triage.ports import Opener, TriageUnitOfWork
-from wbs_triage.usecases import Reader, case_history, list_evidence, open_evidence, read_case
+from wbs_triage.usecases import Reader, case_history, list_cases, list_evidence, open_evidence, read_case
 
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
@@ -51,6 +51,20 @@ UNREADABLE = ErrorBody(
 )
 
 
+class CaseSummaryOut(BaseModel):
+    case_id: UUID
+    agenda_number: str
+    registered_on: date
+    registered_at: datetime
+    category: str
+    channel: str
+    status: str
+    #: Where the report arrived, when it was forwarded here from a body above.
+    received_by: str | None
+    #: The day the body received it, for a report a petugas recorded.
+    received_on: date | None
+
+
 class HistoryEntryOut(BaseModel):
     at: datetime
     action: str
@@ -72,6 +86,23 @@ def build_router(
             session_id=caller.session_id,
             correlation_id=request.headers.get("x-correlation-id"),
         )
+
+    @router.get("", response_model=list[CaseSummaryOut], summary="Perkara instansi ini / the tenant's cases")
+    async def cases(tenant: str, request: Request, caller: MayReadCases) -> list[CaseSummaryOut]:
+        return [
+            CaseSummaryOut(
+                case_id=case.id,
+                agenda_number=case.agenda.number,
+                registered_on=case.agenda.registered_on,
+                registered_at=case.agenda.registered_at,
+                category=case.category,
+                channel=case.channel,
+                status=case.status.value,
+                received_by=case.received_by,
+                received_on=case.received_on,
+            )
+            for case in await list_cases(tenant, reader(caller, request), unit_of_work())
+        ]
 
     @router.get("/{case_id}", response_model=CaseOut, summary="Pencatatan perkara / a case's registration")
     async def registration(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> CaseOut:

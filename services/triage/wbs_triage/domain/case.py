@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -26,3 +26,8 @@ class Case:
     #: The sealed ReportSubstanceV1 exactly as received; opened only when an officer needs it.
     sealed_substance: dict[str, Any]
     status: CaseStatus = CaseStatus.TERDAFTAR
+    #: Where the report arrived, when it was forwarded here from a body above: channel statistics
+    #: count it there, and the officers see where it came from.
+    received_by: str | None = None
+    #: The day the body received it, for a report a petugas recorded from a letter, e-mail, ...
+    received_on: date | None = None

@@ -309,6 +309,8 @@ class Stack:
             **os.environ,
             # Directory's address for OpenID providers' redirects is the gateway's (unless told otherwise).
             "WBS_DIRECTORY_PUBLIC_URL": os.environ.get("WBS_DIRECTORY_PUBLIC_URL", self.gateway_url),
+            # The address the receipt PDF tells the reporter to follow the report at.
+            "WBS_INTAKE_PUBLIC_URL": os.environ.get("WBS_INTAKE_PUBLIC_URL", self.gateway_url),
             **self.config.extra_env,
             f"{prefix}DATABASE_URL": self.database_urls[service],
             f"{prefix}HTTP_HOST": "127.0.0.1",

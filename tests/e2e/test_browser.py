@@ -1,6 +1,7 @@
 """A person uses the reporter's pages in a real browser (Debian's headless Chromium, driven by
 Playwright), through the gateway, on a phone-sized screen and on a desktop: chooses a body,
-writes a report (a refused amount loses nothing), reviews it, sends it, keeps the receipt and its
+writes a report (a refused amount loses nothing), reviews it, attaches a file (a disguised one is
+refused and loses nothing), sends it, keeps the receipt and its
 PDF (rendered to an image and checked: not blank, the number in it, nothing of the report), follows
 the report to "Laporan dicatat", switches to English; and another person uses a pseudonym and
 password instead. Screenshots go to the test's temporary folder (under .pytest-tmp)."""
@@ -115,6 +116,18 @@ async def test_a_person_reports_keeps_the_receipt_and_follows_the_report(stack: 
         await expect(page.locator("#pseudonym-fields")).to_be_hidden()  # the script hides what is not chosen
         await page.screenshot(path=str(tmp_path / "review-phone.png"), full_page=True)
         before = await report_count(stack)
+        # A program dressed as a PDF is refused by its content; the report's text stays on the page.
+        disguised = tmp_path / "kuitansi.pdf"
+        disguised.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(4000))
+        await page.set_input_files("#berkas", str(disguised))
+        await page.click("#send-button")
+        await expect(page.locator("#berkas-error")).to_be_visible()
+        await expect(page.locator("#summary")).to_contain_text(marker)
+        assert await report_count(stack) == before
+        # A real file goes with the report, encrypted as it arrives.
+        evidence = tmp_path / "catatan-kejadian.txt"
+        evidence.write_text(f"Catatan kejadian {marker}\n", encoding="utf-8")
+        await page.set_input_files("#berkas", str(evidence))
         await page.click("#send-button")
         await expect(page.locator("#tanda-terima")).to_be_visible()
         number = (await page.locator("#receipt-number").text_content() or "").strip()
@@ -155,6 +168,9 @@ async def test_a_person_reports_keeps_the_receipt_and_follows_the_report(stack: 
         await expect(page.locator("#timeline li")).to_have_count(2)
         await expect(page.locator("#link-kotak")).to_have_attribute("href", "/pantau/kotak")
         await page.screenshot(path=str(tmp_path / "status-phone.png"), full_page=True)
+        await page.goto(f"{stack.gateway_url}/pantau/bukti")
+        await expect(page.locator("#evidence-files")).to_contain_text("catatan-kejadian.txt")
+        await page.goto(f"{stack.gateway_url}/pantau/laporan")
 
         await page.click("#language-en")
         await expect(page.locator("#status-current")).to_have_text("Report registered")

@@ -1,15 +1,18 @@
 """Nothing a reporter wrote, nor who they are, is ever kept or sent in plaintext.
 
-Reports carrying unique marker strings go through the running system: one on the web (substance
-and contact), one recorded by a petugas from a letter and forwarded to a kabupaten (substance,
-terlapor, the reporter's identity and contact), whose identity is then disclosed to an officer and
-read. When every service has handled them, none of the markers may appear:
+Reports carrying unique marker strings go through the running system: one on the web (substance,
+identity and contact; then a question in the Kotak Komunikasi, an officer's answer, and a file
+whose name and content carry markers), one recorded by a petugas from a letter and forwarded to a
+kabupaten (substance, terlapor, the reporter's identity and contact), whose identity is then
+disclosed to an officer and read. When every service has handled them, none of the markers may
+appear:
 
 - on any topic of the stack, read from the beginning with confluent-kafka (librdkafka), a client
   that is not the services' own, in values, keys and headers;
 - in any log file the stack's processes wrote;
 - in any column of any table of any service's database, every row dumped as text (bytea columns
-  come out as hex, so the markers' hex is looked for too).
+  come out as hex, so the markers' hex is looked for too);
+- in the blob store (file names and bytes).
 """
 
 from __future__ import annotations
@@ -42,10 +45,11 @@ MARKERS = {
     "identity name": f"NAMAPELAPOR{RUN}",
     "identity phone": f"0812{RUN}",
     "recorded contact": f"KONTAKSURAT{RUN}",
-    # TODO(integrator): once part A's web form takes an identity, add a web report with an
-    # identity marker; once part C's evidence files are merged, attach a file whose content and
-    # file name carry markers (FILE{RUN}) and add them here, so that blobs, EvidenceKeyV1 and
-    # evidence-added are covered too (and scan the blob directory under the var dir).
+    "web identity": f"NAMAWEB{RUN}",
+    "reporter message": f"PESANPELAPOR{RUN}",
+    "officer message": f"JAWABANPETUGAS{RUN}",
+    "file content": f"ISIBERKAS{RUN}",
+    "file name": f"namaberkas{RUN.lower()}",
 }
 REASON = "Pemeriksaan pelapor sebagai saksi dalam audit investigasi, Surat Tugas uji"
 
@@ -75,6 +79,7 @@ async def submit_reports(stack: Stack) -> list[dict[str, Any]]:
         "how": "Hadiah diantar ke rumah",
         "amount_idr": 1_000_000,
         "contact": MARKERS["web contact"],
+        "identity": {"nama": MARKERS["web identity"], "unit_kerja": "Bagian Umum"},
     }
     letter = {
         "channel": "surat",
@@ -143,6 +148,42 @@ async def disclose_and_read(stack: Stack, case: uuid.UUID) -> None:
         assert decided.status_code == 200, decided.text
         read = await intake.get(f"{base}/identity", headers=penelaah)
         assert read.json()["identity"]["nama"] == MARKERS["identity name"]  # the markers are really there
+
+
+async def converse_and_add_a_file(stack: Stack, receipt: dict[str, Any], case: uuid.UUID) -> None:
+    """The web reporter writes in the Kotak Komunikasi and adds a file; an officer answers."""
+    credentials = {"registration_number": receipt["registration_number"], "secret": receipt["secret"]}
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as reporter:
+        assert (await reporter.post("/api/v1/reporter/session", json=credentials)).status_code == 200
+        written = await reporter.post(
+            "/api/v1/reporter/messages",
+            json={"kind": "pertanyaan", "text": f"Bagaimana? {MARKERS['reporter message']}"},
+        )
+        assert written.status_code == 201, written.text
+        content = f"Catatan rapat {MARKERS['file content']}\n".encode()
+        files = {"berkas": (f"{MARKERS['file name']}.txt", content, "text/plain")}
+        added = await reporter.post("/api/v1/reporter/evidence", files=files)
+        assert added.status_code == 201, added.text
+    penelaah = assertion_headers(stack.key_root, "triage", {"bps-1700": {Role.PENELAAH}})
+    path = f"/api/v1/tenants/bps-1700/cases/{case}/messages"
+    async with httpx.AsyncClient(base_url=stack.service_url("triage"), timeout=10) as triage:
+
+        async def question_arrived() -> bool:
+            listed = await triage.get(path, headers=penelaah)
+            return listed.status_code == 200 and bool(listed.json())
+
+        await eventually(question_arrived, what="the reporter's question reached triage", within=60)
+        answer = {"kind": "jawaban", "text": f"Sedang ditelaah {MARKERS['officer message']}"}
+        answered = await triage.post(path, json=answer, headers=penelaah)
+        assert answered.status_code == 201, answered.text
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as reporter:
+        assert (await reporter.post("/api/v1/reporter/session", json=credentials)).status_code == 200
+
+        async def answer_arrived() -> bool:
+            mailbox = (await reporter.get("/api/v1/reporter/messages")).json()
+            return any(MARKERS["officer message"] in m["text"] for m in mailbox["messages"])
+
+        await eventually(answer_arrived, what="the officer's answer reached the reporter", within=60)
 
 
 def _bytes(value: str | bytes | None) -> bytes:
@@ -217,6 +258,7 @@ async def test_no_marker_appears_on_any_topic_in_any_log_or_in_any_database(stac
         await registered(stack, receipt)
         await contact_kept(stack, receipt)
     await disclose_and_read(stack, await case_of(stack, letter))
+    await converse_and_add_a_file(stack, web, await case_of(stack, web))
     await asyncio.sleep(1)  # the last events of the other consumers (reporting, investigation) settle
 
     found: list[str] = []
@@ -235,6 +277,10 @@ async def test_no_marker_appears_on_any_topic_in_any_log_or_in_any_database(stac
             tables += 1
             found += [f"database {service} {table}: {what}" for what in leaks(text.encode())]
     assert tables > 0
+    blobs = [path for path in stack.blob_dir.rglob("*") if path.is_file()]
+    assert blobs, "the file was stored"
+    for path in blobs:
+        found += [f"blob {path.name}: {what}" for what in leaks(path.name.encode() + path.read_bytes())]
     assert found == [], "plaintext found:\n" + "\n".join(sorted(set(found)))
 
 

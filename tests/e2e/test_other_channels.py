@@ -37,8 +37,19 @@ async def cases(stack: Stack, tenant: str) -> list[dict[str, Any]]:
     return found
 
 
+async def letters(stack: Stack, tenant: str) -> tuple[int, int]:
+    """(letters counted by channel, reports counted in all) in the tenant's statistics this year."""
+    reader = assertion_headers(stack.key_root, "reporting", {tenant: {Role.PENELAAH}})
+    async with httpx.AsyncClient(base_url=stack.service_url("reporting"), timeout=10) as reporting:
+        response = await reporting.get(f"/api/v1/tenants/{tenant}/statistics", headers=reader)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return body["by_channel"].get("surat", {}).get("received", 0), body["total"]["received"]
+
+
 async def test_a_letter_forwarded_to_a_kabupaten_is_in_its_queue_and_not_the_provinces(stack: Stack) -> None:
     received_on = date.today() - timedelta(days=1)
+    province_before, kabupaten_before = await letters(stack, "bps-3600"), await letters(stack, "bps-3603")
     petugas = assertion_headers(stack.key_root, "intake", {"bps-3600": {Role.PETUGAS_PENGADUAN}})
     async with httpx.AsyncClient(base_url=stack.service_url("intake"), timeout=10) as intake:
         response = await intake.post(
@@ -71,3 +82,12 @@ async def test_a_letter_forwarded_to_a_kabupaten_is_in_its_queue_and_not_the_pro
     assert (case["channel"], case["received_by"], case["received_on"]) == ("surat", "bps-3600", received_on.isoformat())
     assert case["agenda_number"].startswith("WBS/BPS-3603/")
     assert case["case_id"] not in [c["case_id"] for c in await cases(stack, "bps-3600")]
+
+    # The channel statistics count the letter where it arrived; the case counts where it is handled.
+    async def counted() -> bool:
+        return await letters(stack, "bps-3603") != kabupaten_before
+
+    await eventually(counted, what="reporting counted the forwarded letter", within=60)
+    province, kabupaten = await letters(stack, "bps-3600"), await letters(stack, "bps-3603")
+    assert province == (province_before[0] + 1, province_before[1])
+    assert kabupaten == (kabupaten_before[0], kabupaten_before[1] + 1)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table, select, update
+from sqlalchemy import Column, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.sealed import SealedDocument, SealedPayload
@@ -36,17 +36,27 @@ DEFAULT_BATCH = 200
 
 @dataclass(frozen=True)
 class SealedColumn:
-    """Sealed documents a service keeps: a JSONB column holding a ``SealedPayload``, one per case."""
+    """Sealed documents a service keeps: a JSONB column holding a ``SealedPayload`` per row."""
 
     table: Table
     column: str
+    #: The column naming the case each document is bound to.
     case: str
-    tenant: str
+    #: The column naming the tenant: of ``table``, or of a table it references (joined by its foreign key).
+    tenant: str | Column[Any]
     model: type[SealedDocument]
+    #: Other document types the column may hold (sealed to the same audience).
+    also: tuple[type[SealedDocument], ...] = ()
+    #: The column that tells rows apart when a case has several (by default the case column).
+    row: str | None = None
 
     @property
     def audience(self) -> str:
         return self.model.audience
+
+    @property
+    def models(self) -> tuple[type[SealedDocument], ...]:
+        return (self.model, *self.also)
 
     @property
     def name(self) -> str:
@@ -71,22 +81,26 @@ async def reseal_column(
     """Re-seal every document of ``tenant`` in ``target`` that is not sealed to the current key in
     the current format. One transaction per batch; a row changed meanwhile is left as it is."""
     table = target.table
-    case_column, sealed_column, tenant_column = table.c[target.case], table.c[target.column], table.c[target.tenant]
+    case_column, sealed_column = table.c[target.case], table.c[target.column]
+    row_column = table.c[target.row or target.case]
+    tenant_column = table.c[target.tenant] if isinstance(target.tenant, str) else target.tenant
     count = ResealCount()
     after: Any = None
     while True:
-        query = select(case_column, sealed_column).where(tenant_column == tenant).order_by(case_column)
+        query = select(row_column, case_column, sealed_column).where(tenant_column == tenant).order_by(row_column)
+        if tenant_column.table is not table:
+            query = query.join_from(table, tenant_column.table)
         if after is not None:
-            query = query.where(case_column > after)
+            query = query.where(row_column > after)
         async with sessionmaker() as session, session.begin():
             rows = (await session.execute(query.limit(batch_size))).all()
-            for case, stored in rows:
+            for row, case, stored in rows:
                 try:
                     sealed = SealedPayload.model_validate(stored)
                     if ring.is_current(sealed, tenant):
                         count.current += 1
                         continue
-                    fresh = ring.reseal(sealed, tenant=tenant, case=case, model=target.model)
+                    fresh = _resealed(ring, sealed, tenant, case, target.models)
                 except (SealedPayloadError, MissingKey, ValidationError) as error:
                     # The message names key and problem, never the plaintext.
                     log.warning("%s of case %s not re-sealed: %s", target.name, case, _reason(error))
@@ -94,13 +108,27 @@ async def reseal_column(
                     continue
                 changed = await session.execute(
                     update(table)
-                    .where(case_column == case, sealed_column == stored)
+                    .where(row_column == row, sealed_column == stored)
                     .values({target.column: fresh.model_dump(mode="json")})
                 )
                 count.resealed += int(getattr(changed, "rowcount", 0) or 0)
         if len(rows) < batch_size:
             return count
         after = rows[-1][0]
+
+
+def _resealed(
+    ring: KeyRing, sealed: SealedPayload, tenant: str, case: Any, models: tuple[type[SealedDocument], ...]
+) -> SealedPayload:
+    """Re-sealed as whichever of ``models`` it is (the last refusal if none)."""
+    refused: SealedPayloadError | None = None
+    for model in models:
+        try:
+            return ring.reseal(sealed, tenant=tenant, case=case, model=model)
+        except SealedPayloadError as error:
+            refused = error
+    assert refused is not None
+    raise refused
 
 
 def _reason(error: Exception) -> str:

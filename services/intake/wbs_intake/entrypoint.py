@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 
 from wbs_contracts.events.directory import EvidenceLimits
+from wbs_contracts.events.intake import MailboxMessageV1, ReporterIdentityV1
 from wbs_contracts.sealed import Audience
 from wbs_intake.adapters import (
     broker,
@@ -25,16 +26,25 @@ from wbs_intake.adapters import (
 )
 from wbs_intake.adapters import reporter_pages as reporter_page_routes
 from wbs_intake.adapters.attempt_guard import InMemoryAttemptGuard
-from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata
+from wbs_intake.adapters.db import (
+    SqlIntakeUnitOfWork,
+    evidence_table,
+    mailbox_message_table,
+    metadata,
+    report_table,
+    reporter_identity_table,
+)
 from wbs_intake.adapters.gauges import register_gauges
 from wbs_intake.adapters.hashing import Argon2PasswordHasher
 from wbs_intake.adapters.keyed_digest import KeyedDigests, ReporterSecretHasher
 from wbs_intake.adapters.reporter_session import ReporterSessions
 from wbs_intake.domain.attempts import AttemptPolicy
+from wbs_intake.domain.evidence import EvidenceReceiptV1
 from wbs_intake.domain.reporter_session import SessionPolicy
 from wbs_runtime.blobs import FilesystemBlobStore
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
+from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
@@ -47,6 +57,22 @@ HERE = Path(__file__).resolve().parent
 #: Room in an upload's body for the form's text and the multipart framing, beyond its files.
 UPLOAD_MARGIN_BYTES = 1024 * 1024
 #: The routes that take files (the submission form is part of the reporter's pages).
+#: What intake keeps sealed (its tables name no tenant: the report's does): the reporters'
+#: identities, the Kotak Komunikasi as the reporter sees it, the names of the evidence files.
+IDENTITIES_AT_REST = SealedColumn(
+    reporter_identity_table, "sealed", case="report_id", tenant=report_table.c.tenant_id, model=ReporterIdentityV1
+)
+MAILBOX_AT_REST = SealedColumn(
+    mailbox_message_table, "sealed", case="report_id", tenant=report_table.c.tenant_id, model=MailboxMessageV1, row="id"
+)
+EVIDENCE_RECEIPTS_AT_REST = SealedColumn(
+    evidence_table,
+    "sealed_receipt",
+    case="report_id",
+    tenant=report_table.c.tenant_id,
+    model=EvidenceReceiptV1,
+    row="id",
+)
 UPLOAD_ROUTES = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/[^/]+")
 
 
@@ -128,7 +154,12 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(
         reporter_http.build_router(
-            unit_of_work=runtime.unit_of_work, sessions=sessions, hasher=hasher, attempts=attempts
+            unit_of_work=runtime.unit_of_work,
+            sessions=sessions,
+            hasher=hasher,
+            attempts=attempts,
+            digests=digests,
+            passwords=passwords,
         )
     )
     runtime.include_router(pages.build_router())
@@ -164,6 +195,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
             sessions=sessions,
             clock=utc_now,
             zone=settings.zone,
+            blobs=blobs,
             follow_url=settings.follow_url(),
             idempotency_lifetime=timedelta(hours=settings.idempotency_key_hours),
         )
@@ -212,5 +244,12 @@ PROGRAM = ServiceProgram(
     description="Reporters submit reports and follow their status. Bahasa Indonesia first, English second.",
     build=build,
     metadata=metadata,
+    extra_commands={
+        "reseal": (
+            "segel ulang identitas, pesan dan tanda terima bukti ke kunci terbaru / "
+            "re-seal stored identities, messages and evidence receipts to the newest key",
+            reseal_command(IDENTITIES_AT_REST, MAILBOX_AT_REST, EVIDENCE_RECEIPTS_AT_REST),
+        )
+    },
 )
 main = PROGRAM.main

@@ -15,8 +15,16 @@ class CaseFacts(Protocol):
     """What reporting knows of each case: enough to count, nothing to identify."""
 
     async def record_submission(
-        self, case_id: UUID, tenant: str, category: str, channel: str, submitted_at: datetime
-    ) -> None: ...
+        self,
+        case_id: UUID,
+        tenant: str,
+        category: str,
+        channel: str,
+        submitted_at: datetime,
+        received_by: str | None = None,
+    ) -> None:
+        """``received_by``: the body where the report arrived, when it was forwarded to ``tenant``."""
+        ...
 
     async def record_registration(self, case_id: UUID, tenant: str, registered_at: datetime) -> None: ...
 

@@ -16,7 +16,9 @@ from wbs_reporting.ports import ReportingUnitOfWork
 async def record_submission(event: Envelope[Any], uow: ReportingUnitOfWork) -> None:
     """Handler of ``report-submitted``."""
     data: ReportSubmittedV1 = event.data
-    await uow.facts.record_submission(data.report_id, event.tenant, data.category, data.channel, data.submitted_at)
+    await uow.facts.record_submission(
+        data.report_id, event.tenant, data.category, data.channel, data.submitted_at, received_by=data.received_by
+    )
 
 
 async def record_registration(event: Envelope[Any], uow: ReportingUnitOfWork) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
 from wbs_contracts.sealed import Audience
 from wbs_runtime.blobs import FilesystemBlobStore
 from wbs_runtime.cli import ServiceProgram
@@ -11,10 +11,24 @@ from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_triage.adapters import broker, http, messages_http
-from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
+from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
+from wbs_triage.domain.messages import OfficerMessageCopyV1
 
-#: What triage keeps sealed: each case's substance, as intake sealed it.
+#: What triage keeps sealed: each case's substance, as intake sealed it; the evidence files' keys;
+#: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers').
 SUBSTANCE_AT_REST = SealedColumn(case_table, "sealed_substance", case="id", tenant="tenant_id", model=ReportSubstanceV1)
+EVIDENCE_KEYS_AT_REST = SealedColumn(
+    evidence_table, "sealed_key", case="case_id", tenant="tenant_id", model=EvidenceKeyV1, row="id"
+)
+MESSAGES_AT_REST = SealedColumn(
+    case_message_table,
+    "sealed",
+    case="case_id",
+    tenant="tenant_id",
+    model=ReporterMessageV1,
+    also=(OfficerMessageCopyV1,),
+    row="id",
+)
 
 
 class TriageSettings(ServiceSettings):
@@ -46,8 +60,9 @@ PROGRAM = ServiceProgram(
     metadata=metadata,
     extra_commands={
         "reseal": (
-            "segel ulang substansi laporan ke kunci terbaru / re-seal stored substance to the newest key",
-            reseal_command(SUBSTANCE_AT_REST),
+            "segel ulang substansi, kunci bukti dan pesan ke kunci terbaru / "
+            "re-seal stored substance, evidence keys and messages to the newest key",
+            reseal_command(SUBSTANCE_AT_REST, EVIDENCE_KEYS_AT_REST, MESSAGES_AT_REST),
         )
     },
 )

@@ -410,6 +410,21 @@ async def test_the_api_takes_terlapor_identity_and_a_pseudonym(site: Site) -> No
     assert again.status_code == 422
     assert again.json()["errors"][0]["code"] == "taken"
 
+    # The reporter signs in through the API with pseudonym and password, as on the pages.
+    wrong = await site.client.post(
+        "/api/v1/reporter/session", json={"pseudonym": body["pseudonym"], "password": STRONG + "x"}
+    )
+    assert wrong.status_code == 404
+    assert "Nama samaran" in wrong.json()["pesan"]
+    both = {"pseudonym": body["pseudonym"], "password": STRONG, "registration_number": "WBS-0000-0000-0000"}
+    assert (await site.client.post("/api/v1/reporter/session", json=both)).status_code == 422
+    signed_in = await site.client.post(
+        "/api/v1/reporter/session", json={"pseudonym": body["pseudonym"].lower(), "password": STRONG}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.json()["registration_number"] == receipt["registration_number"]
+    site.client.cookies.clear()
+
     short = {"tenant": "bps-1700", "category": "lainnya", "what": "Ada pungutan"}
     refused = await site.client.post("/api/v1/reports", json=short)
     assert refused.status_code == 422

@@ -33,8 +33,8 @@ from wbs_contracts.events.intake import (
 from wbs_contracts.events.triage import OfficerMessageKind, OfficerMessageSentV1
 from wbs_contracts.registry import OFFICER_MESSAGE_SENT, REPORTER_MESSAGE_SENT
 from wbs_contracts.sealed import Audience
-from wbs_intake.domain.kotak_timeline import timeline_entries
 from wbs_intake.domain.mailbox import Direction, MailboxMessage, MessageRefused
+from wbs_intake.domain.reporter_view import message_entries
 from wbs_intake.usecases import (
     MessageDraft,
     UnknownReport,
@@ -224,8 +224,9 @@ async def test_an_officers_message_is_kept_once_and_read_back_in_order_with_the_
         (Direction.DARI_PETUGAS, "Laporan Anda sedang ditelaah."),
     ]
     assert opened[1].message.in_reply_to == question.id
-    [entry] = timeline_entries(o.message for o in opened)
-    assert (entry.kind, entry.text.pesan, entry.text.message) == (
+    [(about, entry)] = message_entries(o.message for o in opened)
+    assert about == opened[1].message.id
+    assert (entry.kind, entry.title("id"), entry.title("en")) == (
         "petugas-menjawab",
         "Petugas menjawab",
         "An officer answered",
@@ -260,6 +261,6 @@ def test_a_request_for_information_has_its_own_timeline_entry() -> None:
         ),
     )
     own = MailboxMessage(**{**message.__dict__, "id": uuid4(), "direction": Direction.DARI_PELAPOR, "kind": "pesan"})
-    [entry] = timeline_entries([own, message])
-    assert entry.text.pesan == "Petugas meminta informasi tambahan"
+    [(_, entry)] = message_entries([own, message])
+    assert entry.title("id") == "Petugas meminta informasi tambahan"
     assert entry.kind == "petugas-meminta-informasi"

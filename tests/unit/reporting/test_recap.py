@@ -35,3 +35,22 @@ def test_counts_by_month_category_and_channel() -> None:
 def test_a_month_outside_the_year_is_refused() -> None:
     with pytest.raises(ValueError, match="month 13"):
         recap(2026, [CountRow(13, "lainnya", "web", 1, 1)])
+
+
+def test_a_forwarded_report_counts_by_channel_where_it_arrived_and_by_category_where_it_is_handled() -> None:
+    # Seed 001: a SP4N-LAPOR! complaint reached BPS Provinsi Banten and went on to BPS Kabupaten
+    # Tangerang. Banten's channel table counts it; Tangerang's queue and category table do.
+    forwarded_on_arrival = CountRow(8, "kkn", "sp4n-lapor", 1, 1, handled_here=False, arrived_here=True)
+    own = CountRow(8, "kkn", "surat", 2, 1)
+    at_banten = recap(2023, [forwarded_on_arrival, own])
+    assert at_banten.by_channel["sp4n-lapor"].received == 1
+    assert at_banten.by_channel["surat"].received == 2
+    assert at_banten.total.received == 2
+    assert at_banten.by_category["kkn"].received == 2
+
+    forwarded_when_handled = CountRow(8, "kkn", "sp4n-lapor", 1, 1, handled_here=True, arrived_here=False)
+    at_tangerang = recap(2023, [forwarded_when_handled])
+    assert at_tangerang.channels == []
+    assert at_tangerang.by_channel == {}
+    assert at_tangerang.total.received == 1
+    assert at_tangerang.months[7].by_category["kkn"].registered == 1

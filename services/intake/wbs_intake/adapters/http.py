@@ -37,7 +37,7 @@ from wbs_intake.domain.credentials import accept_client_secret
 from wbs_intake.domain.passwords import judge_password
 from wbs_intake.domain.pseudonym import pseudonym_problems
 from wbs_intake.domain.report import STATUS_LABEL_EN, Report, ReportStatus
-from wbs_intake.domain.reporter_notices import ReporterNotice, notice_text
+from wbs_intake.domain.reporter_view import TimelineEntry
 from wbs_intake.domain.tenant import Tenant, UnknownCategory, UnknownTenant
 from wbs_intake.ports import (
     AttemptGuard,
@@ -62,7 +62,7 @@ from wbs_intake.usecases import (
     prune_idempotency_keys,
     pseudonym_credential,
     pseudonym_taken,
-    reporter_notices,
+    reporter_timeline,
     submit_report,
 )
 from wbs_runtime.auth.access import public
@@ -202,7 +202,8 @@ class StatusChangeOut(BaseModel):
 
 
 class NoticeOut(BaseModel):
-    """Something the reporter is told besides the status (forwarded, identity disclosed)."""
+    """Something the reporter is told besides the status (an officer answered or asked for more
+    information, the report was forwarded, their identity was disclosed)."""
 
     kind: str
     at: datetime
@@ -230,12 +231,17 @@ class TenantOut(BaseModel):
     categories: list[CategoryOut]
 
 
-def _notice_out(notice: ReporterNotice) -> NoticeOut:
-    pesan, message = notice_text(notice)
-    return NoticeOut(kind=notice.kind.value, at=notice.at, pesan=pesan, message=message)
+def _notice_out(entry: TimelineEntry) -> NoticeOut:
+    return NoticeOut(
+        kind=entry.kind,
+        at=entry.at,
+        pesan=f"{entry.title('id')}. {entry.explanation('id')}",
+        message=f"{entry.title('en')}. {entry.explanation('en')}",
+    )
 
 
-def report_status_out(report: Report, notices: Sequence[ReporterNotice] = ()) -> ReportStatusOut:
+def report_status_out(report: Report, entries: Sequence[TimelineEntry] = ()) -> ReportStatusOut:
+    """The report's statuses, and the rest of what :mod:`reporter_view` lets the reporter see as notices."""
     return ReportStatusOut(
         registration_number=report.registration_number,
         status=report.status.value,
@@ -244,7 +250,7 @@ def report_status_out(report: Report, notices: Sequence[ReporterNotice] = ()) ->
             StatusChangeOut(status=change.status.value, status_en=STATUS_LABEL_EN[change.status], at=change.at)
             for change in report.timeline
         ],
-        notices=[_notice_out(n) for n in notices],
+        notices=[_notice_out(entry) for entry in entries if not entry.shown.is_status],
     )
 
 
@@ -468,7 +474,7 @@ def build_router(
         if report is None:
             return JSONResponse(status_code=404, content=NOT_FOUND.model_dump(), headers=NO_STORE)
         response.headers.update(NO_STORE)
-        return report_status_out(report, await reporter_notices(report.id, uow=unit_of_work()))
+        return report_status_out(report, await reporter_timeline(report, uow=unit_of_work()))
 
     @router.get("/tenants", response_model=list[TenantOut], summary="Instansi / the bodies that take reports")
     async def tenants() -> list[TenantOut]:

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from wbs_contracts.events.intake import ReporterMessageKind
 from wbs_intake.adapters.http import NO_STORE
 from wbs_intake.adapters.reporter_session import ReporterSessions, signed_in
-from wbs_intake.domain.kotak_timeline import TimelineEntry, timeline_entries
 from wbs_intake.domain.mailbox import MessageRefused, OpenedMessage
+from wbs_intake.domain.reporter_view import TimelineEntry, message_entries
 from wbs_intake.ports import IntakeUnitOfWork, Opener, Sealer
 from wbs_intake.usecases import MessageDraft, read_mailbox, send_reporter_message
 from wbs_runtime.auth.access import public
@@ -71,9 +71,9 @@ def message_out(opened: OpenedMessage) -> MessageOut:
     )
 
 
-def timeline_out(entry: TimelineEntry) -> TimelineEntryOut:
+def timeline_out(message_id: UUID, entry: TimelineEntry) -> TimelineEntryOut:
     return TimelineEntryOut(
-        at=entry.at, kind=entry.kind, pesan=entry.text.pesan, message=entry.text.message, message_id=entry.message_id
+        at=entry.at, kind=entry.kind, pesan=entry.title("id"), message=entry.title("en"), message_id=message_id
     )
 
 
@@ -105,7 +105,7 @@ def build_router(
         response.headers.update(NO_STORE)
         return MailboxOut(
             messages=[message_out(o) for o in opened],
-            timeline=[timeline_out(e) for e in timeline_entries(o.message for o in opened)],
+            timeline=[timeline_out(about, e) for about, e in message_entries(o.message for o in opened)],
         )
 
     @router.post(

@@ -16,8 +16,8 @@ from fastapi.responses import Response
 
 from wbs_contracts.events.intake import TEXT_LIMIT, ReporterMessageKind
 from wbs_intake.adapters.reporter_session import ReporterSessions
-from wbs_intake.domain.kotak_timeline import timeline_entries
 from wbs_intake.domain.mailbox import Direction, MessageRefused, OpenedMessage
+from wbs_intake.domain.reporter_view import message_entries
 from wbs_intake.ports import IntakeUnitOfWork, Opener, Sealer
 from wbs_intake.usecases import MessageDraft, read_mailbox, send_reporter_message
 from wbs_runtime.auth.access import public
@@ -83,8 +83,8 @@ def build_router(
         values = {
             "messages": shown(opened),
             "timeline": [
-                {"at": moment(e.at), "kind": e.kind, "text": e.text.message if english else e.text.pesan}
-                for e in timeline_entries(o.message for o in opened)
+                {"at": moment(e.at), "kind": e.kind, "text": e.title("en" if english else "id")}
+                for _, e in message_entries(o.message for o in opened)
             ],
             "replies": [
                 {"id": str(o.message.id), "sent_at": moment(o.message.sent_at)}

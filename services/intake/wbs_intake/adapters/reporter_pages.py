@@ -37,13 +37,16 @@ from wbs_intake.adapters.report_form import (
     read_report_form,
 )
 from wbs_intake.adapters.reporter_session import ReporterSessions
+from wbs_intake.adapters.uploads import MalformedUpload, Upload, discard, is_multipart
+from wbs_intake.adapters.uploads import read_report_form as read_report_form_with_files
 from wbs_intake.domain.completeness import assess
 from wbs_intake.domain.credentials import accept_client_secret, canonical_registration_number, issue_secret
+from wbs_intake.domain.evidence import format_size
 from wbs_intake.domain.handling import handling_steps
 from wbs_intake.domain.messages import N_
 from wbs_intake.domain.passwords import judge_password
 from wbs_intake.domain.pseudonym import pseudonym_problems
-from wbs_intake.domain.reporter_view import current_status, happenings_of, timeline
+from wbs_intake.domain.reporter_view import current_status
 from wbs_intake.domain.rupiah import format_rupiah
 from wbs_intake.domain.tenant import Tenant, UnknownCategory, UnknownTenant
 from wbs_intake.ports import (
@@ -63,6 +66,7 @@ from wbs_intake.usecases import (
     Submission,
     TooManyAttempts,
     add_identity,
+    evidence_limits,
     find_report,
     find_report_by_pseudonym,
     get_tenant,
@@ -71,9 +75,11 @@ from wbs_intake.usecases import (
     pseudonym_taken,
     read_report,
     receipt_details,
+    reporter_timeline,
     submit_report,
 )
 from wbs_runtime.auth.access import public
+from wbs_runtime.blobs import BlobStore
 from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import MissingKey
 from wbs_runtime.http import correlation_id
@@ -151,6 +157,7 @@ def build_router(
     sessions: ReporterSessions,
     clock: Clock,
     zone: ZoneInfo,
+    blobs: BlobStore,
     follow_url: str = FOLLOW_PATH,
     idempotency_lifetime: timedelta = timedelta(hours=24),
 ) -> APIRouter:
@@ -198,7 +205,7 @@ def build_router(
         }
         return render(request, "intake/lapor.html", values, status_code)
 
-    def review_page(
+    async def review_page(
         request: Request,
         tenant: Tenant,
         checked: CheckedReport,
@@ -209,6 +216,7 @@ def build_router(
         assert checked.substance is not None
         completeness = assess(checked.substance)
         language = web.language(request)
+        limits = await evidence_limits(tenant.id, uow=unit_of_work())
         category = next((c for c in tenant.categories if c.slug == checked.category), None)
         values = {
             "tenant": tenant,
@@ -225,6 +233,11 @@ def build_router(
                 web.gettext(request)(ELEMENT_LABELS[e]).lower() for e in ACTIONABLE_MINIMUM if e in completeness.missing
             ],
             "actionable": completeness.actionable,
+            "limits": {
+                "file": format_size(limits.max_file_bytes),
+                "report": format_size(limits.max_report_bytes),
+                "files": limits.max_files_per_report,
+            },
             "problems": problems or {},
             "advice": [wording.of(language) for wording in advice or []],
             # A retry of the same sending (a reload after a lost answer) finds the same report.
@@ -281,11 +294,30 @@ def build_router(
 
     @router.post("/lapor/{tenant_id}")
     async def submit_form(request: Request, tenant_id: str) -> Response:
-        await web.verify_csrf(request)
         tenant = await offered_tenant(tenant_id)
         if tenant is None:
             return not_found(request)
-        fields = await read_report_form(request)
+        if not is_multipart(request):
+            await web.verify_csrf(request)
+            return await answer_form(request, tenant, await read_report_form(request))
+        # The review page's form brings the evidence files: streamed, encrypted, into the blob store
+        # as they arrive (its CSRF token is checked before the first file is stored).
+        limits = await evidence_limits(tenant.id, uow=unit_of_work())
+        try:
+            upload = await read_report_form_with_files(request, limits=limits, blobs=blobs, web=web)
+        except MalformedUpload:
+            # Not a form this page sent (the browser always sends a sound one): start again.
+            return form_page(request, tenant, await body_page_values(tenant), None, 400)
+        fields = {name: values[0] for name, values in upload.fields.items() if values}
+        try:
+            return await answer_form(request, tenant, fields, upload)
+        finally:
+            if not upload.recorded:
+                await discard(blobs, upload.files)
+
+    async def answer_form(
+        request: Request, tenant: Tenant, fields: dict[str, str], upload: Upload | None = None
+    ) -> Response:
         step = fields.get("langkah", "periksa")
         checked = check_report(fields, tenant)
         if step == "tambah-terlapor":
@@ -299,13 +331,22 @@ def build_router(
                 checked.problems = {}
             return form_page(request, tenant, await body_page_values(tenant), checked, status_code)
         if step != "kirim":
-            return review_page(request, tenant, checked)
-        return await send(request, tenant, fields, checked)
+            return await review_page(request, tenant, checked)
+        return await send(request, tenant, fields, checked, upload)
 
-    async def send(request: Request, tenant: Tenant, fields: dict[str, str], checked: CheckedReport) -> Response:
+    async def send(
+        request: Request, tenant: Tenant, fields: dict[str, str], checked: CheckedReport, upload: Upload | None
+    ) -> Response:
         assert checked.substance is not None
         problems: dict[str, Problem] = {}
         advice: list[Any] = []
+        if upload is not None and upload.refused is not None:
+            # The file is refused, nothing is lost: the page comes back with all the text, and the
+            # reporter attaches another file (or none) and sends again.
+            refused = upload.refused
+            english = web.language(request) == "en"
+            problem = {"berkas": Problem(refused.message if english else refused.pesan)}
+            return await review_page(request, tenant, checked, problem, [], refused.status)
         if not assess(checked.substance).actionable and fields.get("lengkap_dikonfirmasi") != "ya":
             problems["lengkap_dikonfirmasi"] = Problem(CONFIRM_INCOMPLETE)
         credential = None
@@ -323,7 +364,7 @@ def build_router(
             if not problems:
                 credential = await pseudonym_credential(pseudonym, password, digests=digests, passwords=passwords)
         if problems:
-            return review_page(request, tenant, checked, problems, advice, 422)
+            return await review_page(request, tenant, checked, problems, advice, 422)
         key = fields.get("kunci", "")
         client_secret = accept_client_secret(fields.get("rahasia", ""))
         submission = Submission(
@@ -334,6 +375,7 @@ def build_router(
             contact=checked.contact,
             identity=checked.identity,
             pseudonym=credential,
+            evidence=tuple(upload.files) if upload is not None else (),
         )
         try:
             receipt = await submit_report(
@@ -350,15 +392,17 @@ def build_router(
         except (UnknownTenant, UnknownCategory):
             return form_page(request, tenant, await body_page_values(tenant), checked, 422)
         except PseudonymTaken:
-            return review_page(request, tenant, checked, {"nama_samaran": Problem(PSEUDONYM_TAKEN)}, [], 422)
+            return await review_page(request, tenant, checked, {"nama_samaran": Problem(PSEUDONYM_TAKEN)}, [], 422)
         except IdempotencyKeyReused:
-            return review_page(request, tenant, checked, {"kirim": Problem(KEY_REUSED)}, [], 422)
+            return await review_page(request, tenant, checked, {"kirim": Problem(KEY_REUSED)}, [], 422)
         except IdempotencyKeyInUse:
-            response = review_page(request, tenant, checked, {"kirim": Problem(IN_PROGRESS)}, [], 409)
+            response = await review_page(request, tenant, checked, {"kirim": Problem(IN_PROGRESS)}, [], 409)
             response.headers["Retry-After"] = "1"
             return response
         except MissingKey:
-            return review_page(request, tenant, checked, {"kirim": Problem(NOT_READY)}, [], 503)
+            return await review_page(request, tenant, checked, {"kirim": Problem(NOT_READY)}, [], 503)
+        if upload is not None and not receipt.replayed:
+            upload.recorded = True
         indonesian, english = received_on(receipt.submitted_at, zone)
         values = {
             "tenant": tenant,
@@ -430,7 +474,7 @@ def build_router(
         status_code: int = 200,
     ) -> Response:
         report = await read_report(report_id, uow=unit_of_work())
-        entries = timeline(happenings_of(report))
+        entries = await reporter_timeline(report, uow=unit_of_work())
         language = web.language(request)
         async with unit_of_work() as uow:
             names = await uow.bodies.names([report.tenant])
@@ -443,8 +487,8 @@ def build_router(
             "entries": [
                 {
                     "kind": entry.kind,
-                    "title": entry.shown.title.of(language),
-                    "explanation": entry.shown.explanation.of(language),
+                    "title": entry.title(language),
+                    "explanation": entry.explanation(language),
                     "at": received_on(entry.at, zone)[1 if language == "en" else 0],
                     "at_iso": entry.at.isoformat(),
                 }

@@ -72,6 +72,8 @@ class Upload:
     fields: dict[str, list[str]] = field(default_factory=dict)
     files: list[StoredFile] = field(default_factory=list)
     refused: EvidenceRefused | None = None
+    #: Set once the files were recorded with a report: until then they are the caller's to discard.
+    recorded: bool = False
 
     def field(self, name: str, default: str = "") -> str:
         values = self.fields.get(name)
@@ -157,6 +159,11 @@ class _MultipartStream:
                 yield payload
             elif kind == "end":
                 self._in_part = False
+
+
+def is_multipart(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind == "multipart/form-data"
 
 
 def boundary_of(request: Request) -> bytes:

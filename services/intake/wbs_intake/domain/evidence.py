@@ -105,7 +105,8 @@ class EvidenceRefused(Exception):
         self.message = message
 
 
-def _mib(size: int) -> str:
+def format_size(size: int) -> str:
+    """A size as people read it in a limit: whole MiB, or bytes (bita) below one."""
     return f"{size / (1024 * 1024):.0f} MiB" if size >= 1024 * 1024 else f"{size} bita"
 
 
@@ -113,8 +114,9 @@ class FileTooLarge(EvidenceRefused):
     def __init__(self, file_name: str, limit: int) -> None:
         super().__init__(
             file_name,
-            f"Berkas {file_name!r} terlalu besar: paling besar {_mib(limit)} per berkas. Berkas ini tidak disimpan.",
-            f"The file {file_name!r} is too large: at most {_mib(limit)} per file. This file was not stored.",
+            f"Berkas {file_name!r} terlalu besar: paling besar {format_size(limit)} per berkas. "
+            "Berkas ini tidak disimpan.",
+            f"The file {file_name!r} is too large: at most {format_size(limit)} per file. This file was not stored.",
         )
 
 
@@ -122,9 +124,9 @@ class ReportTooLarge(EvidenceRefused):
     def __init__(self, file_name: str, left: int) -> None:
         super().__init__(
             file_name,
-            f"Berkas {file_name!r} melebihi batas ukuran bukti untuk satu laporan (sisa {_mib(left)}). "
+            f"Berkas {file_name!r} melebihi batas ukuran bukti untuk satu laporan (sisa {format_size(left)}). "
             "Berkas ini tidak disimpan.",
-            f"The file {file_name!r} goes beyond the evidence one report may hold ({_mib(left)} left). "
+            f"The file {file_name!r} goes beyond the evidence one report may hold ({format_size(left)} left). "
             "This file was not stored.",
         )
 

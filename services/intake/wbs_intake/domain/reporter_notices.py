@@ -1,9 +1,6 @@
-"""What the reporter is told on their timeline besides the report's status: that it was forwarded
-to another body, and that their identity was disclosed.
-
-Part of the one mapping of what a reporter sees (``domain/reporter_view.py`` once the reporter's
-pages are merged: these entries belong there). Texts say what happened and which body, never who.
-"""
+"""What intake records to tell the reporter besides the report's status: that it was forwarded to
+another body, and that their identity was disclosed. How the reporter is told is decided in
+``domain/reporter_view.py``, with everything else a reporter sees."""
 
 from __future__ import annotations
 
@@ -25,20 +22,3 @@ class ReporterNotice:
     at: datetime
     #: The body concerned (for ``diteruskan``: the one it went to), by name as it was then.
     body_name: str | None = None
-
-
-def notice_text(notice: ReporterNotice) -> tuple[str, str]:
-    """(Bahasa Indonesia, English)."""
-    if notice.kind is NoticeKind.DITERUSKAN:
-        body = notice.body_name or "-"
-        return (
-            f"Laporan diteruskan ke {body}, instansi yang berwenang menanganinya.",
-            f"The report was forwarded to {body}, the body competent to handle it.",
-        )
-    return (
-        "Identitas Anda dibuka kepada petugas pemeriksa untuk keperluan pemeriksaan atau peradilan, "
-        "setelah disetujui kustodian, sebagaimana diizinkan peraturan. Identitas Anda tetap dirahasiakan "
-        "dari pihak lain.",
-        "Your identity was disclosed to an investigating officer for an investigation or a court, with a "
-        "custodian's approval, as the regulations allow. It stays confidential from everyone else.",
-    )

@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
+from wbs_contracts.events.triage import OfficerMessageKind
+from wbs_intake.domain.mailbox import Direction, MailboxMessage
 from wbs_intake.domain.report import Report
+from wbs_intake.domain.reporter_notices import ReporterNotice
 from wbs_intake.domain.wording import Wording
 
 
@@ -44,6 +48,45 @@ REPORTER_SEES: dict[str, Shown] = {
             "Your report was entered in the body's register of complaints and awaits the team's assessment.",
         ),
     ),
+    # The Kotak Komunikasi: the fact is shown here, the words in the message box.
+    "petugas-menjawab": Shown(
+        Wording("Petugas menjawab", "An officer answered"),
+        Wording("Baca jawabannya di Kotak Komunikasi.", "Read the answer in the message box."),
+        is_status=False,
+    ),
+    "petugas-meminta-informasi": Shown(
+        Wording("Petugas meminta informasi tambahan", "An officer asked for more information"),
+        Wording(
+            "Buka Kotak Komunikasi untuk melihat apa yang diminta; laporan menunggu jawaban Anda.",
+            "Open the message box to see what is asked; the report waits for your answer.",
+        ),
+        is_status=False,
+    ),
+    # Which body, never who.
+    "diteruskan": Shown(
+        Wording("Laporan diteruskan", "Report forwarded"),
+        Wording(
+            "Laporan diteruskan ke {body}, instansi yang berwenang menanganinya.",
+            "The report was forwarded to {body}, the body competent to handle it.",
+        ),
+        is_status=False,
+    ),
+    "identitas-diungkapkan": Shown(
+        Wording("Identitas Anda dibuka untuk pemeriksaan", "Your identity was disclosed for an investigation"),
+        Wording(
+            "Identitas Anda dibuka kepada petugas pemeriksa untuk keperluan pemeriksaan atau peradilan, setelah "
+            "disetujui kustodian, sebagaimana diizinkan peraturan. Identitas Anda tetap dirahasiakan dari pihak lain.",
+            "Your identity was disclosed to an investigating officer for an investigation or a court, with a "
+            "custodian's approval, as the regulations allow. It stays confidential from everyone else.",
+        ),
+        is_status=False,
+    ),
+}
+
+#: The timeline's kind for each kind of officer's message.
+OFFICER_MESSAGE_HAPPENINGS = {
+    OfficerMessageKind.JAWABAN.value: "petugas-menjawab",
+    OfficerMessageKind.PERMINTAAN_INFORMASI.value: "petugas-meminta-informasi",
 }
 
 
@@ -53,6 +96,8 @@ class Happening:
 
     kind: str
     at: datetime
+    #: The body it concerns (a forwarding names where the report went), by name as it was then.
+    body_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,16 +105,49 @@ class TimelineEntry:
     kind: str
     at: datetime
     shown: Shown
+    body_name: str | None = None
+
+    def title(self, language: str) -> str:
+        return self.shown.title.of(language)
+
+    def explanation(self, language: str) -> str:
+        return self.shown.explanation.of(language).replace("{body}", self.body_name or "-")
 
 
-def happenings_of(report: Report) -> list[Happening]:
-    """The report's own status changes as happenings."""
-    return [Happening(change.status.value, change.at) for change in report.timeline]
+def happenings_of(
+    report: Report, messages: Iterable[MailboxMessage] = (), notices: Iterable[ReporterNotice] = ()
+) -> list[Happening]:
+    """Everything that happened to the report that the reporter may be told of: its status
+    changes, the officers' messages (that one came, not what it says), and the notices (forwarded,
+    identity disclosed)."""
+    found = [Happening(change.status.value, change.at) for change in report.timeline]
+    found += [
+        Happening(OFFICER_MESSAGE_HAPPENINGS[m.kind], m.sent_at)
+        for m in messages
+        if m.direction is Direction.DARI_PETUGAS and m.kind in OFFICER_MESSAGE_HAPPENINGS
+    ]
+    found += [Happening(n.kind.value, n.at, n.body_name) for n in notices]
+    return found
+
+
+def message_entries(messages: Iterable[MailboxMessage]) -> list[tuple[UUID, TimelineEntry]]:
+    """The timeline's entries for the officers' messages, each with the message it is about, oldest first."""
+    about = [m for m in messages if m.direction is Direction.DARI_PETUGAS and m.kind in OFFICER_MESSAGE_HAPPENINGS]
+    return sorted(
+        (
+            (m.id, TimelineEntry(kind, m.sent_at, REPORTER_SEES[kind]))
+            for m in about
+            if (kind := OFFICER_MESSAGE_HAPPENINGS[m.kind])
+        ),
+        key=lambda pair: pair[1].at,
+    )
 
 
 def timeline(happenings: Iterable[Happening]) -> list[TimelineEntry]:
     """What the reporter sees, oldest first: only the kinds of :data:`REPORTER_SEES`."""
-    entries = [TimelineEntry(h.kind, h.at, REPORTER_SEES[h.kind]) for h in happenings if h.kind in REPORTER_SEES]
+    entries = [
+        TimelineEntry(h.kind, h.at, REPORTER_SEES[h.kind], h.body_name) for h in happenings if h.kind in REPORTER_SEES
+    ]
     return sorted(entries, key=lambda entry: entry.at)
 
 

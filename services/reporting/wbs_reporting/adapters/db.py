@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, Uuid, extract, func, select
+from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, Uuid, extract, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from wbs_reporting.domain.statistics import CountRow
@@ -23,7 +23,10 @@ case_fact = Table(
     Column("channel", Text),
     Column("submitted_at", DateTime(timezone=True)),
     Column("registered_at", DateTime(timezone=True)),
+    #: Where a forwarded report arrived (null: where it is handled); its channel counts there.
+    Column("received_by", Text),
     Index("ix_case_fact_tenant_submitted", "tenant_id", "submitted_at"),
+    Index("ix_case_fact_received_by_submitted", "received_by", "submitted_at"),
 )
 
 
@@ -35,6 +38,7 @@ _RECORD_SUBMISSION = _submission.on_conflict_do_update(
         "category": _submission.excluded.category,
         "channel": _submission.excluded.channel,
         "submitted_at": _submission.excluded.submitted_at,
+        "received_by": _submission.excluded.received_by,
     },
 )
 _registration = insert(case_fact)
@@ -45,7 +49,13 @@ _RECORD_REGISTRATION = _registration.on_conflict_do_update(
 
 class SqlCaseFacts(Repository):
     async def record_submission(
-        self, case_id: UUID, tenant: str, category: str, channel: str, submitted_at: datetime
+        self,
+        case_id: UUID,
+        tenant: str,
+        category: str,
+        channel: str,
+        submitted_at: datetime,
+        received_by: str | None = None,
     ) -> None:
         await self._session.execute(
             _RECORD_SUBMISSION,
@@ -55,6 +65,7 @@ class SqlCaseFacts(Repository):
                 "category": category,
                 "channel": channel,
                 "submitted_at": submitted_at,
+                "received_by": received_by,
             },
         )
 
@@ -67,23 +78,38 @@ class SqlCaseFacts(Repository):
         start = datetime(year, 1, 1, tzinfo=timezone)
         end = datetime(year + 1, 1, 1, tzinfo=timezone)
         month = extract("month", func.timezone(str(timezone), case_fact.c.submitted_at)).label("month")
+        handled_here = (case_fact.c.tenant_id == tenant).label("handled_here")
+        arrived_here = (func.coalesce(case_fact.c.received_by, case_fact.c.tenant_id) == tenant).label("arrived_here")
         query = (
             select(
                 month,
                 case_fact.c.category,
                 case_fact.c.channel,
+                handled_here,
+                arrived_here,
                 func.count().label("received"),
                 func.count(case_fact.c.registered_at).label("registered"),
             )
             .where(
-                case_fact.c.tenant_id == tenant,
+                or_(case_fact.c.tenant_id == tenant, case_fact.c.received_by == tenant),
                 case_fact.c.submitted_at >= start,
                 case_fact.c.submitted_at < end,
             )
-            .group_by(month, case_fact.c.category, case_fact.c.channel)
+            .group_by(month, case_fact.c.category, case_fact.c.channel, handled_here, arrived_here)
         )
         rows = await self._session.execute(query)
-        return [CountRow(int(r.month), r.category, r.channel, r.received, r.registered) for r in rows]
+        return [
+            CountRow(
+                int(r.month),
+                r.category,
+                r.channel,
+                r.received,
+                r.registered,
+                bool(r.handled_here),
+                bool(r.arrived_here),
+            )
+            for r in rows
+        ]
 
 
 class SqlReportingUnitOfWork(UnitOfWork):

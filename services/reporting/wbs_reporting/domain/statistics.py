@@ -19,13 +19,21 @@ BULAN = (
 
 @dataclass(frozen=True)
 class CountRow:
-    """Reports received in ``month`` with this category and channel, and how many are registered."""
+    """Reports received in ``month`` with this category and channel, and how many are registered.
+
+    A report forwarded down the hierarchy (seed 001: SP4N-LAPOR! → BPS Provinsi Banten → BPS
+    Kabupaten Tangerang) counts by channel where it arrived, and everywhere else where it is handled.
+    """
 
     month: int
     category: str
     channel: str
     received: int
     registered: int
+    #: The body handles these reports (they are in its queue).
+    handled_here: bool = True
+    #: These reports arrived at the body (by this channel).
+    arrived_here: bool = True
 
 
 @dataclass
@@ -63,17 +71,20 @@ def recap(year: int, rows: list[CountRow], categories: list[str] | None = None) 
         if not 1 <= row.month <= 12:
             raise ValueError(f"month {row.month} out of range")
     known = list(categories or [])
-    known += sorted({r.category for r in rows} - set(known))
-    channels = sorted({r.channel for r in rows})
+    known += sorted({r.category for r in rows if r.handled_here} - set(known))
+    channels = sorted({r.channel for r in rows if r.arrived_here})
     months = [MonthRecap(m, BULAN[m - 1], by_category={c: Tally() for c in known}) for m in range(1, 13)]
     by_category: dict[str, Tally] = {c: Tally() for c in known}
     by_channel: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
     for row in rows:
+        if row.arrived_here:
+            by_channel[row.channel].add(row)
+        if not row.handled_here:
+            continue
         month = months[row.month - 1]
         month.total.add(row)
         month.by_category[row.category].add(row)
         by_category[row.category].add(row)
-        by_channel[row.channel].add(row)
         total.add(row)
     return Recap(year, known, channels, months, by_category, dict(by_channel), total)

@@ -109,7 +109,10 @@ async def started_directory(
     issue_assertion_keys(keys, ["directory", "triage"])
     url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata)
     clock = MovableClock()
-    configured = settings_for(DirectorySettings, infra, url, keys / "directory", insecure_cookies=True, **settings)
+    # Directory's tests publish their own versions of tenants (bps-1700 with one category, ...): on
+    # topics of their own, so that the other services' tests keep the demo configurations they publish.
+    isolated = {"kafka_topic_prefix": f"{infra.namespace}.directory.", **settings}
+    configured = settings_for(DirectorySettings, infra, url, keys / "directory", insecure_cookies=True, **isolated)
     runtime = build(configured, clock=clock, hasher=Argon2Passwords(FAST))
     await import_tenants(
         [TenantDocument.model_validate(t) for t in tenants], runtime.unit_of_work(), clock=clock, actor="test"

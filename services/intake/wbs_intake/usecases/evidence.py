@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from wbs_contracts.events.directory import EvidenceLimits
@@ -47,7 +47,9 @@ async def record_evidence(
     reporter's receipt sealed to reporter-mailbox) and its ``evidence-added`` event (the file key
     sealed to case-substance), committed together with whatever the caller commits."""
     recorded = []
-    for file in files:
+    for position, file in enumerate(files):
+        # One microsecond apart: the files of one upload keep the order they were sent in.
+        added_at = at + timedelta(microseconds=position)
         key = EvidenceKeyV1(
             file_key=base64.b64encode(file.file_key).decode(), file_name=file.file_name, content_type=file.content_type
         )
@@ -57,7 +59,7 @@ async def record_evidence(
             report_id=report.id,
             blob=file.blob,
             size_bytes=file.size_bytes,
-            added_at=at,
+            added_at=added_at,
             late=late,
             receipt=sealer.seal(report.tenant, Audience.REPORTER_MAILBOX, receipt, case=report.id),
         )
@@ -68,7 +70,7 @@ async def record_evidence(
             blob=file.blob,
             size_bytes=file.size_bytes,
             key=sealer.seal(report.tenant, Audience.CASE_SUBSTANCE, key, case=report.id),
-            added_at=at,
+            added_at=added_at,
             late=late,
         )
         await uow.outbox.add(

@@ -48,7 +48,7 @@ async def intake(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
     key_root = tmp_path_factory.mktemp("keys")
     issue_for_services(key_root, TENANT, ["intake"])
     url = await migrated_database(infra, "intake", PROGRAM.migrations, metadata, label="reseal")
-    runtime = build(settings_for(IntakeSettings, infra, url, key_root / "intake"))
+    runtime = build(settings_for(IntakeSettings, infra, url, key_root / "intake", insecure_cookies=True))
     async with running(runtime) as client:
         await publish_tenant(infra, demo_configuration(TENANT))
 

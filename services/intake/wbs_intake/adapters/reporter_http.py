@@ -45,9 +45,11 @@ class SignIn(BaseModel):
 
     @model_validator(mode="after")
     def one_way(self) -> SignIn:
-        by_number = self.registration_number is not None and self.secret is not None
-        by_pseudonym = self.pseudonym is not None and self.password is not None
-        if by_number == by_pseudonym:
+        number = (self.registration_number, self.secret)
+        pseudonym = (self.pseudonym, self.password)
+        by_number = None not in number and pseudonym == (None, None)
+        by_pseudonym = None not in pseudonym and number == (None, None)
+        if not (by_number or by_pseudonym):
             raise ValueError(
                 "give registration_number and secret, or pseudonym and password / "
                 "isi nomor registrasi dan kode rahasia, atau nama samaran dan kata sandi"

@@ -344,8 +344,8 @@ def build_router(
             # The file is refused, nothing is lost: the page comes back with all the text, and the
             # reporter attaches another file (or none) and sends again.
             refused = upload.refused
-            english = web.language(request) == "en"
-            problem = {"berkas": Problem(refused.message if english else refused.pesan)}
+            in_english = web.language(request) == "en"
+            problem = {"berkas": Problem(refused.message if in_english else refused.pesan)}
             return await review_page(request, tenant, checked, problem, [], refused.status)
         if not assess(checked.substance).actionable and fields.get("lengkap_dikonfirmasi") != "ya":
             problems["lengkap_dikonfirmasi"] = Problem(CONFIRM_INCOMPLETE)

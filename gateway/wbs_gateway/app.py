@@ -26,7 +26,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route as StarletteRoute
 
 from wbs_contracts.events.directory import EvidenceLimits
@@ -290,7 +290,13 @@ def create_app(
             upstream = await client.send(request.method, url, headers, body)
         except UpstreamUnavailable:
             return answer(UNAVAILABLE, 502, correlation)
-        response = Response(upstream.body, status_code=upstream.status)
+        response: Response
+        if upstream.stream is not None:
+            # A large answer (an evidence file, decrypted as it streams) goes on as it arrives.
+            response = StreamingResponse(upstream.stream, status_code=upstream.status)
+            response.raw_headers = [(k, v) for k, v in response.raw_headers if k != b"content-type"]
+        else:
+            response = Response(upstream.body, status_code=upstream.status)
         response.raw_headers = [
             *response.raw_headers,
             *(

@@ -100,7 +100,16 @@ async def test_a_person_reports_keeps_the_receipt_and_follows_the_report(stack: 
         context = await new_context(browser, stack, phone=True)
         page = await context.new_page()
         await write_report(page, stack, marker)
+        # The form says, as the reporter types, which elements are there (all but the loss).
+        meter = page.locator("#completeness-live")
+        await expect(meter).to_be_visible()
+        await expect(meter.locator("li.given")).to_have_count(5)
+        await expect(meter.locator("#completeness-minimum")).to_be_hidden()
+        await page.fill("#kapan", "")
+        await expect(meter.locator("#completeness-minimum")).to_be_visible()
+        await page.fill("#kapan", "Pekan lalu")
         await page.fill("#kerugian", "satu juta")
+        await expect(meter.locator("li.given")).to_have_count(6)
         await page.click("#review-button")
         # Refused, and nothing typed is lost.
         await expect(page.locator("#kerugian-error")).to_contain_text("Tulis jumlah dalam rupiah")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -36,7 +37,13 @@ from wbs_gateway.routes import OPERATIONS_PATHS, PUBLIC_ROUTES, Route, match
 from wbs_gateway.sessions import AssertionSource, session_from
 from wbs_gateway.throttle import ClientThrottle
 from wbs_gateway.upstream import AiohttpUpstreams, Body, Upstreams, UpstreamUnavailable
-from wbs_runtime.http import CORRELATION_HEADER, DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, UploadRoutes
+from wbs_runtime.http import (
+    CORRELATION_HEADER,
+    DEFAULT_MAX_BODY_BYTES,
+    BodySizeLimitMiddleware,
+    UploadRoutes,
+    is_multipart,
+)
 from wbs_runtime.settings import GATEWAY_PORT, default_http_port
 from wbs_runtime.web import CLIENT_PSEUDONYM_HEADER
 
@@ -133,7 +140,7 @@ COOKIE_SERVICE = "directory"
 #: intake's reporter session, and the pages' language choice and CSRF cookie.
 SERVICE_COOKIES: dict[str, frozenset[str]] = {"intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"})}
 #: Routes that take evidence files: their bodies stream through to intake under a larger limit.
-UPLOAD_PATHS = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/[^/]+")
+UPLOAD_PATHS = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")
 #: Room in an upload's body for the form's text and the multipart framing, beyond its files.
 UPLOAD_MARGIN_BYTES = 1024 * 1024
 NOT_FOUND = {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}
@@ -164,6 +171,9 @@ class GatewaySettings(BaseSettings):
     #: Per client (address, or /64 for IPv6) and window; 0 means unlimited. GlobaLeaks also allows
     #: 5 reports per address per hour.
     submissions_per_window: int = Field(default=5, ge=0)
+    #: The reporter's form takes a POST per step (review, corrections, sending): more than reports.
+    report_form_posts_per_window: int = Field(default=30, ge=0)
+    #: Status checks, sign-ins and receipt PDFs: each tries a secret or a password.
     status_checks_per_window: int = Field(default=60, ge=0)
     throttle_window_seconds: float = Field(default=3600, gt=0)
     #: Addresses of reverse proxies in front of the gateway whose ``X-Forwarded-For`` names the
@@ -184,32 +194,35 @@ class GatewaySettings(BaseSettings):
 class Throttled:
     kind: str
     method: str
+    #: A regular expression the whole path must match.
     path: str
     limit: int
     pesan: str
     message: str
 
 
-def throttled_routes(settings: GatewaySettings) -> dict[tuple[str, str], Throttled]:
-    rules = (
-        Throttled(
-            "submission",
-            "POST",
-            "/api/v1/reports",
-            settings.submissions_per_window,
-            "Terlalu banyak laporan dikirim dari jaringan Anda.",
-            "Too many reports were sent from your network.",
-        ),
-        Throttled(
-            "status-check",
-            "POST",
-            "/api/v1/reports/status",
-            settings.status_checks_per_window,
-            "Terlalu banyak pemeriksaan status dari jaringan Anda.",
-            "Too many status checks from your network.",
-        ),
+def throttled_routes(settings: GatewaySettings) -> list[Throttled]:
+    """What a client may do only so often: send reports (the API, or the pages' form, whose every
+    step is a POST), and try a secret or password (status checks, signing in, the receipt PDF)."""
+    submissions = (
+        "Terlalu banyak laporan dikirim dari jaringan Anda.",
+        "Too many reports were sent from your network.",
     )
-    return {(rule.method, rule.path): rule for rule in rules}
+    secrets = ("Terlalu banyak pemeriksaan status dari jaringan Anda.", "Too many status checks from your network.")
+    return [
+        Throttled("submission", "POST", "/api/v1/reports", settings.submissions_per_window, *submissions),
+        Throttled(
+            "report-form", "POST", "/lapor/(?!tanda-terima$)[^/]+", settings.report_form_posts_per_window, *submissions
+        ),
+        Throttled("status-check", "POST", "/api/v1/reports/status", settings.status_checks_per_window, *secrets),
+        Throttled("status-check", "POST", "/api/v1/reporter/session", settings.status_checks_per_window, *secrets),
+        Throttled("status-check", "POST", "/pantau", settings.status_checks_per_window, *secrets),
+        Throttled("status-check", "POST", "/lapor/tanda-terima", settings.status_checks_per_window, *secrets),
+    ]
+
+
+def throttle_rule(rules: list[Throttled], method: str, path: str) -> Throttled | None:
+    return next((r for r in rules if r.method == method and re.fullmatch(r.path, path)), None)
 
 
 def _has_dot_segments(path: str) -> bool:
@@ -266,13 +279,22 @@ def create_app(
         return JSONResponse(content, status, headers={CORRELATION_HEADER: correlation, **(headers or {})})
 
     async def forward(
-        request: Request, service: str, raw_path: str, correlation: str, *, identity: bool = True
+        request: Request,
+        service: str,
+        raw_path: str,
+        correlation: str,
+        *,
+        identity: bool = True,
+        officer: bool = True,
     ) -> Response:
+        """``identity``: cookies and the officer's assertion may go on; ``officer``: the officer's
+        session is looked up (never for the reporter's routes)."""
         query = request.scope.get("query_string", b"")
         url = settings.upstream(service) + raw_path + ("?" + query.decode("latin-1") if query else "")
         headers = _forwarded_headers(request, service) if identity else _forwarded_headers(request, "")
         headers.append((CORRELATION_HEADER, correlation))
-        session = session_from("; ".join(request.headers.getlist("cookie"))) if identity else None
+        cookies = "; ".join(request.headers.getlist("cookie"))
+        session = session_from(cookies) if identity and officer else None
         if session is not None:
             assertion = await assertions.assertion(session, service, correlation)
             if assertion is not None:
@@ -285,7 +307,8 @@ def create_app(
         # A body is small (the size limit holds it to 64 KiB by default), so it is read whole and
         # sent with a Content-Length: cheaper than chunked streaming for services and gateway
         # alike. Uploads of evidence stream through as they arrive, never held whole here.
-        body: Body = request.stream() if uploads(request.method, request.url.path) else await request.body()
+        streamed = is_multipart(request.scope) and uploads(request.method, request.url.path) is not None
+        body: Body = request.stream() if streamed else await request.body()
         try:
             upstream = await client.send(request.method, url, headers, body)
         except UpstreamUnavailable:
@@ -294,7 +317,10 @@ def create_app(
         if upstream.stream is not None:
             # A large answer (an evidence file, decrypted as it streams) goes on as it arrives.
             response = StreamingResponse(upstream.stream, status_code=upstream.status)
-            response.raw_headers = [(k, v) for k, v in response.raw_headers if k != b"content-type"]
+            length = [
+                (b"content-length", v.encode("latin-1")) for k, v in upstream.headers if k.lower() == "content-length"
+            ]
+            response.raw_headers = [*(h for h in response.raw_headers if h[0] != b"content-type"), *length[:1]]
         else:
             response = Response(upstream.body, status_code=upstream.status)
         response.raw_headers = [
@@ -327,13 +353,13 @@ def create_app(
             return answer(NOT_FOUND, 404, correlation)
         route = match(path, routes)
         if route is not None:
-            rule = throttled.get((request.method, path))
+            rule = throttle_rule(throttled, request.method, path)
             if rule is not None:
                 address = request.client.host if request.client else ""
                 wait = throttle.admit(rule.kind, rule.limit, address)
                 if wait > 0:
                     return refused(rule, wait, correlation)
-            return await forward(request, route.service, raw_path, correlation)
+            return await forward(request, route.service, raw_path, correlation, officer=not route.anonymous)
         parts = path.strip("/").split("/")
         if (
             settings.expose_operations

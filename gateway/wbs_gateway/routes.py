@@ -11,6 +11,9 @@ class Route:
     prefix: str
     service: str
     exact: bool = False
+    #: The reporter's routes: an officer's session is never looked up for them (so directory never
+    #: learns that an officer's browser is reporting, and no assertion names them beside a report).
+    anonymous: bool = False
 
     def matches(self, path: str) -> bool:
         if "*" not in self.prefix:
@@ -22,15 +25,15 @@ class Route:
 
 
 PUBLIC_ROUTES: tuple[Route, ...] = (
-    Route("/", "intake", exact=True),  # the reporter's pages
-    Route("/assets", "intake"),
-    Route("/api/v1/reports", "intake"),
+    Route("/", "intake", exact=True, anonymous=True),  # the reporter's pages
+    Route("/assets", "intake", anonymous=True),
+    Route("/api/v1/reports", "intake", anonymous=True),
     # The signed-in reporter (intake's own session cookie, wbs_pelapor).
-    Route("/api/v1/reporter", "intake"),
+    Route("/api/v1/reporter", "intake", anonymous=True),
     # The reporter's pages: a body's page and form, following a report; and the officers' pages
     # of intake (reports recorded from other channels, identity disclosure).
-    Route("/lapor", "intake"),
-    Route("/pantau", "intake"),
+    Route("/lapor", "intake", anonymous=True),
+    Route("/pantau", "intake", anonymous=True),
     Route("/petugas", "intake"),
     Route("/api/v1/tenants", "intake"),
     # Officers only (the service refuses a request without an officer's assertion): exact live

@@ -152,6 +152,12 @@ class _BodyTooLarge(Exception):
     pass
 
 
+def is_multipart(scope: Scope) -> bool:
+    """Whether the request's body is ``multipart/form-data`` (the only kind that carries files)."""
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    return content_type.split(b";", 1)[0].strip().lower() == b"multipart/form-data"
+
+
 #: The larger limit of an upload route (method and path), or None for the usual one.
 UploadLimits = Callable[[str, str], "int | None"]
 
@@ -191,7 +197,10 @@ class BodySizeLimitMiddleware:
         self._refusals: dict[int, bytes] = {}
 
     def _limit(self, scope: Scope) -> int:
-        larger = self.uploads(scope.get("method", ""), scope.get("path", "")) if self.uploads else None
+        # Only files get the larger limit: a form of text fields is read into memory whole.
+        larger = None
+        if self.uploads is not None and is_multipart(scope):
+            larger = self.uploads(scope.get("method", ""), scope.get("path", ""))
         return larger if larger is not None else self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

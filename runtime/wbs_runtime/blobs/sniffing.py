@@ -102,6 +102,11 @@ ACCEPTED: dict[str, FileKind] = {
 ZIP_FAMILY = frozenset({".docx", ".xlsx", ".pptx", ".xlsb", ".zip", ".jar", ".apk", ".odt", ".ods", ".odp", ".epub"})
 _ZIP_ENTRY = re.compile(rb"PK\x03\x04")
 _OOXML_PARTS = ((b"word/", DOCX), (b"xl/", XLSX), (b"ppt/", PPTX))
+#: Entries that make a ZIP something to run, whatever else it holds (a Java archive's manifest, programs
+#: and scripts): such a "document" is refused.
+_RUNNABLE_ENTRY = re.compile(
+    rb"(^META-INF/)|\.(exe|dll|com|scr|msi|jar|class|js|jse|vbs|vbe|wsf|hta|bat|cmd|ps1|sh|lnk|apk)$", re.IGNORECASE
+)
 #: Control characters that do not occur in text (tab, line feed, form feed and carriage return do).
 _NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 
@@ -157,6 +162,10 @@ def _zip_container(head: bytes) -> FileKind | None:
             if head[start : start + len(declared)] == declared:
                 return kind
         return None
+    if any(_RUNNABLE_ENTRY.search(name) for name in names):
+        return None
+    if b"[Content_Types].xml" not in names:
+        return None  # every Office Open XML file has one; a ZIP with a word/ folder alone is an archive
     for prefix, kind in _OOXML_PARTS:
         if any(name.startswith(prefix) for name in names):
             return kind
@@ -173,3 +182,27 @@ def _zip_entry_names(head: bytes) -> list[bytes]:
         name_length = struct.unpack_from("<H", head, at + 26)[0]
         names.append(head[at + 30 : at + 30 + name_length])
     return names
+
+
+#: The extension a file of each accepted type is saved under when an officer downloads it.
+_EXTENSIONS: dict[str, str] = {
+    **{kind.content_type: extension for extension, kind in reversed(list(ACCEPTED.items()))},
+    TEXT.content_type: ".txt",
+    DOCX.content_type: ".docx",
+    XLSX.content_type: ".xlsx",
+    PPTX.content_type: ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+}
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name a file is downloaded under: the reporter's, ending in the extension of the type its
+    content showed. A name's own extension decides how a computer opens a file, so ``laporan.vbs``
+    that is plain text downloads as ``laporan.vbs.txt``, and never runs."""
+    extension = _EXTENSIONS.get(content_type, ".bin")
+    stem = name or "bukti"
+    if stem.lower().endswith(extension) or (extension == ".jpg" and stem.lower().endswith(".jpeg")):
+        return stem
+    return stem + extension

@@ -73,7 +73,7 @@ EVIDENCE_RECEIPTS_AT_REST = SealedColumn(
     model=EvidenceReceiptV1,
     row="id",
 )
-UPLOAD_ROUTES = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/[^/]+")
+UPLOAD_ROUTES = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")
 
 
 class IntakeSettings(ServiceSettings):
@@ -167,6 +167,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     web = reporter_pages(settings)
     # Evidence: encrypted into the blob store as it arrives (the same directory triage serves from).
     blobs = FilesystemBlobStore(settings.blob_dir)
+    blobs.remove_incomplete()  # what a crash in the middle of an upload left (only ciphertext, without its key)
     for path in UPLOAD_ROUTES:
         runtime.uploads.allow("POST", path, settings.max_upload_bytes)
     desk = evidence_http.EvidenceDesk(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
@@ -112,6 +112,9 @@ class PseudonymCredential:
 
     pseudonym_digest: bytes
     password_hash: str
+    #: The password as typed, for this request only (a retry's receipt is given only to whoever
+    #: knows it); never stored, never shown.
+    password: str = field(default="", repr=False, compare=False)
 
 
 class PseudonymRepository(Protocol):
@@ -119,7 +122,6 @@ class PseudonymRepository(Protocol):
         """Raises ``PseudonymTaken`` if the digest is kept already (the transaction is then void)."""
         ...
 
-    async def taken(self, pseudonym_digest: bytes) -> bool: ...
     async def find(self, pseudonym_digest: bytes) -> tuple[UUID, str] | None:
         """The report and the password hash, and nothing else."""
         ...

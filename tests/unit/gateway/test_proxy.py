@@ -263,16 +263,49 @@ async def test_uploads_stream_through_under_their_own_limit_and_every_other_body
         for _ in range(size // 10_000):
             yield b"x" * 10_000
 
+    files = {"Content-Type": "multipart/form-data; boundary=batas"}
+    text = {"Content-Type": "application/x-www-form-urlencoded"}
     async with httpx.AsyncClient(transport=transport, base_url="http://wbs.test") as client:
-        upload = await client.post("/api/v1/reporter/evidence", content=body(200_000))
-        form = await client.post("/lapor/bps-1700", content=body(200_000))
-        too_large_upload = await client.post("/pantau/bukti", content=body(400_000))
-        elsewhere = await client.post("/api/v1/reports", content=body(200_000))
+        upload = await client.post("/api/v1/reporter/evidence", content=body(200_000), headers=files)
+        form = await client.post("/lapor/bps-1700", content=body(200_000), headers=files)
+        too_large_upload = await client.post("/pantau/bukti", content=body(400_000), headers=files)
+        elsewhere = await client.post("/api/v1/reports", content=body(200_000), headers=files)
+        # Only files get the larger limit: a form of text, or the receipt's form, keeps 64 KiB.
+        form_of_text = await client.post("/lapor/bps-1700", content=body(200_000), headers=text)
+        receipt = await client.post("/lapor/tanda-terima", content=body(200_000), headers=files)
     assert (upload.status_code, form.status_code) == (200, 200)
     assert isinstance(upstreams.bodies[0], list)  # streamed, not read whole
     assert b"".join(upstreams.bodies[0]) == b"x" * 200_000
     assert too_large_upload.status_code == 413
     assert "300000" in too_large_upload.json()["message"]
-    assert elsewhere.status_code == 413
-    assert "65536" in elsewhere.json()["message"]
+    for refused in (elsewhere, form_of_text, receipt):
+        assert refused.status_code == 413
+        assert "65536" in refused.json()["message"]
     assert len(upstreams.bodies) == 2
+
+
+async def test_the_reporters_forms_and_sign_ins_are_throttled_like_submissions_and_status_checks() -> None:
+    client, seen = gateway(submissions_per_window=1, report_form_posts_per_window=2, status_checks_per_window=3)
+    async with client:
+        form = [(await client.post("/lapor/bps-1700", data={"langkah": "periksa"})).status_code for _ in range(3)]
+        secrets = [
+            (await client.post(path, json={})).status_code
+            for path in ("/pantau", "/api/v1/reporter/session", "/lapor/tanda-terima", "/api/v1/reports/status")
+        ]
+    assert form == [200, 200, 429]
+    assert secrets == [200, 200, 200, 429]  # one count for every way of trying a secret or password
+    assert len(seen) == 2 + 3
+
+
+async def test_the_reporters_routes_never_look_up_an_officers_session() -> None:
+    client, seen = gateway(upstream_directory="http://directory:8006")
+    officer = {"Cookie": "wbs_sesi=officer-session-token; wbs_pelapor=reporter-token"}
+    async with client:
+        for path in ("/", "/lapor/bps-1700", "/pantau/laporan", "/api/v1/reporter/report"):
+            await client.get(path, headers=officer)
+        await client.post("/api/v1/reports", json={}, headers=officer)
+        await client.get("/api/v1/tenants/bps-1700/statistics", headers=officer)
+    asked = [r for r in seen if r.url.host == "directory"]
+    # Only the officer's own route needed the session: directory never hears of the reporting.
+    assert len(asked) == 1
+    assert all("x-wbs-assertion" not in r.headers for r in seen if r.url.host == "intake")

@@ -25,6 +25,10 @@ async def evidence(request: web.Request) -> web.StreamResponse:
     return answer
 
 
+async def sized(request: web.Request) -> web.Response:
+    return web.Response(body=FILE, content_type="application/pdf")  # with a Content-Length
+
+
 async def small(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
@@ -34,6 +38,7 @@ async def service() -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/api/v1/tenants/bps-1700/cases/{case}/evidence/{id}", evidence)
     app.router.add_get("/api/v1/tenants/bps-1700/cases/{case}", small)
+    app.router.add_get("/api/v1/tenants/bps-1700/cases/{case}/sized", sized)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -74,4 +79,15 @@ async def test_the_gateway_streams_a_file_to_the_client_with_the_services_header
         async for chunk in response.aiter_bytes():
             digest.update(chunk)
     assert digest.hexdigest() == hashlib.sha256(FILE).hexdigest()
+    await upstreams.close()
+
+
+async def test_a_large_answer_of_known_length_streams_with_its_length(service: str) -> None:
+    upstreams = AiohttpUpstreams()
+    app = create_app(GatewaySettings(upstream_triage=service), upstreams)
+    transport = httpx.ASGITransport(app=app, client=("198.51.100.7", 50000))
+    client = httpx.AsyncClient(transport=transport, base_url="http://wbs.test")
+    async with client, client.stream("GET", "/api/v1/tenants/bps-1700/cases/c/sized") as response:
+        assert response.headers["content-length"] == str(len(FILE))
+        assert await response.aread() == FILE
     await upstreams.close()

@@ -157,9 +157,6 @@ class FakePseudonyms:
             raise PseudonymTaken
         self.rows[credential.pseudonym_digest] = (report_id, credential.password_hash)
 
-    async def taken(self, pseudonym_digest: bytes) -> bool:
-        return pseudonym_digest in self.rows
-
     async def find(self, pseudonym_digest: bytes) -> tuple[UUID, str] | None:
         return self.rows.get(pseudonym_digest)
 

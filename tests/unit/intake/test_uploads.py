@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from wbs_contracts.events.directory import EvidenceLimits
 from wbs_intake.adapters.uploads import read_report_form
+from wbs_intake.domain.evidence import clean_file_name
 from wbs_runtime.blobs import FilesystemBlobStore
 from wbs_runtime.web.csrf import CsrfRejected
 from wbs_runtime.web.pages import WebPages
@@ -86,3 +87,10 @@ async def test_without_the_csrf_token_no_file_is_stored(tmp_path: Path) -> None:
         assert stored(tmp_path) == []
         genuine = await http.post("/lapor/bps-1700", data={"csrf": web.csrf.token(cookie)}, files=files)
     assert genuine.json()["files"] == [["a.pdf", "application/pdf", len(PDF)]]
+
+
+def test_a_file_name_loses_folders_controls_and_invisible_formatting() -> None:
+    # U+202E (right-to-left override) shows "laporan\u202efdp.vbs" as "laporansbv.pdf".
+    assert clean_file_name("C:\\Users\\siti\\laporan\u202efdp.vbs") == "laporanfdp.vbs"
+    assert clean_file_name("bukti\u200b\u2028satu.pdf") == "buktisatu.pdf"
+    assert clean_file_name("foto ke-2.jpg") == "foto ke-2.jpg"

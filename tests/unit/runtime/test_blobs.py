@@ -12,7 +12,7 @@ import pytest
 
 from wbs_runtime.blobs import BlobNotFound, BlobTampered, FilesystemBlobStore, InvalidBlobName, sniff
 from wbs_runtime.blobs.encryption import CHUNK_BYTES, MAGIC, OVERHEAD, decrypt, encrypt, new_file_key
-from wbs_runtime.blobs.sniffing import DOCX, PDF, TEXT, XLSX, Family
+from wbs_runtime.blobs.sniffing import DOCX, PDF, TEXT, XLSX, Family, download_name
 
 
 async def stream(*chunks: bytes) -> AsyncIterator[bytes]:
@@ -168,6 +168,12 @@ REFUSED = {
     "linux program": b"\x7fELF\x02\x01\x01" + bytes(100),
     "script": b"#!/bin/sh\nrm -rf /\n",
     "archive": zipped([("bukti.exe", b"MZ" + bytes(100))]),
+    # A Java archive, or a program, dressed as a Word document by a word/ folder.
+    "java archive as docx": zipped(
+        [("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w/>"), ("META-INF/MANIFEST.MF", b"M")]
+    ),
+    "program in a docx": zipped([("[Content_Types].xml", b"<Types/>"), ("word/a.xml", b"<w/>"), ("run.exe", b"MZ")]),
+    "word folder alone": zipped([("word/document.xml", b"<w/>")]),
     "binary noise": bytes(range(256)) * 4,
     "latin-1 text": "Laporan ttg pegawai \xe9".encode("latin-1") + b"\x00\x01",
     "empty": b"",
@@ -188,3 +194,18 @@ def test_a_head_cut_in_the_middle_of_a_character_is_still_text() -> None:
 def test_kinds_have_families() -> None:
     assert PDF.family is Family.DOCUMENT
     assert TEXT.family is Family.TEXT
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "downloaded"),
+    [
+        ("kuitansi.pdf", PDF.content_type, "kuitansi.pdf"),
+        ("laporan.vbs", TEXT.content_type, "laporan.vbs.txt"),  # readable text, never run
+        ("foto.JPEG", "image/jpeg", "foto.JPEG"),
+        ("rekaman", "audio/mpeg", "rekaman.mp3"),
+        ("surat.pdf", DOCX.content_type, "surat.pdf.docx"),
+        ("", PDF.content_type, "bukti.pdf"),
+    ],
+)
+def test_a_file_downloads_under_the_extension_of_its_content(name: str, content_type: str, downloaded: str) -> None:
+    assert download_name(name, content_type) == downloaded

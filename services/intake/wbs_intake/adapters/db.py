@@ -481,9 +481,6 @@ class SqlPseudonymRepository(Repository):
         except IntegrityError:
             raise PseudonymTaken from None
 
-    async def taken(self, pseudonym_digest: bytes) -> bool:
-        return await self.find(pseudonym_digest) is not None
-
     async def find(self, pseudonym_digest: bytes) -> tuple[UUID, str] | None:
         query = select(reporter_pseudonym_table.c.report_id, reporter_pseudonym_table.c.password_hash).where(
             reporter_pseudonym_table.c.pseudonym_digest == pseudonym_digest

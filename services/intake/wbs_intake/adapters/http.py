@@ -61,7 +61,6 @@ from wbs_intake.usecases import (
     list_tenants,
     prune_idempotency_keys,
     pseudonym_credential,
-    pseudonym_taken,
     reporter_timeline,
     submit_report,
 )
@@ -427,6 +426,7 @@ def build_router(
                 correlation_id=correlation_id.get(),
                 idempotency=Idempotency(key, idempotency_lifetime) if key else None,
                 client_secret=client_secret,
+                passwords=passwords,
             )
         except UnknownTenant:
             raise _problem("tenant", "unknown", "Instansi tidak dikenal.", "Unknown body.") from None
@@ -540,8 +540,8 @@ async def _pseudonym(
         raise InvalidInput(problems)
     assert form.pseudonym is not None
     assert form.password is not None
-    if await pseudonym_taken(form.pseudonym, uow=uow, digests=digests):
-        raise _pseudonym_taken()
+    # Whether it is taken is decided when the report is stored (a unique key), after a retry of the
+    # same request is recognised: asking first would tell anyone which pseudonyms exist, for free.
     return await pseudonym_credential(form.pseudonym, form.password, digests=digests, passwords=passwords)
 
 

@@ -72,7 +72,6 @@ from wbs_intake.usecases import (
     get_tenant,
     identity_recorded_at,
     pseudonym_credential,
-    pseudonym_taken,
     read_report,
     receipt_details,
     reporter_timeline,
@@ -359,8 +358,8 @@ def build_router(
             if not strength.acceptable:
                 problems["kata_sandi"] = Problem(strength.problems[0])
                 advice = strength.advice
-            if "nama_samaran" not in problems and await pseudonym_taken(pseudonym, uow=unit_of_work(), digests=digests):
-                problems["nama_samaran"] = Problem(PSEUDONYM_TAKEN)
+            # Whether it is taken is decided when the report is stored (a unique key), after a retry
+            # is recognised: asking first would tell anyone which pseudonyms exist, for free.
             if not problems:
                 credential = await pseudonym_credential(pseudonym, password, digests=digests, passwords=passwords)
         if problems:
@@ -388,6 +387,7 @@ def build_router(
                 correlation_id=correlation_id.get(),
                 idempotency=Idempotency(key, idempotency_lifetime) if _IDEMPOTENCY_KEY.fullmatch(key) else None,
                 client_secret=client_secret,
+                passwords=passwords,
             )
         except (UnknownTenant, UnknownCategory):
             return form_page(request, tenant, await body_page_values(tenant), checked, 422)

@@ -42,10 +42,11 @@ class ReporterSessions:
         token = await open_reporter_session(
             report, uow=self.unit_of_work(), digests=self.digests, clock=self.clock, policy=self.policy
         )
+        # A session cookie (no Max-Age): it is never written to disk, so it leaves no trace of WBS
+        # after the browser closes; the server ends the session on its own clock anyway.
         response.set_cookie(
             REPORTER_COOKIE,
             token,
-            max_age=int(self.policy.absolute.total_seconds()),
             path="/",
             secure=self.secure_cookies,
             httponly=True,

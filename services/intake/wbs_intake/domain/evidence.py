@@ -158,10 +158,17 @@ class UnsupportedFileType(EvidenceRefused):
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
+#: Unicode categories that change how a name reads without being seen: controls, formats (the
+#: right-to-left override that turns ``laporan\u202efdp.vbs`` into "laporansbv.pdf"), line and
+#: paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
 def clean_file_name(raw: str) -> str:
-    """The name as the reporter gave it, without any folder a browser added, control characters
-    or separators; at most 255 characters. It is shown back to the reporter and to officers,
-    never used as a path."""
+    """The name as the reporter gave it, without any folder a browser added, control or invisible
+    formatting characters, or separators; at most 255 characters. It is shown back to the reporter
+    and to officers, never used as a path."""
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = unicodedata.normalize("NFC", _UNSAFE.sub("", name)).strip()
+    name = unicodedata.normalize("NFC", _UNSAFE.sub("", name))
+    name = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE).strip()
     return name[:FILE_NAME_LIMIT]

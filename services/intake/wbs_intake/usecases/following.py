@@ -80,12 +80,9 @@ async def pseudonym_credential(
     pseudonym: str, password: str, *, digests: KeyedDigests, passwords: PasswordHasher
 ) -> PseudonymCredential:
     """What is kept of a chosen pseudonym and password (checked for strength before)."""
-    return PseudonymCredential(pseudonym_digest(pseudonym, digests=digests), await passwords.hash(password))
-
-
-async def pseudonym_taken(pseudonym: str, *, uow: IntakeUnitOfWork, digests: KeyedDigests) -> bool:
-    async with uow:
-        return await uow.pseudonyms.taken(pseudonym_digest(pseudonym, digests=digests))
+    return PseudonymCredential(
+        pseudonym_digest(pseudonym, digests=digests), await passwords.hash(password), password=password
+    )
 
 
 async def find_report_by_pseudonym(

@@ -33,6 +33,7 @@ from wbs_intake.ports import (
     IdempotentSubmission,
     IntakeUnitOfWork,
     KeyedDigests,
+    PasswordHasher,
     PseudonymCredential,
     Sealer,
     SecretHasher,
@@ -115,6 +116,7 @@ async def submit_report(
     idempotency: Idempotency | None = None,
     client_secret: str | None = None,
     random_bytes: RandomBytes | None = None,
+    passwords: PasswordHasher | None = None,
 ) -> Receipt:
     """Receive a report (status ``diterima``) and announce it, sealed, to triage and reporting.
 
@@ -146,6 +148,8 @@ async def submit_report(
             earlier = await uow.idempotency.find(key_digest, clock())
             if earlier is not None:
                 receipt = await _replay(earlier, request_digest, client_secret, uow=uow, hasher=hasher)
+                if submission.pseudonym is not None:
+                    await _same_password(submission.pseudonym, receipt.report_id, uow=uow, passwords=passwords)
                 return replace(receipt, pseudonym=submission.pseudonym is not None)
         now = clock()
         report = await receive_report(
@@ -240,6 +244,18 @@ async def record_identity(
     officer's service can open it; only an approved disclosure does (see the disclosure use cases)."""
     sealed = sealer.seal(report.tenant, Audience.REPORTER_IDENTITY, identity, case=report.id)
     await uow.identities.put(report.id, sealed, at)
+
+
+async def _same_password(
+    credential: PseudonymCredential, report_id: UUID, *, uow: IntakeUnitOfWork, passwords: PasswordHasher | None
+) -> None:
+    """A retry with a pseudonym gets the receipt (and, on the pages, a session) only with the password
+    the report was made with: the same key and form with another password is another request."""
+    kept = await uow.pseudonyms.find(credential.pseudonym_digest)
+    if passwords is None or kept is None or kept[0] != report_id:
+        raise IdempotencyKeyReused
+    if not await passwords.verify(kept[1], credential.password):
+        raise IdempotencyKeyReused
 
 
 async def _replay(

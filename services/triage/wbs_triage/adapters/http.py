@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.blobs import BlobNotFound, BlobStore, BlobTampered, decrypt
+from wbs_runtime.blobs.sniffing import download_name
 from wbs_runtime.http import ErrorBody
 from wbs_triage.ports import Opener, TriageUnitOfWork
 from wbs_triage.usecases import Reader, case_history, list_cases, list_evidence, open_evidence, read_case
@@ -201,7 +202,7 @@ def _evidence_routes(
         # A chunk that fails later ends the answer short of its Content-Length: the client sees
         # an incomplete download, never bytes that did not verify.
         headers = {
-            "Content-Disposition": _attachment(found.file_name),
+            "Content-Disposition": _attachment(download_name(found.file_name, found.content_type)),
             "Content-Length": str(found.size_bytes),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-store",

@@ -24,6 +24,10 @@ from wbs_runtime.clock import Clock
 
 REPORTER_COOKIE = "wbs_pelapor"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+OTHER_SITE = {
+    "pesan": "Permintaan ini datang dari situs lain dan ditolak.",
+    "message": "This request came from another site and is refused.",
+}
 SIGNED_OUT = {
     "pesan": "Sesi Anda telah berakhir. Masuk lagi dengan nomor registrasi dan kode rahasia.",
     "message": "Your session has ended. Sign in again with the registration number and secret.",
@@ -69,7 +73,11 @@ class ReporterSessions:
         )
 
     async def require(self, request: Request) -> None:
-        """A dependency: 401 unless a reporter is signed in; the report is then :func:`signed_in`."""
+        """A dependency: 401 unless a reporter is signed in; the report is then :func:`signed_in`.
+        A browser's request made by another site, even a sibling subdomain that SameSite counts as
+        the same site, is refused: only these pages, or a client that is not a browser, may call."""
+        if request.headers.get("sec-fetch-site", "same-origin") not in {"same-origin", "none"}:
+            raise AccessDenied(403, OTHER_SITE)
         report_id = await self.current(request)
         if report_id is None:
             raise AccessDenied(401, SIGNED_OUT)

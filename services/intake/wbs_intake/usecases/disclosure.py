@@ -28,8 +28,8 @@ from wbs_intake.usecases.officers import Officer
 from wbs_runtime.clock import Clock
 
 
-async def _case_in(tenant: str, case_id: UUID, uow: IntakeUnitOfWork) -> Report:
-    report = await uow.reports.get(case_id)
+async def _case_in(tenant: str, case_id: UUID, uow: IntakeUnitOfWork, *, lock: bool = False) -> Report:
+    report = await uow.reports.get(case_id, for_update=lock)
     if report is None or report.tenant != tenant:
         raise CaseNotFound(case_id)
     return report
@@ -40,7 +40,9 @@ async def request_disclosure(
 ) -> IdentityDisclosure:
     """An officer asks, with a written reason, to read the reporter's identity."""
     async with uow:
-        report = await _case_in(tenant, case_id, uow)
+        # The report's row is held until commit: two requests at once are made one after the other,
+        # so the second sees the first pending (no request row exists yet for a lock to hold).
+        report = await _case_in(tenant, case_id, uow, lock=True)
         if await uow.identities.get(report.id) is None:
             raise NoIdentity()
         earlier = await uow.disclosures.for_report(report.id, for_update=True)

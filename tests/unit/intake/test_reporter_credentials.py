@@ -34,6 +34,8 @@ from wbs_intake.domain.reporter_view import (
 from wbs_intake.domain.rupiah import NotAnAmount, format_rupiah, parse_rupiah
 from wbs_intake.ports import PseudonymTaken
 from wbs_intake.usecases import (
+    Idempotency,
+    IdempotencyKeyReused,
     Receipt,
     TooManyAttempts,
     find_report,
@@ -162,7 +164,9 @@ def test_the_steps_show_the_bodys_time_limits() -> None:
     assert handling_steps({})[2].duration is None
 
 
-async def submit_with_pseudonym(uow: FakeIntakeUnitOfWork, pseudonym: str, password: str = STRONG) -> Receipt:
+async def submit_with_pseudonym(
+    uow: FakeIntakeUnitOfWork, pseudonym: str, password: str = STRONG, key: str | None = None
+) -> Receipt:
     sealing, _ = key_rings("bps-1700")
     credential = await pseudonym_credential(pseudonym, password, digests=FakeDigests(), passwords=FakePasswords())
     return await submit_report(
@@ -173,7 +177,21 @@ async def submit_with_pseudonym(uow: FakeIntakeUnitOfWork, pseudonym: str, passw
         digests=FakeDigests(),
         clock=lambda: NOW,
         correlation_id="req-1",
+        idempotency=Idempotency(key) if key else None,
+        passwords=FakePasswords(),
     )
+
+
+async def test_a_retry_with_a_pseudonym_gets_the_receipt_only_with_the_same_password() -> None:
+    uow = FakeIntakeUnitOfWork(BENGKULU)
+    first = await submit_with_pseudonym(uow, "Elang Biru", key="kunci-percobaan-ulang-1")
+    again = await submit_with_pseudonym(uow, "Elang Biru", key="kunci-percobaan-ulang-1")
+    assert again.replayed
+    assert again.pseudonym
+    assert again.report_id == first.report_id  # the same report, not "pseudonym taken"
+    with pytest.raises(IdempotencyKeyReused):
+        await submit_with_pseudonym(uow, "Elang Biru", STRONG + " lain", key="kunci-percobaan-ulang-1")
+    assert len(uow.reports.rows) == 1
 
 
 async def test_a_pseudonym_report_gets_a_number_no_secret_and_keeps_only_digest_and_hash() -> None:

@@ -154,7 +154,7 @@ class _BodyTooLarge(Exception):
 
 def is_multipart(scope: Scope) -> bool:
     """Whether the request's body is ``multipart/form-data`` (the only kind that carries files)."""
-    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    content_type: bytes = dict(scope.get("headers") or []).get(b"content-type", b"")
     return content_type.split(b";", 1)[0].strip().lower() == b"multipart/form-data"
 
 

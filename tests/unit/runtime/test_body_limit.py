@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
 from wbs_intake.entrypoint import IntakeSettings
@@ -95,23 +95,27 @@ async def test_upload_routes_have_their_larger_limit_and_every_other_route_keeps
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=1000, uploads=uploads)
 
     @app.post("/upload/{name}")
-    async def upload(name: str, body: Form) -> dict[str, int]:
-        handled.append(len(body.text))
-        return {"length": len(body.text)}
+    async def upload(name: str, request: Request) -> dict[str, int]:
+        handled.append(len(await request.body()))
+        return {"length": handled[-1]}
 
     @app.post("/form")
-    async def form(body: Form) -> dict[str, int]:
-        handled.append(len(body.text))
-        return {"length": len(body.text)}
+    async def form(request: Request) -> dict[str, int]:
+        handled.append(len(await request.body()))
+        return {"length": handled[-1]}
 
     async with client(app) as http:
-        json_type = {"content-type": "application/json"}
-        taken = await http.post("/upload/bukti", content=chunks(4000), headers=json_type)
-        beyond = await http.post("/upload/bukti", content=chunks(6000), headers=json_type)
-        elsewhere = await http.post("/form", content=chunks(4000), headers=json_type)
-        declared = await http.post("/upload/bukti", json={"text": "x" * 6000})
+        files = {"content-type": "multipart/form-data; boundary=batas"}
+        taken = await http.post("/upload/bukti", content=chunks(4000), headers=files)
+        beyond = await http.post("/upload/bukti", content=chunks(6000), headers=files)
+        elsewhere = await http.post("/form", content=chunks(4000), headers=files)
+        declared = await http.post("/upload/bukti", content=b"x" * 6000, headers=files)
+        # Only files get the larger limit: text on an upload route keeps the usual one.
+        text = await http.post("/upload/bukti", content=chunks(4000), headers={"content-type": "application/json"})
     assert taken.status_code == 200
-    assert (beyond.status_code, elsewhere.status_code, declared.status_code) == (413, 413, 413)
+    assert (beyond.status_code, elsewhere.status_code, declared.status_code, text.status_code) == (413,) * 4
     assert "5000" in beyond.json()["message"]
     assert "1000" in elsewhere.json()["message"]
-    assert handled == [4000]
+    assert "1000" in text.json()["message"]
+    assert len(handled) == 1  # the refused bodies never reached a handler
+    assert 4000 <= handled[0] < 5000

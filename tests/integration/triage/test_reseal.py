@@ -8,11 +8,12 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from tests.support.events import report_submitted
 from tests.support.infrastructure import Infrastructure
@@ -20,14 +21,22 @@ from tests.support.keys import seal_first_format
 from tests.support.publish import publish
 from tests.support.services import fresh_database, running, settings_for, topic
 from tests.support.waiting import eventually
-from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
 from wbs_contracts.registry import REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_runtime import migrate
 from wbs_runtime.crypto import KeyRing, SealedPayloadError, issue_for_services
+from wbs_runtime.crypto.reseal import reseal_column
 from wbs_runtime.service import ServiceRuntime
-from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_table, metadata
-from wbs_triage.entrypoint import PROGRAM, TriageSettings, build
+from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
+from wbs_triage.domain.messages import OfficerMessageCopyV1
+from wbs_triage.entrypoint import (
+    EVIDENCE_KEYS_AT_REST,
+    MESSAGES_AT_REST,
+    PROGRAM,
+    TriageSettings,
+    build,
+)
 
 TENANT = f"satker-{uuid4().hex[:6]}"
 
@@ -131,3 +140,65 @@ def test_reseal_is_only_run_for_services_that_can_open_what_they_keep(triage: Tr
     assert done.returncode == 0, done.stderr
     assert "investigation: tidak menyimpan data tersegel / keeps nothing sealed at rest" in done.stdout
     assert "reporting" not in done.stdout  # it may open no audience, so it has nothing to re-seal
+
+
+async def test_messages_of_both_kinds_and_evidence_keys_are_resealed_in_batches(triage: Triage) -> None:
+    """Several rows per case (row keys, not case keys), two document types in one column, and more
+    rows than one batch holds."""
+    case = uuid4()
+    sealing = KeyRing.from_directory(triage.key_root / "triage")
+    now = datetime.now(UTC)
+    messages = [
+        {
+            "id": uuid4(),
+            "case_id": case,
+            "tenant_id": TENANT,
+            "author": "pelapor" if n % 2 else "petugas",
+            "kind": "pesan" if n % 2 else "jawaban",
+            "sent_at": now + timedelta(seconds=n),
+            "sealed": sealing.seal(
+                TENANT,
+                Audience.CASE_SUBSTANCE,
+                ReporterMessageV1(text=f"pesan {n}") if n % 2 else OfficerMessageCopyV1(text=f"jawaban {n}"),
+                case=case,
+            ).model_dump(mode="json"),
+        }
+        for n in range(5)
+    ]
+    key = EvidenceKeyV1(file_key="a2V5", file_name="kuitansi.pdf", content_type="application/pdf")
+    files = [
+        {
+            "id": uuid4(),
+            "case_id": case,
+            "tenant_id": TENANT,
+            "blob": f"blob-{n}",
+            "size_bytes": 10,
+            "added_at": now,
+            "late": False,
+            "sealed_key": sealing.seal(TENANT, Audience.CASE_SUBSTANCE, key, case=case).model_dump(mode="json"),
+        }
+        for n in range(3)
+    ]
+    async with triage.runtime.sessionmaker() as session:
+        await session.execute(insert(case_message_table), messages)
+        await session.execute(insert(evidence_table), files)
+        await session.commit()
+
+    rotated = await asyncio.to_thread(triage.wbs, "rotate", "--tenant", TENANT, "--audience", Audience.CASE_SUBSTANCE)
+    assert rotated.returncode == 0, rotated.stderr
+    [new_kid] = [line.split()[-1] for line in rotated.stdout.splitlines() if line.startswith("kunci baru")]
+    ring = KeyRing.from_directory(triage.key_root / "triage", [Audience.CASE_SUBSTANCE])
+    counts = [
+        await reseal_column(triage.runtime.sessionmaker, ring, target, TENANT, batch_size=2)
+        for target in (MESSAGES_AT_REST, EVIDENCE_KEYS_AT_REST)
+    ]
+    assert [(c.resealed, c.failed) for c in counts] == [(5, 0), (3, 0)]
+    async with triage.runtime.sessionmaker() as session:
+        stored = (await session.execute(select(case_message_table).order_by(case_message_table.c.sent_at))).all()
+        keys = (await session.execute(select(evidence_table.c.sealed_key))).scalars().all()
+    for n, row in enumerate(stored):
+        sealed = SealedPayload.model_validate(row.sealed)
+        assert sealed.kid == new_kid
+        model = ReporterMessageV1 if n % 2 else OfficerMessageCopyV1
+        assert ring.open(sealed, tenant=TENANT, case=case, model=model).text.endswith(str(n))
+    assert {SealedPayload.model_validate(k).kid for k in keys} == {new_kid}

@@ -199,6 +199,10 @@ async def test_messages_of_both_kinds_and_evidence_keys_are_resealed_in_batches(
     for n, row in enumerate(stored):
         sealed = SealedPayload.model_validate(row.sealed)
         assert sealed.kid == new_kid
-        model = ReporterMessageV1 if n % 2 else OfficerMessageCopyV1
-        assert ring.open(sealed, tenant=TENANT, case=case, model=model).text.endswith(str(n))
+        opened = (
+            ring.open(sealed, tenant=TENANT, case=case, model=ReporterMessageV1)
+            if n % 2
+            else ring.open(sealed, tenant=TENANT, case=case, model=OfficerMessageCopyV1)
+        )
+        assert opened.text.endswith(str(n))
     assert {SealedPayload.model_validate(k).kid for k in keys} == {new_kid}

@@ -10,8 +10,11 @@ Every service reads ``KAFKA_BOOTSTRAP_SERVERS``, the settings every service shar
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
@@ -39,6 +42,53 @@ def env_prefix(service: str) -> str:
 
 #: Where the bodies of the embedded demonstration and most Indonesian bodies keep time (WIB).
 DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+
+#: S3's rules for bucket names (3 to 63 lowercase letters, digits, dots and hyphens).
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+AddressingStyle = Literal["auto", "path", "virtual"]
+
+
+@dataclass(frozen=True)
+class BlobDirectory:
+    """Evidence kept in a directory (``file:///...`` or ``WBS_BLOB_DIR``)."""
+
+    path: Path
+
+
+@dataclass(frozen=True)
+class S3Location:
+    """Evidence kept in an S3-compatible bucket, each blob's key under ``prefix`` (empty, or
+    ending in ``/``)."""
+
+    bucket: str
+    prefix: str = ""
+    endpoint_url: str | None = None
+    region: str | None = None
+    addressing_style: AddressingStyle = "auto"
+
+
+def parse_blob_url(url: str) -> BlobDirectory | S3Location:
+    """``file:///var/lib/wbs/blobs`` or ``s3://bucket/optional/prefix``; raises ValueError with
+    what is wrong. Credentials never go in the URL: S3's come from the standard AWS variables."""
+    parts = urlsplit(url)
+    if parts.query or parts.fragment:
+        raise ValueError(f"a blob URL has no query or fragment: {url!r}")
+    if parts.scheme == "file":
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            raise ValueError(f"a file blob URL names an absolute path, file:///var/lib/wbs/blobs: {url!r}")
+        return BlobDirectory(Path(unquote(parts.path)))
+    if parts.scheme == "s3":
+        if "@" in parts.netloc or ":" in parts.netloc:
+            raise ValueError("an s3:// blob URL holds no credentials or port (AWS_ACCESS_KEY_ID, WBS_S3_ENDPOINT_URL)")
+        if not _BUCKET.fullmatch(parts.netloc) or ".." in parts.netloc:
+            raise ValueError(f"not an S3 bucket name: {parts.netloc!r}")
+        segments = [segment for segment in parts.path.split("/") if segment]
+        if any(not _PREFIX_SEGMENT.fullmatch(segment) or segment in (".", "..") for segment in segments):
+            raise ValueError(f"not a key prefix: {parts.path!r} (letters, digits, '.', '_', '-' between slashes)")
+        return S3Location(bucket=parts.netloc, prefix="".join(f"{segment}/" for segment in segments))
+    raise ValueError(f"blob URLs are file:///path or s3://bucket/prefix, not {url!r}")
 
 
 class ServiceSettings(BaseSettings):
@@ -78,6 +128,15 @@ class ServiceSettings(BaseSettings):
     #: Where evidence files are kept, encrypted (``wbs_runtime.blobs``): the same directory for
     #: intake, which writes them, and triage, which serves them to officers.
     blob_dir: Path = Field(default=Path("var/blobs"), validation_alias="WBS_BLOB_DIR")
+    #: Or anywhere else: ``file:///path`` or ``s3://bucket/prefix`` (S3-compatible storage, with the
+    #: ``WBS_S3_*`` settings below and the standard AWS credentials). Empty means ``blob_dir``.
+    blob_url: str = Field(default="", validation_alias="WBS_BLOB_URL")
+    #: S3-compatible storage that is not AWS (MinIO, Ceph, a cloud's own): its address.
+    s3_endpoint_url: str | None = Field(default=None, validation_alias="WBS_S3_ENDPOINT_URL")
+    s3_region: str | None = Field(default=None, validation_alias="WBS_S3_REGION")
+    #: Buckets as a path (``endpoint/bucket/key``), which most S3-compatible servers need, or as a
+    #: host name (``bucket.endpoint``). Unset: path with an endpoint, botocore's choice without one.
+    s3_addressing_style: AddressingStyle | None = Field(default=None, validation_alias="WBS_S3_ADDRESSING_STYLE")
     keys_json: str | None = Field(default=None, validation_alias="WBS_KEYS")
 
     #: A failing handler is retried quickly, a few times within ``consumer_retry_seconds``, then its
@@ -108,6 +167,13 @@ class ServiceSettings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)") from error
         return value
 
+    @field_validator("blob_url")
+    @classmethod
+    def _known_blob_url(cls, value: str) -> str:
+        if value:
+            parse_blob_url(value)
+        return value
+
     @model_validator(mode="after")
     def _service_defaults(self) -> Self:
         service = type(self).service
@@ -116,6 +182,22 @@ class ServiceSettings(BaseSettings):
         if not self.http_port:
             self.http_port = default_http_port(service)
         return self
+
+    def blob_location(self) -> BlobDirectory | S3Location:
+        """Where this service's evidence blobs are: ``blob_url``, else the directory ``blob_dir``."""
+        if not self.blob_url:
+            return BlobDirectory(self.blob_dir)
+        location = parse_blob_url(self.blob_url)
+        if isinstance(location, S3Location):
+            style = self.s3_addressing_style or ("path" if self.s3_endpoint_url else "auto")
+            return S3Location(
+                bucket=location.bucket,
+                prefix=location.prefix,
+                endpoint_url=self.s3_endpoint_url,
+                region=self.s3_region,
+                addressing_style=style,
+            )
+        return location
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,6 +1,8 @@
 """Evidence files: a blob store for encrypted files, the files' stream encryption, and what a
-file is by its content. See ``store``, ``filesystem``, ``encryption`` and ``sniffing``."""
+file is by its content. See ``store``, ``filesystem``, ``s3``, ``configured``, ``encryption`` and
+``sniffing``. ``blob_store(settings)`` is the store a service's settings name."""
 
+from wbs_runtime.blobs.configured import blob_store
 from wbs_runtime.blobs.encryption import BlobTampered, decrypt, encrypt, new_file_key
 from wbs_runtime.blobs.filesystem import FilesystemBlobStore
 from wbs_runtime.blobs.sniffing import SNIFF_BYTES, FileKind, sniff
@@ -14,6 +16,7 @@ __all__ = [
     "FileKind",
     "FilesystemBlobStore",
     "InvalidBlobName",
+    "blob_store",
     "decrypt",
     "encrypt",
     "new_file_key",

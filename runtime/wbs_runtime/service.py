@@ -105,6 +105,8 @@ class ServiceRuntime(Generic[U]):
         self.uploads = UploadRoutes()
         self._make_unit_of_work = unit_of_work
         self._relay_task: asyncio.Task[None] | None = None
+        #: What the service's own collaborators need closed at shutdown (``on_stop``).
+        self._closers: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self._setup_messaging()
 
     def _setup_messaging(self) -> None:
@@ -148,6 +150,11 @@ class ServiceRuntime(Generic[U]):
         if self.name not in event.consumers:
             raise ValueError(f"the topic registry does not list {self.name} as a consumer of {event.topic}")
         self.consumer.subscribe(self.topics(event.topic), event, handler)
+
+    def on_stop(self, what: str, close: Callable[[], Awaitable[None]]) -> None:
+        """Close ``what`` (a client the service made, e.g. its blob store's) when the service
+        stops: after the consumers and the relay, before the database."""
+        self._closers.append((what, close))
 
     def keep_tenants(self, then: AfterKept | None = None) -> None:
         """Keep a local copy of every tenant's configuration (``wbs_runtime.tenancy``); ``then``
@@ -206,6 +213,7 @@ class ServiceRuntime(Generic[U]):
             ("outbox relay", self._stop_relay),
             ("producer", self.producer.stop),
             ("broker", self.broker.stop),
+            *self._closers,
             ("database", self.engine.dispose),
         ]
         for what, step in steps:

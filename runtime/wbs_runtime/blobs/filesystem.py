@@ -76,6 +76,9 @@ class FilesystemBlobStore:
     async def exists(self, name: str) -> bool:
         return await asyncio.to_thread(self._path(name).is_file)
 
+    async def aclose(self) -> None:
+        """Nothing to release: every operation opens and closes its own file."""
+
     def remove_incomplete(self, older_than_seconds: float = 3600) -> int:
         """Remove temporary files a crash left behind (a write still in progress is younger)."""
         removed = 0

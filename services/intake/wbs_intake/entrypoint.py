@@ -41,7 +41,7 @@ from wbs_intake.adapters.reporter_session import ReporterSessions
 from wbs_intake.domain.attempts import AttemptPolicy
 from wbs_intake.domain.evidence import EvidenceReceiptV1
 from wbs_intake.domain.reporter_session import SessionPolicy
-from wbs_runtime.blobs import FilesystemBlobStore
+from wbs_runtime.blobs import FilesystemBlobStore, blob_store
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
@@ -165,9 +165,11 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     runtime.include_router(pages.build_router())
     # Server-rendered pages (reporters' and officers'), on the runtime's layout and catalogues.
     web = reporter_pages(settings)
-    # Evidence: encrypted into the blob store as it arrives (the same directory triage serves from).
-    blobs = FilesystemBlobStore(settings.blob_dir)
-    blobs.remove_incomplete()  # what a crash in the middle of an upload left (only ciphertext, without its key)
+    # Evidence: encrypted into the blob store as it arrives (the same store triage serves from).
+    blobs = blob_store(settings)
+    runtime.on_stop("blob store", blobs.aclose)
+    if isinstance(blobs, FilesystemBlobStore):
+        blobs.remove_incomplete()  # what a crash in the middle of an upload left (only ciphertext, without its key)
     for path in UPLOAD_ROUTES:
         runtime.uploads.allow("POST", path, settings.max_upload_bytes)
     desk = evidence_http.EvidenceDesk(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
 from wbs_contracts.sealed import Audience
-from wbs_runtime.blobs import FilesystemBlobStore
+from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
@@ -41,11 +41,9 @@ def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     # answers to reporter-mailbox, which only intake opens.
     runtime = ServiceRuntime(settings, SqlTriageUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
     broker.subscribe(runtime, clock=utc_now, timezone=settings.zone, keys=runtime.keyring)
-    runtime.include_router(
-        http.build_router(
-            unit_of_work=runtime.unit_of_work, opener=runtime.keyring, blobs=FilesystemBlobStore(settings.blob_dir)
-        )
-    )
+    blobs = blob_store(settings)  # where intake keeps the evidence files
+    runtime.on_stop("blob store", blobs.aclose)
+    runtime.include_router(http.build_router(unit_of_work=runtime.unit_of_work, opener=runtime.keyring, blobs=blobs))
     runtime.include_router(
         messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
     )

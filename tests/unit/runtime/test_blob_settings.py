@@ -1,19 +1,25 @@
 """Where evidence blobs are kept: ``WBS_BLOB_URL`` (a directory or an S3-compatible bucket), else
 ``WBS_BLOB_DIR``; the store each names. No store is used here (an S3 store makes its client on
-first use): the S3 store itself is tested against an S3 server in tests/integration/runtime."""
+first use): the S3 store itself is tested against an S3 server in tests/integration/runtime.
+And the services that keep evidence close their store when they stop."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from wbs_intake.entrypoint import IntakeSettings
+from wbs_intake.entrypoint import build as build_intake
 from wbs_runtime.blobs import FilesystemBlobStore, blob_store
 from wbs_runtime.blobs.s3 import MIN_PART_BYTES, S3BlobStore
+from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import BlobDirectory, S3Location
 from wbs_triage.entrypoint import TriageSettings
+from wbs_triage.entrypoint import build as build_triage
 
 
 def test_without_a_url_the_blob_directory_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,3 +101,25 @@ def test_urls_that_name_no_place_are_refused_at_start(monkeypatch: pytest.Monkey
 def test_parts_smaller_than_s3_allows_are_refused() -> None:
     with pytest.raises(ValueError, match="at least"):
         S3BlobStore(S3Location(bucket="wbs-bukti"), part_bytes=MIN_PART_BYTES - 1)
+
+
+@pytest.mark.parametrize("build", [build_intake, build_triage])
+async def test_the_services_close_their_blob_store_when_they_stop(
+    monkeypatch: pytest.MonkeyPatch, build: Callable[[Any], ServiceRuntime[Any]]
+) -> None:
+    closed: list[S3BlobStore] = []
+
+    async def aclose(store: S3BlobStore) -> None:
+        closed.append(store)
+
+    monkeypatch.setattr(S3BlobStore, "aclose", aclose)
+    blob_url = "s3://wbs-bukti/bukti"
+    settings = (
+        IntakeSettings(blob_url=blob_url, secret_pepper="lada-" * 8)
+        if build is build_intake
+        else TriageSettings(blob_url=blob_url)
+    )
+    runtime = build(settings)
+    assert closed == []
+    await runtime.stop()  # never started: stopping still closes what the service made
+    assert len(closed) == 1

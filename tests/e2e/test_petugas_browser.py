@@ -38,7 +38,8 @@ async def test_a_petugas_records_and_forwards_a_complaint_and_a_custodian_approv
         await sign_in(page, stack, PETUGAS, demo_password(stack, PETUGAS))
         await expect(page.locator("#welcome")).to_be_visible()
 
-        await page.goto(f"{stack.gateway_url}/petugas/bps-3600/catat")
+        # The home page leads to the work their role allows, on intake's pages.
+        await page.click('#work li[data-tenant="bps-3600"] a[href="/petugas/bps-3600/catat"]')
         await expect(page.locator("h1")).to_contain_text("Catat laporan dari saluran lain: BPS Provinsi Banten")
         await page.select_option("#channel", "sp4n-lapor")
         await page.fill("#received_on", received_on)
@@ -84,7 +85,7 @@ async def test_a_petugas_records_and_forwards_a_complaint_and_a_custodian_approv
         custodian = await watched_page(browser, problems)
         await sign_in(custodian, stack, CUSTODIAN, demo_password(stack, CUSTODIAN))
         await expect(custodian.locator("#welcome")).to_be_visible()
-        await custodian.goto(f"{stack.gateway_url}/petugas/bps-3603/pengungkapan")
+        await custodian.click('#work li[data-tenant="bps-3603"] a[href="/petugas/bps-3603/pengungkapan"]')
         pending = custodian.locator(f'#pending li[data-request="{asked.json()["id"]}"]')
         await expect(pending.locator(".reason")).to_have_text(REASON)
         await pending.locator("textarea").fill("Sesuai Perbup 18/2021 Pasal 8")

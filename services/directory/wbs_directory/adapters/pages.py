@@ -42,8 +42,13 @@ from wbs_directory.usecases.sign_in import (
     verify_code,
 )
 from wbs_runtime.auth.access import own_session
+from wbs_runtime.auth.pages import pages_for
+from wbs_runtime.auth.permissions import ROLE_PERMISSIONS, Permission
 from wbs_runtime.web import CLIENT_PSEUDONYM_HEADER
 from wbs_runtime.web.pages import WebPages
+
+#: Linked from the administration list of the home page.
+ADMINISTRATION = frozenset({Permission.MANAGE_CONFIGURATION, Permission.MANAGE_ACCOUNTS})
 
 SESSION_COOKIE = "wbs_sesi"
 SIGN_IN = "/masuk"
@@ -207,6 +212,20 @@ def build_router(
             }
             for tenant, roles in grants_by_tenant(seen.current.grants).items()
         ]
+        # The pages their roles open in each tenant, whichever service serves them (administration
+        # has its own list below).
+        work = [
+            {
+                "id": tenant,
+                "name": seen.tenant_names.get(tenant, tenant),
+                "pages": [
+                    {"href": page.href(tenant), "label": page.label}
+                    for page in pages_for(frozenset().union(*(ROLE_PERMISSIONS[role] for role in roles)))
+                    if page.permission not in ADMINISTRATION
+                ],
+            }
+            for tenant, roles in grants_by_tenant(seen.current.grants).items()
+        ]
         # The tenants where they administer; those below are linked from each tenant's page.
         administered = [
             {"id": tenant, "name": seen.tenant_names.get(tenant, tenant)}
@@ -217,6 +236,7 @@ def build_router(
             "officer": seen.current.officer,
             "tenants": tenants,
             "administered": administered,
+            "work": [entry for entry in work if entry["pages"]],
             "totp_enabled": seen.current.officer.totp is not None,
             "totp_required_by": [seen.tenant_names.get(t, t) for t in seen.totp_required_by],
             "recovery_codes_left": seen.recovery_codes_left,

@@ -103,7 +103,9 @@ ELEMENT_HINTS = {
     ReportElement.WHO: N_("Sebutkan siapa yang terlibat: nama, NIP, jabatan, atau unit kerjanya bila Anda tahu."),
     ReportElement.HOW: N_("Ceritakan caranya: bagaimana perbuatan itu dilakukan."),
     ReportElement.AMOUNT: N_("Bila ada, perkiraan kerugian negara dalam rupiah."),
-    ReportElement.EVIDENCE: N_("Lampirkan bukti (dokumen, foto, rekaman) di bawah, atau tambahkan setelah laporan terkirim."),
+    ReportElement.EVIDENCE: N_(
+        "Lampirkan bukti (dokumen, foto, rekaman) di bawah, atau tambahkan setelah laporan terkirim."
+    ),
 }
 CONFIRM_INCOMPLETE = N_("Centang kotak ini untuk mengirim laporan yang belum lengkap, atau lengkapi dulu laporannya.")
 PSEUDONYM_TAKEN = N_("Nama samaran ini sudah dipakai. Pilih nama samaran lain.")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, TypeVar
 from uuid import UUID
 
+from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_runtime.audit import AuditRecorder, ChainedEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case
 from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.domain.messages import CaseMessage
+from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
 
 
 class CaseRepository(Protocol):
@@ -83,3 +86,33 @@ class CaseTrail(AuditRecorder, Protocol):
     async def history(self, tenant_id: str, object_type: str, object_id: str) -> list[ChainedEntry]:
         """One object's entries in the tenant's chain, oldest first."""
         ...
+
+
+# -- the officers' queue -------------------------------------------------------------------------
+
+
+class QueueCases(CaseRepository, Protocol):
+    async def queue(self, tenant: str, query: QueueQuery, lateness: Lateness) -> tuple[list[Case], int]:
+        """One page of the tenant's cases that ``query`` asks for, newest first, and how many there are."""
+        ...
+
+
+class OpenQuestions(Protocol):
+    async def of_cases(self, tenant: str, case_ids: Sequence[UUID]) -> list[OpenQuestion]:
+        """The reporter's questions of these cases that no officer answered, oldest first."""
+        ...
+
+
+class TenantConfigurations(Protocol):
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        """The tenant's configuration as directory last published it, if triage keeps it."""
+        ...
+
+
+class QueueUnitOfWork(TriageUnitOfWork, Protocol):
+    @property
+    def cases(self) -> QueueCases: ...
+    @property
+    def open_questions(self) -> OpenQuestions: ...
+    @property
+    def tenants(self) -> TenantConfigurations: ...

@@ -20,6 +20,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    and_,
+    exists,
+    func,
+    not_,
+    or_,
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -27,13 +32,16 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.intake import ReportSubmittedV1
+from wbs_contracts.events.directory import TenantConfiguredV1
+from wbs_contracts.events.intake import ReporterMessageKind, ReportSubmittedV1
 from wbs_contracts.sealed import SealedPayload
+from wbs_runtime.tenancy import TenantDirectory
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 from wbs_triage.domain.agenda import AgendaEntry
 from wbs_triage.domain.case import Case, CaseStatus
 from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.domain.messages import Author, CaseMessage
+from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
 
 metadata = MetaData()
 
@@ -216,6 +224,29 @@ class SqlCaseRepository(Repository):
     async def in_tenant(self, tenant: str, *, limit: int = 200) -> list[Case]:
         return [_case(row) for row in await (await self._driver()).fetch(_TENANT_CASES, tenant, limit)]
 
+    async def queue(self, tenant: str, query: QueueQuery, lateness: Lateness) -> tuple[list[Case], int]:
+        conditions = [case_table.c.tenant_id == tenant]
+        for column, wanted in (
+            (case_table.c.status, query.status),
+            (case_table.c.category, query.category),
+            (case_table.c.channel, query.channel),
+        ):
+            if wanted:
+                conditions.append(column == wanted)
+        if query.late is not None:
+            late = _late(lateness)
+            conditions.append(late if query.late else not_(late))
+        where = and_(*conditions)
+        total = (await self._session.execute(select(func.count()).select_from(case_table).where(where))).scalar_one()
+        rows = await self._session.execute(
+            select(case_table)
+            .where(where)
+            .order_by(case_table.c.registered_at.desc(), case_table.c.agenda_sequence.desc())
+            .limit(query.per_page)
+            .offset(query.offset)
+        )
+        return [_case(row._mapping) for row in rows], int(total)
+
     def mark(self) -> int:
         return len(self._added)
 
@@ -361,8 +392,66 @@ class SqlMessageRepository(Repository):
         ]
 
 
+def _unanswered_questions() -> Any:
+    answer = case_message_table.alias("answer")
+    question = case_message_table
+    return and_(
+        question.c.author == Author.PELAPOR.value,
+        question.c.kind == ReporterMessageKind.PERTANYAAN.value,
+        not_(
+            exists().where(
+                answer.c.in_reply_to == question.c.id,
+                answer.c.case_id == question.c.case_id,
+                answer.c.author == Author.PETUGAS.value,
+            )
+        ),
+    )
+
+
+def _late(lateness: Lateness) -> Any:
+    """A case is late when its follow-up is due, or a question of its reporter's is due unanswered."""
+    follow_up_due = and_(
+        case_table.c.status.in_([s.value for s in lateness.follow_up_statuses]),
+        case_table.c.registered_on <= lateness.registered_by,
+    )
+    question_due = exists().where(
+        case_message_table.c.case_id == case_table.c.id,
+        case_message_table.c.tenant_id == case_table.c.tenant_id,
+        case_message_table.c.answer_due <= lateness.now,
+        _unanswered_questions(),
+    )
+    return or_(follow_up_due, question_due)
+
+
+class SqlOpenQuestions(Repository):
+    async def of_cases(self, tenant: str, case_ids: Sequence[UUID]) -> list[OpenQuestion]:
+        if not case_ids:
+            return []
+        query = (
+            select(case_message_table)
+            .where(
+                case_message_table.c.case_id.in_(case_ids),
+                case_message_table.c.tenant_id == tenant,
+                _unanswered_questions(),
+            )
+            .order_by(case_message_table.c.sent_at)
+        )
+        return [
+            OpenQuestion(row.id, row.case_id, row.sent_at, row.answer_due) for row in await self._session.execute(query)
+        ]
+
+
+class SqlTenantConfigurations(Repository):
+    """The tenants' configurations kept from directory (``wbs_runtime.tenancy``)."""
+
+    async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
+        return await TenantDirectory(self._session).get(tenant_id)
+
+
 class SqlTriageUnitOfWork(UnitOfWork):
     cases: SqlCaseRepository
     agenda: SqlAgenda
     evidence: SqlEvidenceRepository
     messages: SqlMessageRepository
+    open_questions: SqlOpenQuestions
+    tenants: SqlTenantConfigurations

@@ -35,6 +35,8 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/lapor", "intake", anonymous=True),
     Route("/pantau", "intake", anonymous=True),
     Route("/petugas", "intake"),
+    # The officers' pages of triage: the tenant's queue and each case's page.
+    Route("/perkara", "triage"),
     Route("/api/v1/tenants", "intake"),
     # Officers only (the service refuses a request without an officer's assertion): exact live
     # counts per category are never public, as they let an employer match a report to its own

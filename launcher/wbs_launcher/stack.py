@@ -322,6 +322,7 @@ class Stack:
             # Plain HTTP on 127.0.0.1: the session cookie cannot be Secure here (it is in a deployment).
             "WBS_DIRECTORY_INSECURE_COOKIES": "true",
             "WBS_INTAKE_INSECURE_COOKIES": "true",
+            "WBS_TRIAGE_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
         }
 

@@ -22,6 +22,7 @@ class OfficerPage:
 
 
 OFFICER_PAGES: tuple[OfficerPage, ...] = (
+    OfficerPage(Permission.READ_CASES, "/perkara/{tenant}", ("Antrean perkara", "The case queue")),
     OfficerPage(
         Permission.RECORD_REPORTS,
         "/petugas/{tenant}/catat",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
+
 from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
 from wbs_contracts.sealed import Audience
 from wbs_runtime.blobs import blob_store
@@ -10,7 +13,9 @@ from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_triage.adapters import broker, http, messages_http
+from wbs_runtime.web.csrf import load_or_create_key
+from wbs_runtime.web.pages import WebPages
+from wbs_triage.adapters import broker, http, messages_http, pages
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 
@@ -31,11 +36,18 @@ MESSAGES_AT_REST = SealedColumn(
 )
 
 
+HERE = Path(__file__).resolve().parent
+CSRF_KEY_FILE = "triage-csrf.key"
+
+
 class TriageSettings(ServiceSettings):
     service = "triage"
 
+    #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
+    insecure_cookies: bool = False
 
-def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
+
+def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     # Triage opens case-substance for the officers entitled to a case: evidence file keys and the
     # reporter's messages in the Kotak Komunikasi (and the telaah, next). It seals officers'
     # answers to reporter-mailbox, which only intake opens.
@@ -47,7 +59,27 @@ def build(settings: ServiceSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     runtime.include_router(
         messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
     )
+    # The officers' pages: the queue and each case's page, on the runtime's layout.
+    runtime.include_router(
+        pages.build_router(
+            officer_pages(settings),
+            unit_of_work=runtime.unit_of_work,
+            keys=runtime.keyring,
+            clock=utc_now,
+            zone=settings.zone,
+        )
+    )
     return runtime
+
+
+def officer_pages(settings: TriageSettings) -> WebPages:
+    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
+    return WebPages(
+        csrf_key=csrf_key or secrets.token_bytes(32),
+        templates=HERE / "templates",
+        locale=HERE / "locale",
+        secure_cookies=not settings.insecure_cookies,
+    )
 
 
 PROGRAM = ServiceProgram(

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 import wbs_directory
 import wbs_intake
 import wbs_runtime.web
+import wbs_triage
 from wbs_runtime.web import LANGUAGE_COOKIE
 from wbs_runtime.web.catalogue import untranslated
 from wbs_runtime.web.csrf import COOKIE, load_or_create_key
@@ -27,6 +28,7 @@ PACKAGES_WITH_PAGES = [
     Path(wbs_runtime.web.__file__).parent,
     Path(wbs_directory.__file__).parent,
     Path(wbs_intake.__file__).parent,
+    Path(wbs_triage.__file__).parent,
 ]
 
 

@@ -120,6 +120,16 @@ async def test_intake_gets_its_own_cookies_and_never_the_officers_session() -> N
     assert "cookie" not in to_reporting.headers
 
 
+async def test_triage_s_pages_get_the_language_and_csrf_cookies_and_never_a_session() -> None:
+    client, seen = gateway(upstream_triage="http://triage:8002")
+    cookies = "wbs_sesi=officer-session-token; wbs_pelapor=reporter-token; wbs_csrf=c-1; wbs_bahasa=en"
+    async with client:
+        await client.get("/perkara/bps-1700", headers={"Cookie": cookies})
+    (to_triage,) = [r for r in seen if r.url.host == "triage"]
+    assert to_triage.url.path == "/perkara/bps-1700"
+    assert to_triage.headers.get_list("cookie") == ["wbs_csrf=c-1; wbs_bahasa=en"]
+
+
 async def test_the_path_is_forwarded_still_encoded() -> None:
     client, _ = gateway()
     async with client:

@@ -63,3 +63,5 @@ def test_a_case_is_triages_but_the_reporters_identity_is_intakes() -> None:
     assert match(case + "/identity/x").service == "triage"  # type: ignore[union-attr]
     assert match("/api/v1/tenants/bps-3600/reports").service == "intake"  # type: ignore[union-attr]
     assert match("/petugas/bps-3600/catat").service == "intake"  # type: ignore[union-attr]
+    assert match("/perkara/bps-3600").service == "triage"  # type: ignore[union-attr]
+    assert match("/perkara/bps-3600/x/pesan").service == "triage"  # type: ignore[union-attr]

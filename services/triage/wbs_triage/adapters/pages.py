@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -133,7 +134,7 @@ def build_router(
         def page_link(number: int) -> str:
             kept = {k: v for k, v in request.query_params.items() if k != "halaman" and v}
             kept["halaman"] = str(number)
-            return request.url.path + "?" + "&".join(f"{k}={v}" for k, v in kept.items())
+            return request.url.path + "?" + urlencode(kept)
 
         values = {
             **common(request, tenant),

@@ -13,7 +13,7 @@ help:
 	@echo "make run          start the whole system on embedded PostgreSQL and Kafka-compatible broker"
 	@echo "make test         run every test (unit, contracts, integration, end-to-end) and the linters"
 	@echo "make test-unit | test-contracts | test-integration | test-e2e   one kind of test"
-	@echo "make bench        measure submission, consumers' catch-up rate, and a restart with 100,000 reports of history"
+	@echo "make bench        measure submission, consumers' catch-up rate, a restart with 100,000 reports of history, and the officers' queue with 10,000 cases"
 	@echo "make lint         ruff, mypy and the architecture contracts (import-linter)"
 	@echo "make schemas      regenerate contracts/schemas from the event models"
 
@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench catchup
 	$(BIN)/python -m bench.restart
+	$(BIN)/python -m bench.queue
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,7 +21,7 @@ from wbs_triage.domain.queue import (
     late_if_registered_by,
     queue_entry,
 )
-from wbs_triage.queue import WEEKENDS_ALONE, follow_up_clock
+from wbs_triage.usecases.queue import WEEKENDS_ALONE, follow_up_clock
 
 pytestmark = pytest.mark.unit
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -30,8 +30,15 @@ from wbs_triage.domain.case import CaseStatus
 from wbs_triage.domain.messages import MessageRefused
 from wbs_triage.domain.queue import QueueQuery
 from wbs_triage.ports import Keys, QueueUnitOfWork
-from wbs_triage.queue import read_queue
-from wbs_triage.usecases import OfficerDraft, Reader, list_evidence, read_case, read_messages, send_officer_message
+from wbs_triage.usecases import (
+    OfficerDraft,
+    Reader,
+    list_evidence,
+    read_case,
+    read_messages,
+    read_queue,
+    send_officer_message,
+)
 
 PREFIX = "/perkara/{tenant}"
 PER_PAGE = 50

@@ -26,7 +26,7 @@ from wbs_triage.domain.queue import (
     queue_entry,
 )
 from wbs_triage.ports import QueueUnitOfWork
-from wbs_triage.usecases import Reader
+from wbs_triage.usecases.cases import Reader
 
 #: Counted on weekends alone: no holiday is known (a tenant not configured here yet).
 WEEKENDS_ALONE = WorkingCalendar(covers_from=date.min, covers_until=date.min)

@@ -1,4 +1,4 @@
-"""Triage's use cases."""
+"""Triage's use cases for a case: registering it, reading it, its evidence and its messages."""
 
 from __future__ import annotations
 

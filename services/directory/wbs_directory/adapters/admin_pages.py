@@ -14,7 +14,7 @@ that is not the caller's) before the CSRF token, so that what exists is told onl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -47,6 +47,8 @@ from wbs_runtime.web.pages import WebPages
 ADMIN = "/admin"
 #: Roles a tenant administrator can grant (operator is deployment-wide: operators only).
 GRANTABLE = tuple(role for role in Role if role is not Role.OPERATOR)
+#: ``grant_role`` or ``revoke_role``: True when the role changed.
+RoleChange = Callable[..., Awaitable[bool]]
 NOTICES = {
     "kebijakan-diubah": N_("Kebijakan telah disimpan sebagai versi baru dan diumumkan ke layanan lain."),
     "tidak-berubah": N_("Dokumen sama dengan versi sekarang; tidak ada yang diubah."),
@@ -234,16 +236,20 @@ def build_admin_router(
         notice = (notices[0] if done else notices[1]) if notices else "dinonaktifkan"
         return web.redirect(f"{ADMIN}/{tenant}/petugas?pesan={notice}")
 
-    @router.post(ADMIN + "/{tenant}/petugas/peran")
-    async def submit_grant(
+    async def change_role(
         request: Request,
         tenant: str,
-        caller: Annotated[Caller, require(Permission.MANAGE_ACCOUNTS)],
-        login: Annotated[str, Form(alias="nama_pengguna")] = "",
-        role: Annotated[str, Form(alias="peran")] = "",
+        caller: Caller,
+        login: str,
+        role: str,
+        change: RoleChange,
+        notices: tuple[str, str],
     ) -> Response:
-        async def grant() -> bool:
-            return await grant_role(
+        """Grant or revoke one role in ``tenant``: the two forms differ only in the use case and
+        what the page then says."""
+
+        async def act() -> bool:
+            return await change(
                 unit_of_work(),
                 login=login,
                 grant=Grant(tenant, _role(role)),
@@ -252,7 +258,17 @@ def build_admin_router(
                 administrator=administrator(caller),
             )
 
-        return await account_action(request, tenant, grant, ("peran-diberikan", "sudah-ada"))
+        return await account_action(request, tenant, act, notices)
+
+    @router.post(ADMIN + "/{tenant}/petugas/peran")
+    async def submit_grant(
+        request: Request,
+        tenant: str,
+        caller: Annotated[Caller, require(Permission.MANAGE_ACCOUNTS)],
+        login: Annotated[str, Form(alias="nama_pengguna")] = "",
+        role: Annotated[str, Form(alias="peran")] = "",
+    ) -> Response:
+        return await change_role(request, tenant, caller, login, role, grant_role, ("peran-diberikan", "sudah-ada"))
 
     @router.post(ADMIN + "/{tenant}/petugas/cabut")
     async def submit_revoke(
@@ -262,17 +278,7 @@ def build_admin_router(
         login: Annotated[str, Form(alias="nama_pengguna")] = "",
         role: Annotated[str, Form(alias="peran")] = "",
     ) -> Response:
-        async def revoke() -> bool:
-            return await revoke_role(
-                unit_of_work(),
-                login=login,
-                grant=Grant(tenant, _role(role)),
-                actor=caller.officer_id,
-                clock=context.clock,
-                administrator=administrator(caller),
-            )
-
-        return await account_action(request, tenant, revoke, ("peran-dicabut", "tidak-ada"))
+        return await change_role(request, tenant, caller, login, role, revoke_role, ("peran-dicabut", "tidak-ada"))
 
     @router.post(ADMIN + "/{tenant}/petugas/nonaktif")
     async def submit_deactivate(

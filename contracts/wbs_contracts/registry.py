@@ -17,9 +17,9 @@ from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import DataT, Envelope, EventData
 from wbs_contracts.events.audit import AuditChainHeadV1
-from wbs_contracts.events.directory import TenantConfiguredV1
+from wbs_contracts.events.directory import OfficerRolesV1, TenantConfiguredV1
 from wbs_contracts.events.intake import EvidenceAddedV1, ReporterMessageSentV1, ReportSubmittedV1
-from wbs_contracts.events.triage import CaseRegisteredV1, OfficerMessageSentV1
+from wbs_contracts.events.triage import CaseDisposedV1, CaseRegisteredV1, OfficerMessageSentV1, TelaahDecidedV1
 
 #: Appended, never reordered: a service's default HTTP port follows its position.
 SERVICES: tuple[str, ...] = ("intake", "triage", "investigation", "notify", "reporting", "directory")
@@ -172,6 +172,37 @@ OFFICER_MESSAGE_SENT: EventSpec[OfficerMessageSentV1] = EventSpec(
     purpose="An officer answered the reporter or asked for more information; sealed to reporter-mailbox.",
 )
 
+CASE_DISPOSED: EventSpec[CaseDisposedV1] = EventSpec(
+    event_type="wbs.triage.case-disposed",
+    version=1,
+    model=CaseDisposedV1,
+    producer="triage",
+    consumers=("intake",),
+    purpose="The pimpinan satker disposed the case to a team for telaah (ditelaah); the instruction is sealed.",
+)
+
+TELAAH_DECIDED: EventSpec[TelaahDecidedV1] = EventSpec(
+    event_type="wbs.triage.telaah-decided",
+    version=1,
+    model=TelaahDecidedV1,
+    producer="triage",
+    consumers=("intake", "reporting"),
+    purpose="The telaah ended, approved as policy asks: not processed (reason for the reporter sealed to "
+    "reporter-mailbox), forwarded (to a body in the system, where it became a new case, or outside), "
+    "merged, or audit investigasi (conclusion sealed to case-substance).",
+)
+
+OFFICER_ROLES: EventSpec[OfficerRolesV1] = EventSpec(
+    event_type="wbs.directory.officer-roles",
+    version=1,
+    model=OfficerRolesV1,
+    producer="directory",
+    consumers=("triage",),
+    purpose="One officer's roles in one tenant (names only), so services can offer whom to assign work to.",
+    key="tenant id/officer id (the envelope subject)",
+    compacted=True,
+)
+
 TENANT_CONFIGURED: EventSpec[TenantConfiguredV1] = EventSpec(
     event_type="wbs.directory.tenant-configured",
     version=1,
@@ -207,7 +238,10 @@ EVENTS: tuple[EventSpec[Any], ...] = (
     EVIDENCE_ADDED,
     REPORTER_MESSAGE_SENT,
     OFFICER_MESSAGE_SENT,
+    CASE_DISPOSED,
+    TELAAH_DECIDED,
     TENANT_CONFIGURED,
+    OFFICER_ROLES,
     *AUDIT_CHAIN_HEADS.values(),
 )
 
@@ -254,13 +288,16 @@ def produced_by(service: str) -> tuple[EventSpec[Any], ...]:
 
 __all__ = [
     "AUDIT_CHAIN_HEADS",
+    "CASE_DISPOSED",
     "CASE_REGISTERED",
     "EVENTS",
     "EVIDENCE_ADDED",
     "OFFICER_MESSAGE_SENT",
+    "OFFICER_ROLES",
     "REPORTER_MESSAGE_SENT",
     "REPORT_SUBMITTED",
     "SERVICES",
+    "TELAAH_DECIDED",
     "TENANT_CONFIGURED",
     "EventData",
     "EventSpec",

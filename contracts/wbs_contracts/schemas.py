@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from wbs_contracts.envelope import Envelope, EventData
-from wbs_contracts.events.intake import SEALED_DOCUMENTS
+from wbs_contracts.events.intake import SEALED_DOCUMENTS as INTAKE_SEALED
+from wbs_contracts.events.triage import SEALED_DOCUMENTS as TRIAGE_SEALED
 from wbs_contracts.identity import CallerClaims
 from wbs_contracts.registry import EVENTS
 
@@ -29,7 +30,7 @@ def documents() -> dict[str, type[BaseModel]]:
     """Every schema that crosses a boundary, by its published name."""
     docs: dict[str, type[BaseModel]] = {"envelope.v1": Envelope[EventData]}
     docs.update({spec.topic: spec.model for spec in EVENTS})
-    docs.update({document.schema_name(): document for document in SEALED_DOCUMENTS})
+    docs.update({document.schema_name(): document for document in INTAKE_SEALED + TRIAGE_SEALED})
     docs["caller-assertion.v1"] = CallerClaims
     return docs
 

@@ -75,16 +75,17 @@ def test_the_flow_of_a_case_between_intake_and_triage() -> None:
     assert cases([e.topic for e in produced_by("triage")]) == {
         "wbs.triage.case-registered.v1",
         "wbs.triage.officer-message-sent.v1",
+        "wbs.triage.case-disposed.v1",
+        "wbs.triage.telaah-decided.v1",
     }
+    # The reporter's timeline follows the telaah: intake hears of the disposition and the decision.
+    assert {"wbs.triage.case-disposed.v1", "wbs.triage.telaah-decided.v1"} <= {e.topic for e in consumed_by("intake")}
     # The Kotak Komunikasi goes both ways: what one side writes reaches the other.
     assert "wbs.intake.reporter-message-sent.v1" in {e.topic for e in consumed_by("triage")}
     assert "wbs.triage.officer-message-sent.v1" in {e.topic for e in consumed_by("intake")}
-    for service in ("reporting", "notify"):
-        assert cases([e.topic for e in consumed_by(service)]) == {
-            "wbs.intake.report-submitted.v1",
-            "wbs.triage.case-registered.v1",
-            "wbs.directory.tenant-configured.v1",
-        }
+    base = {"wbs.intake.report-submitted.v1", "wbs.triage.case-registered.v1", "wbs.directory.tenant-configured.v1"}
+    assert cases([e.topic for e in consumed_by("notify")]) == base
+    assert cases([e.topic for e in consumed_by("reporting")]) == base | {"wbs.triage.telaah-decided.v1"}
 
 
 def test_what_report_submitted_seals_reaches_a_service_that_may_open_it() -> None:

@@ -151,3 +151,17 @@ class TenantConfiguredV1(EventData):
     policy_version: int = Field(ge=1)
     policy: TenantPolicy
     changed_at: AwareDatetime
+
+
+class OfficerRolesV1(EventData):
+    """One officer's roles in one tenant, published whenever they change (a grant, a revocation,
+    a deactivation), keyed ``{tenant}/{officer id}`` on a compacted topic: the services that assign
+    work (disposisi, approvals) keep a roster from it. Names only; no login, e-mail or secret."""
+
+    tenant_id: str = Field(pattern=TENANT_PATTERN)
+    officer_id: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    #: Empty when the officer no longer holds any role here.
+    roles: tuple[Role, ...] = ()
+    active: bool = True
+    changed_at: AwareDatetime

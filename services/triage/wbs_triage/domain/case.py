@@ -12,7 +12,26 @@ from wbs_triage.domain.agenda import AgendaEntry
 
 
 class CaseStatus(StrEnum):
-    TERDAFTAR = "terdaftar"  # registered, awaiting telaah
+    """Where a case stands in triage. The last four end the telaah (``TelaahOutcome``)."""
+
+    #: Registered in the agenda; waits for the pimpinan satker's disposition.
+    TERDAFTAR = "terdaftar"
+    #: Disposed to a team (disposisi): the telaah is under way.
+    DITELAAH = "ditelaah"
+    #: A decision was proposed; it waits for the approval the tenant's policy asks for.
+    MENUNGGU_PERSETUJUAN = "menunggu-persetujuan"
+    TIDAK_DIPROSES = "tidak-diproses"
+    DITERUSKAN = "diteruskan"
+    DIGABUNG = "digabung"
+    AUDIT_INVESTIGASI = "audit-investigasi"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the telaah is still going on (no decision took effect)."""
+        return self in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset({CaseStatus.TERDAFTAR, CaseStatus.DITELAAH, CaseStatus.MENUNGGU_PERSETUJUAN})
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Triage's tables: cases (substance sealed at rest) and each tenant's agenda counters."""
+"""Cases, the agenda and the queue; the tenants' configurations as kept from directory."""
 
 from __future__ import annotations
 
@@ -7,113 +7,32 @@ from collections.abc import Sequence
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    Index,
-    Integer,
-    MetaData,
-    Table,
-    Text,
-    UniqueConstraint,
-    Uuid,
-    and_,
-    exists,
-    func,
-    not_,
-    or_,
-    select,
-)
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.events.intake import ReporterMessageKind, ReportSubmittedV1
-from wbs_contracts.sealed import SealedPayload
 from wbs_runtime.tenancy import TenantDirectory
-from wbs_runtime.unit_of_work import Repository, UnitOfWork
+from wbs_runtime.unit_of_work import Repository
+from wbs_triage.adapters.db.tables import case_message_table, case_table
 from wbs_triage.domain.agenda import AgendaEntry
 from wbs_triage.domain.case import Case, CaseStatus
-from wbs_triage.domain.evidence import CaseEvidence
-from wbs_triage.domain.messages import Author, CaseMessage
+from wbs_triage.domain.messages import Author
 from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
-
-metadata = MetaData()
-
-case_table = Table(
-    "case",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("tenant_id", Text, nullable=False),
-    Column("category", Text, nullable=False),
-    Column("channel", Text, nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-    Column("agenda_number", Text, nullable=False),
-    Column("agenda_year", Integer, nullable=False),
-    Column("agenda_sequence", Integer, nullable=False),
-    Column("registered_on", Date, nullable=False),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("status", Text, nullable=False),
-    Column("sealed_substance", JSONB, nullable=False),
-    Column("received_by", Text),
-    Column("received_on", Date),
-    UniqueConstraint("tenant_id", "agenda_year", "agenda_sequence", name="case_agenda_unique"),
-    Index("case_tenant_registered_at", "tenant_id", "registered_at"),
-)
-
-agenda_counter = Table(
-    "agenda_counter",
-    metadata,
-    Column("tenant_id", Text, primary_key=True),
-    Column("year", Integer, primary_key=True),
-    Column("last_sequence", Integer, nullable=False),
-)
-
-#: A case's evidence files: where the encrypted bytes are, and the file key sealed to
-#: case-substance. No foreign key to the case: a file may be announced before its case is registered.
-evidence_table = Table(
-    "evidence",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("case_id", Uuid, nullable=False),
-    Column("tenant_id", Text, nullable=False),
-    Column("blob", Text, nullable=False),
-    Column("size_bytes", BigInteger, nullable=False),
-    Column("added_at", DateTime(timezone=True), nullable=False),
-    Column("late", Boolean, nullable=False),
-    Column("sealed_key", JSONB, nullable=False),
-    Index("evidence_case_id", "case_id", "added_at"),
-)
-
-#: The Kotak Komunikasi: every message of a case, both ways, sealed to case-substance. No foreign
-#: key to ``case``: a reporter's message may arrive before its case is registered (another topic).
-case_message_table = Table(
-    "case_message",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("case_id", Uuid, nullable=False),
-    Column("tenant_id", Text, nullable=False),
-    Column("author", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=False),
-    Column("sealed", JSONB, nullable=False),
-    Column("in_reply_to", Uuid, nullable=True),
-    Column("answer_due", DateTime(timezone=True), nullable=True),
-    Index("case_message_case", "case_id", "sent_at"),
-)
-
 
 # Statements on the driver (``Repository._driver``): through SQLAlchemy's session each cost
 # 170-350 us of CPU around a round trip of about 40 us, and per row it processed every value again.
 _SELECT_CASE = 'SELECT * FROM "case" WHERE id = $1'
+
+
 _SELECT_CASES = 'SELECT * FROM "case" WHERE id = ANY($1::uuid[])'
+
+
 #: A tenant's cases, newest first (a minimal queue: the telaah issue builds the real one).
 _TENANT_CASES = 'SELECT * FROM "case" WHERE tenant_id = $1 ORDER BY registered_at DESC, agenda_sequence DESC LIMIT $2'
+
+
 #: A transaction's cases in one statement, in the order they were added.
 _INSERT_CASES = """
     INSERT INTO "case" (
@@ -131,6 +50,8 @@ _INSERT_CASES = """
     )
     ORDER BY position
 """
+
+
 # Holding a counter: the upsert creates it if missing, row-locks it until the transaction ends (so
 # concurrent registrations of one tenant, by another replica, queue up behind it) and takes the
 # next number. Further numbers in the transaction are counted in memory and the last one written
@@ -140,6 +61,8 @@ _HOLD_COUNTER = """
     ON CONFLICT (tenant_id, year) DO UPDATE SET last_sequence = agenda_counter.last_sequence + 1
     RETURNING last_sequence
 """
+
+
 _WRITE_COUNTERS = """
     UPDATE agenda_counter SET last_sequence = written.last_sequence
     FROM unnest($1::text[], $2::int[], $3::int[]) AS written(tenant_id, year, last_sequence)
@@ -306,92 +229,6 @@ class SqlAgenda(Repository):
             self._written.update(self._given)
 
 
-class SqlEvidenceRepository(Repository):
-    async def add(self, evidence: CaseEvidence) -> None:
-        statement = (
-            upsert(evidence_table)
-            .values(
-                id=evidence.id,
-                case_id=evidence.case_id,
-                tenant_id=evidence.tenant,
-                blob=evidence.blob,
-                size_bytes=evidence.size_bytes,
-                added_at=evidence.added_at,
-                late=evidence.late,
-                sealed_key=evidence.sealed_key,
-            )
-            .on_conflict_do_nothing(index_elements=[evidence_table.c.id])
-        )
-        await self._session.execute(statement)
-
-    async def of_case(self, case_id: UUID) -> list[CaseEvidence]:
-        rows = await self._session.execute(
-            select(evidence_table)
-            .where(evidence_table.c.case_id == case_id)
-            .order_by(evidence_table.c.added_at, evidence_table.c.id)
-        )
-        return [_evidence(row) for row in rows]
-
-    async def get(self, evidence_id: UUID) -> CaseEvidence | None:
-        row = (await self._session.execute(select(evidence_table).where(evidence_table.c.id == evidence_id))).first()
-        return _evidence(row) if row is not None else None
-
-
-def _evidence(row: Any) -> CaseEvidence:
-    return CaseEvidence(
-        id=row.id,
-        case_id=row.case_id,
-        tenant=row.tenant_id,
-        blob=row.blob,
-        size_bytes=row.size_bytes,
-        added_at=row.added_at,
-        late=row.late,
-        sealed_key=row.sealed_key,
-    )
-
-
-class SqlMessageRepository(Repository):
-    async def add(self, message: CaseMessage) -> bool:
-        statement = (
-            upsert(case_message_table)
-            .values(
-                id=message.id,
-                case_id=message.case_id,
-                tenant_id=message.tenant,
-                author=message.author.value,
-                kind=message.kind,
-                sent_at=message.sent_at,
-                sealed=message.sealed.model_dump(mode="json"),
-                in_reply_to=message.in_reply_to,
-                answer_due=message.answer_due,
-            )
-            .on_conflict_do_nothing(index_elements=[case_message_table.c.id])
-            .returning(case_message_table.c.id)
-        )
-        return (await self._session.execute(statement)).first() is not None
-
-    async def of_case(self, case_id: UUID) -> list[CaseMessage]:
-        query = (
-            select(case_message_table)
-            .where(case_message_table.c.case_id == case_id)
-            .order_by(case_message_table.c.sent_at, case_message_table.c.id)
-        )
-        return [
-            CaseMessage(
-                id=row.id,
-                case_id=row.case_id,
-                tenant=row.tenant_id,
-                author=Author(row.author),
-                kind=row.kind,
-                sent_at=row.sent_at,
-                sealed=SealedPayload.model_validate(row.sealed),
-                in_reply_to=row.in_reply_to,
-                answer_due=row.answer_due,
-            )
-            for row in await self._session.execute(query)
-        ]
-
-
 def _unanswered_questions() -> Any:
     answer = case_message_table.alias("answer")
     question = case_message_table
@@ -446,12 +283,3 @@ class SqlTenantConfigurations(Repository):
 
     async def get(self, tenant_id: str) -> TenantConfiguredV1 | None:
         return await TenantDirectory(self._session).get(tenant_id)
-
-
-class SqlTriageUnitOfWork(UnitOfWork):
-    cases: SqlCaseRepository
-    agenda: SqlAgenda
-    evidence: SqlEvidenceRepository
-    messages: SqlMessageRepository
-    open_questions: SqlOpenQuestions
-    tenants: SqlTenantConfigurations

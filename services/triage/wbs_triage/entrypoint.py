@@ -11,13 +11,27 @@ from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
+from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
-from wbs_triage.adapters import broker, http, messages_http, pages
-from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
+from wbs_triage.adapters import broker, http, messages_http, pages, telaah_http, telaah_pages
+from wbs_triage.adapters.db import (
+    SqlTriageUnitOfWork,
+    case_message_table,
+    case_registration_table,
+    case_table,
+    evidence_table,
+    metadata,
+    telaah_checklist_table,
+    telaah_note_table,
+)
 from wbs_triage.domain.messages import OfficerMessageCopyV1
+from wbs_triage.domain.registration import RegistrationDetailsV1
+from wbs_triage.domain.related import RelatedKey
+from wbs_triage.domain.telaah import TelaahChecklistV1, TelaahNoteV1
+from wbs_triage.usecases import RelatedReports
 
 #: What triage keeps sealed: each case's substance, as intake sealed it; the evidence files' keys;
 #: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers').
@@ -34,10 +48,23 @@ MESSAGES_AT_REST = SealedColumn(
     also=(OfficerMessageCopyV1,),
     row="id",
 )
+#: The telaah: the registration record the officers completed, the checklist with its notes, free notes.
+REGISTRATIONS_AT_REST = SealedColumn(
+    case_registration_table, "sealed", case="case_id", tenant="tenant_id", model=RegistrationDetailsV1
+)
+CHECKLISTS_AT_REST = SealedColumn(
+    telaah_checklist_table, "sealed", case="case_id", tenant="tenant_id", model=TelaahChecklistV1
+)
+NOTES_AT_REST = SealedColumn(
+    telaah_note_table, "sealed", case="case_id", tenant="tenant_id", model=TelaahNoteV1, row="id"
+)
 
 
 HERE = Path(__file__).resolve().parent
 CSRF_KEY_FILE = "triage-csrf.key"
+#: The secret the related-reports digests and signatures are keyed with: losing it only means
+#: re-indexing, but changing it makes the kept index useless, so it is kept like the CSRF key.
+RELATED_KEY_FILE = "triage-related.key"
 
 
 class TriageSettings(ServiceSettings):
@@ -52,17 +79,27 @@ def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     # reporter's messages in the Kotak Komunikasi (and the telaah, next). It seals officers'
     # answers to reporter-mailbox, which only intake opens.
     runtime = ServiceRuntime(settings, SqlTriageUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
-    broker.subscribe(runtime, clock=utc_now, timezone=settings.zone, keys=runtime.keyring)
+    related = RelatedReports(related_key(settings), runtime.keyring)
+    broker.subscribe(runtime, clock=utc_now, timezone=settings.zone, keys=runtime.keyring, related=related)
     blobs = blob_store(settings)  # where intake keeps the evidence files
     runtime.on_stop("blob store", blobs.aclose)
     runtime.include_router(http.build_router(unit_of_work=runtime.unit_of_work, opener=runtime.keyring, blobs=blobs))
     runtime.include_router(
         messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
     )
+    # The telaah: the registration record, the penelaah's workspace and related reports.
+    uow, keys = runtime.unit_of_work, runtime.keyring
+    runtime.include_router(
+        telaah_http.build_router(unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=settings.zone)
+    )
+    web = officer_pages(settings)
+    runtime.include_router(
+        telaah_pages.build_router(web, unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=settings.zone)
+    )
     # The officers' pages: the queue and each case's page, on the runtime's layout.
     runtime.include_router(
         pages.build_router(
-            officer_pages(settings),
+            web,
             unit_of_work=runtime.unit_of_work,
             keys=runtime.keyring,
             clock=utc_now,
@@ -70,6 +107,14 @@ def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
         )
     )
     return runtime
+
+
+def related_key(settings: TriageSettings) -> RelatedKey:
+    if settings.key_dir is None:  # no key directory (some tests): an index for this process only
+        return RelatedKey(secrets.token_bytes(32))
+    return RelatedKey(
+        load_service_secret(None, settings.key_dir / RELATED_KEY_FILE, create=True, variable="the related-reports key")
+    )
 
 
 def officer_pages(settings: TriageSettings) -> WebPages:
@@ -90,9 +135,16 @@ PROGRAM = ServiceProgram(
     metadata=metadata,
     extra_commands={
         "reseal": (
-            "segel ulang substansi, kunci bukti dan pesan ke kunci terbaru / "
-            "re-seal stored substance, evidence keys and messages to the newest key",
-            reseal_command(SUBSTANCE_AT_REST, EVIDENCE_KEYS_AT_REST, MESSAGES_AT_REST),
+            "segel ulang substansi, kunci bukti, pesan, pencatatan dan telaah ke kunci terbaru / "
+            "re-seal stored substance, evidence keys, messages, registration records and telaah to the newest key",
+            reseal_command(
+                SUBSTANCE_AT_REST,
+                EVIDENCE_KEYS_AT_REST,
+                MESSAGES_AT_REST,
+                REGISTRATIONS_AT_REST,
+                CHECKLISTS_AT_REST,
+                NOTES_AT_REST,
+            ),
         )
     },
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
 
@@ -14,6 +15,8 @@ from wbs_triage.domain.case import Case
 from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.domain.messages import CaseMessage
 from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
+from wbs_triage.domain.related import Candidate, RelatedIndexEntry
+from wbs_triage.domain.telaah import TelaahNote
 
 
 class CaseRepository(Protocol):
@@ -67,6 +70,41 @@ class Keys(Opener, Protocol):
     def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload: ...
 
 
+class RegistrationRepository(Protocol):
+    """The registration record (pencatatan) the officers completed, sealed to case-substance."""
+
+    async def get(self, case_id: UUID) -> SealedPayload | None: ...
+    async def put(self, case_id: UUID, tenant: str, sealed: SealedPayload, *, at: datetime, by: str) -> None: ...
+
+
+class TelaahRepository(Protocol):
+    """A case's telaah: its checklist (one sealed document) and its free notes (append-only)."""
+
+    async def checklist(self, case_id: UUID, *, for_update: bool = False) -> SealedPayload | None:
+        """With ``for_update``, the row is held until the transaction ends (two officers ticking
+        steps at once both keep their step)."""
+        ...
+
+    async def put_checklist(self, case_id: UUID, tenant: str, sealed: SealedPayload, *, at: datetime) -> None: ...
+    async def add_note(self, note: TelaahNote) -> None: ...
+    async def notes(self, case_id: UUID) -> list[TelaahNote]:
+        """Oldest first."""
+        ...
+
+
+class RelatedIndex(Protocol):
+    """Keyed digests and signatures of each case, to find related ones (no plaintext)."""
+
+    async def replace(self, case_id: UUID, tenant: str, entry: RelatedIndexEntry) -> None:
+        """What is kept for the case from now on (anything kept before goes)."""
+        ...
+
+    async def signature(self, case_id: UUID) -> tuple[int, ...] | None: ...
+    async def candidates(self, case_id: UUID, tenant: str, *, limit: int = 50) -> list[Candidate]:
+        """The tenant's other cases sharing a digest with this one, with the labels they share."""
+        ...
+
+
 class TriageUnitOfWork(Transactional, Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -80,6 +118,12 @@ class TriageUnitOfWork(Transactional, Protocol):
     def outbox(self) -> EventOutbox: ...
     @property
     def audit(self) -> CaseTrail: ...
+    @property
+    def registrations(self) -> RegistrationRepository: ...
+    @property
+    def telaah(self) -> TelaahRepository: ...
+    @property
+    def related(self) -> RelatedIndex: ...
 
 
 class CaseTrail(AuditRecorder, Protocol):

@@ -22,25 +22,45 @@ from wbs_triage.usecases.cases import (
     send_officer_message,
 )
 from wbs_triage.usecases.queue import WEEKENDS_ALONE, QueuePage, follow_up_clock, read_queue
+from wbs_triage.usecases.registration import (
+    NotEntitled,
+    RegistrationView,
+    may_read_registration,
+    read_registration,
+    update_registration,
+)
+from wbs_triage.usecases.related import RelatedReports
+from wbs_triage.usecases.telaah import OpenedNote, Workspace, add_note, open_workspace, record_step
 
 __all__ = [
     "WEEKENDS_ALONE",
     "EvidenceListed",
     "EvidenceToServe",
+    "NotEntitled",
     "OfficerDraft",
     "OpenedCaseMessage",
+    "OpenedNote",
     "QueuePage",
     "Reader",
+    "RegistrationView",
+    "RelatedReports",
+    "Workspace",
+    "add_note",
     "case_history",
     "follow_up_clock",
     "list_cases",
     "list_evidence",
+    "may_read_registration",
     "open_evidence",
+    "open_workspace",
     "read_case",
     "read_messages",
     "read_queue",
+    "read_registration",
     "record_evidence",
     "record_reporter_message",
+    "record_step",
     "register_case",
     "send_officer_message",
+    "update_registration",
 ]

@@ -38,8 +38,13 @@ from wbs_triage.domain.messages import (
 )
 from wbs_triage.ports import Keys, Opener, TriageUnitOfWork
 
+#: What else is kept of a case as it is registered, in the same transaction (the related-reports index).
+OnRegistered = Callable[[Case, TriageUnitOfWork], Awaitable[None]]
 
-def register_case(clock: Clock, timezone: ZoneInfo) -> Callable[[Envelope[Any], TriageUnitOfWork], Any]:
+
+def register_case(
+    clock: Clock, timezone: ZoneInfo, *, on_registered: OnRegistered | None = None
+) -> Callable[[Envelope[Any], TriageUnitOfWork], Any]:
     """Handler of ``report-submitted``: record the case in the tenant's agenda (pencatatan)."""
 
     async def handle(event: Envelope[Any], uow: TriageUnitOfWork) -> None:
@@ -61,6 +66,8 @@ def register_case(clock: Clock, timezone: ZoneInfo) -> Callable[[Envelope[Any], 
             received_on=report.received_on,
         )
         await uow.cases.add(case)
+        if on_registered is not None:
+            await on_registered(case, uow)
         registered = CaseRegisteredV1(
             case_id=case.id,
             agenda_number=entry.number,

@@ -7,7 +7,17 @@ from __future__ import annotations
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
 from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
+from wbs_triage.adapters.db.registration import SqlRegistrationRepository
+from wbs_triage.adapters.db.related import SqlRelatedIndex
 from wbs_triage.adapters.db.tables import agenda_counter, case_message_table, case_table, evidence_table, metadata
+from wbs_triage.adapters.db.telaah import SqlTelaahRepository
+from wbs_triage.adapters.db.telaah_tables import (
+    case_registration_table,
+    related_digest_table,
+    related_signature_table,
+    telaah_checklist_table,
+    telaah_note_table,
+)
 from wbs_triage.adapters.db.unit_of_work import SqlTriageUnitOfWork
 
 __all__ = [
@@ -16,11 +26,19 @@ __all__ = [
     "SqlEvidenceRepository",
     "SqlMessageRepository",
     "SqlOpenQuestions",
+    "SqlRegistrationRepository",
+    "SqlRelatedIndex",
+    "SqlTelaahRepository",
     "SqlTenantConfigurations",
     "SqlTriageUnitOfWork",
     "agenda_counter",
     "case_message_table",
+    "case_registration_table",
     "case_table",
     "evidence_table",
     "metadata",
+    "related_digest_table",
+    "related_signature_table",
+    "telaah_checklist_table",
+    "telaah_note_table",
 ]

@@ -6,6 +6,9 @@ from wbs_runtime.unit_of_work import UnitOfWork
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
 from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
+from wbs_triage.adapters.db.registration import SqlRegistrationRepository
+from wbs_triage.adapters.db.related import SqlRelatedIndex
+from wbs_triage.adapters.db.telaah import SqlTelaahRepository
 
 
 class SqlTriageUnitOfWork(UnitOfWork):
@@ -15,3 +18,6 @@ class SqlTriageUnitOfWork(UnitOfWork):
     messages: SqlMessageRepository
     open_questions: SqlOpenQuestions
     tenants: SqlTenantConfigurations
+    registrations: SqlRegistrationRepository
+    telaah: SqlTelaahRepository
+    related: SqlRelatedIndex

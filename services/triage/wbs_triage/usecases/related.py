@@ -1,0 +1,62 @@
+"""Related reports: each case indexed without plaintext when it is registered and when its
+registration record changes; the tenant's related cases found for the telaah."""
+
+from __future__ import annotations
+
+import logging
+
+from wbs_contracts.events.intake import ReportSubstanceV1
+from wbs_contracts.sealed import SealedPayload
+from wbs_triage.domain.case import Case
+from wbs_triage.domain.registration import RegistrationDetailsV1, from_substance
+from wbs_triage.domain.related import RelatedKey, Relation, index_entry, relations, terms_of
+from wbs_triage.ports import Opener, TriageUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def report_text(substance: ReportSubstanceV1) -> str:
+    """The words compared between reports: the 4W1H as the reporter wrote them."""
+    return "\n".join((substance.what, substance.where, substance.when, substance.who, substance.how))
+
+
+class RelatedReports:
+    def __init__(self, key: RelatedKey, opener: Opener) -> None:
+        self._key = key
+        self._opener = opener
+
+    def substance(self, case: Case) -> ReportSubstanceV1 | None:
+        sealed = SealedPayload.model_validate(case.sealed_substance)
+        try:
+            return self._opener.open(sealed, tenant=case.tenant, case=case.id, model=ReportSubstanceV1)
+        except (LookupError, ValueError) as error:
+            # The index helps the telaah; it never stops a report being registered.
+            log.warning("case %s: substance not indexed for related reports: %s", case.id, error)
+            return None
+
+    async def index(
+        self,
+        case: Case,
+        uow: TriageUnitOfWork,
+        *,
+        details: RegistrationDetailsV1 | None = None,
+        substance: ReportSubstanceV1 | None = None,
+    ) -> None:
+        """Keep the case's digests and signature, replacing what was kept (in ``uow``'s
+        transaction). The registration record the officers completed wins over the report's own
+        words about whom and which unit it concerns."""
+        substance = substance or self.substance(case)
+        if details is None:
+            details = from_substance(substance) if substance is not None else RegistrationDetailsV1()
+        terms = terms_of(
+            nips=[t.nip for t in details.terlapor],
+            names=[t.nama for t in details.terlapor],
+            units=[details.unit_terlapor],
+        )
+        text = report_text(substance) if substance is not None else ""
+        await uow.related.replace(case.id, case.tenant, index_entry(self._key, case.tenant, terms, text))
+
+    async def of_case(self, case: Case, uow: TriageUnitOfWork) -> list[Relation]:
+        """The tenant's cases related to ``case``, most related first (one indexed lookup)."""
+        mine = await uow.related.signature(case.id) or ()
+        return relations(mine, await uow.related.candidates(case.id, case.tenant))

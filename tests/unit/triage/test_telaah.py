@@ -300,3 +300,17 @@ def test_the_domain_names_the_permissions_by_their_values() -> None:
         Permission.REGISTER_REPORTS.value,
         Permission.ASSESS_CASES.value,
     ) == (registration.REGISTER_REPORTS, registration.ASSESS_CASES)
+
+
+async def test_a_case_registered_before_the_index_is_indexed_when_its_workspace_opens() -> None:
+    telaah = Telaah()
+    earlier = await telaah.report(substance(REPORT))
+    telaah.triage.related.entries.clear()  # as if registered before the index existed
+    later = await telaah.report(substance(REWORDED))
+    common: dict[str, Any] = {"uow": telaah.triage, "keys": telaah.keys, "related": telaah.related}
+    opened = await open_workspace(TENANT, later, PENELAAH, permissions("penelaah"), **common)
+    assert opened is not None
+    assert opened.related == []
+    opened = await open_workspace(TENANT, earlier, PENELAAH, permissions("penelaah"), **common)
+    assert opened is not None
+    assert [r.case_id for r in opened.related] == [later]

@@ -85,6 +85,9 @@ async def open_workspace(
             return None
         substance = related.substance(case)
         registration = await _details(case, uow, keys, related)
+        if substance is not None and await uow.related.signature(case.id) is None:
+            # Registered before the index existed, or when its substance could not be opened.
+            await related.index(case, uow, details=registration.details, substance=substance)
         checklist = await _checklist(case, uow, keys)
         notes = [_opened(n, keys) for n in await uow.telaah.notes(case_id) if n.tenant == tenant]
         relations = await related.of_case(case, uow)

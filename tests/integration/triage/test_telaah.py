@@ -6,10 +6,12 @@ telaah holds a word of what was written."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -26,6 +28,7 @@ from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience
 from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
+from wbs_runtime.crypto.reseal import reseal_column
 from wbs_triage.adapters.db import (
     case_registration_table,
     metadata,
@@ -34,7 +37,14 @@ from wbs_triage.adapters.db import (
     telaah_checklist_table,
     telaah_note_table,
 )
-from wbs_triage.entrypoint import PROGRAM, TriageSettings, build
+from wbs_triage.entrypoint import (
+    CHECKLISTS_AT_REST,
+    NOTES_AT_REST,
+    PROGRAM,
+    REGISTRATIONS_AT_REST,
+    TriageSettings,
+    build,
+)
 
 #: Written into every text of one report: it must never be found in a table.
 MARKER = "Zulkarnaenmarker"
@@ -220,3 +230,112 @@ async def test_the_record_steps_and_notes_are_sealed_audited_and_for_the_entitle
             dumped = " ".join(str(r._mapping) for r in rows)
             for secret in (MARKER, MARKER.lower(), NIP, "Pungutan", "Kepala bagian"):
                 assert secret not in dumped, (table.name, secret)
+
+
+def csrf_of(page: httpx.Response) -> tuple[str, str]:
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    return page.cookies["wbs_csrf"], token.group(1)
+
+
+async def test_the_pencatatan_page_shows_the_draft_and_its_form_keeps_the_record(triage: Triage) -> None:
+    body = tenant()
+    case = await report(triage, body, REPORT, terlapor=(ReportedOfficial(nama="Budi Santoso", nip=NIP),))
+    petugas = triage.officer(body, Role.PETUGAS_PENGADUAN)
+    path = f"/perkara/{body}/{case}/pencatatan"
+    page = await triage.client.get(path, headers=petugas)
+    assert page.status_code == 200, page.text
+    assert 'id="draft"' in page.text
+    assert 'id="reporter-identity"' in page.text
+    assert 'value="Budi Santoso"' in page.text
+    assert 'id="registration-form"' in page.text
+    cookie, token = csrf_of(page)
+    form = {
+        "csrf": token,
+        "tanggal_surat": "2026-03-02",
+        "perihal": "Pungutan dana BOS",
+        "unit_terlapor": "Dinas Pendidikan",
+        "nama-0": "Budi Santoso",
+        "nip-0": NIP,
+        "jabatan-0": "Kepala Bagian Keuangan",
+        "nama-1": "",
+        "nip-1": "",
+    }
+    headers = {**petugas, "Cookie": f"wbs_csrf={cookie}"}
+    wrong = await triage.client.post(path, data={**form, "tanggal_surat": "2-3-2026"}, headers=headers)
+    assert wrong.status_code == 422
+    assert "Tanggal surat tidak dikenali" in wrong.text
+    saved = await triage.client.post(path, data=form, headers=headers)
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"] == f"{path}?disimpan=pencatatan"
+    after = await triage.client.get(saved.headers["location"], headers=petugas)
+    assert "Pencatatan disimpan." in after.text
+    assert 'id="draft"' not in after.text
+    assert 'value="Pungutan dana BOS"' in after.text
+    assert 'value="Kepala Bagian Keuangan"' in after.text
+    assert 'value="2026-03-02"' in after.text
+
+    # The pimpinan satker reads the record without a form; the auditor may not read it; another tenant sees nothing.
+    pimpinan = await triage.client.get(path, headers=triage.officer(body, Role.PIMPINAN_SATKER))
+    assert pimpinan.status_code == 200
+    assert 'id="registration-form"' not in pimpinan.text
+    html = {"Accept": "text/html"}
+    assert (await triage.client.get(path, headers={**triage.officer(body, Role.AUDITOR), **html})).status_code == 403
+    assert (await triage.client.get(path, headers=triage.officer(tenant(), Role.PENELAAH))).status_code == 404
+    # The case page leads to the workspace and the record.
+    case_page = await triage.client.get(f"/perkara/{body}/{case}", headers=petugas)
+    assert f'href="/perkara/{body}/{case}/telaah"' in case_page.text
+    assert f'href="{path}"' in case_page.text
+
+
+async def test_the_workspace_page_refuses_the_petugas_and_its_forms_keep_steps_and_notes(triage: Triage) -> None:
+    body = tenant()
+    case = await report(triage, body, REPORT)
+    path = f"/perkara/{body}/{case}/telaah"
+    refused = await triage.client.get(
+        path, headers={**triage.officer(body, Role.PETUGAS_PENGADUAN), "Accept": "text/html"}
+    )
+    assert refused.status_code == 403
+    assert "Kepala bagian" not in refused.text
+    penelaah = triage.officer(body, Role.PENELAAH)
+    page = await triage.client.get(path, headers=penelaah)
+    assert page.status_code == 200
+    assert "Kepala bagian keuangan" in page.text
+    cookie, token = csrf_of(page)
+    headers = {**penelaah, "Cookie": f"wbs_csrf={cookie}"}
+    step = {"csrf": token, "langkah": "kelengkapan-bukti", "selesai": "ya", "catatan": "Bukti transfer belum ada."}
+    saved = await triage.client.post(f"{path}/langkah", data=step, headers=headers)
+    assert saved.status_code == 303, saved.text
+    empty = await triage.client.post(f"{path}/catatan", data={"csrf": token, "teks": " "}, headers=headers)
+    assert empty.status_code == 422
+    assert "Tulis catatan terlebih dahulu." in empty.text
+    noted = await triage.client.post(
+        f"{path}/catatan", data={"csrf": token, "teks": "Hubungi pelapor."}, headers=headers
+    )
+    assert noted.status_code == 303
+    after = await triage.client.get(path, headers=penelaah)
+    assert 'id="langkah-kelengkapan-bukti" data-done="ya"' in after.text
+    assert "Bukti transfer belum ada." in after.text
+    assert "Hubungi pelapor." in after.text
+    # The ketua tim opens the substance but the checklist is the penelaah's.
+    ketua = await triage.client.get(path, headers=triage.officer(body, Role.KETUA_TIM))
+    assert ketua.status_code == 200
+    assert 'name="langkah"' not in ketua.text
+
+
+async def test_the_reseal_command_covers_the_record_the_checklist_and_the_notes(triage: Triage) -> None:
+    body = tenant()
+    case = await report(triage, body, REPORT)
+    base = f"/api/v1/tenants/{body}/cases/{case}"
+    penelaah = triage.officer(body, Role.PENELAAH)
+    await triage.client.put(f"{base}/registration", json={"perihal": "Pungutan"}, headers=penelaah)
+    await triage.client.put(f"{base}/telaah/checklist/simpulan", json={"done": True}, headers=penelaah)
+    for text in ("satu", "dua"):
+        await triage.client.post(f"{base}/telaah/notes", json={"text": text}, headers=penelaah)
+    ring = KeyRing.from_directory(triage.keys, [Audience.CASE_SUBSTANCE])
+    counts = [
+        await reseal_column(triage.runtime.sessionmaker, ring, target, body)
+        for target in (REGISTRATIONS_AT_REST, CHECKLISTS_AT_REST, NOTES_AT_REST)
+    ]
+    # Each row opens with the column's model and is found current (no key was rotated).
+    assert [(c.current, c.failed) for c in counts] == [(1, 0), (1, 0), (2, 0)]

@@ -37,6 +37,7 @@ from wbs_triage.adapters.db import (
     telaah_checklist_table,
     telaah_note_table,
 )
+from wbs_triage.domain.related import BANDS
 from wbs_triage.entrypoint import (
     CHECKLISTS_AT_REST,
     NOTES_AT_REST,
@@ -339,3 +340,39 @@ async def test_the_reseal_command_covers_the_record_the_checklist_and_the_notes(
     ]
     # Each row opens with the column's model and is found current (no key was rotated).
     assert [(c.current, c.failed) for c in counts] == [(1, 0), (1, 0), (2, 0)]
+
+
+async def test_reports_registered_in_one_batch_are_each_indexed_once(triage: Triage) -> None:
+    body = tenant()
+    ensure_tenant_keys(triage.keys, body)
+
+    async def keys_loaded() -> bool:
+        return triage.runtime.keyring.can_seal(body, Audience.CASE_SUBSTANCE)
+
+    await eventually(keys_loaded, what="the tenant's keys loaded")
+    sealing = KeyRing.from_directory(triage.keys)
+    events = []
+    for n in range(6):
+        case = uuid.uuid4()
+        what = f"{UNRELATED} Paket {n}" if n % 2 else f"{REPORT} Paket {n}"
+        substance = ReportSubstanceV1(what=what, where="Kantor", when="2026", who="", how="")
+        sealed = sealing.seal(body, Audience.CASE_SUBSTANCE, substance, case=case)
+        events.append(report_submitted(tenant=body, case_id=case, substance=sealed))
+    submitted = topic(triage.infra, REPORT_SUBMITTED.topic)
+    for event in [*events, events[0]]:  # the first delivered twice
+        await publish(triage.infra.bootstrap_servers, submitted, event)
+    cases = [e.data.report_id for e in events]
+
+    async def indexed() -> list[Any] | None:
+        async with triage.runtime.sessionmaker() as session:
+            query = select(related_signature_table.c.case_id).where(related_signature_table.c.case_id.in_(cases))
+            found = list((await session.execute(query)).scalars())
+        return found if len(found) == len(cases) else None
+
+    await eventually(indexed, what="every case indexed")
+    async with triage.runtime.sessionmaker() as session:
+        query = select(related_digest_table.c.case_id).where(related_digest_table.c.case_id.in_(cases))
+        digests = list((await session.execute(query)).scalars())
+    assert sorted(map(str, digests)) == sorted(str(c) for c in cases for _ in range(BANDS))  # one per band
+    related = await triage.client.get(workspace_of(body, cases[0]), headers=triage.officer(body, Role.PENELAAH))
+    assert {r["case_id"] for r in related.json()["related"]} == {str(cases[2]), str(cases[4])}

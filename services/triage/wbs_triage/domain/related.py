@@ -15,15 +15,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
 from uuid import UUID
 
 #: 32 bands of 4 rows: texts sharing half their shingles meet in a band 87% of the time, at 60%
 #: 99%; texts sharing a fifth, 5%. The signature then tells how similar the candidates really are.
+#: (``PERMUTATIONS`` must divide 2**_BIN_BITS, so the low bits pick a bin evenly.)
 BANDS = 32
 ROWS = 4
 PERMUTATIONS = BANDS * ROWS
@@ -32,7 +33,12 @@ SIMILAR_ENOUGH = 0.4
 #: Characters per shingle: short enough to survive Indonesian affixes (di-/me-/-kan), long enough
 #: to tell words apart.
 SHINGLE = 4
-_PRIME = (1 << 61) - 1
+#: The low bits of a shingle's hash choose its bin; the rest is its value (below 2**56), and a
+#: borrowed value is shifted by ``distance * 2**56``: a signature fits PostgreSQL's bigint.
+_BIN_BITS = 8
+_ROTATION = 1 << 56
+_EMPTY = 1 << 63
+_BAND = b"wbs-related-band"
 #: Enough of a text to tell what it is about, and a bound on the work per case.
 TEXT_READ = 12_000
 
@@ -123,39 +129,53 @@ class RelatedKey:
         message = b"\0".join((b"wbs-related", tenant.encode(), label.encode(), value.encode()))
         return hmac.digest(self.secret, message, "sha256")[:16]
 
-    @cached_property
-    def _permutations(self) -> list[tuple[int, int]]:
-        stream = hmac.digest(self.secret, b"wbs-related\0permutations", "sha512")
-        pairs = []
-        for i in range(PERMUTATIONS):
-            block = hashlib.blake2b(stream + i.to_bytes(2, "big"), digest_size=16).digest()
-            a = int.from_bytes(block[:8], "big") % (_PRIME - 1) + 1
-            b = int.from_bytes(block[8:], "big") % _PRIME
-            pairs.append((a, b))
-        return pairs
-
     def signature(self, text: str) -> tuple[int, ...]:
-        """The keyed MinHash signature of the text's shingles (empty for a text without any)."""
+        """The keyed MinHash signature of the text's shingles (empty for a text without any).
+
+        One permutation hashing: each shingle is hashed once (keyed); its hash picks one of
+        ``PERMUTATIONS`` bins and each bin keeps its smallest value, so the cost grows with the
+        text, not with the signature's length (it runs for every report registered). An empty bin
+        borrows from the next filled one to its right, shifted by the distance (densification by
+        rotation), so that short texts still get a full signature in which two texts' bins are
+        equal with probability their Jaccard similarity."""
         found = shingles(text)
         if not found:
             return ()
-        hashed = [
-            int.from_bytes(hashlib.blake2b(s.encode(), key=self.secret[:64], digest_size=8).digest(), "big") % _PRIME
-            for s in found
-        ]
-        return tuple(min((a * h + b) % _PRIME for h in hashed) for a, b in self._permutations)
+        key = self.secret[:64]
+        bins = [_EMPTY] * PERMUTATIONS
+        for shingle in found:
+            hashed = int.from_bytes(hashlib.blake2b(shingle.encode(), key=key, digest_size=8).digest(), "big")
+            position, value = hashed % PERMUTATIONS, hashed >> _BIN_BITS
+            if value < bins[position]:
+                bins[position] = value
+        # Right to left: ``following`` is the next filled bin (past the end, the first one again).
+        following = next(i for i, v in enumerate(bins) if v != _EMPTY) + PERMUTATIONS
+        signature = bins.copy()
+        for i in reversed(range(PERMUTATIONS)):
+            if bins[i] != _EMPTY:
+                following = i
+            else:
+                signature[i] = bins[following % PERMUTATIONS] + (following - i) * _ROTATION
+        return tuple(signature)
 
 
 def band_digests(key: RelatedKey, tenant: str, signature: Sequence[int]) -> list[tuple[str, bytes]]:
-    """One digest per band of the signature, labelled by band."""
+    """One digest per band of the signature, labelled by band (keyed BLAKE2b: it runs for every
+    report registered, and is much cheaper than an HMAC)."""
     if len(signature) != PERMUTATIONS:
         return []
-    bands = []
-    for band in range(BANDS):
-        rows = signature[band * ROWS : (band + 1) * ROWS]
-        value = ",".join(str(v) for v in rows)
-        bands.append((f"band-{band}", key.digest(tenant, f"band-{band}", value)))
-    return bands
+    secret, bound = key.secret[:64], tenant.encode() + b"\0"
+    packed = struct.pack(f">{PERMUTATIONS}Q", *signature)
+    width = ROWS * 8
+    return [
+        (
+            f"band-{band}",
+            hashlib.blake2b(
+                bound + packed[band * width : (band + 1) * width], key=secret, digest_size=16, person=_BAND
+            ).digest(),
+        )
+        for band in range(BANDS)
+    ]
 
 
 def similarity(one: Sequence[int], other: Sequence[int]) -> float:

@@ -1,13 +1,18 @@
-"""The related-reports index: keyed digests and signatures, never the words they come from."""
+"""The related-reports index: keyed digests and signatures, never the words they come from.
+
+Every report registered is indexed in the consumer's transaction, so what is kept is held here and
+written at commit in three statements for the whole batch (as the cases themselves are), not
+several per report."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_runtime.unit_of_work import Repository
-from wbs_triage.adapters.db.telaah_tables import related_digest_table, related_signature_table
+from wbs_triage.adapters.db.telaah_tables import related_signature_table
 from wbs_triage.domain.related import Candidate, RelatedIndexEntry
 
 #: The tenant's other cases sharing a digest with this one: the primary key of ``related_digest``
@@ -28,30 +33,65 @@ _CANDIDATES = text(
     """
 )
 
+_FORGET_DIGESTS = "DELETE FROM related_digest WHERE case_id = ANY($1::uuid[])"
+_FORGET_SIGNATURES = "DELETE FROM related_signature WHERE case_id = ANY($1::uuid[])"
+_KEEP_DIGESTS = """
+    INSERT INTO related_digest (tenant_id, label, digest, case_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::uuid[])
+    ON CONFLICT DO NOTHING
+"""
+_KEEP_SIGNATURES = """
+    INSERT INTO related_signature (case_id, tenant_id, signature)
+    SELECT case_id, tenant_id, string_to_array(signature, ',')::bigint[]
+    FROM unnest($1::uuid[], $2::text[], $3::text[]) AS kept(case_id, tenant_id, signature)
+"""
+
 
 class SqlRelatedIndex(Repository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        #: case -> (tenant, entry), written at :meth:`flush`
+        self._held: dict[UUID, tuple[str, RelatedIndexEntry]] = {}
+
     async def replace(self, case_id: UUID, tenant: str, entry: RelatedIndexEntry) -> None:
-        await self._session.execute(delete(related_digest_table).where(related_digest_table.c.case_id == case_id))
-        await self._session.execute(delete(related_signature_table).where(related_signature_table.c.case_id == case_id))
-        digests = {(label, digest) for label, digest in entry.digests}
+        self._held.pop(case_id, None)  # kept in the order replaced
+        self._held[case_id] = (tenant, entry)
+
+    def mark(self) -> dict[UUID, tuple[str, RelatedIndexEntry]]:
+        return dict(self._held)
+
+    def rewind(self, mark: object) -> None:
+        assert isinstance(mark, dict)
+        self._held = dict(mark)
+
+    async def flush(self) -> None:
+        if not self._held:
+            return
+        held, self._held = self._held, {}
+        cases = list(held)
+        driver = await self._driver()
+        await driver.execute(_FORGET_DIGESTS, cases)
+        await driver.execute(_FORGET_SIGNATURES, cases)
+        digests = [(tenant, label, d, case) for case, (tenant, entry) in held.items() for label, d in entry.digests]
         if digests:
-            await self._session.execute(
-                insert(related_digest_table),
-                [{"tenant_id": tenant, "label": label, "digest": d, "case_id": case_id} for label, d in digests],
-            )
-        if entry.signature:
-            await self._session.execute(
-                insert(related_signature_table).values(
-                    case_id=case_id, tenant_id=tenant, signature=list(entry.signature)
-                )
+            await driver.execute(_KEEP_DIGESTS, *(list(column) for column in zip(*digests, strict=True)))
+        signed = [(case, tenant, entry.signature) for case, (tenant, entry) in held.items() if entry.signature]
+        if signed:
+            await driver.execute(
+                _KEEP_SIGNATURES,
+                [case for case, _, _ in signed],
+                [tenant for _, tenant, _ in signed],
+                [",".join(map(str, signature)) for _, _, signature in signed],
             )
 
     async def signature(self, case_id: UUID) -> tuple[int, ...] | None:
+        await self.flush()  # what this transaction indexed counts
         query = select(related_signature_table.c.signature).where(related_signature_table.c.case_id == case_id)
         found = (await self._session.execute(query)).scalar_one_or_none()
         return None if found is None else tuple(found)
 
     async def candidates(self, case_id: UUID, tenant: str, *, limit: int = 50) -> list[Candidate]:
+        await self.flush()
         rows = await self._session.execute(_CANDIDATES, {"case_id": case_id, "tenant": tenant, "limit": limit})
         return [
             Candidate(

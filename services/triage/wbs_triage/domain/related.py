@@ -40,7 +40,7 @@ _ROTATION = 1 << 56
 _EMPTY = 1 << 63
 _BAND = b"wbs-related-band"
 #: Enough of a text to tell what it is about, and a bound on the work per case.
-TEXT_READ = 12_000
+TEXT_READ = 4_000
 
 #: Words that say nothing about a report's matter (Indonesian function words).
 _FUNCTION_WORDS = """

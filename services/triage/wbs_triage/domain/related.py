@@ -39,6 +39,7 @@ _BIN_BITS = 8
 _ROTATION = 1 << 56
 _EMPTY = 1 << 63
 _BAND = b"wbs-related-band"
+_SHINGLE = b"wbs-related-text"
 #: Enough of a text to tell what it is about, and a bound on the work per case.
 TEXT_READ = 4_000
 
@@ -141,10 +142,12 @@ class RelatedKey:
         found = shingles(text)
         if not found:
             return ()
-        key = self.secret[:64]
+        keyed = hashlib.blake2b(key=self.secret[:64], digest_size=8, person=_SHINGLE)
         bins = [_EMPTY] * PERMUTATIONS
         for shingle in found:
-            hashed = int.from_bytes(hashlib.blake2b(shingle.encode(), key=key, digest_size=8).digest(), "big")
+            hasher = keyed.copy()  # the key's block is hashed once, not once per shingle
+            hasher.update(shingle.encode())
+            hashed = int.from_bytes(hasher.digest(), "big")
             position, value = hashed % PERMUTATIONS, hashed >> _BIN_BITS
             if value < bins[position]:
                 bins[position] = value

@@ -64,15 +64,19 @@ def test_shingles_ignore_word_order_and_function_words() -> None:
 
 
 def test_a_reworded_report_in_another_order_is_similar_and_an_unrelated_one_is_not() -> None:
-    mine, reworded, unrelated = KEY.signature(REPORT), KEY.signature(REWORDED), KEY.signature(UNRELATED)
+    mine, reworded, unrelated = KEY.signature(REPORT, "t"), KEY.signature(REWORDED, "t"), KEY.signature(UNRELATED, "t")
     assert len(mine) == PERMUTATIONS
     assert similarity(mine, reworded) >= SIMILAR_ENOUGH
     assert similarity(mine, unrelated) < 0.2
     assert similarity(mine, mine) == 1.0
     assert similarity(mine, ()) == 0.0
     # The bands make them candidates of one another: at least one band in common.
-    assert set(band_digests(KEY, "t", mine)) & set(band_digests(KEY, "t", reworded))
-    assert len(band_digests(KEY, "t", mine)) == BANDS
+    assert set(band_digests(mine)) & set(band_digests(reworded))
+    assert len(band_digests(mine)) == BANDS
+    # The same text in another tenant: another signature, no band in common.
+    elsewhere = KEY.signature(REPORT, "u")
+    assert similarity(mine, elsewhere) < 0.2
+    assert not set(band_digests(mine)) & set(band_digests(elsewhere))
 
 
 def test_digests_depend_on_the_key_and_the_tenant_and_hold_no_words() -> None:
@@ -83,6 +87,7 @@ def test_digests_depend_on_the_key_and_the_tenant_and_hold_no_words() -> None:
     assert not set(entry.digests) & set(other_tenant.digests)
     assert not set(entry.digests) & set(other_key.digests)
     assert entry.signature != other_key.signature
+    assert entry.signature != other_tenant.signature
     kept = b"".join(d for _, d in entry.digests)
     for word in (b"budi", b"santoso", b"pendidikan", b"1980"):
         assert word not in kept.lower()
@@ -92,14 +97,14 @@ def test_digests_depend_on_the_key_and_the_tenant_and_hold_no_words() -> None:
 
 
 def test_why_a_candidate_is_related_and_a_band_alone_is_not_enough() -> None:
-    mine = KEY.signature(REPORT)
+    mine = KEY.signature(REPORT, "t")
     same_nip, similar, band_only = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     found = relations(
         mine,
         [
-            Candidate(same_nip, frozenset({"nip", "unit"}), KEY.signature(UNRELATED), "A/1"),
-            Candidate(similar, frozenset({"band-3"}), KEY.signature(REWORDED), "A/2"),
-            Candidate(band_only, frozenset({"band-7"}), KEY.signature(UNRELATED), "A/3"),
+            Candidate(same_nip, frozenset({"nip", "unit"}), KEY.signature(UNRELATED, "t"), "A/1"),
+            Candidate(similar, frozenset({"band-3"}), KEY.signature(REWORDED, "t"), "A/2"),
+            Candidate(band_only, frozenset({"band-7"}), KEY.signature(UNRELATED, "t"), "A/3"),
         ],
     )
     assert [(r.case_id, r.reasons) for r in found] == [

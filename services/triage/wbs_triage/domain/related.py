@@ -18,8 +18,9 @@ import re
 import struct
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 #: 32 bands of 4 rows: texts sharing half their shingles meet in a band 87% of the time, at 60%
@@ -38,7 +39,6 @@ SHINGLE = 4
 _BIN_BITS = 8
 _ROTATION = 1 << 56
 _EMPTY = 1 << 63
-_BAND = b"wbs-related-band"
 _SHINGLE = b"wbs-related-text"
 #: Enough of a text to tell what it is about, and a bound on the work per case.
 TEXT_READ = 4_000
@@ -121,6 +121,7 @@ class RelatedKey:
     """The secret the digests and signatures are keyed with (a key file triage holds)."""
 
     secret: bytes
+    _hashers: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.secret) < 32:
@@ -130,10 +131,21 @@ class RelatedKey:
         message = b"\0".join((b"wbs-related", tenant.encode(), label.encode(), value.encode()))
         return hmac.digest(self.secret, message, "sha256")[:16]
 
-    def signature(self, text: str) -> tuple[int, ...]:
-        """The keyed MinHash signature of the text's shingles (empty for a text without any).
+    def _text_hasher(self, tenant: str) -> Any:
+        """BLAKE2b keyed with the secret and salted with the tenant, keyed once per tenant."""
+        hasher = self._hashers.get(tenant)
+        if hasher is None:
+            salt = hashlib.blake2b(tenant.encode(), digest_size=16).digest()
+            hasher = self._hashers[tenant] = hashlib.blake2b(
+                key=self.secret[:64], digest_size=8, salt=salt, person=_SHINGLE
+            )
+        return hasher
 
-        One permutation hashing: each shingle is hashed once (keyed); its hash picks one of
+    def signature(self, text: str, tenant: str) -> tuple[int, ...]:
+        """The keyed MinHash signature of the text's shingles (empty for a text without any),
+        bound to the tenant (the same text in two tenants gives unrelated signatures).
+
+        One permutation hashing: each shingle is hashed once; its hash picks one of
         ``PERMUTATIONS`` bins and each bin keeps its smallest value, so the cost grows with the
         text, not with the signature's length (it runs for every report registered). An empty bin
         borrows from the next filled one to its right, shifted by the distance (densification by
@@ -142,7 +154,7 @@ class RelatedKey:
         found = shingles(text)
         if not found:
             return ()
-        keyed = hashlib.blake2b(key=self.secret[:64], digest_size=8, person=_SHINGLE)
+        keyed = self._text_hasher(tenant)
         bins = [_EMPTY] * PERMUTATIONS
         for shingle in found:
             hasher = keyed.copy()  # the key's block is hashed once, not once per shingle
@@ -151,34 +163,27 @@ class RelatedKey:
             position, value = hashed % PERMUTATIONS, hashed >> _BIN_BITS
             if value < bins[position]:
                 bins[position] = value
-        # Right to left: ``following`` is the next filled bin (past the end, the first one again).
-        following = next(i for i, v in enumerate(bins) if v != _EMPTY) + PERMUTATIONS
+        filled = [i for i, v in enumerate(bins) if v != _EMPTY]
         signature = bins.copy()
-        for i in reversed(range(PERMUTATIONS)):
-            if bins[i] != _EMPTY:
-                following = i
-            else:
-                signature[i] = bins[following % PERMUTATIONS] + (following - i) * _ROTATION
+        # Each gap is filled from the filled bin that ends it; the first gap wraps around from the
+        # last filled bin (negative positions count from the end).
+        previous = filled[-1] - PERMUTATIONS
+        for position in filled:
+            value = bins[position]
+            for empty in range(previous + 1, position):
+                signature[empty] = value + (position - empty) * _ROTATION
+            previous = position
         return tuple(signature)
 
 
-def band_digests(key: RelatedKey, tenant: str, signature: Sequence[int]) -> list[tuple[str, bytes]]:
-    """One digest per band of the signature, labelled by band (keyed BLAKE2b: it runs for every
-    report registered, and is much cheaper than an HMAC)."""
+def band_digests(signature: Sequence[int]) -> list[tuple[str, bytes]]:
+    """One digest per band of the signature, labelled by band: the band's values themselves, which
+    are keyed and bound to the tenant already (and kept anyway, as the signature)."""
     if len(signature) != PERMUTATIONS:
         return []
-    secret, bound = key.secret[:64], tenant.encode() + b"\0"
     packed = struct.pack(f">{PERMUTATIONS}Q", *signature)
     width = ROWS * 8
-    return [
-        (
-            f"band-{band}",
-            hashlib.blake2b(
-                bound + packed[band * width : (band + 1) * width], key=secret, digest_size=16, person=_BAND
-            ).digest(),
-        )
-        for band in range(BANDS)
-    ]
+    return [(f"band-{band}", packed[band * width : (band + 1) * width]) for band in range(BANDS)]
 
 
 def similarity(one: Sequence[int], other: Sequence[int]) -> float:
@@ -217,8 +222,8 @@ def index_entry(key: RelatedKey, tenant: str, terms: Terms, text: str) -> Relate
     digests = [(Term.NIP.value, key.digest(tenant, Term.NIP, n)) for n in sorted(terms.nips)]
     digests += [(Term.NAMA.value, key.digest(tenant, Term.NAMA, n)) for n in sorted(terms.names)]
     digests += [(Term.UNIT.value, key.digest(tenant, Term.UNIT, u)) for u in sorted(terms.units)]
-    signature = key.signature(text)
-    digests += band_digests(key, tenant, signature)
+    signature = key.signature(text, tenant)
+    digests += band_digests(signature)
     return RelatedIndexEntry(digests=tuple(digests), signature=signature)
 
 

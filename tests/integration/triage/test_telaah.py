@@ -176,6 +176,9 @@ async def test_the_record_steps_and_notes_are_sealed_audited_and_for_the_entitle
         ],
     }
     assert (await triage.client.put(f"{base}/registration", json=record, headers=petugas)).status_code == 200
+    too_long = await triage.client.put(f"{base}/registration", json={"perihal": "x" * 501}, headers=petugas)
+    assert too_long.status_code == 422
+    assert set(too_long.json()) >= {"pesan", "message"}
     future = await triage.client.put(f"{base}/registration", json={"tanggal_surat": "2999-01-01"}, headers=petugas)
     assert future.status_code == 422
     assert future.json()["errors"][0]["field"] == "tanggal_surat"

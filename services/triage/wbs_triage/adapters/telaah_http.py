@@ -16,12 +16,12 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from wbs_contracts.events.intake import TEXT_LIMIT
+from wbs_contracts.events.intake import NAME_LIMIT, SHORT_TEXT_LIMIT, TEXT_LIMIT
 from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput
-from wbs_triage.domain.registration import RegistrationDetailsV1, RegistrationRefused, TerlaporRecord
+from wbs_triage.domain.registration import TERLAPOR_LIMIT, RegistrationDetailsV1, RegistrationRefused, TerlaporRecord
 from wbs_triage.domain.related import Relation
 from wbs_triage.domain.telaah import STEP_WORDING, TelaahChecklistV1, TelaahRefused, TelaahStep, checked_step
 from wbs_triage.ports import Keys, TriageUnitOfWork
@@ -50,11 +50,11 @@ NOT_ENTITLED = ErrorBody(
 class TerlaporIO(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str = ""
-    nip: str = Field(default="", description="NIP or NRP.")
-    alamat: str = ""
-    jabatan: str = ""
-    instansi: str = ""
+    nama: str = Field(default="", max_length=NAME_LIMIT)
+    nip: str = Field(default="", max_length=40, description="NIP or NRP.")
+    alamat: str = Field(default="", max_length=SHORT_TEXT_LIMIT)
+    jabatan: str = Field(default="", max_length=NAME_LIMIT)
+    instansi: str = Field(default="", max_length=NAME_LIMIT)
 
 
 class RegistrationIn(BaseModel):
@@ -63,9 +63,9 @@ class RegistrationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tanggal_surat: date | None = Field(default=None, description="Tanggal surat pengaduan.")
-    perihal: str = ""
-    unit_terlapor: str = ""
-    terlapor: list[TerlaporIO] = Field(default_factory=list)
+    perihal: str = Field(default="", max_length=SHORT_TEXT_LIMIT)
+    unit_terlapor: str = Field(default="", max_length=NAME_LIMIT)
+    terlapor: list[TerlaporIO] = Field(default_factory=list, max_length=TERLAPOR_LIMIT)
 
 
 class RegistrationOut(RegistrationIn):

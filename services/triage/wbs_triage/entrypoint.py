@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import secrets
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
@@ -10,8 +13,11 @@ from wbs_contracts.sealed import Audience
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
+from wbs_runtime.crypto import KeyRing
+from wbs_runtime.crypto.keyring import entitled_audiences
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.crypto.service_secret import load_service_secret
+from wbs_runtime.db import create_engine, create_sessionmaker
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
@@ -31,7 +37,7 @@ from wbs_triage.domain.messages import OfficerMessageCopyV1
 from wbs_triage.domain.registration import RegistrationDetailsV1
 from wbs_triage.domain.related import RelatedKey
 from wbs_triage.domain.telaah import TelaahChecklistV1, TelaahNoteV1
-from wbs_triage.usecases import RelatedReports
+from wbs_triage.usecases import RelatedReports, reindex_tenant
 
 #: What triage keeps sealed: each case's substance, as intake sealed it; the evidence files' keys;
 #: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers').
@@ -62,8 +68,8 @@ NOTES_AT_REST = SealedColumn(
 
 HERE = Path(__file__).resolve().parent
 CSRF_KEY_FILE = "triage-csrf.key"
-#: The secret the related-reports digests and signatures are keyed with: losing it only means
-#: re-indexing, but changing it makes the kept index useless, so it is kept like the CSRF key.
+#: The secret the related-reports digests and signatures are keyed with: under another key, what
+#: was indexed before matches nothing (`reindex-related` rebuilds it), so it is kept like the CSRF key.
 RELATED_KEY_FILE = "triage-related.key"
 
 
@@ -117,6 +123,33 @@ def related_key(settings: TriageSettings) -> RelatedKey:
     )
 
 
+def reindex_related_command(parser: argparse.ArgumentParser) -> Callable[[ServiceSettings, argparse.Namespace], int]:
+    """``reindex-related --tenant T``: index every case of the tenant for related reports."""
+    parser.add_argument(
+        "--tenant", required=True, action="append", help="instansi / tenant (may be given more than once)"
+    )
+
+    def command(settings: ServiceSettings, arguments: argparse.Namespace) -> int:
+        assert isinstance(settings, TriageSettings)
+        return asyncio.run(reindex_related(settings, arguments.tenant))
+
+    return command
+
+
+async def reindex_related(settings: TriageSettings, tenants: Sequence[str]) -> int:
+    ring = KeyRing.load(settings.key_dir, settings.keys_json, entitled_audiences("triage", {Audience.CASE_SUBSTANCE}))
+    engine = create_engine(settings.database_url, pool_size=1)
+    try:
+        sessionmaker = create_sessionmaker(engine)
+        related = RelatedReports(related_key(settings), ring)
+        for tenant in tenants:
+            count = await reindex_tenant(tenant, lambda: SqlTriageUnitOfWork(sessionmaker, "triage"), related, ring)
+            print(f"triage {tenant}: {count} perkara diindeks / cases indexed", flush=True)
+    finally:
+        await engine.dispose()
+    return 0
+
+
 def officer_pages(settings: TriageSettings) -> WebPages:
     csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
     return WebPages(
@@ -145,7 +178,12 @@ PROGRAM = ServiceProgram(
                 CHECKLISTS_AT_REST,
                 NOTES_AT_REST,
             ),
-        )
+        ),
+        "reindex-related": (
+            "indeks ulang laporan terkait seluruh perkara instansi / "
+            "index every case of a tenant again for related reports (older cases, or after a new key)",
+            reindex_related_command,
+        ),
     },
 )
 main = PROGRAM.main

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -37,6 +39,8 @@ from wbs_triage.adapters.db import (
     telaah_checklist_table,
     telaah_note_table,
 )
+from wbs_triage.domain.agenda import agenda_entry
+from wbs_triage.domain.case import Case
 from wbs_triage.domain.related import BANDS
 from wbs_triage.entrypoint import (
     CHECKLISTS_AT_REST,
@@ -45,6 +49,7 @@ from wbs_triage.entrypoint import (
     REGISTRATIONS_AT_REST,
     TriageSettings,
     build,
+    reindex_related,
 )
 
 #: Written into every text of one report: it must never be found in a table.
@@ -379,3 +384,33 @@ async def test_reports_registered_in_one_batch_are_each_indexed_once(triage: Tri
     assert sorted(map(str, digests)) == sorted(str(c) for c in cases for _ in range(BANDS))  # one per band
     related = await triage.client.get(workspace_of(body, cases[0]), headers=triage.officer(body, Role.PENELAAH))
     assert {r["case_id"] for r in related.json()["related"]} == {str(cases[2]), str(cases[4])}
+
+
+async def test_cases_registered_before_the_index_are_indexed_by_the_operators_command(triage: Triage) -> None:
+    body = tenant()
+    indexed = await report(triage, body, REWORDED)
+    # A case kept before the index existed: in the table, with its sealed substance, and nothing indexed.
+    older = uuid.uuid4()
+    substance = ReportSubstanceV1(what=REPORT, where="Kantor", when="2026", who="", how="")
+    sealed = KeyRing.from_directory(triage.keys).seal(body, Audience.CASE_SUBSTANCE, substance, case=older)
+    async with triage.runtime.unit_of_work() as uow:
+        await uow.cases.add(
+            Case(
+                id=older,
+                tenant=body,
+                category="lainnya",
+                channel="surat",
+                received_at=datetime.now(UTC),
+                agenda=agenda_entry(body, 99, datetime.now(UTC), ZoneInfo("Asia/Jakarta")),
+                sealed_substance=sealed.model_dump(mode="json"),
+            )
+        )
+        await uow.commit()
+    penelaah = triage.officer(body, Role.PENELAAH)
+    assert (await triage.client.get(workspace_of(body, indexed), headers=penelaah)).json()["related"] == []
+
+    settings = triage.runtime.settings
+    assert isinstance(settings, TriageSettings)
+    assert await reindex_related(settings, [body]) == 0
+    related = (await triage.client.get(workspace_of(body, indexed), headers=penelaah)).json()["related"]
+    assert [(r["case_id"], r["reasons"]) for r in related] == [(str(older), ["teks-mirip"])]

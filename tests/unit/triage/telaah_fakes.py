@@ -52,6 +52,9 @@ class FakeRelatedIndex:
         found = self.entries.get(case_id)
         return None if found is None else found[1].signature
 
+    async def cases_after(self, tenant: str, after: UUID | None, *, limit: int) -> list[UUID]:
+        raise NotImplementedError  # the command is tested against PostgreSQL
+
     async def candidates(self, case_id: UUID, tenant: str, *, limit: int = 50) -> list[Candidate]:
         if case_id not in self.entries:
             return []

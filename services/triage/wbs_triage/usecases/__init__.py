@@ -29,6 +29,7 @@ from wbs_triage.usecases.registration import (
     read_registration,
     update_registration,
 )
+from wbs_triage.usecases.reindex import reindex_tenant
 from wbs_triage.usecases.related import RelatedReports
 from wbs_triage.usecases.telaah import OpenedNote, Workspace, add_note, open_workspace, record_step
 
@@ -61,6 +62,7 @@ __all__ = [
     "record_reporter_message",
     "record_step",
     "register_case",
+    "reindex_tenant",
     "send_officer_message",
     "update_registration",
 ]

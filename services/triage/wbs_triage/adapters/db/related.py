@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_runtime.unit_of_work import Repository
+from wbs_triage.adapters.db.tables import case_table
 from wbs_triage.adapters.db.telaah_tables import related_signature_table
 from wbs_triage.domain.related import Candidate, RelatedIndexEntry
 
@@ -89,6 +90,12 @@ class SqlRelatedIndex(Repository):
         query = select(related_signature_table.c.signature).where(related_signature_table.c.case_id == case_id)
         found = (await self._session.execute(query)).scalar_one_or_none()
         return None if found is None else tuple(found)
+
+    async def cases_after(self, tenant: str, after: UUID | None, *, limit: int) -> list[UUID]:
+        query = select(case_table.c.id).where(case_table.c.tenant_id == tenant).order_by(case_table.c.id).limit(limit)
+        if after is not None:
+            query = query.where(case_table.c.id > after)
+        return list((await self._session.execute(query)).scalars())
 
     async def candidates(self, case_id: UUID, tenant: str, *, limit: int = 50) -> list[Candidate]:
         await self.flush()

@@ -24,8 +24,8 @@ from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.waiting import eventually
 from tests.unit.triage.test_related import REPORT, REWORDED, UNRELATED
-from wbs_contracts.events.intake import ReportedOfficial, ReportSubstanceV1
-from wbs_contracts.registry import REPORT_SUBMITTED
+from wbs_contracts.events.intake import EvidenceAddedV1, EvidenceKeyV1, ReportedOfficial, ReportSubstanceV1
+from wbs_contracts.registry import EVIDENCE_ADDED, REPORT_SUBMITTED
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience
 from wbs_runtime.auth.keys import issue_assertion_keys
@@ -203,7 +203,23 @@ async def test_the_record_steps_and_notes_are_sealed_audited_and_for_the_entitle
     assert note.status_code == 201, note.text
     assert (await triage.client.post(f"{base}/telaah/notes", json={"text": " "}, headers=penelaah)).status_code == 422
 
-    opened = (await triage.client.get(f"{base}/telaah", headers=penelaah)).json()
+    key = EvidenceKeyV1(file_key="a2V5", file_name="kuitansi.pdf", content_type="application/pdf")
+    added = EvidenceAddedV1(
+        report_id=case,
+        evidence_id=uuid.uuid4(),
+        blob="blob-1",
+        size_bytes=1234,
+        key=KeyRing.from_directory(triage.keys).seal(body, Audience.CASE_SUBSTANCE, key, case=case),
+        added_at=datetime.now(UTC),
+    )
+    envelope = EVIDENCE_ADDED.envelope(added, tenant=body, subject=str(case), time=added.added_at, correlation_id="e")
+    await publish(triage.infra.bootstrap_servers, topic(triage.infra, EVIDENCE_ADDED.topic), envelope)
+
+    async def with_evidence() -> dict[str, Any] | None:
+        shown: dict[str, Any] = (await triage.client.get(f"{base}/telaah", headers=penelaah)).json()
+        return shown if shown["evidence"] else None
+
+    opened = await eventually(with_evidence, what="the evidence file in the workspace")
     assert MARKER in opened["substance"]["what"]
     assert opened["registration"]["perihal"] == f"Pungutan {MARKER}"
     assert opened["registration"]["tanggal_surat"] == "2026-03-02"
@@ -211,6 +227,9 @@ async def test_the_record_steps_and_notes_are_sealed_audited_and_for_the_entitle
     assert opened["checklist"][0]["note"] == f"Inti {MARKER}"
     assert [n["text"] for n in opened["notes"]] == [f"Catatan {MARKER}"]
     assert opened["keputusan_href"] == f"/perkara/{body}/{case}/keputusan"
+    [listed] = opened["evidence"]  # the files' listing (its own entry on the trail)
+    assert (listed["name"], listed["size_bytes"]) == ("kuitansi.pdf", 1234)
+    assert listed["href"] == f"{base}/evidence/{listed['id']}"
 
     history = (await triage.client.get(f"{base}/riwayat", headers=penelaah)).json()
     actions = [h["action"] for h in history]
@@ -220,6 +239,7 @@ async def test_the_record_steps_and_notes_are_sealed_audited_and_for_the_entitle
         "telaah.step-recorded",
         "telaah.note-added",
         "case.substance-read",
+        "evidence.list",
     ):
         assert action in actions, action
     # Only the penelaah opened the substance (the petugas was refused, and nothing was recorded).

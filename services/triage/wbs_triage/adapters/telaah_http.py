@@ -32,6 +32,7 @@ from wbs_triage.usecases import (
     RegistrationView,
     RelatedReports,
     add_note,
+    list_evidence,
     open_workspace,
     read_registration,
     record_step,
@@ -127,11 +128,21 @@ class RelatedOut(BaseModel):
     href: str
 
 
+class EvidenceFileOut(BaseModel):
+    id: UUID
+    name: str
+    content_type: str
+    size_bytes: int
+    added_at: datetime
+    href: str
+
+
 class WorkspaceOut(BaseModel):
     case_id: UUID
     agenda_number: str
     status: str
     substance: SubstanceOut | None
+    evidence: list[EvidenceFileOut]
     registration: RegistrationOut
     checklist: list[StepOut]
     notes: list[NoteOut]
@@ -292,6 +303,7 @@ def build_router(
             return denied()
         if opened is None:
             raise not_found()
+        files = await list_evidence(tenant, case_id, reader(caller, request), unit_of_work(), keys) or []
         s = opened.substance
         return WorkspaceOut(
             case_id=opened.case.id,
@@ -300,6 +312,17 @@ def build_router(
             substance=None
             if s is None
             else SubstanceOut(what=s.what, where=s.where, when=s.when, who=s.who, how=s.how, amount_idr=s.amount_idr),
+            evidence=[
+                EvidenceFileOut(
+                    id=f.id,
+                    name=f.file_name,
+                    content_type=f.content_type,
+                    size_bytes=f.size_bytes,
+                    added_at=f.added_at,
+                    href=f"/api/v1/tenants/{tenant}/cases/{case_id}/evidence/{f.id}",
+                )
+                for f in files
+            ],
             registration=registration_out(RegistrationView(opened.case, opened.details, opened.details_recorded)),
             checklist=checklist_out(opened.checklist),
             notes=[note_out(n) for n in opened.notes],

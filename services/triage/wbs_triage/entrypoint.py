@@ -15,7 +15,7 @@ from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
-from wbs_triage.adapters import broker, http, messages_http, pages
+from wbs_triage.adapters import broker, decision_pages, decisions_http, http, messages_http, pages
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 
@@ -59,14 +59,25 @@ def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     runtime.include_router(
         messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
     )
+    runtime.include_router(
+        decisions_http.build_router(
+            unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now, zone=settings.zone
+        )
+    )
+    web = officer_pages(settings)
     # The officers' pages: the queue and each case's page, on the runtime's layout.
     runtime.include_router(
         pages.build_router(
-            officer_pages(settings),
+            web,
             unit_of_work=runtime.unit_of_work,
             keys=runtime.keyring,
             clock=utc_now,
             zone=settings.zone,
+        )
+    )
+    runtime.include_router(
+        decision_pages.build_router(
+            web, unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now, zone=settings.zone
         )
     )
     return runtime

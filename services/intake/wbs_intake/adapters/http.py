@@ -43,6 +43,7 @@ from wbs_intake.ports import (
     AttemptGuard,
     IntakeUnitOfWork,
     KeyedDigests,
+    Opener,
     PasswordHasher,
     PseudonymCredential,
     PseudonymTaken,
@@ -363,6 +364,7 @@ def build_router(
     clock: Clock,
     idempotency_lifetime: timedelta = timedelta(hours=24),
     prune_every_seconds: float = 300.0,
+    opener: Opener | None = None,
 ) -> APIRouter:
     # Reporters are anonymous: every route here is public, and none may depend on who calls.
     router = APIRouter(prefix="/api/v1", tags=["laporan / reports"], dependencies=[public()])
@@ -474,7 +476,7 @@ def build_router(
         if report is None:
             return JSONResponse(status_code=404, content=NOT_FOUND.model_dump(), headers=NO_STORE)
         response.headers.update(NO_STORE)
-        return report_status_out(report, await reporter_timeline(report, uow=unit_of_work()))
+        return report_status_out(report, await reporter_timeline(report, uow=unit_of_work(), opener=opener))
 
     @router.get("/tenants", response_model=list[TenantOut], summary="Instansi / the bodies that take reports")
     async def tenants() -> list[TenantOut]:

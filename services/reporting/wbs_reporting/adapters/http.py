@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from wbs_contracts.channels import KNOWN_CHANNELS
 from wbs_contracts.envelope import TENANT_PATTERN
-from wbs_reporting.domain.statistics import Tally
+from wbs_reporting.domain.statistics import BULAN, Tally
 from wbs_reporting.ports import ReportingUnitOfWork
-from wbs_reporting.usecases import yearly_recap
+from wbs_reporting.usecases import yearly_decisions, yearly_recap
 from wbs_runtime.auth.access import Caller, require
 from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.clock import Clock
@@ -55,6 +55,20 @@ class RecapOut(BaseModel):
     total: TallyOut
 
 
+class DecisionMonthOut(BaseModel):
+    month: int
+    bulan: str
+    by_outcome: dict[str, int]
+
+
+class DecisionRecapOut(BaseModel):
+    tenant: str
+    year: int
+    timezone: str
+    months: list[DecisionMonthOut]
+    by_outcome: dict[str, int]
+
+
 def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: ZoneInfo, clock: Clock) -> APIRouter:
     router = APIRouter(prefix="/api/v1/tenants", tags=["statistik / statistics"])
 
@@ -89,6 +103,29 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
             by_category={c: TallyOut.of(t) for c, t in recap.by_category.items()},
             by_channel={c: TallyOut.of(t) for c, t in recap.by_channel.items()},
             total=TallyOut.of(recap.total),
+        )
+
+    @router.get(
+        "/{tenant}/statistics/decisions",
+        response_model=DecisionRecapOut,
+        summary="Hasil telaah per bulan / how the telaah ended, by month and outcome",
+    )
+    async def decisions(
+        tenant: Annotated[str, Path(pattern=TENANT_PATTERN)],
+        _caller: Annotated[Caller, require(Permission.READ_STATISTICS)],
+        year: Annotated[int | None, Query(ge=2000, le=9999, description="Tahun; default: tahun ini")] = None,
+    ) -> DecisionRecapOut:
+        chosen = year or clock().astimezone(timezone).year
+        recap = await yearly_decisions(tenant, chosen, timezone, uow=unit_of_work())
+        return DecisionRecapOut(
+            tenant=tenant,
+            year=recap.year,
+            timezone=str(timezone),
+            months=[
+                DecisionMonthOut(month=month, bulan=BULAN[month - 1], by_outcome=counts)
+                for month, counts in sorted(recap.months.items())
+            ],
+            by_outcome=recap.by_outcome,
         )
 
     return router

@@ -137,11 +137,11 @@ async def test_decisions_count_per_body_month_and_outcome_once_each(
     ]
     for decision in decisions:
         await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), decision)
-    path = f"/api/v1/tenants/{tenant}/statistics/decisions?year=2026"
+    path = f"/api/v1/tenants/{tenant}/statistics?year=2026"
 
     async def counted() -> dict[str, Any] | None:
         answer = await reporting.get(path, headers=statistics_reader(key_root, tenant))
-        body: dict[str, Any] = answer.json()
+        body: dict[str, Any] = answer.json()["decisions"]
         return body if sum(body["by_outcome"].values()) >= 3 else None
 
     recap = await eventually(counted, what="the decisions counted")

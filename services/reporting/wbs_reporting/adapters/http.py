@@ -41,6 +41,19 @@ class LabelOut(BaseModel):
     en: str
 
 
+class DecisionMonthOut(BaseModel):
+    month: int
+    bulan: str
+    by_outcome: dict[str, int]
+
+
+class DecisionsOut(BaseModel):
+    """How the telaah of the body's cases ended (telaah-decided), in the month of the decision."""
+
+    months: list[DecisionMonthOut]
+    by_outcome: dict[str, int]
+
+
 class RecapOut(BaseModel):
     tenant: str
     year: int
@@ -53,20 +66,7 @@ class RecapOut(BaseModel):
     by_category: dict[str, TallyOut]
     by_channel: dict[str, TallyOut]
     total: TallyOut
-
-
-class DecisionMonthOut(BaseModel):
-    month: int
-    bulan: str
-    by_outcome: dict[str, int]
-
-
-class DecisionRecapOut(BaseModel):
-    tenant: str
-    year: int
-    timezone: str
-    months: list[DecisionMonthOut]
-    by_outcome: dict[str, int]
+    decisions: DecisionsOut | None = None
 
 
 def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: ZoneInfo, clock: Clock) -> APIRouter:
@@ -84,6 +84,7 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
     ) -> RecapOut:
         chosen = year or clock().astimezone(timezone).year
         recap = await yearly_recap(tenant, chosen, timezone, uow=unit_of_work())
+        decided = await yearly_decisions(tenant, chosen, timezone, uow=unit_of_work())
         return RecapOut(
             tenant=tenant,
             year=recap.year,
@@ -103,29 +104,13 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
             by_category={c: TallyOut.of(t) for c, t in recap.by_category.items()},
             by_channel={c: TallyOut.of(t) for c, t in recap.by_channel.items()},
             total=TallyOut.of(recap.total),
-        )
-
-    @router.get(
-        "/{tenant}/statistics/decisions",
-        response_model=DecisionRecapOut,
-        summary="Hasil telaah per bulan / how the telaah ended, by month and outcome",
-    )
-    async def decisions(
-        tenant: Annotated[str, Path(pattern=TENANT_PATTERN)],
-        _caller: Annotated[Caller, require(Permission.READ_STATISTICS)],
-        year: Annotated[int | None, Query(ge=2000, le=9999, description="Tahun; default: tahun ini")] = None,
-    ) -> DecisionRecapOut:
-        chosen = year or clock().astimezone(timezone).year
-        recap = await yearly_decisions(tenant, chosen, timezone, uow=unit_of_work())
-        return DecisionRecapOut(
-            tenant=tenant,
-            year=recap.year,
-            timezone=str(timezone),
-            months=[
-                DecisionMonthOut(month=month, bulan=BULAN[month - 1], by_outcome=counts)
-                for month, counts in sorted(recap.months.items())
-            ],
-            by_outcome=recap.by_outcome,
+            decisions=DecisionsOut(
+                months=[
+                    DecisionMonthOut(month=month, bulan=BULAN[month - 1], by_outcome=counts)
+                    for month, counts in sorted(decided.months.items())
+                ],
+                by_outcome=decided.by_outcome,
+            ),
         )
 
     return router

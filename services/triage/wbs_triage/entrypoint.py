@@ -16,7 +16,15 @@ from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
 from wbs_triage.adapters import broker, decision_pages, decisions_http, http, messages_http, pages
-from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
+from wbs_triage.adapters.db import (
+    SqlTriageUnitOfWork,
+    case_message_table,
+    case_table,
+    decision_table,
+    evidence_table,
+    metadata,
+)
+from wbs_triage.domain.decision import ProposalTextV1
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 
 #: What triage keeps sealed: each case's substance, as intake sealed it; the evidence files' keys;
@@ -33,6 +41,12 @@ MESSAGES_AT_REST = SealedColumn(
     model=ReporterMessageV1,
     also=(OfficerMessageCopyV1,),
     row="id",
+)
+
+#: Each proposed decision's words (the reason for the reporter, the conclusion). The nullable
+#: sealed columns (the BPK/APIP note, a rejection's reason) are not re-sealed by this command yet.
+PROPOSALS_AT_REST = SealedColumn(
+    decision_table, "sealed_text", case="case_id", tenant="tenant_id", model=ProposalTextV1, row="id"
 )
 
 
@@ -103,7 +117,7 @@ PROGRAM = ServiceProgram(
         "reseal": (
             "segel ulang substansi, kunci bukti dan pesan ke kunci terbaru / "
             "re-seal stored substance, evidence keys and messages to the newest key",
-            reseal_command(SUBSTANCE_AT_REST, EVIDENCE_KEYS_AT_REST, MESSAGES_AT_REST),
+            reseal_command(SUBSTANCE_AT_REST, EVIDENCE_KEYS_AT_REST, MESSAGES_AT_REST, PROPOSALS_AT_REST),
         )
     },
 )

@@ -6,6 +6,7 @@ evidence keys resealed to it) with its ``case-registered``; a merge links both c
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -331,3 +332,37 @@ async def test_another_tenants_officer_sees_nothing(triage: Triage) -> None:
     ).status_code == 404
     as_if_theirs = await triage.client.get(triage.decision(APPROVING, case), headers=stranger)
     assert as_if_theirs.status_code == 404
+
+
+async def test_the_decision_page_merges_through_its_form_and_keeps_what_was_typed_when_refused(triage: Triage) -> None:
+    target = await triage.case(DIRECT)
+    case = await triage.case(DIRECT)
+    penelaah = triage.officer(DIRECT, Role.PENELAAH)
+    page_url = f"/perkara/{DIRECT}/{case}/keputusan"
+    case_page = await triage.client.get(f"/perkara/{DIRECT}/{case}", headers=penelaah)
+    assert f'href="{page_url}"' in case_page.text  # the case page links its decision page
+    page = await triage.client.get(page_url, headers=penelaah)
+    assert page.status_code == 200
+    assert f'<option value="{target}">' in page.text  # offered to merge into
+    assert f'<option value="{case}">' not in page.text  # never into itself
+    cookie = page.cookies["wbs_csrf"]
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    headers = {**penelaah, "Cookie": f"wbs_csrf={cookie}"}
+    form = {"csrf": token.group(1), "keputusan": "tidak-diproses", "alasan_pelapor": "Tidak dapat diperiksa."}
+    refused = await triage.client.post(page_url + "/usul", data=form, headers=headers)
+    assert refused.status_code == 422
+    assert "Pilih alasannya" in refused.text
+    assert "Tidak dapat diperiksa." in refused.text  # nothing typed is lost
+    forged = await triage.client.post(page_url + "/usul", data={**form, "csrf": "x"}, headers=headers)
+    assert forged.status_code == 403
+    merged = await triage.client.post(
+        page_url + "/usul",
+        data={"csrf": token.group(1), "keputusan": "digabung", "gabung_ke": str(target)},
+        headers=headers,
+    )
+    assert (merged.status_code, merged.headers["location"]) == (303, page_url + "?pesan=disetujui")
+    shown = await triage.client.get(page_url + "?pesan=disetujui", headers=penelaah)
+    assert "Keputusan telah disetujui dan berlaku." in shown.text
+    assert 'id="case-status">digabung<' in shown.text
+    assert 'data-kind="digabung-ke"' in shown.text

@@ -46,7 +46,8 @@ from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.ports import DecisionUnitOfWork, Keys
 from wbs_triage.usecases.cases import Reader, _entry
 
-NOT_FOUND = DecisionRefused("case", "Perkara tidak ditemukan.", "No such case.")
+#: How many of the tenant's latest cases the decision page offers to merge into.
+MERGE_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class DecisionView:
     bodies: list[tuple[str, str]]
     #: The roles the tenant's policy names for each outcome (empty: no approval asked).
     approvers: dict[TelaahOutcome, tuple[Role, ...]]
+    #: The tenant's latest cases this one may be merged into (id, agenda number).
+    merge_candidates: list[tuple[UUID, str]]
 
     @property
     def pending(self) -> OpenedProposal | None:
@@ -146,6 +149,11 @@ async def read_decisions(
         links = await uow.links.of_case(case_id)
         configuration = await uow.tenants.get(tenant)
         bodies = [(b.tenant_id, b.name) for b in await uow.bodies.active() if b.tenant_id != tenant]
+        candidates = [
+            (c.id, c.agenda.number)
+            for c in await uow.cases.in_tenant(tenant, limit=MERGE_CANDIDATES)
+            if c.id != case_id and c.status is not CaseStatus.DIGABUNG
+        ]
         await uow.audit.append(_entry(tenant, case_id, reader, "case.decisions-read"))
         await uow.commit()
     approvers = {
@@ -164,7 +172,7 @@ async def read_decisions(
     note = ""
     if flag is not None and flag.sealed_note is not None:
         note = keys.open(flag.sealed_note, tenant=tenant, case=case_id, model=PriorAuditNoteV1).text
-    return DecisionView(case, flag, note, opened, links, bodies, approvers)
+    return DecisionView(case, flag, note, opened, links, bodies, approvers, candidates)
 
 
 async def propose_decision(

@@ -25,6 +25,11 @@ class CaseRegisteredV1(EventData):
     agenda_sequence: int = Field(ge=1)
     registered_on: date = Field(description="Tanggal agenda, in the tenant's calendar.")
     registered_at: AwareDatetime
+    forwarded_from: UUID | None = Field(
+        default=None,
+        description="The case another body's telaah forwarded here (diteruskan): this case is new, its report "
+        "was received there, so intake has no report of this id.",
+    )
 
 
 class OfficerMessageKind(StrEnum):

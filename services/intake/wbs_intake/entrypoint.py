@@ -144,6 +144,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
         http.build_router(
             unit_of_work=runtime.unit_of_work,
             sealer=runtime.keyring,
+            opener=runtime.keyring,
             hasher=hasher,
             digests=digests,
             passwords=passwords,
@@ -155,6 +156,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     runtime.include_router(
         reporter_http.build_router(
             unit_of_work=runtime.unit_of_work,
+            opener=runtime.keyring,
             sessions=sessions,
             hasher=hasher,
             attempts=attempts,
@@ -188,6 +190,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
     )
     runtime.include_router(
         reporter_page_routes.build_router(
+            opener=runtime.keyring,
             web=web,
             unit_of_work=runtime.unit_of_work,
             sealer=runtime.keyring,

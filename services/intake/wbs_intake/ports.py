@@ -16,6 +16,7 @@ from wbs_intake.domain.recording import Arrival
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_notices import ReporterNotice
 from wbs_intake.domain.reporter_session import ReporterSession
+from wbs_intake.domain.telaah import TelaahEnd
 from wbs_intake.domain.tenant import Tenant
 from wbs_runtime.audit import AuditRecorder
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
@@ -217,6 +218,18 @@ class TenantConfigurations(Protocol):
         ...
 
 
+class TelaahRepository(Protocol):
+    """How each telaah of a report ended, and the cases other bodies registered for it."""
+
+    async def add_end(self, end: TelaahEnd) -> None:
+        """Keep it, unless that status is kept for the report already."""
+        ...
+
+    async def ends_of(self, report_id: UUID) -> list[TelaahEnd]: ...
+    async def add_forwarded_case(self, case_id: UUID, report_id: UUID, tenant: str) -> None: ...
+    async def report_of_forwarded_case(self, case_id: UUID) -> UUID | None: ...
+
+
 class IntakeUnitOfWork(Transactional, Protocol):
     @property
     def reports(self) -> ReportRepository: ...
@@ -248,6 +261,8 @@ class IntakeUnitOfWork(Transactional, Protocol):
     def configurations(self) -> TenantConfigurations: ...
     @property
     def audit(self) -> AuditRecorder: ...
+    @property
+    def telaah(self) -> TelaahRepository: ...
 
 
 class Sealer(Protocol):

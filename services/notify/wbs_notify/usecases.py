@@ -19,6 +19,8 @@ def acknowledge_registration(clock: Clock) -> Callable[[Envelope[Any], NotifyUni
 
     async def handle(event: Envelope[Any], uow: NotifyUnitOfWork) -> None:
         registered: CaseRegisteredV1 = event.data
+        if registered.forwarded_from is not None:
+            return  # another body's telaah forwarded it here: the reporter was acknowledged when it arrived
         await uow.notifications.enqueue(acknowledgement(registered.case_id, event.tenant, clock()))
 
     return handle

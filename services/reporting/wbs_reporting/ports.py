@@ -7,6 +7,7 @@ from typing import Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from wbs_reporting.domain.decisions import DecisionCount
 from wbs_reporting.domain.statistics import CountRow
 from wbs_runtime.unit_of_work import Transactional
 
@@ -31,6 +32,15 @@ class CaseFacts(Protocol):
     async def counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[CountRow]: ...
 
 
+class DecisionFacts(Protocol):
+    """How each case's telaah ended: its body, its outcome, when."""
+
+    async def record_decision(self, case_id: UUID, tenant: str, outcome: str, decided_at: datetime) -> None: ...
+    async def decision_counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[DecisionCount]: ...
+
+
 class ReportingUnitOfWork(Transactional, Protocol):
     @property
     def facts(self) -> CaseFacts: ...
+    @property
+    def decisions(self) -> DecisionFacts: ...

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.intake import ReportSubmittedV1
-from wbs_contracts.events.triage import CaseRegisteredV1
+from wbs_contracts.events.triage import CaseRegisteredV1, TelaahDecidedV1
+from wbs_reporting.domain.decisions import DecisionRecap, decision_recap
 from wbs_reporting.domain.statistics import Recap, recap
 from wbs_reporting.ports import ReportingUnitOfWork
 
@@ -30,3 +31,14 @@ async def record_registration(event: Envelope[Any], uow: ReportingUnitOfWork) ->
 async def yearly_recap(tenant: str, year: int, timezone: ZoneInfo, *, uow: ReportingUnitOfWork) -> Recap:
     async with uow:
         return recap(year, await uow.facts.counts(tenant, year, timezone))
+
+
+async def record_decision(event: Envelope[Any], uow: ReportingUnitOfWork) -> None:
+    """Handler of ``telaah-decided``: counted once per case, in the body that decided."""
+    data: TelaahDecidedV1 = event.data
+    await uow.decisions.record_decision(data.case_id, event.tenant, data.outcome.value, data.decided_at)
+
+
+async def yearly_decisions(tenant: str, year: int, timezone: ZoneInfo, *, uow: ReportingUnitOfWork) -> DecisionRecap:
+    async with uow:
+        return decision_recap(year, await uow.decisions.decision_counts(tenant, year, timezone))

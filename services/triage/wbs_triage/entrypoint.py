@@ -22,17 +22,28 @@ from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
-from wbs_triage.adapters import broker, http, messages_http, pages, telaah_http, telaah_pages
+from wbs_triage.adapters import (
+    broker,
+    decision_pages,
+    decisions_http,
+    http,
+    messages_http,
+    pages,
+    telaah_http,
+    telaah_pages,
+)
 from wbs_triage.adapters.db import (
     SqlTriageUnitOfWork,
     case_message_table,
     case_registration_table,
     case_table,
+    decision_table,
     evidence_table,
     metadata,
     telaah_checklist_table,
     telaah_note_table,
 )
+from wbs_triage.domain.decision import ProposalTextV1
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 from wbs_triage.domain.registration import RegistrationDetailsV1
 from wbs_triage.domain.related import RelatedKey
@@ -65,6 +76,12 @@ NOTES_AT_REST = SealedColumn(
     telaah_note_table, "sealed", case="case_id", tenant="tenant_id", model=TelaahNoteV1, row="id"
 )
 
+#: Each proposed decision's words (the reason for the reporter, the conclusion). The nullable
+#: sealed columns (the BPK/APIP note, a rejection's reason) are not re-sealed by this command yet.
+PROPOSALS_AT_REST = SealedColumn(
+    decision_table, "sealed_text", case="case_id", tenant="tenant_id", model=ProposalTextV1, row="id"
+)
+
 
 HERE = Path(__file__).resolve().parent
 CSRF_KEY_FILE = "triage-csrf.key"
@@ -81,37 +98,30 @@ class TriageSettings(ServiceSettings):
 
 
 def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
-    # Triage opens case-substance for the officers entitled to a case: evidence file keys and the
-    # reporter's messages in the Kotak Komunikasi (and the telaah, next). It seals officers'
-    # answers to reporter-mailbox, which only intake opens.
+    # Triage opens case-substance for the officers entitled to a case: the substance in the
+    # workspace, evidence file keys, the Kotak Komunikasi, the telaah's records. It seals officers'
+    # answers and a decision's reason for the reporter to reporter-mailbox, which only intake opens.
     runtime = ServiceRuntime(settings, SqlTriageUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
-    related = RelatedReports(related_key(settings), runtime.keyring)
-    broker.subscribe(runtime, clock=utc_now, timezone=settings.zone, keys=runtime.keyring, related=related)
+    uow, keys, zone = runtime.unit_of_work, runtime.keyring, settings.zone
+    related = RelatedReports(related_key(settings), keys)
+    broker.subscribe(runtime, clock=utc_now, timezone=zone, keys=keys, related=related)
     blobs = blob_store(settings)  # where intake keeps the evidence files
     runtime.on_stop("blob store", blobs.aclose)
-    runtime.include_router(http.build_router(unit_of_work=runtime.unit_of_work, opener=runtime.keyring, blobs=blobs))
-    runtime.include_router(
-        messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
-    )
-    # The telaah: the registration record, the penelaah's workspace and related reports.
-    uow, keys = runtime.unit_of_work, runtime.keyring
-    runtime.include_router(
-        telaah_http.build_router(unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=settings.zone)
-    )
     web = officer_pages(settings)
-    runtime.include_router(
-        telaah_pages.build_router(web, unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=settings.zone)
+    routers = (
+        http.build_router(unit_of_work=uow, opener=keys, blobs=blobs),
+        messages_http.build_router(unit_of_work=uow, keys=keys, clock=utc_now),
+        # The telaah: the registration record, the penelaah's workspace and related reports.
+        telaah_http.build_router(unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=zone),
+        telaah_pages.build_router(web, unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=zone),
+        # The end of the telaah: decisions and their approvals.
+        decisions_http.build_router(unit_of_work=uow, keys=keys, clock=utc_now, zone=zone),
+        decision_pages.build_router(web, unit_of_work=uow, keys=keys, clock=utc_now, zone=zone),
+        # The officers' pages: the queue and each case's page, on the runtime's layout.
+        pages.build_router(web, unit_of_work=uow, keys=keys, clock=utc_now, zone=zone),
     )
-    # The officers' pages: the queue and each case's page, on the runtime's layout.
-    runtime.include_router(
-        pages.build_router(
-            web,
-            unit_of_work=runtime.unit_of_work,
-            keys=runtime.keyring,
-            clock=utc_now,
-            zone=settings.zone,
-        )
-    )
+    for router in routers:
+        runtime.include_router(router)
     return runtime
 
 
@@ -168,8 +178,9 @@ PROGRAM = ServiceProgram(
     metadata=metadata,
     extra_commands={
         "reseal": (
-            "segel ulang substansi, kunci bukti, pesan, pencatatan dan telaah ke kunci terbaru / "
-            "re-seal stored substance, evidence keys, messages, registration records and telaah to the newest key",
+            "segel ulang substansi, kunci bukti, pesan, pencatatan, telaah dan keputusan ke kunci terbaru / "
+            "re-seal stored substance, evidence keys, messages, registration records, telaah and decisions "
+            "to the newest key",
             reseal_command(
                 SUBSTANCE_AT_REST,
                 EVIDENCE_KEYS_AT_REST,
@@ -177,6 +188,7 @@ PROGRAM = ServiceProgram(
                 REGISTRATIONS_AT_REST,
                 CHECKLISTS_AT_REST,
                 NOTES_AT_REST,
+                PROPOSALS_AT_REST,
             ),
         ),
         "reindex-related": (

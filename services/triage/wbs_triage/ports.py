@@ -11,7 +11,8 @@ from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_runtime.audit import AuditRecorder, ChainedEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
-from wbs_triage.domain.case import Case
+from wbs_triage.domain.case import Case, CaseStatus
+from wbs_triage.domain.decision import CaseLink, PriorAudit, Proposal
 from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.domain.messages import CaseMessage
 from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
@@ -162,5 +163,59 @@ class QueueUnitOfWork(TriageUnitOfWork, Protocol):
     def cases(self) -> QueueCases: ...
     @property
     def open_questions(self) -> OpenQuestions: ...
+    @property
+    def tenants(self) -> TenantConfigurations: ...
+
+
+# -- the end of the telaah: decisions ----------------------------------------------------------------
+
+
+class PriorAudits(Protocol):
+    async def save(self, flag: PriorAudit) -> None: ...
+    async def of_case(self, case_id: UUID) -> PriorAudit | None: ...
+
+
+class Proposals(Protocol):
+    async def save(self, proposal: Proposal) -> None:
+        """Keep it, or its new state."""
+        ...
+
+    async def of_case(self, case_id: UUID) -> list[Proposal]:
+        """Oldest first."""
+        ...
+
+    async def pending_of_case(self, case_id: UUID, *, for_update: bool = False) -> Proposal | None: ...
+
+
+class CaseLinks(Protocol):
+    async def add(self, link: CaseLink) -> None: ...
+    async def of_case(self, case_id: UUID) -> list[CaseLink]: ...
+
+
+class CaseStatuses(Protocol):
+    async def lock(self, case_id: UUID) -> CaseStatus | None:
+        """The case's status, its row locked until the transaction ends (None: no such case)."""
+        ...
+
+    async def set(self, case_id: UUID, status: CaseStatus) -> None: ...
+
+
+class Bodies(Protocol):
+    async def active(self) -> list[TenantConfiguredV1]:
+        """The active bodies triage knows from directory, by name."""
+        ...
+
+
+class DecisionUnitOfWork(TriageUnitOfWork, Protocol):
+    @property
+    def prior_audits(self) -> PriorAudits: ...
+    @property
+    def proposals(self) -> Proposals: ...
+    @property
+    def links(self) -> CaseLinks: ...
+    @property
+    def statuses(self) -> CaseStatuses: ...
+    @property
+    def bodies(self) -> Bodies: ...
     @property
     def tenants(self) -> TenantConfigurations: ...

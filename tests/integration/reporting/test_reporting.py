@@ -17,7 +17,8 @@ from tests.support.officers import assertion_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.waiting import eventually
-from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_contracts.events.triage import TelaahDecidedV1, TelaahOutcome
+from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED, TELAAH_DECIDED
 from wbs_contracts.roles import Role
 from wbs_reporting.adapters.db import metadata
 from wbs_reporting.entrypoint import PROGRAM, ReportingSettings, build
@@ -109,3 +110,47 @@ async def test_statistics_are_only_for_the_bodys_officers_who_may_see_them(
     assert "total" not in elsewhere.json()
     operator = assertion_headers(key_root, "reporting", {"satker-kosong": {Role.OPERATOR}})
     assert (await reporting.get(path, headers=operator)).status_code == 403
+
+
+def telaah_decided(tenant: str, outcome: TelaahOutcome, at: datetime, **fields: Any) -> Any:
+    case = uuid4()
+    data = TelaahDecidedV1(case_id=case, outcome=outcome, decided_at=at, policy_version=1, proposed_by="p", **fields)
+    return TELAAH_DECIDED.envelope(data, tenant=tenant, subject=str(case), time=at, correlation_id=str(uuid4()))
+
+
+async def test_decisions_count_per_body_month_and_outcome_once_each(
+    infra: Infrastructure, reporting: httpx.AsyncClient, key_root: Path
+) -> None:
+    tenant = f"satker-{uuid4().hex[:6]}"
+    may = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
+    # 30 June 20:00 UTC is already July in Bengkulu (UTC+7).
+    july_locally = datetime(2026, 6, 30, 20, 0, tzinfo=UTC)
+    merged = telaah_decided(tenant, TelaahOutcome.DIGABUNG, may, merged_into=uuid4())
+    decisions = [
+        merged,
+        merged.model_copy(update={"id": uuid4()}),  # delivered again: counted once
+        telaah_decided(
+            tenant, TelaahOutcome.DITERUSKAN, may, forwarded_to_name="SP4N-LAPOR!", forwarded_to_external="SP4N-LAPOR!"
+        ),
+        telaah_decided(tenant, TelaahOutcome.DIGABUNG, july_locally, merged_into=uuid4()),
+        telaah_decided(f"{tenant}-lain", TelaahOutcome.DIGABUNG, may, merged_into=uuid4()),
+    ]
+    for decision in decisions:
+        await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), decision)
+    path = f"/api/v1/tenants/{tenant}/statistics?year=2026"
+
+    async def counted() -> dict[str, Any] | None:
+        answer = await reporting.get(path, headers=statistics_reader(key_root, tenant))
+        body: dict[str, Any] = answer.json()["decisions"]
+        return body if sum(body["by_outcome"].values()) >= 3 else None
+
+    recap = await eventually(counted, what="the decisions counted")
+    assert recap["by_outcome"] == {"tidak-diproses": 0, "diteruskan": 1, "digabung": 2, "audit-investigasi": 0}
+    months = {m["month"]: m["by_outcome"] for m in recap["months"]}
+    assert (months[5]["digabung"], months[5]["diteruskan"], months[6]["digabung"], months[7]["digabung"]) == (
+        1,
+        1,
+        0,
+        1,
+    )
+    assert recap["months"][4]["bulan"] == "Mei"

@@ -22,6 +22,7 @@ from wbs_intake.domain.recording import Arrival
 from wbs_intake.domain.report import Report, StatusChange
 from wbs_intake.domain.reporter_notices import ReporterNotice
 from wbs_intake.domain.reporter_session import ReporterSession
+from wbs_intake.domain.telaah import TelaahEnd
 from wbs_intake.domain.tenant import Tenant
 from wbs_intake.ports import IdempotentSubmission, OfferedBody, PseudonymCredential, PseudonymTaken
 
@@ -227,6 +228,24 @@ class FakeNotices:
         return [notice for found, notice in self.rows if found == report_id]
 
 
+class FakeTelaah:
+    def __init__(self) -> None:
+        self.ends: dict[tuple[UUID, str], TelaahEnd] = {}
+        self.forwarded: dict[UUID, UUID] = {}
+
+    async def add_end(self, end: TelaahEnd) -> None:
+        self.ends.setdefault((end.report_id, end.status.value), end)
+
+    async def ends_of(self, report_id: UUID) -> list[TelaahEnd]:
+        return sorted((e for (r, _), e in self.ends.items() if r == report_id), key=lambda e: e.at)
+
+    async def add_forwarded_case(self, case_id: UUID, report_id: UUID, tenant: str) -> None:
+        self.forwarded.setdefault(case_id, report_id)
+
+    async def report_of_forwarded_case(self, case_id: UUID) -> UUID | None:
+        return self.forwarded.get(case_id)
+
+
 class FakeDisclosures:
     def __init__(self) -> None:
         self.rows: dict[UUID, IdentityDisclosure] = {}
@@ -268,6 +287,7 @@ class FakeIntakeUnitOfWork:
         self.recordings = FakeRecordings()
         self.notices = FakeNotices()
         self.disclosures = FakeDisclosures()
+        self.telaah = FakeTelaah()
         self.configurations = FakeConfigurations(*configurations)
         self.audit = MemoryAuditTrail()
         self.tenants = FakeTenants(*tenants)
@@ -296,6 +316,8 @@ class FakeIntakeUnitOfWork:
             self.recordings.rows,
             self.notices.rows,
             self.disclosures.rows,
+            self.telaah.ends,
+            self.telaah.forwarded,
         )
 
     async def __aenter__(self) -> Self:
@@ -319,6 +341,8 @@ class FakeIntakeUnitOfWork:
                 self.recordings.rows,
                 self.notices.rows,
                 self.disclosures.rows,
+                self.telaah.ends,
+                self.telaah.forwarded,
             ) = self._snapshot
             self._snapshot = None
 

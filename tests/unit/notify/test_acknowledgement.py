@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 from tests.support.events import case_registered
 from tests.unit.notify.fakes import FakeNotifyUnitOfWork
@@ -28,3 +29,11 @@ async def test_a_registered_case_queues_one_acknowledgement_without_content() ->
     assert set(vars(notification)) == {
         "idempotency_key", "case_id", "tenant", "kind", "channel", "template", "status", "queued_at",
     }  # fmt: skip
+
+
+async def test_a_case_registered_for_a_forwarded_report_acknowledges_nobody_again() -> None:
+    uow = FakeNotifyUnitOfWork()
+    event = case_registered(tenant="bps-3603")
+    forwarded = event.model_copy(update={"data": event.data.model_copy(update={"forwarded_from": uuid4()})})
+    await acknowledge_registration(lambda: NOW)(forwarded, uow)
+    assert not uow.notifications.queued

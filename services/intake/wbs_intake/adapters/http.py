@@ -43,6 +43,7 @@ from wbs_intake.ports import (
     AttemptGuard,
     IntakeUnitOfWork,
     KeyedDigests,
+    Opener,
     PasswordHasher,
     PseudonymCredential,
     PseudonymTaken,
@@ -198,6 +199,10 @@ class StatusChangeOut(BaseModel):
     status: str
     status_en: str
     at: datetime
+    #: What the status means for the reporter, in plain words (with how the telaah ended: the
+    #: body it went to, the officers' reason); empty when the reporter's view says nothing more.
+    pesan: str = ""
+    message: str = ""
 
 
 class NoticeOut(BaseModel):
@@ -239,14 +244,29 @@ def _notice_out(entry: TimelineEntry) -> NoticeOut:
     )
 
 
+def _explained(entry: TimelineEntry | None) -> dict[str, str]:
+    if entry is None:
+        return {}
+    return {
+        "pesan": f"{entry.title('id')}. {entry.explanation('id')}",
+        "message": f"{entry.title('en')}. {entry.explanation('en')}",
+    }
+
+
 def report_status_out(report: Report, entries: Sequence[TimelineEntry] = ()) -> ReportStatusOut:
     """The report's statuses, and the rest of what :mod:`reporter_view` lets the reporter see as notices."""
+    explained = {entry.kind: entry for entry in entries if entry.shown.is_status}
     return ReportStatusOut(
         registration_number=report.registration_number,
         status=report.status.value,
         status_en=STATUS_LABEL_EN[report.status],
         timeline=[
-            StatusChangeOut(status=change.status.value, status_en=STATUS_LABEL_EN[change.status], at=change.at)
+            StatusChangeOut(
+                status=change.status.value,
+                status_en=STATUS_LABEL_EN[change.status],
+                at=change.at,
+                **_explained(explained.get(change.status.value)),
+            )
             for change in report.timeline
         ],
         notices=[_notice_out(entry) for entry in entries if not entry.shown.is_status],
@@ -363,6 +383,7 @@ def build_router(
     clock: Clock,
     idempotency_lifetime: timedelta = timedelta(hours=24),
     prune_every_seconds: float = 300.0,
+    opener: Opener | None = None,
 ) -> APIRouter:
     # Reporters are anonymous: every route here is public, and none may depend on who calls.
     router = APIRouter(prefix="/api/v1", tags=["laporan / reports"], dependencies=[public()])
@@ -474,7 +495,7 @@ def build_router(
         if report is None:
             return JSONResponse(status_code=404, content=NOT_FOUND.model_dump(), headers=NO_STORE)
         response.headers.update(NO_STORE)
-        return report_status_out(report, await reporter_timeline(report, uow=unit_of_work()))
+        return report_status_out(report, await reporter_timeline(report, uow=unit_of_work(), opener=opener))
 
     @router.get("/tenants", response_model=list[TenantOut], summary="Instansi / the bodies that take reports")
     async def tenants() -> list[TenantOut]:

@@ -20,7 +20,7 @@ from wbs_intake.adapters.http import (
     too_many_attempts,
 )
 from wbs_intake.adapters.reporter_session import ReporterSessions, signed_in
-from wbs_intake.ports import AttemptGuard, IntakeUnitOfWork, KeyedDigests, PasswordHasher, SecretHasher
+from wbs_intake.ports import AttemptGuard, IntakeUnitOfWork, KeyedDigests, Opener, PasswordHasher, SecretHasher
 from wbs_intake.usecases import TooManyAttempts, find_report, find_report_by_pseudonym, read_report, reporter_timeline
 from wbs_runtime.auth.access import public
 from wbs_runtime.http import ErrorBody
@@ -65,6 +65,7 @@ def build_router(
     attempts: AttemptGuard,
     digests: KeyedDigests,
     passwords: PasswordHasher,
+    opener: Opener | None = None,
 ) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["pelapor / reporter"], dependencies=[public()])
     signed_in_only = APIRouter(dependencies=[Depends(sessions.require)])
@@ -122,7 +123,7 @@ def build_router(
     async def my_report(request: Request, response: Response) -> ReportStatusOut:
         report = await read_report(signed_in(request), uow=unit_of_work())
         response.headers.update(NO_STORE)
-        return report_status_out(report, await reporter_timeline(report, uow=unit_of_work()))
+        return report_status_out(report, await reporter_timeline(report, uow=unit_of_work(), opener=opener))
 
     router.include_router(signed_in_only)
     return router

@@ -54,6 +54,7 @@ from wbs_intake.ports import (
     IntakeUnitOfWork,
     KeyedDigests,
     OfferedBody,
+    Opener,
     PasswordHasher,
     PseudonymTaken,
     Sealer,
@@ -161,6 +162,7 @@ def build_router(
     blobs: BlobStore,
     follow_url: str = FOLLOW_PATH,
     idempotency_lifetime: timedelta = timedelta(hours=24),
+    opener: Opener | None = None,
 ) -> APIRouter:
     # Reporters are anonymous: every page is public; the signed-in pages read the reporter's session.
     router = web.router(dependencies=[public()])
@@ -476,7 +478,7 @@ def build_router(
         status_code: int = 200,
     ) -> Response:
         report = await read_report(report_id, uow=unit_of_work())
-        entries = await reporter_timeline(report, uow=unit_of_work())
+        entries = await reporter_timeline(report, uow=unit_of_work(), opener=opener)
         language = web.language(request)
         async with unit_of_work() as uow:
             names = await uow.bodies.names([report.tenant])

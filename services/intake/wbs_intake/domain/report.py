@@ -13,10 +13,24 @@ class ReportStatus(StrEnum):
 
     DITERIMA = "diterima"  # received by the system
     TERDAFTAR = "terdaftar"  # recorded in the body's agenda (pencatatan)
+    DITELAAH = "ditelaah"  # disposed to a team: the assessment is under way
+    # How the assessment ended (triage's telaah-decided), in the reporter's words:
+    TIDAK_DIPROSES = "tidak-diproses"
+    DILIMPAHKAN = "dilimpahkan"  # forwarded to the competent body (pelimpahan)
+    DIGABUNG = "digabung"
+    DITINDAKLANJUTI = "ditindaklanjuti"  # proceeds to an audit investigasi
 
 
 #: English labels for the second language.
-STATUS_LABEL_EN = {ReportStatus.DITERIMA: "received", ReportStatus.TERDAFTAR: "registered"}
+STATUS_LABEL_EN = {
+    ReportStatus.DITERIMA: "received",
+    ReportStatus.TERDAFTAR: "registered",
+    ReportStatus.DITELAAH: "being assessed",
+    ReportStatus.TIDAK_DIPROSES: "not processed further",
+    ReportStatus.DILIMPAHKAN: "forwarded",
+    ReportStatus.DIGABUNG: "merged",
+    ReportStatus.DITINDAKLANJUTI: "followed up",
+}
 
 
 @dataclass(frozen=True)
@@ -71,5 +85,13 @@ class Report:
         if self.has_been(ReportStatus.TERDAFTAR):
             return None
         change = StatusChange(ReportStatus.TERDAFTAR, at)
+        self.timeline.append(change)
+        return change
+
+    def record(self, status: ReportStatus, at: datetime) -> StatusChange | None:
+        """A status triage's work reached (each once: a redelivered event changes nothing)."""
+        if self.has_been(status):
+            return None
+        change = StatusChange(status, at)
         self.timeline.append(change)
         return change

@@ -9,7 +9,7 @@ matching :class:`Happening` to :func:`timeline`; anything not listed here is nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -46,6 +46,45 @@ REPORTER_SEES: dict[str, Shown] = {
         Wording(
             "Laporan Anda dicatat dalam agenda pengaduan instansi dan menunggu ditelaah oleh tim.",
             "Your report was entered in the body's register of complaints and awaits the team's assessment.",
+        ),
+    ),
+    "ditelaah": Shown(
+        Wording("Laporan sedang ditelaah", "Report being assessed"),
+        Wording(
+            "Pimpinan menugaskan tim untuk menelaah laporan Anda. Pantau Kotak Komunikasi: tim mungkin meminta "
+            "informasi tambahan.",
+            "The head of the body assigned a team to assess your report. Keep an eye on the message box: the team "
+            "may ask for more information.",
+        ),
+    ),
+    # How the telaah ended (triage's telaah-decided): which body, never who.
+    "tidak-diproses": Shown(
+        Wording("Laporan tidak diproses lebih lanjut", "Report not processed further"),
+        Wording(
+            "Setelah ditelaah, laporan Anda tidak dapat diproses lebih lanjut. Alasannya: {reason}",
+            "After assessment, your report cannot be processed further. The reason: {reason}",
+        ),
+    ),
+    "dilimpahkan": Shown(
+        Wording("Laporan diteruskan", "Report forwarded"),
+        Wording(
+            "Setelah ditelaah, laporan Anda diteruskan kepada {body}, instansi yang berwenang menanganinya.",
+            "After assessment, your report was forwarded to {body}, the body competent to handle it.",
+        ),
+    ),
+    "digabung": Shown(
+        Wording("Laporan digabungkan", "Report merged"),
+        Wording(
+            "Laporan Anda menyangkut hal yang sama dengan laporan lain yang sedang ditangani, sehingga keduanya "
+            "ditangani bersama.",
+            "Your report concerns the same matter as another report being handled, so both are handled together.",
+        ),
+    ),
+    "ditindaklanjuti": Shown(
+        Wording("Laporan ditindaklanjuti", "Report followed up"),
+        Wording(
+            "Setelah ditelaah, laporan Anda ditindaklanjuti dengan pemeriksaan (audit investigasi).",
+            "After assessment, your report is followed up with an investigation (audit investigasi).",
         ),
     ),
     # The Kotak Komunikasi: the fact is shown here, the words in the message box.
@@ -98,6 +137,8 @@ class Happening:
     at: datetime
     #: The body it concerns (a forwarding names where the report went), by name as it was then.
     body_name: str | None = None
+    #: The officers' own words for the reporter (why a report is not processed), opened for them.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,21 +147,31 @@ class TimelineEntry:
     at: datetime
     shown: Shown
     body_name: str | None = None
+    reason: str | None = None
 
     def title(self, language: str) -> str:
         return self.shown.title.of(language)
 
     def explanation(self, language: str) -> str:
-        return self.shown.explanation.of(language).replace("{body}", self.body_name or "-")
+        explained = self.shown.explanation.of(language).replace("{body}", self.body_name or "-")
+        return explained.replace("{reason}", self.reason or "-")
 
 
 def happenings_of(
-    report: Report, messages: Iterable[MailboxMessage] = (), notices: Iterable[ReporterNotice] = ()
+    report: Report,
+    messages: Iterable[MailboxMessage] = (),
+    notices: Iterable[ReporterNotice] = (),
+    ends: Mapping[str, tuple[str | None, str | None]] | None = None,
 ) -> list[Happening]:
     """Everything that happened to the report that the reporter may be told of: its status
     changes, the officers' messages (that one came, not what it says), and the notices (forwarded,
-    identity disclosed)."""
-    found = [Happening(change.status.value, change.at) for change in report.timeline]
+    identity disclosed). ``ends``: for a status that ended the telaah, the body it went to and the
+    officers' reason (opened), by status."""
+    ends = ends or {}
+    found = [
+        Happening(change.status.value, change.at, *ends.get(change.status.value, (None, None)))
+        for change in report.timeline
+    ]
     found += [
         Happening(OFFICER_MESSAGE_HAPPENINGS[m.kind], m.sent_at)
         for m in messages
@@ -146,7 +197,9 @@ def message_entries(messages: Iterable[MailboxMessage]) -> list[tuple[UUID, Time
 def timeline(happenings: Iterable[Happening]) -> list[TimelineEntry]:
     """What the reporter sees, oldest first: only the kinds of :data:`REPORTER_SEES`."""
     entries = [
-        TimelineEntry(h.kind, h.at, REPORTER_SEES[h.kind], h.body_name) for h in happenings if h.kind in REPORTER_SEES
+        TimelineEntry(h.kind, h.at, REPORTER_SEES[h.kind], h.body_name, h.reason)
+        for h in happenings
+        if h.kind in REPORTER_SEES
     ]
     return sorted(entries, key=lambda entry: entry.at)
 

@@ -63,6 +63,7 @@ from wbs_intake.usecases.submission import (
     record_identity,
     submit_report,
 )
+from wbs_intake.usecases.telaah import record_decision, record_disposition
 from wbs_intake.usecases.tenants import get_tenant, list_tenants, offer_tenant, record_registration
 
 __all__ = [
@@ -110,6 +111,8 @@ __all__ = [
     "read_report",
     "receipt_details",
     "receive_report",
+    "record_decision",
+    "record_disposition",
     "record_evidence",
     "record_identity",
     "record_officer_message",

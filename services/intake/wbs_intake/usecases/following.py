@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from wbs_contracts.events.intake import (
+    MailboxMessageV1,
     ReporterIdentityV1,
 )
 from wbs_intake.domain.credentials import (
@@ -22,6 +23,7 @@ from wbs_intake.ports import (
     AttemptGuard,
     IntakeUnitOfWork,
     KeyedDigests,
+    Opener,
     PasswordHasher,
     PseudonymCredential,
     Sealer,
@@ -205,9 +207,20 @@ async def close_reporter_session(token: str, *, uow: IntakeUnitOfWork, digests: 
         await uow.commit()
 
 
-async def reporter_timeline(report: Report, *, uow: IntakeUnitOfWork) -> list[TimelineEntry]:
-    """What the reporter sees of ``report``, oldest first (``domain.reporter_view`` decides what)."""
+async def reporter_timeline(
+    report: Report, *, uow: IntakeUnitOfWork, opener: Opener | None = None
+) -> list[TimelineEntry]:
+    """What the reporter sees of ``report``, oldest first (``domain.reporter_view`` decides what).
+    With ``opener``, the officers' reason for not processing the report is opened for the reporter."""
     async with uow:
         messages = await uow.messages.of_report(report.id)
         notices = await uow.notices.for_report(report.id)
-    return timeline(happenings_of(report, messages, notices))
+        ends = await uow.telaah.ends_of(report.id)
+    opened: dict[str, tuple[str | None, str | None]] = {}
+    for end in ends:
+        reason = None
+        if opener is not None and end.sealed_reason is not None and end.reason_tenant and end.reason_case:
+            sealed, tenant, case = end.sealed_reason, end.reason_tenant, end.reason_case
+            reason = opener.open(sealed, tenant=tenant, case=case, model=MailboxMessageV1).text
+        opened[end.status.value] = (end.body_name, reason)
+    return timeline(happenings_of(report, messages, notices, opened))

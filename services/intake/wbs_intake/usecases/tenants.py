@@ -22,6 +22,13 @@ async def record_registration(event: Envelope[Any], uow: IntakeUnitOfWork) -> No
     the inbox record.
     """
     data: CaseRegisteredV1 = event.data
+    if data.forwarded_from is not None:
+        # Another body's telaah forwarded the report here as a new case: what becomes of that case
+        # reaches the same reporter (``usecases/telaah.py``); the reporter saw "terdaftar" already.
+        if await uow.reports.get(data.forwarded_from) is None:
+            raise UnknownReport(f"case {data.case_id} was forwarded from {data.forwarded_from}, unknown here")
+        await uow.telaah.add_forwarded_case(data.case_id, data.forwarded_from, event.tenant)
+        return
     report = await uow.reports.get(data.case_id, for_update=True)
     if report is None:
         raise UnknownReport(f"case {data.case_id} was registered but intake never received it")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, Uuid, extract, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
+from wbs_reporting.domain.decisions import DecisionCount
 from wbs_reporting.domain.statistics import CountRow
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
@@ -27,6 +28,18 @@ case_fact = Table(
     Column("received_by", Text),
     Index("ix_case_fact_tenant_submitted", "tenant_id", "submitted_at"),
     Index("ix_case_fact_received_by_submitted", "received_by", "submitted_at"),
+)
+
+
+#: How each case's telaah ended (telaah-decided): counted per body, month and outcome.
+telaah_decision = Table(
+    "telaah_decision",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Index("ix_telaah_decision_tenant_decided", "tenant_id", "decided_at"),
 )
 
 
@@ -112,5 +125,31 @@ class SqlCaseFacts(Repository):
         ]
 
 
+class SqlDecisionFacts(Repository):
+    async def record_decision(self, case_id: UUID, tenant: str, outcome: str, decided_at: datetime) -> None:
+        """Once per case: a redelivered event counts nothing more."""
+        await self._session.execute(
+            insert(telaah_decision)
+            .values(case_id=case_id, tenant_id=tenant, outcome=outcome, decided_at=decided_at)
+            .on_conflict_do_nothing(index_elements=[telaah_decision.c.case_id])
+        )
+
+    async def decision_counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[DecisionCount]:
+        start = datetime(year, 1, 1, tzinfo=timezone)
+        end = datetime(year + 1, 1, 1, tzinfo=timezone)
+        month = extract("month", func.timezone(str(timezone), telaah_decision.c.decided_at)).label("month")
+        query = (
+            select(month, telaah_decision.c.outcome, func.count().label("decided"))
+            .where(
+                telaah_decision.c.tenant_id == tenant,
+                telaah_decision.c.decided_at >= start,
+                telaah_decision.c.decided_at < end,
+            )
+            .group_by(month, telaah_decision.c.outcome)
+        )
+        return [DecisionCount(int(r.month), r.outcome, int(r.decided)) for r in await self._session.execute(query)]
+
+
 class SqlReportingUnitOfWork(UnitOfWork):
     facts: SqlCaseFacts
+    decisions: SqlDecisionFacts

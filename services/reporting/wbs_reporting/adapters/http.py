@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from wbs_contracts.channels import KNOWN_CHANNELS
 from wbs_contracts.envelope import TENANT_PATTERN
-from wbs_reporting.domain.statistics import Tally
+from wbs_reporting.domain.statistics import BULAN, Tally
 from wbs_reporting.ports import ReportingUnitOfWork
-from wbs_reporting.usecases import yearly_recap
+from wbs_reporting.usecases import yearly_decisions, yearly_recap
 from wbs_runtime.auth.access import Caller, require
 from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.clock import Clock
@@ -41,6 +41,19 @@ class LabelOut(BaseModel):
     en: str
 
 
+class DecisionMonthOut(BaseModel):
+    month: int
+    bulan: str
+    by_outcome: dict[str, int]
+
+
+class DecisionsOut(BaseModel):
+    """How the telaah of the body's cases ended (telaah-decided), in the month of the decision."""
+
+    months: list[DecisionMonthOut]
+    by_outcome: dict[str, int]
+
+
 class RecapOut(BaseModel):
     tenant: str
     year: int
@@ -53,6 +66,7 @@ class RecapOut(BaseModel):
     by_category: dict[str, TallyOut]
     by_channel: dict[str, TallyOut]
     total: TallyOut
+    decisions: DecisionsOut | None = None
 
 
 def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: ZoneInfo, clock: Clock) -> APIRouter:
@@ -70,6 +84,7 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
     ) -> RecapOut:
         chosen = year or clock().astimezone(timezone).year
         recap = await yearly_recap(tenant, chosen, timezone, uow=unit_of_work())
+        decided = await yearly_decisions(tenant, chosen, timezone, uow=unit_of_work())
         return RecapOut(
             tenant=tenant,
             year=recap.year,
@@ -89,6 +104,13 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
             by_category={c: TallyOut.of(t) for c, t in recap.by_category.items()},
             by_channel={c: TallyOut.of(t) for c, t in recap.by_channel.items()},
             total=TallyOut.of(recap.total),
+            decisions=DecisionsOut(
+                months=[
+                    DecisionMonthOut(month=month, bulan=BULAN[month - 1], by_outcome=counts)
+                    for month, counts in sorted(decided.months.items())
+                ],
+                by_outcome=decided.by_outcome,
+            ),
         )
 
     return router

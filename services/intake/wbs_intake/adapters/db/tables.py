@@ -183,3 +183,27 @@ identity_disclosure_table = Table(
     Index("identity_disclosure_report", "report_id"),
     Index("identity_disclosure_tenant_state", "tenant_id", "state"),
 )
+
+#: How each telaah of the report ended (``domain.telaah``): the body it was forwarded to, and the
+#: officers' reason for the reporter sealed to reporter-mailbox. One row per status reached.
+telaah_end_table = Table(
+    "report_telaah_end",
+    metadata,
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", Text, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("body_name", Text),
+    Column("sealed_reason", JSONB),
+    Column("reason_tenant", Text),
+    Column("reason_case", Uuid),
+)
+
+#: A case another body registered when a telaah forwarded the report there (case-registered with
+#: ``forwarded_from``): its disposition and decision reach the same reporter.
+forwarded_case_table = Table(
+    "forwarded_case",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("report_id", Uuid, ForeignKey("report.id", ondelete="CASCADE"), nullable=False),
+    Column("tenant_id", Text, nullable=False),
+)

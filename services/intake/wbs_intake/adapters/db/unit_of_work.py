@@ -11,6 +11,7 @@ from wbs_intake.adapters.db.reporters import (
     SqlReporterSessionRepository,
 )
 from wbs_intake.adapters.db.reports import SqlIdempotencyRepository, SqlReportRepository
+from wbs_intake.adapters.db.telaah import SqlTelaahRepository
 from wbs_intake.adapters.db.tenants import SqlBodyDirectory, SqlTenantConfigurations, SqlTenantRepository
 from wbs_runtime.unit_of_work import UnitOfWork
 
@@ -29,3 +30,4 @@ class SqlIntakeUnitOfWork(UnitOfWork):
     notices: SqlNoticeRepository
     disclosures: SqlDisclosureRepository
     configurations: SqlTenantConfigurations
+    telaah: SqlTelaahRepository

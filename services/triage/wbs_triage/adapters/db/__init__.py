@@ -5,6 +5,7 @@ One module per concern; everything is importable from here."""
 from __future__ import annotations
 
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
+from wbs_triage.adapters.db.decision_tables import case_link_table, decision_table, prior_audit_table
 from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
 from wbs_triage.adapters.db.registration import SqlRegistrationRepository
@@ -32,11 +33,14 @@ __all__ = [
     "SqlTenantConfigurations",
     "SqlTriageUnitOfWork",
     "agenda_counter",
+    "case_link_table",
     "case_message_table",
     "case_registration_table",
     "case_table",
+    "decision_table",
     "evidence_table",
     "metadata",
+    "prior_audit_table",
     "related_digest_table",
     "related_signature_table",
     "telaah_checklist_table",

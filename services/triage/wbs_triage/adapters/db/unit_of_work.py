@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wbs_runtime.unit_of_work import UnitOfWork
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
+from wbs_triage.adapters.db.decisions import SqlBodies, SqlCaseLinks, SqlCaseStatuses, SqlPriorAudits, SqlProposals
 from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
 from wbs_triage.adapters.db.registration import SqlRegistrationRepository
@@ -21,3 +22,8 @@ class SqlTriageUnitOfWork(UnitOfWork):
     registrations: SqlRegistrationRepository
     telaah: SqlTelaahRepository
     related: SqlRelatedIndex
+    prior_audits: SqlPriorAudits
+    proposals: SqlProposals
+    links: SqlCaseLinks
+    statuses: SqlCaseStatuses
+    bodies: SqlBodies

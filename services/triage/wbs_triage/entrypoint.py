@@ -15,7 +15,7 @@ from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
-from wbs_triage.adapters import broker, http, messages_http, pages
+from wbs_triage.adapters import broker, disposition_http, http, messages_http, pages
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 
@@ -58,6 +58,11 @@ def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     runtime.include_router(http.build_router(unit_of_work=runtime.unit_of_work, opener=runtime.keyring, blobs=blobs))
     runtime.include_router(
         messages_http.build_router(unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now)
+    )
+    runtime.include_router(
+        disposition_http.build_router(
+            unit_of_work=runtime.unit_of_work, keys=runtime.keyring, clock=utc_now, zone=settings.zone
+        )
     )
     # The officers' pages: the queue and each case's page, on the runtime's layout.
     runtime.include_router(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from tests.support.audit import MemoryAuditTrail
 from tests.support.events import report_submitted
 from tests.support.fakes import FakeTransaction
+from tests.unit.triage.fake_dispositions import FakeDispositions, FakeTenants
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import CASE_REGISTERED, EventSpec
 from wbs_triage.domain.case import Case
@@ -58,6 +59,8 @@ class FakeTriage(FakeTransaction):
         self.audit = MemoryAuditTrail()
         self.evidence = FakeEvidence()
         self.messages = FakeCaseMessages()
+        self.dispositions = FakeDispositions(self.rows)
+        self.tenants = FakeTenants()
 
     async def add(self, item: Any, envelope: Any = None) -> None:
         if envelope is None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from wbs_runtime.unit_of_work import UnitOfWork
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
+from wbs_triage.adapters.db.dispositions import SqlDispositions
 from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
+from wbs_triage.adapters.db.roster import SqlRoster
 
 
 class SqlTriageUnitOfWork(UnitOfWork):
@@ -15,3 +17,5 @@ class SqlTriageUnitOfWork(UnitOfWork):
     messages: SqlMessageRepository
     open_questions: SqlOpenQuestions
     tenants: SqlTenantConfigurations
+    dispositions: SqlDispositions
+    roster: SqlRoster

@@ -49,7 +49,9 @@ async def test_the_pimpinan_disposes_a_case_and_the_penelaah_finds_it_under_perk
             return await pimpinan.locator("#ketua option", has_text="Penelaah BPS Bengkulu").count() == 1
 
         await eventually(roster_arrived, within=60, interval=0.5, what="the roster on the form")
-        await pimpinan.select_option("#ketua", label="Penelaah BPS Bengkulu")
+        ketua = await pimpinan.locator("#ketua option", has_text="Penelaah BPS Bengkulu").get_attribute("value")
+        assert ketua
+        await pimpinan.select_option("#ketua", value=ketua)
         await pimpinan.locator("#anggota label", has_text="Ketua Tim WBS BPS Bengkulu").locator("input").check()
         await pimpinan.fill("#instruksi", "Telaah laporan ini dan laporkan hasilnya.")
         await pimpinan.click("#disposition-form button[type=submit]")
@@ -63,7 +65,7 @@ async def test_the_pimpinan_disposes_a_case_and_the_penelaah_finds_it_under_perk
         await sign_in(penelaah, stack, login, demo_password(stack, login))
         await expect(penelaah).to_have_url(f"{stack.gateway_url}/akun")
         await penelaah.click(f'a[href="/perkara/{TENANT}"]')
-        await penelaah.select_option("#petugas", label="Perkara saya")
+        await penelaah.select_option("#petugas", value="saya")
         await penelaah.click("#filters button[type=submit]")
         await expect(penelaah).to_have_url(
             f"{stack.gateway_url}/perkara/{TENANT}?status=&kategori=&saluran=&petugas=saya&terlambat="

@@ -172,7 +172,6 @@ async def seed(stack: Stack, cases: int) -> None:
 
 
 async def measure(stack: Stack, requests: int) -> dict[str, Any]:
-    headers = assertion_headers(stack.key_root, "triage", {TENANT: {Role.PENELAAH}})
     views = {
         "first page": "",
         "page 20": "?halaman=20",
@@ -185,6 +184,8 @@ async def measure(stack: Stack, requests: int) -> dict[str, Any]:
     measured: dict[str, Any] = {}
     async with httpx.AsyncClient(base_url=stack.service_url("triage"), timeout=30) as client:
         for name, query in views.items():
+            # A fresh assertion per view: each lives a minute, as the gateway's do.
+            headers = assertion_headers(stack.key_root, "triage", {TENANT: {Role.PENELAAH}})
             answer = await client.get(f"/perkara/{TENANT}{query}", headers=headers)
             assert answer.status_code == 200, answer.text[:500]
             timings = []

@@ -7,8 +7,10 @@ working days waited, across a weekend and 17 August on the tenant's calendar."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from uuid import uuid4
+from typing import cast
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,10 +22,11 @@ from tests.unit.triage.test_reading import READER, registered
 from tests.unit.triage.test_register_case import FakeTriage
 from wbs_contracts.events.directory import Holiday, WorkingCalendar
 from wbs_contracts.events.intake import ReporterMessageKind
-from wbs_contracts.events.triage import OfficerMessageKind, TeamRole
+from wbs_contracts.events.triage import CaseDisposedV1, DispositionInstructionV1, OfficerMessageKind, TeamRole
+from wbs_contracts.registry import CASE_DISPOSED
 from wbs_contracts.roles import Role
 from wbs_runtime.working_days import is_working_day
-from wbs_triage.domain.case import CaseStatus
+from wbs_triage.domain.case import Case, CaseStatus
 from wbs_triage.domain.disposition import (
     DispositionDraft,
     DispositionRefused,
@@ -37,7 +40,9 @@ from wbs_triage.domain.disposition import (
     resumed_due_day,
     working_days_waited,
 )
-from wbs_triage.usecases import OfficerDraft, record_reporter_message, send_officer_message
+from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
+from wbs_triage.ports import QueueUnitOfWork
+from wbs_triage.usecases import OfficerDraft, dispose_case, record_reporter_message, send_officer_message
 
 pytestmark = pytest.mark.unit
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -191,3 +196,114 @@ async def test_a_message_written_before_the_request_does_not_resume_the_clock() 
     assert uow.rows[case_id].waiting_on_reporter_since == since
     # A case with no id of the message's tenant, or none at all, is left alone.
     await record_reporter_message(triage_keys)(reporter_message(uuid4(), sealing, "?"), uow)
+
+
+class FakeRoster:
+    def __init__(self, *entries: RosterEntry) -> None:
+        self.entries = {(e.tenant, e.officer_id): e for e in entries}
+
+    async def keep(self, entry: RosterEntry) -> bool:
+        kept = self.entries.get((entry.tenant, entry.officer_id))
+        if newer(kept, entry):
+            self.entries[(entry.tenant, entry.officer_id)] = entry
+            return True
+        return False
+
+    async def get(self, tenant: str, officer_id: str) -> RosterEntry | None:
+        return self.entries.get((tenant, officer_id))
+
+    async def of_tenant(self, tenant: str) -> list[RosterEntry]:
+        return [e for (t, _), e in self.entries.items() if t == tenant]
+
+
+class FakeQueueTriage(FakeTriage):
+    """Triage's fake with the roster (the queue's own reads are not used here)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.roster = FakeRoster(*ROSTER.values())
+        self.open_questions = self
+
+    async def queue(self, tenant: str, query: QueueQuery, lateness: Lateness) -> tuple[list[Case], int]:
+        raise NotImplementedError
+
+    async def of_cases(self, tenant: str, case_ids: Sequence[UUID]) -> list[OpenQuestion]:
+        return []
+
+
+async def test_the_team_s_follow_up_is_due_five_working_days_after_the_disposition_past_17_august() -> None:
+    _, triage_keys = key_rings("bps-1700")
+    uow = FakeQueueTriage()
+    as_queue = cast(QueueUnitOfWork, uow)  # its cases are itself, which mypy sees as the plain fake
+    configuration = demo_configuration("bps-1700")
+    uow.tenants.kept["bps-1700"] = configuration.model_copy(
+        update={"policy": configuration.policy.model_copy(update={"calendar": AUGUST})}
+    )
+    case_id = await registered(uow)
+    # Thursday 13 August: Fri 14, (weekend, Monday 17 a holiday), Tue 18, Wed 19, Thu 20, Fri 21.
+    disposed_at = datetime(2026, 8, 13, 15, tzinfo=JAKARTA)
+    draft = DispositionDraft("ketua", ("penelaah",), "Telaah dan laporkan.")
+    disposition = await dispose_case(
+        "bps-1700", case_id, draft, READER, uow=as_queue, keys=triage_keys, clock=lambda: disposed_at, zone=JAKARTA
+    )
+    assert disposition is not None
+    assert disposition.follow_up_due == datetime(2026, 8, 22, tzinfo=JAKARTA)
+    case = uow.rows[case_id]
+    assert (case.status, case.disposed_at, case.follow_up_due) == (
+        CaseStatus.DITELAAH,
+        disposed_at,
+        datetime(2026, 8, 22, tzinfo=JAKARTA),
+    )
+    [(_, envelope)] = [e for e in uow.events if e[0] is CASE_DISPOSED]
+    event: CaseDisposedV1 = envelope.data
+    assert (event.follow_up_due, event.disposed_by, event.policy_version) == (
+        date(2026, 8, 21),
+        READER.officer_id,
+        configuration.policy_version,
+    )
+    assert [(m.officer_id, m.role) for m in event.team] == [("ketua", TeamRole.KETUA), ("penelaah", TeamRole.ANGGOTA)]
+    opened = triage_keys.open(event.instruction, tenant="bps-1700", case=case_id, model=DispositionInstructionV1)
+    assert opened.text == "Telaah dan laporkan."
+    assert "Telaah dan" not in envelope.model_dump_json()
+    assert [a for a, _ in uow.audit.actions("bps-1700")] == ["case.disposed"]
+
+    # Asked for information, then disposed again: the new team's clock starts paused.
+    asked_at = datetime(2026, 8, 14, 9, tzinfo=JAKARTA)
+    await uow.dispositions.wait_on_reporter(case_id, asked_at)
+    again_at = datetime(2026, 8, 14, 10, tzinfo=JAKARTA)
+    again = await dispose_case(
+        "bps-1700",
+        case_id,
+        DispositionDraft("penelaah", (), "Tim baru."),
+        READER,
+        uow=as_queue,
+        keys=triage_keys,
+        clock=lambda: again_at,
+        zone=JAKARTA,
+    )
+    assert again is not None
+    assert uow.rows[case_id].waiting_on_reporter_since == again_at
+    assert len(await uow.dispositions.of_case(case_id)) == 2
+    assert (await uow.dispositions.teams([case_id]))[case_id] == [TeamSeat("penelaah", TeamRole.KETUA, "Ani")]
+
+    # Refused: nothing changes, nothing is published or recorded.
+    before = (dict(uow.rows), len(uow.events), len(uow.audit.actions("bps-1700")))
+    with pytest.raises(DispositionRefused):
+        await dispose_case(
+            "bps-1700",
+            case_id,
+            DispositionDraft("pimpinan", (), "x"),
+            READER,
+            uow=as_queue,
+            keys=triage_keys,
+            clock=lambda: again_at,
+            zone=JAKARTA,
+        )
+    assert (dict(uow.rows), len(uow.events), len(uow.audit.actions("bps-1700"))) == before
+    # Another tenant's case: as if there were none.
+    assert (
+        await dispose_case(
+            "bps-1", case_id, draft, READER, uow=as_queue, keys=triage_keys, clock=lambda: again_at, zone=JAKARTA
+        )
+        is None
+    )

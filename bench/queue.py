@@ -206,7 +206,9 @@ async def measure(stack: Stack, requests: int) -> dict[str, Any]:
 
 def markdown(result: dict[str, Any]) -> str:
     lines = [
-        f"{result['cases']:,} cases of one tenant in triage; `GET /perkara/{TENANT}` straight to triage (as the "
+        f"{result['cases']:,} cases of one tenant in triage, nine in ten disposed to a team of two (each "
+        "disposition kept, a tenth of them waiting on the reporter); "
+        f"`GET /perkara/{TENANT}` straight to triage (as the "
         f"gateway forwards it, with a penelaah's assertion), {result['requests']} requests per view, one at a time. "
         f"Target: p95 < {TARGET_P95_MS:.0f} ms. Measured {result['measured_at']} on {result['machine']}.",
         "",

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
+from wbs_contracts.events.triage import DispositionInstructionV1
 from wbs_contracts.sealed import Audience
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
@@ -16,14 +17,31 @@ from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
 from wbs_triage.adapters import broker, disposition_http, http, messages_http, pages
-from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
+from wbs_triage.adapters.db import (
+    SqlTriageUnitOfWork,
+    case_disposition_table,
+    case_message_table,
+    case_table,
+    evidence_table,
+    metadata,
+)
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 
 #: What triage keeps sealed: each case's substance, as intake sealed it; the evidence files' keys;
-#: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers').
+#: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers');
+#: each disposition's instruction.
 SUBSTANCE_AT_REST = SealedColumn(case_table, "sealed_substance", case="id", tenant="tenant_id", model=ReportSubstanceV1)
 EVIDENCE_KEYS_AT_REST = SealedColumn(
     evidence_table, "sealed_key", case="case_id", tenant="tenant_id", model=EvidenceKeyV1, row="id"
+)
+#: Each disposition's instruction to its team.
+INSTRUCTIONS_AT_REST = SealedColumn(
+    case_disposition_table,
+    "sealed_instruction",
+    case="case_id",
+    tenant="tenant_id",
+    model=DispositionInstructionV1,
+    row="id",
 )
 MESSAGES_AT_REST = SealedColumn(
     case_message_table,
@@ -97,7 +115,7 @@ PROGRAM = ServiceProgram(
         "reseal": (
             "segel ulang substansi, kunci bukti dan pesan ke kunci terbaru / "
             "re-seal stored substance, evidence keys and messages to the newest key",
-            reseal_command(SUBSTANCE_AT_REST, EVIDENCE_KEYS_AT_REST, MESSAGES_AT_REST),
+            reseal_command(SUBSTANCE_AT_REST, EVIDENCE_KEYS_AT_REST, MESSAGES_AT_REST, INSTRUCTIONS_AT_REST),
         )
     },
 )

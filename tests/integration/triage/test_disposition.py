@@ -241,6 +241,7 @@ async def test_the_case_page_form_disposes_and_the_queue_shows_whom_each_case_wa
     page = await triage.client.get(queue, headers=penelaah)
     assert 'data-waiting="tindak-lanjut"' in page.text
     assert "Budi Santoso (Ketua tim)" in page.text
+    assert "(5 hari kerja)" in page.text  # against which limit: the policy's tindak-lanjut-tim
     ani = officer_headers(triage.keys.parent, "triage", {body: [Role.PENELAAH]}, officer="ani", name="Ani Wijaya")
     mine = await triage.client.get(queue, params={"petugas": "saya"}, headers=ani)
     assert [c for c, _ in listed(mine.text)] == [str(disposed_case)]

@@ -46,7 +46,7 @@ async def test_a_penelaah_opens_the_queue_and_answers_the_reporter_s_question(st
             return await item.locator('[data-waiting="jawaban-pelapor"]').count() == 1
 
         await eventually(waiting_for_the_answer, within=60, interval=0.5, what="the case waiting for the answer")
-        await expect(item.locator('[data-waiting="tindak-lanjut"]')).to_contain_text("batas akhir")
+        await expect(item.locator('[data-waiting="disposisi"]')).to_contain_text("batas akhir")
         await item.locator("a.agenda").click()
         await expect(page.locator('#messages li[data-direction="dari-pelapor"] .message-text')).to_have_text(question)
         await expect(page.locator("#balasan")).to_have_value(asked.json()["id"])  # the open question is chosen

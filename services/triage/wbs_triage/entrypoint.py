@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
+from wbs_contracts.events.triage import DispositionInstructionV1
 from wbs_contracts.sealed import Audience
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
@@ -26,6 +27,7 @@ from wbs_triage.adapters import (
     broker,
     decision_pages,
     decisions_http,
+    disposition_http,
     http,
     messages_http,
     pages,
@@ -34,6 +36,7 @@ from wbs_triage.adapters import (
 )
 from wbs_triage.adapters.db import (
     SqlTriageUnitOfWork,
+    case_disposition_table,
     case_message_table,
     case_registration_table,
     case_table,
@@ -51,10 +54,20 @@ from wbs_triage.domain.telaah import TelaahChecklistV1, TelaahNoteV1
 from wbs_triage.usecases import RelatedReports, reindex_tenant
 
 #: What triage keeps sealed: each case's substance, as intake sealed it; the evidence files' keys;
-#: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers').
+#: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers');
+#: each disposition's instruction.
 SUBSTANCE_AT_REST = SealedColumn(case_table, "sealed_substance", case="id", tenant="tenant_id", model=ReportSubstanceV1)
 EVIDENCE_KEYS_AT_REST = SealedColumn(
     evidence_table, "sealed_key", case="case_id", tenant="tenant_id", model=EvidenceKeyV1, row="id"
+)
+#: Each disposition's instruction to its team.
+INSTRUCTIONS_AT_REST = SealedColumn(
+    case_disposition_table,
+    "sealed_instruction",
+    case="case_id",
+    tenant="tenant_id",
+    model=DispositionInstructionV1,
+    row="id",
 )
 MESSAGES_AT_REST = SealedColumn(
     case_message_table,
@@ -111,6 +124,8 @@ def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     routers = (
         http.build_router(unit_of_work=uow, opener=keys, blobs=blobs),
         messages_http.build_router(unit_of_work=uow, keys=keys, clock=utc_now),
+        # Disposisi: the pimpinan satker gives the case to a team.
+        disposition_http.build_router(unit_of_work=uow, keys=keys, clock=utc_now, zone=zone),
         # The telaah: the registration record, the penelaah's workspace and related reports.
         telaah_http.build_router(unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=zone),
         telaah_pages.build_router(web, unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=zone),
@@ -178,9 +193,9 @@ PROGRAM = ServiceProgram(
     metadata=metadata,
     extra_commands={
         "reseal": (
-            "segel ulang substansi, kunci bukti, pesan, pencatatan, telaah dan keputusan ke kunci terbaru / "
-            "re-seal stored substance, evidence keys, messages, registration records, telaah and decisions "
-            "to the newest key",
+            "segel ulang substansi, kunci bukti, pesan, disposisi, pencatatan, telaah dan keputusan ke kunci "
+            "terbaru / re-seal stored substance, evidence keys, messages, dispositions, registration records, "
+            "telaah and decisions to the newest key",
             reseal_command(
                 SUBSTANCE_AT_REST,
                 EVIDENCE_KEYS_AT_REST,
@@ -189,6 +204,7 @@ PROGRAM = ServiceProgram(
                 CHECKLISTS_AT_REST,
                 NOTES_AT_REST,
                 PROPOSALS_AT_REST,
+                INSTRUCTIONS_AT_REST,
             ),
         ),
         "reindex-related": (

@@ -13,6 +13,7 @@ from wbs_runtime.audit import AuditRecorder, ChainedEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case, CaseStatus
 from wbs_triage.domain.decision import CaseLink, PriorAudit, Proposal
+from wbs_triage.domain.disposition import Disposition, RosterEntry, TeamSeat
 from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.domain.messages import CaseMessage
 from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
@@ -129,6 +130,44 @@ class TriageUnitOfWork(Transactional, Protocol):
     def telaah(self) -> TelaahRepository: ...
     @property
     def related(self) -> RelatedIndex: ...
+    @property
+    def dispositions(self) -> Dispositions: ...
+    @property
+    def tenants(self) -> TenantConfigurations: ...
+
+
+class Dispositions(Protocol):
+    """Each disposition of a case (kept), its current team, and the case's clock columns."""
+
+    async def record(self, disposition: Disposition, *, waiting_on_reporter_since: datetime | None) -> None:
+        """Keep ``disposition``, make its team the case's, and the case ditelaah with its due time."""
+        ...
+
+    async def of_case(self, case_id: UUID) -> list[Disposition]:
+        """Oldest first."""
+        ...
+
+    async def teams(self, case_ids: Sequence[UUID]) -> dict[UUID, list[TeamSeat]]:
+        """The current team of each case that has one, the ketua first."""
+        ...
+
+    async def wait_on_reporter(self, case_id: UUID, since: datetime) -> None:
+        """The case waits on the reporter from ``since`` (unless it waits already)."""
+        ...
+
+    async def resume(self, case_id: UUID, follow_up_due: datetime | None) -> None:
+        """The reporter wrote: the case no longer waits; the team's due time moved on."""
+        ...
+
+
+class Roster(Protocol):
+    async def keep(self, entry: RosterEntry) -> bool:
+        """Keep ``entry`` unless a later announcement is kept; whether it was kept."""
+        ...
+
+    async def get(self, tenant: str, officer_id: str) -> RosterEntry | None: ...
+
+    async def of_tenant(self, tenant: str) -> list[RosterEntry]: ...
 
 
 class CaseTrail(AuditRecorder, Protocol):
@@ -164,7 +203,7 @@ class QueueUnitOfWork(TriageUnitOfWork, Protocol):
     @property
     def open_questions(self) -> OpenQuestions: ...
     @property
-    def tenants(self) -> TenantConfigurations: ...
+    def roster(self) -> Roster: ...
 
 
 # -- the end of the telaah: decisions ----------------------------------------------------------------
@@ -217,5 +256,3 @@ class DecisionUnitOfWork(TriageUnitOfWork, Protocol):
     def statuses(self) -> CaseStatuses: ...
     @property
     def bodies(self) -> Bodies: ...
-    @property
-    def tenants(self) -> TenantConfigurations: ...

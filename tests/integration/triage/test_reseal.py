@@ -22,16 +22,25 @@ from tests.support.publish import publish
 from tests.support.services import fresh_database, running, settings_for, topic
 from tests.support.waiting import eventually
 from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
+from wbs_contracts.events.triage import DispositionInstructionV1
 from wbs_contracts.registry import REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_runtime import migrate
 from wbs_runtime.crypto import KeyRing, SealedPayloadError, issue_for_services
 from wbs_runtime.crypto.reseal import reseal_column
 from wbs_runtime.service import ServiceRuntime
-from wbs_triage.adapters.db import SqlTriageUnitOfWork, case_message_table, case_table, evidence_table, metadata
+from wbs_triage.adapters.db import (
+    SqlTriageUnitOfWork,
+    case_disposition_table,
+    case_message_table,
+    case_table,
+    evidence_table,
+    metadata,
+)
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 from wbs_triage.entrypoint import (
     EVIDENCE_KEYS_AT_REST,
+    INSTRUCTIONS_AT_REST,
     MESSAGES_AT_REST,
     PROGRAM,
     TriageSettings,
@@ -179,9 +188,27 @@ async def test_messages_of_both_kinds_and_evidence_keys_are_resealed_in_batches(
         }
         for n in range(3)
     ]
+    instructions = [
+        {
+            "id": uuid4(),
+            "case_id": case,
+            "tenant_id": TENANT,
+            "disposed_at": now + timedelta(seconds=n),
+            "disposed_by": "pimpinan",
+            "disposed_by_name": "Pimpinan",
+            "team": [{"officer_id": "ketua", "role": "ketua", "name": "Ketua"}],
+            "sealed_instruction": sealing.seal(
+                TENANT, Audience.CASE_SUBSTANCE, DispositionInstructionV1(text=f"instruksi {n}"), case=case
+            ).model_dump(mode="json"),
+            "follow_up_due": now,
+            "policy_version": 1,
+        }
+        for n in range(3)
+    ]
     async with triage.runtime.sessionmaker() as session:
         await session.execute(insert(case_message_table), messages)
         await session.execute(insert(evidence_table), files)
+        await session.execute(insert(case_disposition_table), instructions)
         await session.commit()
 
     rotated = await asyncio.to_thread(triage.wbs, "rotate", "--tenant", TENANT, "--audience", Audience.CASE_SUBSTANCE)
@@ -190,9 +217,9 @@ async def test_messages_of_both_kinds_and_evidence_keys_are_resealed_in_batches(
     ring = KeyRing.from_directory(triage.key_root / "triage", [Audience.CASE_SUBSTANCE])
     counts = [
         await reseal_column(triage.runtime.sessionmaker, ring, target, TENANT, batch_size=2)
-        for target in (MESSAGES_AT_REST, EVIDENCE_KEYS_AT_REST)
+        for target in (MESSAGES_AT_REST, EVIDENCE_KEYS_AT_REST, INSTRUCTIONS_AT_REST)
     ]
-    assert [(c.resealed, c.failed) for c in counts] == [(5, 0), (3, 0)]
+    assert [(c.resealed, c.failed) for c in counts] == [(5, 0), (3, 0), (3, 0)]
     async with triage.runtime.sessionmaker() as session:
         stored = (await session.execute(select(case_message_table).order_by(case_message_table.c.sent_at))).all()
         keys = (await session.execute(select(evidence_table.c.sealed_key))).scalars().all()
@@ -206,3 +233,14 @@ async def test_messages_of_both_kinds_and_evidence_keys_are_resealed_in_batches(
         )
         assert opened.text.endswith(str(n))
     assert {SealedPayload.model_validate(k).kid for k in keys} == {new_kid}
+    async with triage.runtime.sessionmaker() as session:
+        resealed = (
+            await session.execute(
+                select(case_disposition_table.c.sealed_instruction).order_by(case_disposition_table.c.disposed_at)
+            )
+        ).scalars()
+        texts = [
+            ring.open(SealedPayload.model_validate(s), tenant=TENANT, case=case, model=DispositionInstructionV1).text
+            for s in resealed
+        ]
+    assert texts == ["instruksi 0", "instruksi 1", "instruksi 2"]

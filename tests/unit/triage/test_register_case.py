@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from tests.support.audit import MemoryAuditTrail
 from tests.support.events import report_submitted
 from tests.support.fakes import FakeTransaction
+from tests.unit.triage.fake_dispositions import FakeDispositions, FakeTenants
 from tests.unit.triage.telaah_fakes import FakeRegistrations, FakeRelatedIndex, FakeTelaah
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import CASE_REGISTERED, EventSpec
@@ -62,6 +63,8 @@ class FakeTriage(FakeTransaction):
         self.registrations = FakeRegistrations()
         self.telaah = FakeTelaah()
         self.related = FakeRelatedIndex()
+        self.dispositions = FakeDispositions(self.rows)
+        self.tenants = FakeTenants()
 
     async def add(self, item: Any, envelope: Any = None) -> None:
         if envelope is None:

@@ -1,4 +1,4 @@
-"""``wbs officers create|grant|revoke|reset-password|list|deactivate|link-sso|unlink-sso``: officers' accounts.
+"""``wbs officers create|grant|revoke|reset-password|list|deactivate|publish|link-sso|unlink-sso``: officers' accounts.
 
 A password is shown once, here, to the operator who made it (a new account, a reset): it is a
 temporary password that must be changed at the next sign-in. None is ever e-mailed.
@@ -22,6 +22,7 @@ from wbs_directory.usecases.officers import (
     reset_password,
     revoke_role,
 )
+from wbs_directory.usecases.roster import publish_all_roles
 from wbs_runtime.clock import utc_now
 from wbs_runtime.ops.common import table
 
@@ -75,6 +76,9 @@ def register_officers(commands: argparse._SubParsersAction) -> None:  # type: ig
     deactivate = sub.add_parser("deactivate", help="nonaktifkan akun, semua sesi berakhir / deactivate, sessions end")
     deactivate.add_argument("login")
     deactivate.set_defaults(handler=_deactivate)
+    sub.add_parser(
+        "publish", help="terbitkan ulang peran semua petugas / publish every officer's roles again"
+    ).set_defaults(handler=_publish)
     register_sso_commands(sub)
 
 
@@ -146,4 +150,10 @@ def _list(arguments: argparse.Namespace) -> int:
         for officer, grants in officers
     ]
     print(table(("login", "nama / name", "aktif / active", "TOTP", "peran / roles"), rows))
+    return 0
+
+
+def _publish(arguments: argparse.Namespace) -> int:
+    published = _run(lambda uow: publish_all_roles(uow, clock=utc_now))
+    print(f"diterbitkan / published: {published}")
     return 0

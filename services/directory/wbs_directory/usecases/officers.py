@@ -12,6 +12,7 @@ from wbs_directory.domain.officer import Grant, InvalidOfficer, Officer, adminis
 from wbs_directory.domain.passwords import check_password, temporary_password
 from wbs_directory.domain.session import Ended
 from wbs_directory.ports import AuditAction, AuditRecord, DirectoryUnitOfWork, PasswordHasher
+from wbs_directory.usecases.roster import publish_roles
 from wbs_runtime.clock import Clock
 
 
@@ -118,6 +119,7 @@ async def create_officer(
         )
         for grant in grants:
             await _grant(uow, officer, grant, actor=actor, clock=clock)
+        await publish_roles(uow, officer, {g.tenant for g in grants}, clock=clock)
         await uow.commit()
     return officer, password
 
@@ -154,6 +156,8 @@ async def grant_role(
         await _check_may_grant(uow, administrator, [grant])
         await _check_administers(uow, administrator, officer.id)
         added = await _grant(uow, officer, grant, actor=actor, clock=clock)
+        if added:
+            await publish_roles(uow, officer, [grant.tenant], clock=clock)
         await uow.commit()
     return added
 
@@ -182,6 +186,7 @@ async def revoke_role(
                     detail={"role": grant.role.value},
                 )
             )
+            await publish_roles(uow, officer, [grant.tenant], clock=clock)
         await uow.commit()
     return removed
 
@@ -226,12 +231,14 @@ async def deactivate_officer(
     async with uow:
         officer = await _officer(uow, login)
         await _check_administers(uow, administrator, officer.id)
-        await uow.officers.update(replace(officer, active=False))
+        deactivated = replace(officer, active=False)
+        await uow.officers.update(deactivated)
         ended = await uow.sessions.end_all(officer.id, at=clock(), reason=Ended.DEACTIVATED)
         tenants = tuple(sorted({g.tenant for g in await uow.officers.grants(officer.id)}))
         await uow.audit_log.record(
             AuditRecord(AuditAction.OFFICER_DEACTIVATED, actor, tenants, subject=str(officer.id))
         )
+        await publish_roles(uow, deactivated, tenants, clock=clock)  # off every roster
         await uow.commit()
     return ended
 

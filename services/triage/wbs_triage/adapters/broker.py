@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from wbs_contracts.registry import EVIDENCE_ADDED, REPORT_SUBMITTED, REPORTER_MESSAGE_SENT
+from wbs_contracts.registry import EVIDENCE_ADDED, OFFICER_ROLES, REPORT_SUBMITTED, REPORTER_MESSAGE_SENT
 from wbs_runtime.clock import Clock
 from wbs_runtime.service import ServiceRuntime
 from wbs_triage.adapters.db import SqlTriageUnitOfWork
 from wbs_triage.ports import Keys
-from wbs_triage.usecases import RelatedReports, record_evidence, record_reporter_message, register_case
+from wbs_triage.usecases import (
+    RelatedReports,
+    keep_officer_roles,
+    record_evidence,
+    record_reporter_message,
+    register_case,
+)
 
 
 def subscribe(
@@ -23,5 +29,6 @@ def subscribe(
     on_registered = related.index if related is not None else None  # the related-reports index
     runtime.subscribe(REPORT_SUBMITTED, register_case(clock, timezone, on_registered=on_registered))
     runtime.subscribe(EVIDENCE_ADDED, record_evidence)
-    runtime.subscribe(REPORTER_MESSAGE_SENT, record_reporter_message(keys))  # the Kotak Komunikasi
+    runtime.subscribe(REPORTER_MESSAGE_SENT, record_reporter_message(keys, zone=timezone))  # the Kotak Komunikasi
+    runtime.subscribe(OFFICER_ROLES, keep_officer_roles)  # whom a case may be disposed to
     runtime.keep_tenants()  # calendars and time limits for the telaah clocks

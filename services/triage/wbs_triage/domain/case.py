@@ -50,3 +50,11 @@ class Case:
     received_by: str | None = None
     #: The day the body received it, for a report a petugas recorded from a letter, e-mail, ...
     received_on: date | None = None
+    #: When the case was last disposed to a team (disposisi); None before.
+    disposed_at: datetime | None = None
+    #: The end of the team's last working day for its follow-up, from the disposition (moved on
+    #: by the working days the case waited on the reporter).
+    follow_up_due: datetime | None = None
+    #: Since when the case waits on the reporter (an officer asked for more information and the
+    #: reporter has not written since): the team's clock is paused.
+    waiting_on_reporter_since: datetime | None = None

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "triage_0006"
 # The integrator chains the parts of issue 8 (triage_0005, 0006, 0007) at merge.
-down_revision: str | Sequence[str] | None = "triage_0004"
+down_revision: str | Sequence[str] | None = "triage_0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -21,6 +21,7 @@ from wbs_triage.usecases.cases import (
     register_case,
     send_officer_message,
 )
+from wbs_triage.usecases.clocks import WEEKENDS_ALONE, asked_reporter, reporter_wrote, working_days_due
 from wbs_triage.usecases.decisions import (
     DecisionView,
     OpenedProposal,
@@ -31,7 +32,14 @@ from wbs_triage.usecases.decisions import (
     record_prior_audit,
     reject_decision,
 )
-from wbs_triage.usecases.queue import WEEKENDS_ALONE, QueuePage, follow_up_clock, read_queue
+from wbs_triage.usecases.disposition import (
+    OpenedDisposition,
+    dispose_case,
+    keep_officer_roles,
+    read_dispositions,
+    team_candidates,
+)
+from wbs_triage.usecases.queue import QueuePage, follow_up_clock, read_queue
 from wbs_triage.usecases.registration import (
     NotEntitled,
     RegistrationView,
@@ -51,6 +59,7 @@ __all__ = [
     "NotEntitled",
     "OfficerDraft",
     "OpenedCaseMessage",
+    "OpenedDisposition",
     "OpenedNote",
     "OpenedProposal",
     "PriorAuditDraft",
@@ -61,8 +70,11 @@ __all__ = [
     "Workspace",
     "add_note",
     "approve_decision",
+    "asked_reporter",
     "case_history",
+    "dispose_case",
     "follow_up_clock",
+    "keep_officer_roles",
     "list_cases",
     "list_evidence",
     "may_read_registration",
@@ -71,6 +83,7 @@ __all__ = [
     "propose_decision",
     "read_case",
     "read_decisions",
+    "read_dispositions",
     "read_messages",
     "read_queue",
     "read_registration",
@@ -81,6 +94,9 @@ __all__ = [
     "register_case",
     "reindex_tenant",
     "reject_decision",
+    "reporter_wrote",
     "send_officer_message",
+    "team_candidates",
     "update_registration",
+    "working_days_due",
 ]

@@ -25,6 +25,7 @@ from wbs_contracts.registry import CASE_REGISTERED, OFFICER_MESSAGE_SENT
 from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_runtime.audit import AuditEntry, ChainedEntry
 from wbs_runtime.clock import Clock
+from wbs_runtime.working_days import JAKARTA
 from wbs_triage.domain.agenda import agenda_entry, agenda_year
 from wbs_triage.domain.case import Case
 from wbs_triage.domain.evidence import CaseEvidence
@@ -37,6 +38,7 @@ from wbs_triage.domain.messages import (
     checked_text,
 )
 from wbs_triage.ports import Keys, Opener, TriageUnitOfWork
+from wbs_triage.usecases.clocks import asked_reporter, reporter_wrote
 
 #: What else is kept of a case as it is registered, in the same transaction (the related-reports index).
 OnRegistered = Callable[[Case, TriageUnitOfWork], Awaitable[None]]
@@ -251,16 +253,19 @@ async def open_evidence(
 # -- the Kotak Komunikasi ------------------------------------------------------------------------
 
 
-def record_reporter_message(keys: Keys) -> Callable[[Envelope[Any], TriageUnitOfWork], Awaitable[None]]:
+def record_reporter_message(
+    keys: Keys, *, zone: ZoneInfo = JAKARTA
+) -> Callable[[Envelope[Any], TriageUnitOfWork], Awaitable[None]]:
     """Handler of ``reporter-message-sent``: keep the message sealed, with a question's due time.
     It may arrive before the case is registered (another topic), so it is kept by case id alone;
     the officers' API shows it once the case is theirs. A message delivered again is kept once. It
-    is opened here once, so a payload that does not open is dead-lettered now."""
+    is opened here once, so a payload that does not open is dead-lettered now. A case that waited
+    on the reporter no longer does (the team's clock resumes, its due day moved on)."""
 
     async def handle(event: Envelope[Any], uow: TriageUnitOfWork) -> None:
         data: ReporterMessageSentV1 = event.data
         keys.open(data.body, tenant=event.tenant, case=data.report_id, model=ReporterMessageV1)
-        await uow.messages.add(
+        added = await uow.messages.add(
             CaseMessage(
                 id=data.message_id,
                 case_id=data.report_id,
@@ -273,6 +278,8 @@ def record_reporter_message(keys: Keys) -> Callable[[Envelope[Any], TriageUnitOf
                 answer_due=data.answer_due,
             )
         )
+        if added:
+            await reporter_wrote(data.report_id, event.tenant, data.sent_at, uow, zone=zone)
 
     return handle
 
@@ -350,6 +357,8 @@ async def send_officer_message(
             in_reply_to=in_reply_to,
         )
         await uow.messages.add(message)
+        if draft.kind is OfficerMessageKind.PERMINTAAN_INFORMASI:
+            await asked_reporter(case, now, uow)  # the team's clock pauses until the reporter writes
         details = {"message_id": str(message.id), "kind": draft.kind.value}
         await uow.audit.append(_entry(tenant, case_id, author, "case.message-sent", details))
         await uow.outbox.add(

@@ -1,45 +1,43 @@
-"""The officers' queue: a page of the tenant's cases with what each waits for and when it is due.
+"""The officers' queue: a page of the tenant's cases with what each waits for, for whom, and when
+it is due.
 
-The due times are counted on the tenant's calendar as triage keeps it (``wbs_runtime.tenancy``),
-with the tenant's ``tindak-lanjut-tim`` limit (5 working days when its policy names none). A tenant
-whose configuration has not reached triage yet is counted on weekends alone (never later than the
-true due time).
+The due times are counted on the tenant's calendar as triage keeps it (``wbs_runtime.tenancy``):
+the ``disposisi`` limit from registration (1 working day when its policy names none), the team's
+``tindak-lanjut-tim`` from the disposition (kept on the case). A tenant whose configuration has
+not reached triage yet is counted on weekends alone (never later than the true due time).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from wbs_contracts.events.directory import Category, TimeLimit, WorkingCalendar
+from wbs_contracts.events.directory import Category, TimeLimit
 from wbs_runtime.audit import AuditEntry
 from wbs_runtime.clock import Clock
-from wbs_runtime.working_days import WEEKENDS_ONLY, end_of_day, nth_working_day_after
+from wbs_triage.domain.disposition import (
+    DEFAULT_DISPOSISI,
+    DEFAULT_FOLLOW_UP,
+    DISPOSISI_LIMIT,
+    FOLLOW_UP_LIMIT,
+    RosterEntry,
+    eligible,
+    limit_of,
+)
 from wbs_triage.domain.queue import (
-    FollowUpDue,
     Lateness,
     QueueEntry,
     QueueQuery,
-    follow_up_limit,
     late_if_registered_by,
     queue_entry,
+    telaah_approvers,
 )
 from wbs_triage.ports import QueueUnitOfWork
 from wbs_triage.usecases.cases import Reader
+from wbs_triage.usecases.clocks import WEEKENDS_ALONE, working_days_due
 
-#: Counted on weekends alone: no holiday is known (a tenant not configured here yet).
-WEEKENDS_ALONE = WorkingCalendar(covers_from=date.min, covers_until=date.min)
-
-
-def follow_up_clock(calendar: WorkingCalendar, limit: TimeLimit, zone: ZoneInfo) -> FollowUpDue:
-    assert limit.working_days is not None
-    days = limit.working_days
-
-    def due(registered_on: date) -> datetime:
-        return end_of_day(nth_working_day_after(calendar, registered_on, days, beyond=WEEKENDS_ONLY), zone)
-
-    return due
+#: A clock in working days from a (local) day: ``follow_up_clock(calendar, limit, zone)(day)``.
+follow_up_clock = working_days_due
 
 
 @dataclass(frozen=True)
@@ -47,8 +45,12 @@ class QueuePage:
     entries: list[QueueEntry]
     total: int
     query: QueueQuery
-    limit: TimeLimit
+    #: The pimpinan's limit for a disposition, and the team's for its follow-up.
+    disposition_limit: TimeLimit
+    follow_up_limit: TimeLimit
     categories: tuple[Category, ...]
+    #: Whom the officer filter offers: the tenant's officers who may be on a team.
+    officers: list[RosterEntry]
     #: False when the tenant's calendar has not reached triage: weekends alone are counted.
     calendar_known: bool
 
@@ -67,11 +69,15 @@ async def read_queue(
         configuration = await uow.tenants.get(tenant)
         policy = configuration.policy if configuration is not None else None
         calendar = policy.calendar if policy is not None else WEEKENDS_ALONE
-        limit = follow_up_limit(policy.time_limits if policy is not None else None)
-        due = follow_up_clock(calendar, limit, zone)
+        limits = policy.time_limits if policy is not None else None
+        disposition_limit = limit_of(limits, DISPOSISI_LIMIT, DEFAULT_DISPOSISI)
+        due = working_days_due(calendar, disposition_limit, zone)
         lateness = Lateness(now=now, registered_by=late_if_registered_by(due, now))
         cases, total = await uow.cases.queue(tenant, query, lateness)
-        questions = await uow.open_questions.of_cases(tenant, [c.id for c in cases])
+        ids = [c.id for c in cases]
+        questions = await uow.open_questions.of_cases(tenant, ids)
+        teams = await uow.dispositions.teams(ids)
+        officers = eligible(await uow.roster.of_tenant(tenant))
         await uow.audit.append(
             AuditEntry(
                 tenant_id=tenant,
@@ -89,6 +95,7 @@ async def read_queue(
                             "status": query.status,
                             "category": query.category,
                             "channel": query.channel,
+                            "officer": query.officer,
                             "late": query.late,
                         }.items()
                         if v is not None
@@ -98,12 +105,18 @@ async def read_queue(
             )
         )
         await uow.commit()
-    entries = [queue_entry(case, questions, follow_up_due=due, now=now) for case in cases]
+    approvers = telaah_approvers(policy.approvals if policy is not None else ())
+    entries = [
+        queue_entry(case, questions, disposition_due=due, now=now, team=teams.get(case.id, ()), approvers=approvers)
+        for case in cases
+    ]
     return QueuePage(
         entries=entries,
         total=total,
         query=query,
-        limit=limit,
+        disposition_limit=disposition_limit,
+        follow_up_limit=limit_of(limits, FOLLOW_UP_LIMIT, DEFAULT_FOLLOW_UP),
         categories=policy.categories if policy is not None else (),
+        officers=officers,
         calendar_known=configuration is not None,
     )

@@ -15,7 +15,7 @@ from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.events.intake import ReporterMessageKind, ReportSubmittedV1
 from wbs_runtime.tenancy import TenantDirectory
 from wbs_runtime.unit_of_work import Repository
-from wbs_triage.adapters.db.tables import case_message_table, case_table
+from wbs_triage.adapters.db.tables import case_message_table, case_table, case_team_table
 from wbs_triage.domain.agenda import AgendaEntry
 from wbs_triage.domain.case import Case, CaseStatus
 from wbs_triage.domain.messages import Author
@@ -108,6 +108,9 @@ def _case(row: Any) -> Case:
         status=CaseStatus(row["status"]),
         received_by=row["received_by"],
         received_on=row["received_on"],
+        disposed_at=row["disposed_at"],
+        follow_up_due=row["follow_up_due"],
+        waiting_on_reporter_since=row["waiting_on_reporter_since"],
     )
 
 
@@ -156,6 +159,14 @@ class SqlCaseRepository(Repository):
         ):
             if wanted:
                 conditions.append(column == wanted)
+        if query.officer:
+            conditions.append(
+                exists().where(
+                    case_team_table.c.case_id == case_table.c.id,
+                    case_team_table.c.tenant_id == tenant,
+                    case_team_table.c.officer_id == query.officer,
+                )
+            )
         if query.late is not None:
             late = _late(lateness)
             conditions.append(late if query.late else not_(late))
@@ -246,10 +257,16 @@ def _unanswered_questions() -> Any:
 
 
 def _late(lateness: Lateness) -> Any:
-    """A case is late when its follow-up is due, or a question of its reporter's is due unanswered."""
-    follow_up_due = and_(
-        case_table.c.status.in_([s.value for s in lateness.follow_up_statuses]),
+    """A case is late when its disposition is due, or its team's follow-up (not waiting on the
+    reporter), or a question of its reporter's is due unanswered."""
+    disposition_due = and_(
+        case_table.c.status.in_([s.value for s in lateness.disposition_statuses]),
         case_table.c.registered_on <= lateness.registered_by,
+    )
+    follow_up_due = and_(
+        case_table.c.status == lateness.follow_up_status.value,
+        case_table.c.waiting_on_reporter_since.is_(None),
+        case_table.c.follow_up_due <= lateness.now,
     )
     question_due = exists().where(
         case_message_table.c.case_id == case_table.c.id,
@@ -257,7 +274,7 @@ def _late(lateness: Lateness) -> Any:
         case_message_table.c.answer_due <= lateness.now,
         _unanswered_questions(),
     )
-    return or_(follow_up_due, question_due)
+    return or_(disposition_due, follow_up_due, question_due)
 
 
 class SqlOpenQuestions(Repository):

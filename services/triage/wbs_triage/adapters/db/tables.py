@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 metadata = MetaData()
 
@@ -37,8 +37,14 @@ case_table = Table(
     Column("sealed_substance", JSONB, nullable=False),
     Column("received_by", Text),
     Column("received_on", Date),
+    Column("disposed_at", DateTime(timezone=True)),
+    Column("follow_up_due", DateTime(timezone=True)),
+    Column("waiting_on_reporter_since", DateTime(timezone=True)),
     UniqueConstraint("tenant_id", "agenda_year", "agenda_sequence", name="case_agenda_unique"),
     Index("case_tenant_registered_at", "tenant_id", "registered_at"),
+    # The queue's late filter: a registered case by its day, a disposed one by its team's due time.
+    Index("case_tenant_status_registered_on", "tenant_id", "status", "registered_on"),
+    Index("case_tenant_follow_up_due", "tenant_id", "follow_up_due"),
 )
 
 agenda_counter = Table(
@@ -80,4 +86,46 @@ case_message_table = Table(
     Column("in_reply_to", Uuid, nullable=True),
     Column("answer_due", DateTime(timezone=True), nullable=True),
     Index("case_message_case", "case_id", "sent_at"),
+)
+
+#: Each officer's roles in each tenant, as directory last announced them (``officer-roles``).
+officer_roster_table = Table(
+    "officer_roster",
+    metadata,
+    Column("tenant_id", Text, primary_key=True),
+    Column("officer_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("roles", ARRAY(Text), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Every disposition of a case, kept (a re-disposition adds one): who, when, the team, the
+#: instruction sealed to case-substance, and the follow-up due it set.
+case_disposition_table = Table(
+    "case_disposition",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", Uuid, nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("disposed_at", DateTime(timezone=True), nullable=False),
+    Column("disposed_by", Text, nullable=False),
+    Column("disposed_by_name", Text, nullable=False),
+    Column("team", JSONB, nullable=False),
+    Column("sealed_instruction", JSONB, nullable=False),
+    Column("follow_up_due", DateTime(timezone=True), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Index("case_disposition_case", "case_id", "disposed_at"),
+)
+
+#: The current team of each case (replaced by a re-disposition); the queue's officer filter.
+case_team_table = Table(
+    "case_team",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("officer_id", Text, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Index("case_team_officer", "tenant_id", "officer_id", "case_id"),
 )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from wbs_runtime.unit_of_work import UnitOfWork
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
 from wbs_triage.adapters.db.decisions import SqlBodies, SqlCaseLinks, SqlCaseStatuses, SqlPriorAudits, SqlProposals
+from wbs_triage.adapters.db.dispositions import SqlDispositions
 from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
 from wbs_triage.adapters.db.registration import SqlRegistrationRepository
 from wbs_triage.adapters.db.related import SqlRelatedIndex
+from wbs_triage.adapters.db.roster import SqlRoster
 from wbs_triage.adapters.db.telaah import SqlTelaahRepository
 
 
@@ -27,3 +29,5 @@ class SqlTriageUnitOfWork(UnitOfWork):
     links: SqlCaseLinks
     statuses: SqlCaseStatuses
     bodies: SqlBodies
+    dispositions: SqlDispositions
+    roster: SqlRoster

@@ -204,6 +204,8 @@ class QueueUnitOfWork(TriageUnitOfWork, Protocol):
     def open_questions(self) -> OpenQuestions: ...
     @property
     def roster(self) -> Roster: ...
+    @property
+    def proposals(self) -> Proposals: ...
 
 
 # -- the end of the telaah: decisions ----------------------------------------------------------------
@@ -224,6 +226,10 @@ class Proposals(Protocol):
         ...
 
     async def pending_of_case(self, case_id: UUID, *, for_update: bool = False) -> Proposal | None: ...
+
+    async def pending_of_cases(self, case_ids: Sequence[UUID]) -> dict[UUID, Proposal]:
+        """The pending proposal of each of these cases that has one."""
+        ...
 
 
 class CaseLinks(Protocol):

@@ -26,6 +26,7 @@ from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
+from wbs_contracts.events.directory import Approval, Decision
 from wbs_contracts.events.intake import EvidenceAddedV1, EvidenceKeyV1, MailboxMessageV1, ReportSubstanceV1
 from wbs_contracts.events.triage import TelaahConclusionV1
 from wbs_contracts.registry import CASE_REGISTERED, EVIDENCE_ADDED, REPORT_SUBMITTED, TELAAH_DECIDED
@@ -366,3 +367,27 @@ async def test_the_decision_page_merges_through_its_form_and_keeps_what_was_type
     assert "Keputusan telah disetujui dan berlaku." in shown.text
     assert 'id="case-status">digabung<' in shown.text
     assert 'data-kind="digabung-ke"' in shown.text
+
+
+async def test_the_queue_shows_a_proposal_waiting_for_the_roles_named_for_its_outcome(triage: Triage) -> None:
+    """Here only a pimpinan satker approves not processing a report, and only a ketua tim an audit:
+    the queue names who must approve the one proposed, not every approver of the telaah."""
+    tenant = "bps-3603"
+    configuration = demo_configuration(tenant)
+    approvals = (
+        Approval(decision=Decision.TELAAH_NOT_PROCESSED, approver_roles=(Role.PIMPINAN_SATKER,)),
+        Approval(decision=Decision.TELAAH_AUDIT, approver_roles=(Role.KETUA_TIM,)),
+    )
+    policy = configuration.policy.model_copy(update={"approvals": approvals})
+    await keep_in(triage.runtime, configuration.model_copy(update={"policy": policy}))
+    case = await triage.case(tenant)
+    proposer = triage.officer(tenant, Role.PENELAAH, Role.KETUA_TIM, officer="penelaah-9")
+    proposed = await triage.client.post(triage.decision(tenant, case), json=NOT_PROCESSED, headers=proposer)
+    assert proposed.status_code == 201, proposed.text
+
+    page = await triage.client.get(f"/perkara/{tenant}?status=menunggu-persetujuan", headers=proposer)
+    assert page.status_code == 200
+    [entry] = re.findall(rf'data-case="{case}".*?</li>', page.text, flags=re.S)
+    [waiting] = re.findall(r'data-waiting="persetujuan">(.*?)</p>', entry, flags=re.S)
+    assert "Pimpinan satker" in waiting
+    assert "Ketua tim" not in waiting

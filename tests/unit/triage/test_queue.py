@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wbs_contracts.events.directory import Approval, Decision, Holiday, TimeLimit, WorkingCalendar
-from wbs_contracts.events.triage import TeamRole
+from wbs_contracts.events.triage import TeamRole, TelaahOutcome
 from wbs_contracts.roles import Role
+from wbs_contracts.sealed import SealedPayload
 from wbs_triage.domain.agenda import agenda_entry
 from wbs_triage.domain.case import Case, CaseStatus
+from wbs_triage.domain.decision import Proposal
 from wbs_triage.domain.disposition import DEFAULT_DISPOSISI, DEFAULT_FOLLOW_UP, TeamSeat, limit_of
 from wbs_triage.domain.queue import (
     OpenQuestion,
@@ -138,6 +140,34 @@ def test_a_proposed_decision_waits_for_the_approvers_the_policy_names() -> None:
     entry = queue_entry(case, [], disposition_due=ONE_DAY, now=local(2026, 12, 20), approvers=approvers)
     assert entry.first is not None
     assert (entry.first.waiting, entry.first.roles, entry.late) == (Waiting.PERSETUJUAN, approvers, False)
+
+
+def test_a_proposed_decision_waits_since_it_was_proposed_for_the_roles_named_for_its_outcome() -> None:
+    case = case_registered(local(2026, 12, 1, 9, 0), status=CaseStatus.MENUNGGU_PERSETUJUAN)
+    proposed_at = local(2026, 12, 14, 10, 30)
+    proposal = Proposal(
+        id=uuid4(),
+        case_id=case.id,
+        tenant=case.tenant,
+        outcome=TelaahOutcome.AUDIT_INVESTIGASI,
+        status_before=CaseStatus.DITELAAH,
+        proposed_by="penelaah-1",
+        proposed_by_name="Penelaah",
+        proposed_at=proposed_at,
+        policy_version=3,
+        approver_roles=(Role.PIMPINAN_SATKER,),
+        sealed_text=SealedPayload(audience="case-substance", kid="k", ciphertext="AA=="),
+    )
+    every_telaah_approver = (Role.KETUA_TIM, Role.PIMPINAN_SATKER)
+    entry = queue_entry(
+        case, [], disposition_due=ONE_DAY, now=local(2026, 12, 20), approvers=every_telaah_approver, proposal=proposal
+    )
+    assert entry.first is not None
+    assert (entry.first.waiting, entry.first.since, entry.first.roles) == (
+        Waiting.PERSETUJUAN,
+        proposed_at,
+        (Role.PIMPINAN_SATKER,),
+    )
 
 
 def test_a_decided_case_waits_for_nobody() -> None:

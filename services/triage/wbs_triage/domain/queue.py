@@ -27,6 +27,7 @@ from uuid import UUID
 from wbs_contracts.events.directory import Approval
 from wbs_contracts.roles import Role
 from wbs_triage.domain.case import Case, CaseStatus
+from wbs_triage.domain.decision import Proposal
 from wbs_triage.domain.disposition import TeamSeat
 
 #: When the disposition of a case registered on a day (the tenant's local day) is due: the end of
@@ -103,7 +104,11 @@ def queue_entry(
     now: datetime,
     team: Sequence[TeamSeat] = (),
     approvers: tuple[Role, ...] = (),
+    proposal: Proposal | None = None,
 ) -> QueueEntry:
+    """What ``case`` waits for. A proposed decision (``proposal``, the case's pending one) waits
+    since it was proposed for the roles the policy named for its outcome then; without it, for
+    ``approvers`` (every role the policy names for a telaah decision)."""
     awaited: list[Awaited] = []
     since = case.disposed_at or case.agenda.registered_at
     if case.status in DISPOSITION_RUNS:
@@ -114,6 +119,8 @@ def queue_entry(
     elif case.status is CaseStatus.DITELAAH:
         names = tuple(seat.name for seat in team)
         awaited.append(Awaited(Waiting.TINDAK_LANJUT, since, case.follow_up_due, names=names))
+    elif case.status is CaseStatus.MENUNGGU_PERSETUJUAN and proposal is not None:
+        awaited.append(Awaited(Waiting.PERSETUJUAN, proposal.proposed_at, None, roles=proposal.approver_roles))
     elif case.status is CaseStatus.MENUNGGU_PERSETUJUAN:
         awaited.append(Awaited(Waiting.PERSETUJUAN, since, None, roles=approvers))
     awaited.extend(

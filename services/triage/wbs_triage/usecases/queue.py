@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from wbs_contracts.events.directory import Category, TimeLimit
 from wbs_runtime.audit import AuditEntry
 from wbs_runtime.clock import Clock
+from wbs_triage.domain.case import CaseStatus
 from wbs_triage.domain.disposition import (
     DEFAULT_DISPOSISI,
     DEFAULT_FOLLOW_UP,
@@ -77,6 +78,8 @@ async def read_queue(
         ids = [c.id for c in cases]
         questions = await uow.open_questions.of_cases(tenant, ids)
         teams = await uow.dispositions.teams(ids)
+        waiting_approval = [c.id for c in cases if c.status is CaseStatus.MENUNGGU_PERSETUJUAN]
+        proposals = await uow.proposals.pending_of_cases(waiting_approval) if waiting_approval else {}
         officers = eligible(await uow.roster.of_tenant(tenant))
         await uow.audit.append(
             AuditEntry(
@@ -107,7 +110,15 @@ async def read_queue(
         await uow.commit()
     approvers = telaah_approvers(policy.approvals if policy is not None else ())
     entries = [
-        queue_entry(case, questions, disposition_due=due, now=now, team=teams.get(case.id, ()), approvers=approvers)
+        queue_entry(
+            case,
+            questions,
+            disposition_due=due,
+            now=now,
+            team=teams.get(case.id, ()),
+            approvers=approvers,
+            proposal=proposals.get(case.id),
+        )
         for case in cases
     ]
     return QueuePage(

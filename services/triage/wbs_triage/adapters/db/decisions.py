@@ -3,6 +3,7 @@ each case's status as decisions change it, and the bodies a report may be forwar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -160,6 +161,14 @@ class SqlProposals(Repository):
             query = query.with_for_update()
         row = (await self._session.execute(query)).first()
         return None if row is None else _proposal(row)
+
+    async def pending_of_cases(self, case_ids: Sequence[UUID]) -> dict[UUID, Proposal]:
+        rows = await self._session.execute(
+            select(decision_table).where(
+                decision_table.c.case_id.in_(list(case_ids)), decision_table.c.state == ProposalState.MENUNGGU.value
+            )
+        )
+        return {row.case_id: _proposal(row) for row in rows}
 
 
 class SqlCaseLinks(Repository):

@@ -107,6 +107,8 @@ class ServiceRuntime(Generic[U]):
         self._relay_task: asyncio.Task[None] | None = None
         #: What the service's own collaborators need closed at shutdown (``on_stop``).
         self._closers: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        #: Work a service runs in the background while it is up (see :meth:`every`).
+        self._background: list[tuple[str, Callable[[], Awaitable[int]], float]] = []
         self._setup_messaging()
 
     def _setup_messaging(self) -> None:
@@ -156,6 +158,26 @@ class ServiceRuntime(Generic[U]):
         stops: after the consumers and the relay, before the database."""
         self._closers.append((what, close))
 
+    def every(self, what: str, work: Callable[[], Awaitable[int]], *, idle_seconds: float) -> None:
+        """Run ``work`` in the background while the service is up: again at once while it did
+        something (it returns how much), after ``idle_seconds`` when it did nothing or failed.
+        For work that must not slow the consumers down (it runs beside them, not in their
+        transactions) and that a later round can always finish."""
+        self._background.append((what, work, idle_seconds))
+
+    async def _run_in_background(self, what: str, work: Callable[[], Awaitable[int]], idle_seconds: float) -> None:
+        while not self.stopping.is_set():
+            try:
+                done = await work()
+            except Exception:
+                if self.stopping.is_set():
+                    return
+                log.exception("%s failed; trying again later", what)
+                done = 0
+            if not done:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), timeout=idle_seconds)
+
     def keep_tenants(self, then: AfterKept | None = None) -> None:
         """Keep a local copy of every tenant's configuration (``wbs_runtime.tenancy``); ``then``
         runs after a newer configuration was stored, in the same transaction."""
@@ -196,6 +218,10 @@ class ServiceRuntime(Generic[U]):
             asyncio.create_task(self.gauges.run(self.stopping), name=f"{self.name}-gauges"),
             asyncio.create_task(self._resend_dead_letters(), name=f"{self.name}-dead-letter-resends"),
             asyncio.create_task(self._publish_audit_heads(), name=f"{self.name}-audit-chain-heads"),
+            *(
+                asyncio.create_task(self._run_in_background(*background), name=f"{self.name}-{background[0]}")
+                for background in self._background
+            ),
         ]
         self._consumer_loop = self._attach_consumers()
         if self._consumer_loop is not None:

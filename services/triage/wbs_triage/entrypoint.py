@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import secrets
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from wbs_contracts.events.intake import EvidenceKeyV1, ReporterMessageV1, ReportSubstanceV1
@@ -51,7 +52,7 @@ from wbs_triage.domain.messages import OfficerMessageCopyV1
 from wbs_triage.domain.registration import RegistrationDetailsV1
 from wbs_triage.domain.related import RelatedKey
 from wbs_triage.domain.telaah import TelaahChecklistV1, TelaahNoteV1
-from wbs_triage.usecases import RelatedReports, reindex_tenant
+from wbs_triage.usecases import RelatedReports, index_waiting_cases, reindex_tenant
 
 #: What triage keeps sealed: each case's substance, as intake sealed it; the evidence files' keys;
 #: the Kotak Komunikasi both ways (the reporter's messages, and triage's copies of the officers');
@@ -117,7 +118,11 @@ def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
     runtime = ServiceRuntime(settings, SqlTriageUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
     uow, keys, zone = runtime.unit_of_work, runtime.keyring, settings.zone
     related = RelatedReports(related_key(settings), keys)
-    broker.subscribe(runtime, clock=utc_now, timezone=zone, keys=keys, related=related)
+    broker.subscribe(runtime, clock=utc_now, timezone=zone, keys=keys)
+    # Indexing a report costs more than registering it: it runs beside the consumer.
+    runtime.every(
+        "related-reports-index", partial(index_waiting_cases, uow, related), idle_seconds=settings.outbox_poll_seconds
+    )
     blobs = blob_store(settings)  # where intake keeps the evidence files
     runtime.on_stop("blob store", blobs.aclose)
     web = officer_pages(settings)

@@ -43,6 +43,8 @@ from wbs_triage.entrypoint import PROGRAM, TriageSettings, build
 APPROVING = "bps-3600"
 #: Forwarding and merging take effect at once here.
 DIRECT = "bps-1700"
+#: Each outcome has its own approvers here (the queue's test sets its policy).
+OWN_APPROVERS = "bps-3603"
 
 
 @dataclass
@@ -113,6 +115,7 @@ async def triage(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
     keys = key_root / "triage"
     url = await migrated_database(infra, "triage", PROGRAM.migrations, metadata, label="_decisions")
     runtime = build(settings_for(TriageSettings, infra, url, keys))
+    ensure_tenant_keys(keys, OWN_APPROVERS)
     async with running(runtime) as client:
         for tenant in (APPROVING, DIRECT):
             ensure_tenant_keys(keys, tenant)
@@ -372,14 +375,15 @@ async def test_the_decision_page_merges_through_its_form_and_keeps_what_was_type
 async def test_the_queue_shows_a_proposal_waiting_for_the_roles_named_for_its_outcome(triage: Triage) -> None:
     """Here only a pimpinan satker approves not processing a report, and only a ketua tim an audit:
     the queue names who must approve the one proposed, not every approver of the telaah."""
-    tenant = "bps-3603"
+    tenant = OWN_APPROVERS
     configuration = demo_configuration(tenant)
     approvals = (
         Approval(decision=Decision.TELAAH_NOT_PROCESSED, approver_roles=(Role.PIMPINAN_SATKER,)),
         Approval(decision=Decision.TELAAH_AUDIT, approver_roles=(Role.KETUA_TIM,)),
     )
     policy = configuration.policy.model_copy(update={"approvals": approvals})
-    await keep_in(triage.runtime, configuration.model_copy(update={"policy": policy}))
+    newer = {"policy": policy, "policy_version": configuration.policy_version + 1}
+    await keep_in(triage.runtime, configuration.model_copy(update=newer))
     case = await triage.case(tenant)
     proposer = triage.officer(tenant, Role.PENELAAH, Role.KETUA_TIM, officer="penelaah-9")
     proposed = await triage.client.post(triage.decision(tenant, case), json=NOT_PROCESSED, headers=proposer)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.integration.triage.test_kotak import Triage
 from tests.support.events import report_submitted
@@ -33,6 +33,7 @@ from wbs_runtime.crypto import KeyRing, ensure_tenant_keys
 from wbs_runtime.crypto.reseal import reseal_column
 from wbs_triage.adapters.db import (
     case_registration_table,
+    case_table,
     metadata,
     related_digest_table,
     related_signature_table,
@@ -409,7 +410,8 @@ async def test_reports_registered_in_one_batch_are_each_indexed_once(triage: Tri
 async def test_cases_registered_before_the_index_are_indexed_by_the_operators_command(triage: Triage) -> None:
     body = tenant()
     indexed = await report(triage, body, REWORDED)
-    # A case kept before the index existed: in the table, with its sealed substance, and nothing indexed.
+    # A case indexed under a key the service no longer holds: it says it is indexed, and nothing
+    # kept for it matches (here: nothing kept at all).
     older = uuid.uuid4()
     substance = ReportSubstanceV1(what=REPORT, where="Kantor", when="2026", who="", how="")
     sealed = KeyRing.from_directory(triage.keys).seal(body, Audience.CASE_SUBSTANCE, substance, case=older)
@@ -426,6 +428,9 @@ async def test_cases_registered_before_the_index_are_indexed_by_the_operators_co
             )
         )
         await uow.commit()
+    async with triage.runtime.unit_of_work() as uow:
+        await uow.session.execute(update(case_table).where(case_table.c.id == older).values(related_indexed=True))
+        await uow.commit()
     penelaah = triage.officer(body, Role.PENELAAH)
     assert (await triage.client.get(workspace_of(body, indexed), headers=penelaah)).json()["related"] == []
 
@@ -434,3 +439,22 @@ async def test_cases_registered_before_the_index_are_indexed_by_the_operators_co
     assert await reindex_related(settings, [body]) == 0
     related = (await triage.client.get(workspace_of(body, indexed), headers=penelaah)).json()["related"]
     assert [(r["case_id"], r["reasons"]) for r in related] == [(str(older), ["teks-mirip"])]
+
+
+async def test_the_index_takes_up_each_registered_case_beside_the_consumer(triage: Triage) -> None:
+    """Registering does not wait for the index: a background round indexes each new case soon
+    after, with nobody opening a workspace, and marks it so no round takes it again."""
+    body = tenant()
+    cases = [await report(triage, body, text) for text in (REPORT, REWORDED)]
+
+    async def indexed() -> bool:
+        async with triage.runtime.unit_of_work() as uow:
+            marked = await uow.session.execute(select(case_table.c.related_indexed).where(case_table.c.id.in_(cases)))
+            signed = await uow.session.execute(
+                select(related_signature_table.c.case_id).where(related_signature_table.c.case_id.in_(cases))
+            )
+            return all(marked.scalars()) and len(list(signed.scalars())) == len(cases)
+
+    await eventually(indexed, what="both cases indexed in the background")
+    async with triage.runtime.unit_of_work() as uow:
+        assert await uow.related.unindexed(tenant=body, limit=10) == []

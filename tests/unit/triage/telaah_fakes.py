@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from wbs_contracts.sealed import SealedPayload
+from wbs_triage.domain.case import Case
 from wbs_triage.domain.related import Candidate, RelatedIndexEntry
 from wbs_triage.domain.telaah import TelaahNote
 
@@ -42,8 +43,10 @@ class FakeTelaah:
 
 
 class FakeRelatedIndex:
-    def __init__(self) -> None:
+    def __init__(self, cases: dict[UUID, Case] | None = None) -> None:
         self.entries: dict[UUID, tuple[str, RelatedIndexEntry]] = {}
+        #: The triage fake's cases, to tell which wait for the index.
+        self.cases: dict[UUID, Case] = cases if cases is not None else {}
 
     async def replace(self, case_id: UUID, tenant: str, entry: RelatedIndexEntry) -> None:
         self.entries[case_id] = (tenant, entry)
@@ -51,6 +54,13 @@ class FakeRelatedIndex:
     async def signature(self, case_id: UUID) -> tuple[int, ...] | None:
         found = self.entries.get(case_id)
         return None if found is None else found[1].signature
+
+    async def unindexed(self, *, tenant: str | None = None, limit: int) -> list[UUID]:
+        return [
+            case_id
+            for case_id, case in self.cases.items()
+            if case_id not in self.entries and (tenant is None or case.tenant == tenant)
+        ][:limit]
 
     async def cases_after(self, tenant: str, after: UUID | None, *, limit: int) -> list[UUID]:
         raise NotImplementedError  # the command is tested against PostgreSQL

@@ -62,7 +62,7 @@ class FakeTriage(FakeTransaction):
         self.messages = FakeCaseMessages()
         self.registrations = FakeRegistrations()
         self.telaah = FakeTelaah()
-        self.related = FakeRelatedIndex()
+        self.related = FakeRelatedIndex(self.rows)
         self.dispositions = FakeDispositions(self.rows)
         self.tenants = FakeTenants()
 

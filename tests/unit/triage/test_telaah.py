@@ -72,12 +72,13 @@ class Telaah:
         self.sealing, self.keys = key_rings(TENANT, "bps-3603")
         self.triage = FakeTriage()
         self.related = RelatedReports(RelatedKey(b"r" * 32), self.keys)
-        self.handle = register_case(lambda: NOW, JAKARTA, on_registered=self.related.index)
+        self.handle = register_case(lambda: NOW, JAKARTA)
 
     async def report(self, report: ReportSubstanceV1, tenant: str = TENANT) -> UUID:
         case: UUID = report_submitted(tenant=tenant, at=NOW).data.report_id
         sealed = self.sealing.seal(tenant, Audience.CASE_SUBSTANCE, report, case=case)
         await self.handle(report_submitted(tenant=tenant, case_id=case, at=NOW, substance=sealed), self.triage)
+        await self.related.index_waiting(self.triage)  # as the background indexer does
         return case
 
 
@@ -285,7 +286,9 @@ async def test_a_substance_that_does_not_open_still_registers_the_case() -> None
     event = report_submitted(tenant=TENANT, at=NOW)  # an opaque payload no key opens
     await telaah.handle(event, telaah.triage)
     assert event.data.report_id in telaah.triage.rows
+    assert await telaah.related.index_waiting(telaah.triage) == 1
     assert telaah.triage.related.entries[event.data.report_id][1].signature == ()
+    assert await telaah.related.index_waiting(telaah.triage) == 0  # indexed, if with nothing to compare
 
 
 def test_the_domain_names_the_permissions_by_their_values() -> None:
@@ -302,15 +305,16 @@ def test_the_domain_names_the_permissions_by_their_values() -> None:
     ) == (registration.REGISTER_REPORTS, registration.ASSESS_CASES)
 
 
-async def test_a_case_registered_before_the_index_is_indexed_when_its_workspace_opens() -> None:
+async def test_cases_still_waiting_for_the_index_are_indexed_before_a_workspace_looks_for_related_ones() -> None:
     telaah = Telaah()
     earlier = await telaah.report(substance(REPORT))
-    telaah.triage.related.entries.clear()  # as if registered before the index existed
+    telaah.triage.related.entries.clear()  # as if the background indexer had not come to it yet
     later = await telaah.report(substance(REWORDED))
+    telaah.triage.related.entries.pop(later)
     common: dict[str, Any] = {"uow": telaah.triage, "keys": telaah.keys, "related": telaah.related}
     opened = await open_workspace(TENANT, later, PENELAAH, permissions("penelaah"), **common)
     assert opened is not None
-    assert opened.related == []
+    assert [r.case_id for r in opened.related] == [earlier]
     opened = await open_workspace(TENANT, earlier, PENELAAH, permissions("penelaah"), **common)
     assert opened is not None
     assert [r.case_id for r in opened.related] == [later]

@@ -48,7 +48,7 @@ from wbs_triage.usecases.registration import (
     update_registration,
 )
 from wbs_triage.usecases.reindex import reindex_tenant
-from wbs_triage.usecases.related import RelatedReports
+from wbs_triage.usecases.related import RelatedReports, index_waiting_cases
 from wbs_triage.usecases.telaah import OpenedNote, Workspace, add_note, open_workspace, record_step
 
 __all__ = [
@@ -74,6 +74,7 @@ __all__ = [
     "case_history",
     "dispose_case",
     "follow_up_clock",
+    "index_waiting_cases",
     "keep_officer_roles",
     "list_cases",
     "list_evidence",

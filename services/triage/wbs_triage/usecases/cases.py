@@ -40,14 +40,10 @@ from wbs_triage.domain.messages import (
 from wbs_triage.ports import Keys, Opener, TriageUnitOfWork
 from wbs_triage.usecases.clocks import asked_reporter, reporter_wrote
 
-#: What else is kept of a case as it is registered, in the same transaction (the related-reports index).
-OnRegistered = Callable[[Case, TriageUnitOfWork], Awaitable[None]]
 
-
-def register_case(
-    clock: Clock, timezone: ZoneInfo, *, on_registered: OnRegistered | None = None
-) -> Callable[[Envelope[Any], TriageUnitOfWork], Any]:
-    """Handler of ``report-submitted``: record the case in the tenant's agenda (pencatatan)."""
+def register_case(clock: Clock, timezone: ZoneInfo) -> Callable[[Envelope[Any], TriageUnitOfWork], Any]:
+    """Handler of ``report-submitted``: record the case in the tenant's agenda (pencatatan). The
+    related-reports index takes it up beside the consumer (``index_waiting_cases``)."""
 
     async def handle(event: Envelope[Any], uow: TriageUnitOfWork) -> None:
         report: ReportSubmittedV1 = event.data
@@ -68,8 +64,6 @@ def register_case(
             received_on=report.received_on,
         )
         await uow.cases.add(case)
-        if on_registered is not None:
-            await on_registered(case, uow)
         registered = CaseRegisteredV1(
             case_id=case.id,
             agenda_number=entry.number,

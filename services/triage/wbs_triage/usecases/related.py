@@ -1,9 +1,11 @@
-"""Related reports: each case indexed without plaintext when it is registered and when its
-registration record changes; the tenant's related cases found for the telaah."""
+"""Related reports: each case indexed without plaintext soon after it is registered (beside the
+consumer, so registering stays fast) and again when its registration record changes; the tenant's
+related cases found for the telaah, after indexing whatever of the tenant still waits."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from wbs_contracts.events.intake import ReportSubstanceV1
 from wbs_contracts.sealed import SealedPayload
@@ -56,7 +58,29 @@ class RelatedReports:
         text = report_text(substance) if substance is not None else ""
         await uow.related.replace(case.id, case.tenant, index_entry(self._key, case.tenant, terms, text))
 
+    async def index_waiting(self, uow: TriageUnitOfWork, *, tenant: str | None = None, limit: int = 200) -> int:
+        """Index up to ``limit`` cases (of ``tenant``, or any) that the index does not hold yet, in
+        ``uow``'s transaction; how many."""
+        waiting = await uow.related.unindexed(tenant=tenant, limit=limit)
+        for case_id in waiting:
+            case = await uow.cases.get(case_id)
+            if case is not None:
+                await self.index(case, uow)
+        return len(waiting)
+
     async def of_case(self, case: Case, uow: TriageUnitOfWork) -> list[Relation]:
-        """The tenant's cases related to ``case``, most related first (one indexed lookup)."""
+        """The tenant's cases related to ``case``, most related first (one indexed lookup). Cases
+        of the tenant still waiting for the index are indexed first, so none is missed."""
+        await self.index_waiting(uow, tenant=case.tenant)
         mine = await uow.related.signature(case.id) or ()
         return relations(mine, await uow.related.candidates(case.id, case.tenant))
+
+
+async def index_waiting_cases(
+    unit_of_work: Callable[[], TriageUnitOfWork], related: RelatedReports, *, batch: int = 100
+) -> int:
+    """One round of the background indexer: up to ``batch`` waiting cases in one transaction."""
+    async with unit_of_work() as uow:
+        indexed = await related.index_waiting(uow, limit=batch)
+        await uow.commit()
+    return indexed

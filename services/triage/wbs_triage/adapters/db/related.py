@@ -34,6 +34,12 @@ _CANDIDATES = text(
     """
 )
 
+#: Cases the index does not hold yet, oldest first; one at a time per indexer (another skips them).
+_UNINDEXED = """
+    SELECT id FROM "case" WHERE NOT related_indexed {tenant}
+    ORDER BY registered_at LIMIT $1 FOR UPDATE SKIP LOCKED
+"""
+_MARK_INDEXED = 'UPDATE "case" SET related_indexed = true WHERE id = ANY($1::uuid[]) AND NOT related_indexed'
 _FORGET_DIGESTS = "DELETE FROM related_digest WHERE case_id = ANY($1::uuid[])"
 _FORGET_SIGNATURES = "DELETE FROM related_signature WHERE case_id = ANY($1::uuid[])"
 _KEEP_DIGESTS = """
@@ -71,6 +77,7 @@ class SqlRelatedIndex(Repository):
         held, self._held = self._held, {}
         cases = list(held)
         driver = await self._driver()
+        await driver.execute(_MARK_INDEXED, cases)
         await driver.execute(_FORGET_DIGESTS, cases)
         await driver.execute(_FORGET_SIGNATURES, cases)
         digests = [(tenant, label, d, case) for case, (tenant, entry) in held.items() for label, d in entry.digests]
@@ -90,6 +97,14 @@ class SqlRelatedIndex(Repository):
         query = select(related_signature_table.c.signature).where(related_signature_table.c.case_id == case_id)
         found = (await self._session.execute(query)).scalar_one_or_none()
         return None if found is None else tuple(found)
+
+    async def unindexed(self, *, tenant: str | None = None, limit: int) -> list[UUID]:
+        driver = await self._driver()
+        if tenant is None:
+            rows = await driver.fetch(_UNINDEXED.format(tenant=""), limit)
+        else:
+            rows = await driver.fetch(_UNINDEXED.format(tenant="AND tenant_id = $2"), limit, tenant)
+        return [row["id"] for row in rows]
 
     async def cases_after(self, tenant: str, after: UUID | None, *, limit: int) -> list[UUID]:
         query = select(case_table.c.id).where(case_table.c.tenant_id == tenant).order_by(case_table.c.id).limit(limit)

@@ -15,6 +15,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -40,11 +42,14 @@ case_table = Table(
     Column("disposed_at", DateTime(timezone=True)),
     Column("follow_up_due", DateTime(timezone=True)),
     Column("waiting_on_reporter_since", DateTime(timezone=True)),
+    #: Whether the related-reports index holds the case (it is indexed beside the consumer).
+    Column("related_indexed", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("tenant_id", "agenda_year", "agenda_sequence", name="case_agenda_unique"),
     Index("case_tenant_registered_at", "tenant_id", "registered_at"),
     # The queue's late filter: a registered case by its day, a disposed one by its team's due time.
     Index("case_tenant_status_registered_on", "tenant_id", "status", "registered_on"),
     Index("case_tenant_follow_up_due", "tenant_id", "follow_up_due"),
+    Index("case_related_pending", "registered_at", postgresql_where=text("NOT related_indexed")),
 )
 
 agenda_counter = Table(

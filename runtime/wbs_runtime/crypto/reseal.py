@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Column, Table, select, update
+from sqlalchemy import Column, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wbs_contracts.sealed import SealedDocument, SealedPayload
@@ -49,6 +49,8 @@ class SealedColumn:
     also: tuple[type[SealedDocument], ...] = ()
     #: The column that tells rows apart when a case has several (by default the case column).
     row: str | None = None
+    #: Whether rows may hold nothing sealed (NULL, or JSON null): those are passed over.
+    optional: bool = False
 
     @property
     def audience(self) -> str:
@@ -92,6 +94,8 @@ async def reseal_column(
             query = query.join_from(table, tenant_column.table)
         if after is not None:
             query = query.where(row_column > after)
+        if target.optional:
+            query = query.where(func.jsonb_typeof(sealed_column) == "object")
         async with sessionmaker() as session, session.begin():
             rows = (await session.execute(query.limit(batch_size))).all()
             for row, case, stored in rows:

@@ -33,6 +33,7 @@ from wbs_intake.adapters.db import (
     metadata,
     report_table,
     reporter_identity_table,
+    telaah_end_table,
 )
 from wbs_intake.adapters.gauges import register_gauges
 from wbs_intake.adapters.hashing import Argon2PasswordHasher
@@ -72,6 +73,17 @@ EVIDENCE_RECEIPTS_AT_REST = SealedColumn(
     tenant=report_table.c.tenant_id,
     model=EvidenceReceiptV1,
     row="id",
+)
+#: The officers' reason a report was not processed, for the reporter (only that status has one);
+#: bound to the case of the body that decided it (for a forwarded report, that body's case).
+TELAAH_REASONS_AT_REST = SealedColumn(
+    telaah_end_table,
+    "sealed_reason",
+    case="reason_case",
+    tenant="reason_tenant",
+    model=MailboxMessageV1,
+    row="report_id",
+    optional=True,
 )
 UPLOAD_ROUTES = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")
 
@@ -254,7 +266,7 @@ PROGRAM = ServiceProgram(
         "reseal": (
             "segel ulang identitas, pesan dan tanda terima bukti ke kunci terbaru / "
             "re-seal stored identities, messages and evidence receipts to the newest key",
-            reseal_command(IDENTITIES_AT_REST, MAILBOX_AT_REST, EVIDENCE_RECEIPTS_AT_REST),
+            reseal_command(IDENTITIES_AT_REST, MAILBOX_AT_REST, EVIDENCE_RECEIPTS_AT_REST, TELAAH_REASONS_AT_REST),
         )
     },
 )

@@ -44,10 +44,11 @@ from wbs_triage.adapters.db import (
     decision_table,
     evidence_table,
     metadata,
+    prior_audit_table,
     telaah_checklist_table,
     telaah_note_table,
 )
-from wbs_triage.domain.decision import ProposalTextV1
+from wbs_triage.domain.decision import PriorAuditNoteV1, ProposalTextV1, RejectionReasonV1
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 from wbs_triage.domain.registration import RegistrationDetailsV1
 from wbs_triage.domain.related import RelatedKey
@@ -94,6 +95,19 @@ NOTES_AT_REST = SealedColumn(
 #: sealed columns (the BPK/APIP note, a rejection's reason) are not re-sealed by this command yet.
 PROPOSALS_AT_REST = SealedColumn(
     decision_table, "sealed_text", case="case_id", tenant="tenant_id", model=ProposalTextV1, row="id"
+)
+#: Nothing sealed until an officer writes one: the BPK/APIP flag's note, a rejection's reason.
+PRIOR_AUDIT_NOTES_AT_REST = SealedColumn(
+    prior_audit_table, "sealed_note", case="case_id", tenant="tenant_id", model=PriorAuditNoteV1, optional=True
+)
+REJECTIONS_AT_REST = SealedColumn(
+    decision_table,
+    "sealed_rejection",
+    case="case_id",
+    tenant="tenant_id",
+    model=RejectionReasonV1,
+    row="id",
+    optional=True,
 )
 
 
@@ -210,6 +224,8 @@ PROGRAM = ServiceProgram(
                 NOTES_AT_REST,
                 PROPOSALS_AT_REST,
                 INSTRUCTIONS_AT_REST,
+                PRIOR_AUDIT_NOTES_AT_REST,
+                REJECTIONS_AT_REST,
             ),
         ),
         "reindex-related": (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import subprocess
 import sys
@@ -37,11 +38,13 @@ from wbs_triage.adapters.db import (
     evidence_table,
     metadata,
 )
+from wbs_triage.domain.decision import PriorAudit, PriorAuditNoteV1
 from wbs_triage.domain.messages import OfficerMessageCopyV1
 from wbs_triage.entrypoint import (
     EVIDENCE_KEYS_AT_REST,
     INSTRUCTIONS_AT_REST,
     MESSAGES_AT_REST,
+    PRIOR_AUDIT_NOTES_AT_REST,
     PROGRAM,
     TriageSettings,
     build,
@@ -244,3 +247,43 @@ async def test_messages_of_both_kinds_and_evidence_keys_are_resealed_in_batches(
             for s in resealed
         ]
     assert texts == ["instruksi 0", "instruksi 1", "instruksi 2"]
+
+
+async def test_columns_sealed_only_when_an_officer_wrote_something_skip_the_empty_rows(triage: Triage) -> None:
+    """The BPK/APIP flag's note is optional: flags without one are passed over, not failed."""
+    sealing = KeyRing.from_directory(triage.key_root / "triage")
+    now = datetime.now(UTC)
+    with_note, without = uuid4(), [uuid4(), uuid4()]
+    note = sealing.seal(TENANT, Audience.CASE_SUBSTANCE, PriorAuditNoteV1(text="LHP BPK 2025"), case=with_note)
+    async with triage.runtime.unit_of_work() as uow:
+        for case, sealed in ((with_note, note), (without[0], None), (without[1], None)):
+            await uow.prior_audits.save(
+                PriorAudit(
+                    case,
+                    TENANT,
+                    audited=sealed is not None,
+                    recorded_by="penelaah",
+                    recorded_at=now,
+                    sealed_note=sealed,
+                )
+            )
+        await uow.commit()
+
+    rotated = await asyncio.to_thread(triage.wbs, "rotate", "--tenant", TENANT, "--audience", Audience.CASE_SUBSTANCE)
+    assert rotated.returncode == 0, rotated.stderr
+    ring = KeyRing.from_directory(triage.key_root / "triage", [Audience.CASE_SUBSTANCE])
+    count = await reseal_column(triage.runtime.sessionmaker, ring, PRIOR_AUDIT_NOTES_AT_REST, TENANT)
+    assert (count.resealed, count.current, count.failed) == (1, 0, 0)
+    as_if_required = dataclasses.replace(PRIOR_AUDIT_NOTES_AT_REST, optional=False)
+    count = await reseal_column(triage.runtime.sessionmaker, ring, as_if_required, TENANT)
+    assert (count.current, count.failed) == (1, 2)  # what the option passes over
+    async with triage.runtime.unit_of_work() as uow:
+        kept = await uow.prior_audits.of_case(with_note)
+        assert kept is not None
+        assert kept.sealed_note is not None
+        opened = ring.open(kept.sealed_note, tenant=TENANT, case=with_note, model=PriorAuditNoteV1)
+        assert opened.text == "LHP BPK 2025"
+        for case in without:
+            empty = await uow.prior_audits.of_case(case)
+            assert empty is not None
+            assert empty.sealed_note is None

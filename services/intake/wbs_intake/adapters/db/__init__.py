@@ -32,6 +32,7 @@ from wbs_intake.adapters.db.tables import (
     reporter_pseudonym_table,
     reporter_session_table,
     status_table,
+    telaah_end_table,
     tenant_table,
 )
 from wbs_intake.adapters.db.tenants import SqlBodyDirectory, SqlTenantConfigurations, SqlTenantRepository
@@ -66,6 +67,7 @@ __all__ = [
     "reporter_pseudonym_table",
     "reporter_session_table",
     "status_table",
+    "telaah_end_table",
     "tenant_table",
     "unregistered_reports",
 ]

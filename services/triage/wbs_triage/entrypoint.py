@@ -91,8 +91,7 @@ NOTES_AT_REST = SealedColumn(
     telaah_note_table, "sealed", case="case_id", tenant="tenant_id", model=TelaahNoteV1, row="id"
 )
 
-#: Each proposed decision's words (the reason for the reporter, the conclusion). The nullable
-#: sealed columns (the BPK/APIP note, a rejection's reason) are not re-sealed by this command yet.
+#: Each proposed decision's words (the reason for the reporter, the conclusion).
 PROPOSALS_AT_REST = SealedColumn(
     decision_table, "sealed_text", case="case_id", tenant="tenant_id", model=ProposalTextV1, row="id"
 )

@@ -4,6 +4,8 @@ case's team (besides its ketua tim and the pimpinan) opens the report and its ev
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -56,3 +58,39 @@ async def dispose(
     )
     assert answer.status_code == 201, answer.text
     return answer
+
+
+#: Whom the demonstration pimpinan of bps-1700 disposes to in end-to-end tests (their names on the form).
+DEMO_KETUA = "Ketua Tim WBS BPS Bengkulu"
+DEMO_PENELAAH = "Penelaah BPS Bengkulu"
+
+
+async def dispose_by_name(
+    pimpinan: httpx.AsyncClient,
+    tenant: str,
+    case: uuid.UUID | str,
+    ketua: str = DEMO_KETUA,
+    *anggota: str,
+    within: float = 60,
+) -> httpx.Response:
+    """As a pimpinan signed in at the gateway: find the officers by name among those the case
+    page's form offers (once the roster reached triage from directory), then dispose through the
+    API. ``anggota`` defaults to the demonstration penelaah."""
+    wanted = (ketua, *(anggota or (DEMO_PENELAAH,)))
+
+    last: list[str] = []
+
+    async def offered() -> dict[str, str] | None:
+        page = await pimpinan.get(f"/perkara/{tenant}/{case}")
+        options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', page.text)
+        shown = {html.unescape(name).strip(): value for value, name in options}
+        last[:] = [f"{page.status_code}: {sorted(shown)}"]
+        # As shown on the form (the demonstration accounts' names end in "(demo)").
+        found = {w: value for w in wanted for name, value in shown.items() if name == w or name.startswith(w + " ")}
+        return found if len(found) == len(wanted) else None
+
+    try:
+        found = await eventually(offered, within=within, interval=0.5, what="the team's officers on the form")
+    except AssertionError as timed_out:
+        raise AssertionError(f"{timed_out}; the form offered {last}") from None
+    return await dispose(pimpinan, {}, tenant, case, found[wanted[0]], *(found[name] for name in wanted[1:]))

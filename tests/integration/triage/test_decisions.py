@@ -336,6 +336,12 @@ async def test_only_the_cases_team_proposes_and_records_the_bpk_apip_flag(triage
     assert "disposisi" in refused.json()["pesan"]
     assert "team" in refused.json()["message"]
     assert (await triage.client.put(flag_url, json={"audited": False}, headers=not_on_team)).status_code == 403
+    page_url = f"/perkara/{DIRECT}/{case}/keputusan"
+    outside_page = (await triage.client.get(page_url, headers=not_on_team)).text
+    assert 'id="not-on-team"' in outside_page
+    assert 'id="propose-form"' not in outside_page
+    assert 'id="prior-audit-form"' not in outside_page
+    assert 'id="propose-form"' in (await triage.client.get(page_url, headers=on_team)).text
     assert (await triage.client.put(flag_url, json={"audited": False}, headers=on_team)).status_code == 200
 
     # Disposed again to penelaah-2: penelaah-1, taken off the team, is refused from then on.

@@ -19,6 +19,7 @@ from tests.e2e.test_kotak import TENANT, officer_signed_in, report_id, reporter_
 from tests.e2e.test_report_flow import statistics
 from tests.support.kafka import events, read_until
 from tests.support.publish import publish
+from tests.support.teams import dispose_by_name
 from tests.support.waiting import eventually
 from wbs_contracts.events.intake import MailboxMessageV1, ReportSubstanceV1
 from wbs_contracts.events.triage import TelaahConclusionV1
@@ -43,7 +44,9 @@ async def fetch(stack: Stack, service: str, query: str, *args: Any) -> list[asyn
 
 
 async def registered_report(stack: Stack, penelaah: httpx.AsyncClient) -> tuple[httpx.AsyncClient, uuid.UUID]:
-    """A report submitted through intake's API, and registered by triage (the penelaah reads it)."""
+    """A report submitted through intake's API, registered by triage (the penelaah reads it), and
+    disposed by the body's pimpinan to the ketua tim and the penelaah: only then does the
+    penelaah open it and work it to a decision."""
     reporter, receipt = await reporter_signed_in(stack)
     case = await report_id(stack, receipt["registration_number"])
 
@@ -51,6 +54,11 @@ async def registered_report(stack: Stack, penelaah: httpx.AsyncClient) -> tuple[
         return (await penelaah.get(f"/api/v1/tenants/{TENANT}/cases/{case}")).status_code == 200
 
     await eventually(registered, within=60, what="the report registered by triage")
+    assert (await penelaah.get(f"/api/v1/tenants/{TENANT}/cases/{case}/telaah")).status_code == 403
+    pimpinan = await officer_signed_in(stack, f"pimpinan.{TENANT}")
+    await dispose_by_name(pimpinan, TENANT, case)
+    await pimpinan.aclose()
+    assert (await penelaah.get(f"/api/v1/tenants/{TENANT}/cases/{case}/telaah")).status_code == 200
     return reporter, case
 
 

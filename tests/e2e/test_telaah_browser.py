@@ -1,6 +1,7 @@
 """The telaah workspace in a real browser (Debian's Chromium, driven by Playwright), behind the
 gateway: two reporters submit the same matter in other words; a penelaah of bps-1700 signs in,
-opens the first case's page, goes to its workspace, reads the report, records the first step of
+is refused the first case's workspace until the pimpinan disposes it to their team, then opens
+the first case's page, goes to its workspace, reads the report, records the first step of
 the telaah with its note, adds a note, and sees the other report listed as related (similar text).
 No page breaks the Content Security Policy."""
 
@@ -14,8 +15,9 @@ from playwright.async_api import async_playwright, expect
 
 from tests.e2e.test_admin_browser import demo_password
 from tests.e2e.test_browser import CHROMIUM, FLAGS
-from tests.e2e.test_kotak import REPORT, TENANT, report_id
+from tests.e2e.test_kotak import REPORT, TENANT, officer_signed_in, report_id
 from tests.e2e.test_sign_in_browser import sign_in, watched_page
+from tests.support.teams import dispose_by_name
 from tests.support.waiting import eventually
 from tests.unit.triage.test_related import REPORT as FIRST_ACCOUNT
 from tests.unit.triage.test_related import REWORDED as SECOND_ACCOUNT
@@ -51,6 +53,16 @@ async def test_a_penelaah_works_the_telaah_and_sees_the_related_report(stack: St
         await eventually(lambda: registered(second), within=60, interval=0.5, what="the second case registered")
         await eventually(lambda: registered(first), within=60, interval=0.5, what="the first case registered")
 
+        # Only the team the pimpinan disposes the case to opens it: not yet.
+        refused = await page.goto(f"{stack.gateway_url}/perkara/{TENANT}/{first}/telaah")
+        assert refused is not None
+        assert refused.status == 403
+        await expect(page.locator("body")).to_contain_text("disposisi")
+        pimpinan = await officer_signed_in(stack, f"pimpinan.{TENANT}")
+        await dispose_by_name(pimpinan, TENANT, first)
+        await pimpinan.aclose()
+
+        await page.goto(f"{stack.gateway_url}/perkara/{TENANT}/{first}")
         await page.click("#telaah-link")
         await expect(page).to_have_url(f"{stack.gateway_url}/perkara/{TENANT}/{first}/telaah")
         await expect(page.locator("#substance-what")).to_contain_text(token)

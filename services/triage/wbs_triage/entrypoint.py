@@ -148,8 +148,8 @@ def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
         telaah_http.build_router(unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=zone),
         telaah_pages.build_router(web, unit_of_work=uow, keys=keys, related=related, clock=utc_now, zone=zone),
         # The end of the telaah: decisions and their approvals.
-        decisions_http.build_router(unit_of_work=uow, keys=keys, clock=utc_now, zone=zone),
-        decision_pages.build_router(web, unit_of_work=uow, keys=keys, clock=utc_now, zone=zone),
+        decisions_http.build_router(unit_of_work=uow, keys=keys, clock=utc_now, zone=zone, related=related),
+        decision_pages.build_router(web, unit_of_work=uow, keys=keys, clock=utc_now, zone=zone, related=related),
         # The officers' pages: the queue and each case's page, on the runtime's layout.
         pages.build_router(web, unit_of_work=uow, keys=keys, clock=utc_now, zone=zone),
     )

@@ -24,6 +24,7 @@ from tests.support.kafka import events, read_until
 from tests.support.officers import officer_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.teams import dispose, staff
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
 from wbs_contracts.events.directory import Approval, Decision
@@ -45,6 +46,14 @@ APPROVING = "bps-3600"
 DIRECT = "bps-1700"
 #: Each outcome has its own approvers here (the queue's test sets its policy).
 OWN_APPROVERS = "bps-3603"
+#: The officers each body's pimpinan disposes cases to.
+ROSTER = {
+    "penelaah-1": [Role.PENELAAH],
+    "penelaah-2": [Role.PENELAAH],
+    "penelaah-banten": [Role.PENELAAH],
+    "ketua-1": [Role.KETUA_TIM],
+    "pimpinan-1": [Role.PIMPINAN_SATKER],
+}
 
 
 @dataclass
@@ -57,7 +66,11 @@ class Triage:
     def officer(self, tenant: str, *roles: Role, officer: str = "penelaah-1") -> dict[str, str]:
         return officer_headers(self.keys.parent, "triage", {tenant: roles}, officer=officer, name=officer.title())
 
-    async def case(self, tenant: str, *, evidence: bool = False) -> uuid.UUID:
+    def pimpinan(self, tenant: str) -> dict[str, str]:
+        return self.officer(tenant, Role.PIMPINAN_SATKER, officer="pimpinan-1")
+
+    async def case(self, tenant: str, *, evidence: bool = False, team: tuple[str, ...] = ("penelaah-1",)) -> uuid.UUID:
+        """A case registered in ``tenant`` and disposed to ketua-1 with ``team`` (none: not disposed)."""
         ensure_tenant_keys(self.keys, tenant)
         case = uuid.uuid4()
         ring = KeyRing.from_directory(self.keys)
@@ -80,7 +93,7 @@ class Triage:
             )
             envelope = EVIDENCE_ADDED.envelope(added, tenant=tenant, subject=str(case), time=now, correlation_id="e")
             await publish(self.infra.bootstrap_servers, topic(self.infra, EVIDENCE_ADDED.topic), envelope)
-        reader = self.officer(tenant, Role.PENELAAH)
+        reader = self.pimpinan(tenant)
 
         async def registered() -> bool:
             return (await self.client.get(f"/api/v1/tenants/{tenant}/cases/{case}", headers=reader)).status_code == 200
@@ -93,6 +106,8 @@ class Triage:
                 return bool(listed.json())
 
             await eventually(kept, what="the evidence kept")
+        if team:
+            await dispose(self.client, reader, tenant, case, "ketua-1", *team)
         return case
 
     def decision(self, tenant: str, case: uuid.UUID) -> str:
@@ -117,9 +132,10 @@ async def triage(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
     runtime = build(settings_for(TriageSettings, infra, url, keys))
     ensure_tenant_keys(keys, OWN_APPROVERS)
     async with running(runtime) as client:
-        for tenant in (APPROVING, DIRECT):
+        for tenant in (APPROVING, DIRECT, OWN_APPROVERS):
             ensure_tenant_keys(keys, tenant)
             await keep_in(runtime, demo_configuration(tenant))
+            await staff(infra, runtime, tenant, ROSTER)
         yield Triage(runtime, infra, keys, client)
 
 
@@ -131,7 +147,7 @@ NOT_PROCESSED = {
 
 
 async def test_a_proposal_waits_for_the_approver_the_policy_names_never_its_proposer(triage: Triage) -> None:
-    case = await triage.case(APPROVING)
+    case = await triage.case(APPROVING, team=("penelaah-1", "penelaah-2"))
     url = triage.decision(APPROVING, case)
     penelaah = triage.officer(APPROVING, Role.PENELAAH, Role.KETUA_TIM, officer="penelaah-1")
     proposed = await triage.client.post(url, json=NOT_PROCESSED, headers=penelaah)
@@ -188,7 +204,7 @@ async def test_a_rejection_returns_the_case_where_it_was_with_its_reason(triage:
         url + "/rejection", json={"reason": "Lengkapi dulu analisisnya."}, headers=ketua
     )
     assert rejected.status_code == 200, rejected.text
-    assert rejected.json()["status"] == "terdaftar"
+    assert rejected.json()["status"] == "ditelaah"
     [proposal] = rejected.json()["proposals"]
     assert (proposal["state"], proposal["rejection_reason"]) == ("ditolak", "Lengkapi dulu analisisnya.")
     async with triage.runtime.sessionmaker() as session:
@@ -217,7 +233,7 @@ async def test_the_bpk_apip_flag_bars_an_audit_investigasi(triage: Triage) -> No
     assert "BPK" in refused.json()["pesan"]
     assert "BPK" in refused.json()["message"]
     shown = (await triage.client.get(triage.decision(APPROVING, case), headers=penelaah)).json()
-    assert shown["status"] == "terdaftar"
+    assert shown["status"] == "ditelaah"
     assert (shown["prior_audit"]["auditor"], shown["prior_audit"]["note"]) == ("bpk", flag["note"])
 
     cleared = await triage.client.put(flag_url, json={"audited": False}, headers=penelaah)
@@ -236,6 +252,7 @@ async def test_the_bpk_apip_flag_bars_an_audit_investigasi(triage: Triage) -> No
 async def test_forwarding_to_a_body_in_the_system_registers_one_case_there_that_its_officers_read(
     triage: Triage,
 ) -> None:
+    earlier = await triage.case(APPROVING, team=())  # the same report, received there before
     case = await triage.case(DIRECT, evidence=True)
     penelaah = triage.officer(DIRECT, Role.PENELAAH)
     itself = {"outcome": "diteruskan", "forwarded_to_tenant": DIRECT}
@@ -263,8 +280,21 @@ async def test_forwarding_to_a_body_in_the_system_registers_one_case_there_that_
     receiver = triage.officer(APPROVING, Role.PENELAAH, officer="penelaah-banten")
     read = await triage.client.get(f"/api/v1/tenants/{APPROVING}/cases/{new_case}", headers=receiver)
     assert read.status_code == 200
-    files = await triage.client.get(f"/api/v1/tenants/{APPROVING}/cases/{new_case}/evidence", headers=receiver)
+    files_url = f"/api/v1/tenants/{APPROVING}/cases/{new_case}/evidence"
+    # The receiving body's pimpinan opens it, and disposes it: then its team does.
+    assert (await triage.client.get(files_url, headers=receiver)).status_code == 403
+    assert len((await triage.client.get(files_url, headers=triage.pimpinan(APPROVING))).json()) == 1
+    await dispose(triage.client, triage.pimpinan(APPROVING), APPROVING, new_case, "ketua-1", "penelaah-banten")
+    files = await triage.client.get(files_url, headers=receiver)
     assert len(files.json()) == 1
+    # Indexed for related reports as it was registered there (before anyone opened it): the body's
+    # earlier report finds it.
+    there = await triage.client.get(
+        f"/api/v1/tenants/{APPROVING}/cases/{earlier}/telaah", headers=triage.pimpinan(APPROVING)
+    )
+    assert str(new_case) in {r["case_id"] for r in there.json()["related"]}
+    workspace = await triage.client.get(f"/api/v1/tenants/{APPROVING}/cases/{new_case}/telaah", headers=receiver)
+    assert workspace.json()["substance"]["what"] == "Pungutan liar"
     links = (await triage.client.get(triage.decision(APPROVING, new_case), headers=receiver)).json()["links"]
     assert [(link["kind"], link["case_id"], link["tenant"]) for link in links] == [
         ("diteruskan-dari", str(case), DIRECT)
@@ -298,6 +328,35 @@ async def test_forwarding_to_a_body_in_the_system_registers_one_case_there_that_
             case=new_case,
             model=ReportSubstanceV1,
         )
+
+
+async def test_only_the_cases_team_proposes_and_records_the_bpk_apip_flag(triage: Triage) -> None:
+    case = await triage.case(DIRECT, team=("penelaah-1",))
+    on_team = triage.officer(DIRECT, Role.PENELAAH, officer="penelaah-1")
+    not_on_team = triage.officer(DIRECT, Role.PENELAAH, officer="penelaah-2")
+    flag_url = f"/api/v1/tenants/{DIRECT}/cases/{case}/prior-audit"
+    refused = await triage.client.post(triage.decision(DIRECT, case), json=NOT_PROCESSED, headers=not_on_team)
+    assert refused.status_code == 403
+    assert "disposisi" in refused.json()["pesan"]
+    assert "team" in refused.json()["message"]
+    assert (await triage.client.put(flag_url, json={"audited": False}, headers=not_on_team)).status_code == 403
+    page_url = f"/perkara/{DIRECT}/{case}/keputusan"
+    outside_page = (await triage.client.get(page_url, headers=not_on_team)).text
+    assert 'id="not-on-team"' in outside_page
+    assert 'id="propose-form"' not in outside_page
+    assert 'id="prior-audit-form"' not in outside_page
+    assert 'id="propose-form"' in (await triage.client.get(page_url, headers=on_team)).text
+    assert (await triage.client.put(flag_url, json={"audited": False}, headers=on_team)).status_code == 200
+
+    # Disposed again to penelaah-2: penelaah-1, taken off the team, is refused from then on.
+    await dispose(triage.client, triage.pimpinan(DIRECT), DIRECT, case, "ketua-1", "penelaah-2")
+    removed = await triage.client.post(triage.decision(DIRECT, case), json=NOT_PROCESSED, headers=on_team)
+    assert removed.status_code == 403
+    proposed = await triage.client.post(triage.decision(DIRECT, case), json=NOT_PROCESSED, headers=not_on_team)
+    assert proposed.status_code == 201, proposed.text
+    history = await triage.client.get(f"/api/v1/tenants/{DIRECT}/cases/{case}/riwayat", headers=on_team)
+    proposals = [e for e in history.json() if e["action"] == "case.decision-proposed"]
+    assert [e["actor"] for e in proposals] == ["penelaah-2"]  # the refusals changed nothing
 
 
 async def test_a_merge_links_both_cases_and_a_merged_case_takes_no_merge(triage: Triage) -> None:

@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.infrastructure import Infrastructure
-from tests.support.officers import assertion_headers
+from tests.support.officers import assertion_headers, officer_headers
 from tests.support.services import migrated_database, running, settings_for
+from tests.support.teams import dispose, staff
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
 from wbs_contracts.roles import Role
@@ -38,6 +39,13 @@ from wbs_triage.entrypoint import TriageSettings
 from wbs_triage.entrypoint import build as build_triage
 
 MARKER = b"PENANDA-UNDUH-91c2e4"
+#: Who the pimpinan disposes cases to (``officer-1`` is :meth:`Stack.officer`).
+ROSTER = {
+    "officer-1": [Role.PENELAAH],
+    "penelaah-2": [Role.PENELAAH],
+    "ketua-1": [Role.KETUA_TIM],
+    "pimpinan-1": [Role.PIMPINAN_SATKER],
+}
 REPORT = {
     "tenant": "bps-1700",
     "category": "korupsi-gratifikasi",
@@ -58,7 +66,11 @@ class Stack:
     triage_runtime: ServiceRuntime[SqlTriageUnitOfWork]
 
     def officer(self, tenant: str, role: Role = Role.PENELAAH) -> dict[str, str]:
+        """``officer-1``, on the team of each case :func:`a_case_with_evidence` makes."""
         return assertion_headers(self.key_root, "triage", {tenant: (role,)})
+
+    def named(self, officer: str, role: Role, tenant: str = "bps-1700") -> dict[str, str]:
+        return officer_headers(self.key_root, "triage", {tenant: (role,)}, officer=officer, name=officer.title())
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +87,8 @@ async def stack(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory)
     triage = build_triage(settings_for(TriageSettings, infra, triage_url, keys, blob_dir=blobs))
     async with running(intake) as intake_client, running(triage) as triage_client:
         await keep_in(intake, demo_configuration("bps-1700"), then=offer_tenant)
+        await keep_in(triage, demo_configuration("bps-1700"))
+        await staff(infra, triage, "bps-1700", ROSTER)
         yield Stack(intake_client, triage_client, key_root, blobs, triage)
 
 
@@ -94,13 +108,15 @@ async def a_case_with_evidence(stack: Stack, *named: tuple[str, bytes]) -> tuple
     assert sent.status_code == 201, sent.text
     stored = sent.json()["stored"]
     case_id = await _case_of(stack, uuid.UUID(stored[0]["id"]))
-    officer = stack.officer("bps-1700")
+    pimpinan = stack.named("pimpinan-1", Role.PIMPINAN_SATKER)
 
     async def registered_with_files() -> list[dict[str, Any]] | None:
-        listed = await stack.triage.get(f"/api/v1/tenants/bps-1700/cases/{case_id}/evidence", headers=officer)
+        listed = await stack.triage.get(f"/api/v1/tenants/bps-1700/cases/{case_id}/evidence", headers=pimpinan)
         return listed.json() if listed.status_code == 200 and len(listed.json()) == len(named) else None
 
-    return case_id, await eventually(registered_with_files, what="the case registered with its files")
+    listed = await eventually(registered_with_files, what="the case registered with its files")
+    await dispose(stack.triage, pimpinan, "bps-1700", case_id, "ketua-1", "officer-1")
+    return case_id, listed
 
 
 async def _case_of(stack: Stack, evidence_id: uuid.UUID) -> uuid.UUID:
@@ -167,3 +183,42 @@ async def test_a_damaged_blob_is_refused_not_served(stack: Stack) -> None:
     response = await stack.triage.get(path, headers=stack.officer("bps-1700"))
     assert response.status_code == 500
     assert "rusak" in response.json()["pesan"]
+
+
+async def test_only_the_cases_team_its_ketua_and_the_pimpinan_open_its_files(stack: Stack) -> None:
+    case_id, listed = await a_case_with_evidence(stack, ("saksi.txt", b"Keterangan saksi\n"))
+    files = f"/api/v1/tenants/bps-1700/cases/{case_id}/evidence"
+    path = f"{files}/{listed[0]['id']}"
+    not_on_team = stack.named("penelaah-2", Role.PENELAAH)
+    for url in (files, path):
+        refused = await stack.triage.get(url, headers=not_on_team)
+        assert refused.status_code == 403
+        assert "disposisi" in refused.json()["pesan"]
+        assert "disposed" in refused.json()["message"]
+    assert (await stack.triage.get(path, headers=stack.officer("bps-1700"))).status_code == 200  # on the team
+    # The ketua tim and the pimpinan satker open it without being on the team.
+    for outsider in (stack.named("ketua-2", Role.KETUA_TIM), stack.named("pimpinan-1", Role.PIMPINAN_SATKER)):
+        assert (await stack.triage.get(path, headers=outsider)).status_code == 200
+    # The case's page says the files exist to one who may not open them, never their names.
+    page = await stack.triage.get(f"/perkara/bps-1700/{case_id}", headers=not_on_team)
+    assert page.status_code == 200
+    assert 'id="evidence-count"' in page.text
+    assert "saksi.txt" not in page.text
+    assert listed[0]["id"] not in page.text
+
+    # Disposed again to penelaah-2: officer-1, taken off the team, is refused from then on.
+    await dispose(
+        stack.triage, stack.named("pimpinan-1", Role.PIMPINAN_SATKER), "bps-1700", case_id, "ketua-1", "penelaah-2"
+    )
+    assert (await stack.triage.get(path, headers=stack.officer("bps-1700"))).status_code == 403
+    download = await stack.triage.get(path, headers=not_on_team)
+    assert download.status_code == 200
+    assert download.content == b"Keterangan saksi\n"
+    shown = await stack.triage.get(f"/perkara/bps-1700/{case_id}", headers=not_on_team)
+    assert "saksi.txt" in shown.text
+    async with stack.triage_runtime.sessionmaker() as session:
+        query = select(audit_entry.c.actor).where(
+            audit_entry.c.object_id == str(case_id), audit_entry.c.action == "evidence.read"
+        )
+        readers = [row.actor for row in (await session.execute(query)).all()]
+    assert sorted(readers) == ["ketua-2", "officer-1", "penelaah-2", "pimpinan-1"]  # refusals opened nothing

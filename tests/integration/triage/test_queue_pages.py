@@ -22,6 +22,7 @@ from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import events, read_until
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.teams import dispose, staff
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
 from wbs_contracts.events.intake import EvidenceAddedV1, EvidenceKeyV1
@@ -136,6 +137,14 @@ async def test_the_case_page_shows_evidence_and_messages_and_its_form_answers_th
     body = tenant()
     await configured(triage, body)
     case = await triage.case(body)
+    # Disposed to a team with the penelaah (officer-1) on it: only the team opens the evidence.
+    await staff(triage.infra, triage.runtime, body, {"officer-1": [Role.PENELAAH], "ketua-1": [Role.KETUA_TIM]})
+
+    async def keys_loaded() -> bool:
+        return triage.runtime.keyring.can_seal(body, Audience.CASE_SUBSTANCE)
+
+    await eventually(keys_loaded, what="the body's keys loaded")
+    await dispose(triage.client, triage.officer(body, Role.PIMPINAN_SATKER), body, case, "ketua-1", "officer-1")
     sealing = KeyRing.from_directory(triage.keys)
     key = EvidenceKeyV1(
         file_key=base64.b64encode(b"k" * 32).decode(), file_name="kuitansi.pdf", content_type="application/pdf"

@@ -20,8 +20,11 @@ from sqlalchemy import select, update
 from tests.integration.triage.test_kotak import Triage
 from tests.support.events import report_submitted
 from tests.support.infrastructure import Infrastructure
+from tests.support.officers import officer_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.teams import dispose, staff
+from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
 from tests.unit.triage.test_related import REPORT, REWORDED, UNRELATED
 from wbs_contracts.events.intake import EvidenceAddedV1, EvidenceKeyV1, ReportedOfficial, ReportSubstanceV1
@@ -73,8 +76,34 @@ def tenant() -> str:
     return f"satker-{uuid.uuid4().hex[:6]}"
 
 
-async def report(triage: Triage, body: str, what: str, *, terlapor: tuple[ReportedOfficial, ...] = ()) -> uuid.UUID:
-    """A report submitted on the topic with its substance sealed as intake seals it; registered."""
+#: The officers each body's pimpinan disposes its cases to (``officer-1`` is ``triage.officer``'s).
+ROSTER = {"officer-1": [Role.PENELAAH], "penelaah-2": [Role.PENELAAH], "ketua-1": [Role.KETUA_TIM]}
+_staffed: set[str] = set()
+
+
+def named(triage: Triage, body: str, officer: str, role: Role) -> dict[str, str]:
+    return officer_headers(triage.keys.parent, "triage", {body: (role,)}, officer=officer, name=officer.title())
+
+
+async def disposed(triage: Triage, body: str, case: uuid.UUID, *team: str) -> None:
+    """The body's pimpinan disposes ``case`` to ketua-1 with ``team`` (replacing any team it had)."""
+    if body not in _staffed:
+        await keep_in(triage.runtime, demo_configuration("bps-1700").model_copy(update={"tenant_id": body}))
+        await staff(triage.infra, triage.runtime, body, ROSTER)
+        _staffed.add(body)
+    await dispose(triage.client, triage.officer(body, Role.PIMPINAN_SATKER), body, case, "ketua-1", *team)
+
+
+async def report(
+    triage: Triage,
+    body: str,
+    what: str,
+    *,
+    terlapor: tuple[ReportedOfficial, ...] = (),
+    team: tuple[str, ...] = ("officer-1",),
+) -> uuid.UUID:
+    """A report submitted on the topic with its substance sealed as intake seals it; registered,
+    and disposed to a team with ``team`` on it (the penelaah ``triage.officer`` signs in as)."""
     ensure_tenant_keys(triage.keys, body)
 
     async def keys_loaded() -> bool:  # the service reloads its key directory every few seconds
@@ -92,6 +121,8 @@ async def report(triage: Triage, body: str, what: str, *, terlapor: tuple[Report
         return (await triage.client.get(f"/api/v1/tenants/{body}/cases/{case}", headers=reader)).status_code == 200
 
     await eventually(registered, what="the case registered")
+    if team:
+        await disposed(triage, body, case, *team)
     return case
 
 
@@ -262,6 +293,43 @@ async def test_the_record_steps_and_notes_are_sealed_audited_and_for_the_entitle
                 assert secret not in dumped, (table.name, secret)
 
 
+async def test_only_the_cases_team_its_ketua_and_the_pimpinan_open_the_workspace(triage: Triage) -> None:
+    body = tenant()
+    case = await report(triage, body, REPORT, team=())  # registered, not disposed yet
+    url = workspace_of(body, case)
+    penelaah = triage.officer(body, Role.PENELAAH)  # officer-1
+    other = named(triage, body, "penelaah-2", Role.PENELAAH)
+
+    # Before the disposition no penelaah opens it; the pimpinan and a ketua tim do.
+    refused = await triage.client.get(url, headers=penelaah)
+    assert refused.status_code == 403
+    assert "disposisi" in refused.json()["pesan"]
+    assert "disposed" in refused.json()["message"]
+    assert "Kepala bagian" not in refused.text
+    pimpinan = named(triage, body, "pimpinan-1", Role.PIMPINAN_SATKER)
+    for entitled in (pimpinan, named(triage, body, "ketua-2", Role.KETUA_TIM)):
+        opened = await triage.client.get(url, headers=entitled)
+        assert opened.status_code == 200, opened.text
+        assert opened.json()["substance"]["what"] == REPORT
+
+    await disposed(triage, body, case, "officer-1")
+    assert (await triage.client.get(url, headers=penelaah)).status_code == 200
+    assert (await triage.client.get(url, headers=other)).status_code == 403
+    step = {"done": True, "note": "Pokok masalah."}
+    assert (await triage.client.put(f"{url}/checklist/pokok-masalah", json=step, headers=other)).status_code == 403
+    assert (await triage.client.post(f"{url}/notes", json={"text": "Catatan."}, headers=other)).status_code == 403
+
+    # Disposed again to penelaah-2: officer-1, taken off the team, is refused from then on.
+    await disposed(triage, body, case, "penelaah-2")
+    assert (await triage.client.get(url, headers=penelaah)).status_code == 403
+    assert (await triage.client.put(f"{url}/checklist/pokok-masalah", json=step, headers=penelaah)).status_code == 403
+    assert (await triage.client.get(url, headers=other)).status_code == 200
+    assert (await triage.client.put(f"{url}/checklist/pokok-masalah", json=step, headers=other)).status_code == 200
+    history = (await triage.client.get(f"/api/v1/tenants/{body}/cases/{case}/riwayat", headers=other)).json()
+    readers = sorted(h["actor"] for h in history if h["action"] == "case.substance-read")
+    assert readers == ["ketua-2", "officer-1", "penelaah-2", "pimpinan-1"]  # each refusal opened nothing
+
+
 def csrf_of(page: httpx.Response) -> tuple[str, str]:
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert token is not None
@@ -351,6 +419,18 @@ async def test_the_workspace_page_refuses_the_petugas_and_its_forms_keep_steps_a
     ketua = await triage.client.get(path, headers=triage.officer(body, Role.KETUA_TIM))
     assert ketua.status_code == 200
     assert 'name="langkah"' not in ketua.text
+    # A penelaah not on the case's team is refused the page, in both languages, and its forms.
+    html = {"Accept": "text/html"}
+    not_on_team = named(triage, body, "penelaah-2", Role.PENELAAH)
+    outside = await triage.client.get(path, headers={**not_on_team, **html})
+    assert outside.status_code == 403
+    assert "disposisi" in outside.text
+    assert "Kepala bagian" not in outside.text
+    posted = await triage.client.post(
+        f"{path}/langkah", data=step, headers={**not_on_team, **html, "Cookie": f"wbs_csrf={cookie}"}
+    )
+    assert posted.status_code == 403
+    assert "disposisi" in posted.text
 
 
 async def test_the_reseal_command_covers_the_record_the_checklist_and_the_notes(triage: Triage) -> None:
@@ -403,7 +483,8 @@ async def test_reports_registered_in_one_batch_are_each_indexed_once(triage: Tri
         query = select(related_digest_table.c.case_id).where(related_digest_table.c.case_id.in_(cases))
         digests = list((await session.execute(query)).scalars())
     assert sorted(map(str, digests)) == sorted(str(c) for c in cases for _ in range(BANDS))  # one per band
-    related = await triage.client.get(workspace_of(body, cases[0]), headers=triage.officer(body, Role.PENELAAH))
+    pimpinan = triage.officer(body, Role.PIMPINAN_SATKER)  # opens a case not disposed yet
+    related = await triage.client.get(workspace_of(body, cases[0]), headers=pimpinan)
     assert {r["case_id"] for r in related.json()["related"]} == {str(cases[2]), str(cases[4])}
 
 

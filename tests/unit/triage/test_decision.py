@@ -26,6 +26,7 @@ from wbs_triage.domain.decision import (
     approver_roles,
     check_may_decide,
     check_may_propose,
+    check_may_work,
     checked_draft,
     checked_prior_audit,
 )
@@ -109,6 +110,17 @@ def test_only_an_open_telaah_without_a_pending_proposal_is_decided(status: CaseS
     with pytest.raises(DecisionRefused):
         check_may_propose(a_case(status=status))
     check_may_propose(a_case(status=CaseStatus.TERDAFTAR))
+
+
+def test_only_the_team_works_a_case_to_a_decision_besides_the_ketua_and_the_pimpinan() -> None:
+    check_may_work({"assess-cases", "read-cases"}, on_team=True)
+    check_may_work({"approve-decisions"}, on_team=False)
+    check_may_work({"dispose-cases"}, on_team=False)
+    with pytest.raises(DecisionRefused) as refused:
+        check_may_work({"assess-cases", "read-cases"}, on_team=False)
+    assert refused.value.field == "officer"
+    assert "tim" in refused.value.pesan
+    assert "team" in refused.value.message
 
 
 def test_the_bpk_apip_flag_bars_an_audit_investigasi_in_both_languages() -> None:

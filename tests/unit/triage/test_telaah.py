@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,9 +16,11 @@ from tests.support.keys import key_rings
 from tests.unit.triage.test_register_case import FakeTriage
 from tests.unit.triage.test_related import REPORT, REWORDED, UNRELATED
 from wbs_contracts.events.intake import TEXT_LIMIT, ReportedOfficial, ReportSubstanceV1
+from wbs_contracts.events.triage import TeamRole
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience
 from wbs_runtime.auth.permissions import Permission, permissions_in
+from wbs_triage.domain.disposition import Disposition, TeamSeat
 from wbs_triage.domain.registration import (
     RegistrationDetailsV1,
     RegistrationRefused,
@@ -35,6 +37,7 @@ from wbs_triage.domain.telaah import (
     TelaahStep,
     may_open_substance,
     may_work_the_checklist,
+    sits_on_team,
 )
 from wbs_triage.usecases import (
     NotEntitled,
@@ -55,6 +58,9 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 TENANT = "bps-1700"
 PENELAAH = Reader(officer_id="o-1", name="Siti", roles=("penelaah",), session_id="s-1")
 PETUGAS = Reader(officer_id="o-2", name="Rudi", roles=("petugas-pengaduan",), session_id="s-2")
+OTHER_PENELAAH = Reader(officer_id="o-3", name="Dewi", roles=("penelaah",), session_id="s-3")
+PIMPINAN = Reader(officer_id="o-4", name="Hendra", roles=("pimpinan-satker",), session_id="s-4")
+KETUA = Reader(officer_id="o-5", name="Wati", roles=("ketua-tim",), session_id="s-5")
 NIP = "198001012005011001"
 
 
@@ -79,20 +85,38 @@ class Telaah:
         sealed = self.sealing.seal(tenant, Audience.CASE_SUBSTANCE, report, case=case)
         await self.handle(report_submitted(tenant=tenant, case_id=case, at=NOW, substance=sealed), self.triage)
         await self.related.index_waiting(self.triage)  # as the background indexer does
+        await self.dispose(case, PENELAAH, tenant=tenant)
         return case
+
+    async def dispose(self, case: UUID, *members: Reader, tenant: str = TENANT) -> None:
+        """The pimpinan disposes the case to a team (``KETUA`` leading ``members``), replacing the last."""
+        anggota = [TeamSeat(m.officer_id, TeamRole.ANGGOTA, m.name) for m in members]
+        team = (TeamSeat(KETUA.officer_id, TeamRole.KETUA, KETUA.name), *anggota)
+        instruction = self.sealing.seal(tenant, Audience.CASE_SUBSTANCE, TelaahNoteV1(text="Telaah."), case=case)
+        await self.triage.dispositions.record(
+            Disposition(uuid4(), case, tenant, NOW, PIMPINAN.officer_id, PIMPINAN.name, team, instruction, NOW, 1),
+            waiting_on_reporter_since=None,
+        )
 
 
 def test_who_may_open_the_substance_edit_the_record_and_work_the_checklist() -> None:
-    assert may_open_substance(permissions("penelaah"))
-    assert may_open_substance(permissions("ketua-tim"))
-    assert may_open_substance(permissions("pimpinan-satker"))
-    assert not may_open_substance(permissions("petugas-pengaduan"))
-    assert not may_open_substance(permissions("auditor"))
+    # The pimpinan satker and the ketua tim open every case of the tenant; a penelaah only their team's.
+    assert may_open_substance(permissions("ketua-tim"), on_team=False)
+    assert may_open_substance(permissions("pimpinan-satker"), on_team=False)
+    assert may_open_substance(permissions("penelaah"), on_team=True)
+    assert not may_open_substance(permissions("penelaah"), on_team=False)
+    assert not may_open_substance(permissions("petugas-pengaduan"), on_team=True)
+    assert not may_open_substance(permissions("auditor"), on_team=True)
     assert may_edit_registration(permissions("petugas-pengaduan"))
     assert may_edit_registration(permissions("penelaah"))
     assert not may_edit_registration(permissions("pimpinan-satker"))
-    assert may_work_the_checklist(permissions("penelaah"))
-    assert not may_work_the_checklist(permissions("ketua-tim"))
+    assert may_work_the_checklist(permissions("penelaah"), on_team=True)
+    assert not may_work_the_checklist(permissions("penelaah"), on_team=False)
+    assert not may_work_the_checklist(permissions("ketua-tim"), on_team=True)
+    seat = TeamSeat("o-1", TeamRole.ANGGOTA, "Siti")
+    assert sits_on_team("o-1", [seat])
+    assert not sits_on_team("o-2", [seat])
+    assert not sits_on_team("o-1", [])  # a case not disposed yet has no team
 
 
 def test_the_checklist_is_the_five_steps_in_the_regulations_words() -> None:
@@ -156,6 +180,48 @@ async def test_the_workspace_opens_the_substance_for_the_entitled_only_and_on_th
         )
         is None
     )
+
+
+async def test_only_the_team_its_ketua_and_the_pimpinan_open_a_case_and_work_it() -> None:
+    telaah = Telaah()
+    case = await telaah.report(substance(REPORT))
+    common: dict[str, Any] = {"uow": telaah.triage, "keys": telaah.keys, "related": telaah.related}
+    work: dict[str, Any] = {"uow": telaah.triage, "keys": telaah.keys, "clock": lambda: NOW}
+    # A penelaah not on the team opens nothing and works nothing; nothing is on the trail.
+    with pytest.raises(NotEntitled):
+        await open_workspace(TENANT, case, OTHER_PENELAAH, permissions("penelaah"), **common)
+    with pytest.raises(NotEntitled):
+        await record_step(
+            TENANT,
+            case,
+            TelaahStep.POKOK_MASALAH,
+            done=True,
+            note="",
+            officer=OTHER_PENELAAH,
+            permissions=permissions("penelaah"),
+            **work,
+        )
+    with pytest.raises(NotEntitled):
+        await add_note(TENANT, case, "Catatan.", author=OTHER_PENELAAH, permissions=permissions("penelaah"), **work)
+    assert telaah.triage.audit.actions(TENANT) == []
+    # The pimpinan satker and the ketua tim open it without being on the team.
+    assert await open_workspace(TENANT, case, PIMPINAN, permissions("pimpinan-satker"), **common) is not None
+    assert await open_workspace(TENANT, case, KETUA, permissions("ketua-tim"), **common) is not None
+    # Disposed again to another penelaah: the one removed is refused from then on.
+    await telaah.dispose(case, OTHER_PENELAAH)
+    assert await open_workspace(TENANT, case, OTHER_PENELAAH, permissions("penelaah"), **common) is not None
+    with pytest.raises(NotEntitled):
+        await open_workspace(TENANT, case, PENELAAH, permissions("penelaah"), **common)
+
+
+async def test_a_case_not_yet_disposed_opens_for_no_penelaah() -> None:
+    telaah = Telaah()
+    case = await telaah.report(substance(REPORT))
+    telaah.triage.dispositions.kept.clear()
+    common: dict[str, Any] = {"uow": telaah.triage, "keys": telaah.keys, "related": telaah.related}
+    with pytest.raises(NotEntitled):
+        await open_workspace(TENANT, case, PENELAAH, permissions("penelaah"), **common)
+    assert await open_workspace(TENANT, case, PIMPINAN, permissions("pimpinan-satker"), **common) is not None
 
 
 async def test_steps_and_notes_are_sealed_audited_and_notes_only_added() -> None:
@@ -294,11 +360,8 @@ async def test_a_substance_that_does_not_open_still_registers_the_case() -> None
 def test_the_domain_names_the_permissions_by_their_values() -> None:
     from wbs_triage.domain import registration, telaah
 
-    assert {
-        Permission.ASSESS_CASES.value,
-        Permission.APPROVE_DECISIONS.value,
-        Permission.DISPOSE_CASES.value,
-    } == telaah.SUBSTANCE_OPENERS
+    assert {Permission.APPROVE_DECISIONS.value, Permission.DISPOSE_CASES.value} == telaah.OPEN_EVERY_CASE
+    assert Permission.ASSESS_CASES.value == telaah.ASSESS_CASES
     assert (
         Permission.REGISTER_REPORTS.value,
         Permission.ASSESS_CASES.value,

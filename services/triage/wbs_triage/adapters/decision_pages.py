@@ -20,9 +20,12 @@ from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.web.pages import WebPages
 from wbs_triage.domain.decision import SP4N_LAPOR, Auditor, AuditState, DecisionRefused, Draft, LinkKind
+from wbs_triage.domain.telaah import may_open_substance, sits_on_team
 from wbs_triage.ports import DecisionUnitOfWork, Keys
 from wbs_triage.usecases import (
+    DecisionView,
     PriorAuditDraft,
+    RelatedReports,
     approve_decision,
     propose_decision,
     read_decisions,
@@ -113,8 +116,22 @@ def draft_from_form(typed: Mapping[str, str]) -> Draft:
     )
 
 
+def may_work_on(caller: Caller, tenant: str, view: DecisionView) -> bool:
+    """Whether the page offers the caller the forms that work the case to a decision (a penelaah
+    on its team; ``check_may_work`` decides again when they are sent)."""
+    permissions = permissions_in(caller.grants, tenant)
+    on_team = sits_on_team(caller.officer_id, view.team)
+    return Permission.ASSESS_CASES in permissions and may_open_substance(permissions, on_team=on_team)
+
+
 def build_router(
-    web: WebPages, *, unit_of_work: Callable[[], DecisionUnitOfWork], keys: Keys, clock: Clock, zone: ZoneInfo
+    web: WebPages,
+    *,
+    unit_of_work: Callable[[], DecisionUnitOfWork],
+    keys: Keys,
+    clock: Clock,
+    zone: ZoneInfo,
+    related: RelatedReports,
 ) -> APIRouter:
     router = web.router()
 
@@ -142,7 +159,9 @@ def build_router(
             "view": view,
             "case": view.case,
             "pending": pending,
-            "may_propose": Permission.ASSESS_CASES in permissions_in(caller.grants, tenant),
+            "may_propose": may_work_on(caller, tenant, view),
+            "not_on_team": Permission.ASSESS_CASES in permissions_in(caller.grants, tenant)
+            and not may_work_on(caller, tenant, view),
             "may_decide": pending is not None
             and pending.proposal.proposed_by != caller.officer_id
             and any(role in held for role in pending.proposal.approver_roles),
@@ -170,7 +189,13 @@ def build_router(
     async def refused(
         request: Request, tenant: str, case_id: UUID, caller: Caller, typed: Mapping[str, str], problem: DecisionRefused
     ) -> Response:
-        code = 403 if problem.field == "approver" else 409 if problem.field in {"case", "proposal", "policy"} else 422
+        code = (
+            403
+            if problem.field in {"approver", "officer"}
+            else 409
+            if problem.field in {"case", "proposal", "policy"}
+            else 422
+        )
         return await page(request, tenant, case_id, caller, typed=typed, error=problem, status=code)
 
     @router.get(PREFIX)
@@ -186,10 +211,12 @@ def build_router(
                 case_id,
                 draft_from_form(typed),
                 _reader(caller, request),
+                permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
                 clock=clock,
                 zone=zone,
+                related=related,
             )
         except DecisionRefused as problem:
             return await refused(request, tenant, case_id, caller, typed, problem)
@@ -210,6 +237,7 @@ def build_router(
                 keys=keys,
                 clock=clock,
                 zone=zone,
+                related=related,
             )
         except DecisionRefused as problem:
             return await refused(request, tenant, case_id, caller, typed, problem)
@@ -249,7 +277,14 @@ def build_router(
         )
         try:
             recorded = await record_prior_audit(
-                tenant, case_id, draft, _reader(caller, request), uow=unit_of_work(), keys=keys, clock=clock
+                tenant,
+                case_id,
+                draft,
+                _reader(caller, request),
+                permissions_in(caller.grants, tenant),
+                uow=unit_of_work(),
+                keys=keys,
+                clock=clock,
             )
         except DecisionRefused as problem:
             return await refused(request, tenant, case_id, caller, typed, problem)

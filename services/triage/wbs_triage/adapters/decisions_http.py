@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.events.triage import NotProcessedReason, TelaahOutcome
 from wbs_runtime.auth.access import Caller, not_found, require
-from wbs_runtime.auth.permissions import Permission
+from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, FieldProblem, error_response
 from wbs_triage.domain.decision import DecisionRefused, Draft, PriorAudit
@@ -29,6 +29,7 @@ from wbs_triage.usecases import (
     OpenedProposal,
     PriorAuditDraft,
     Reader,
+    RelatedReports,
     approve_decision,
     propose_decision,
     read_decisions,
@@ -41,7 +42,7 @@ MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
 MayAssessCases = Annotated[Caller, require(Permission.ASSESS_CASES, hide=True)]
 
 #: Which answer each refused field gets: who may not (403), a state that does not allow it (409).
-_FORBIDDEN_FIELDS = {"approver"}
+_FORBIDDEN_FIELDS = {"approver", "officer"}
 _CONFLICT_FIELDS = {"case", "proposal", "policy"}
 
 
@@ -216,7 +217,12 @@ def draft_of(decision: DecisionIn) -> Draft:
 
 
 def build_router(
-    *, unit_of_work: Callable[[], DecisionUnitOfWork], keys: Keys, clock: Clock, zone: ZoneInfo
+    *,
+    unit_of_work: Callable[[], DecisionUnitOfWork],
+    keys: Keys,
+    clock: Clock,
+    zone: ZoneInfo,
+    related: RelatedReports,
 ) -> APIRouter:
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/cases/{case_id}", tags=["perkara / cases"])
 
@@ -234,10 +240,10 @@ def build_router(
         "/decision",
         response_model=DecisionOut,
         status_code=status.HTTP_201_CREATED,
-        responses={409: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+        responses={403: {"model": ErrorBody}, 409: {"model": ErrorBody}, 422: {"model": ErrorBody}},
         summary="Usulkan keputusan / propose how the telaah ends",
-        description="With approvers in the tenant's policy the case waits for them; otherwise the decision "
-        "takes effect at once (telaah-decided).",
+        description="By a penelaah on the case's team (403 otherwise). With approvers in the tenant's policy "
+        "the case waits for them; otherwise the decision takes effect at once (telaah-decided).",
     )
     async def propose(
         tenant: str, case_id: UUID, decision: DecisionIn, request: Request, caller: MayAssessCases
@@ -248,10 +254,12 @@ def build_router(
                 case_id,
                 draft_of(decision),
                 reader_of(caller, request),
+                permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
                 clock=clock,
                 zone=zone,
+                related=related,
             )
         except DecisionRefused as problem:
             return refusal(problem)
@@ -277,6 +285,7 @@ def build_router(
                 keys=keys,
                 clock=clock,
                 zone=zone,
+                related=related,
             )
         except DecisionRefused as problem:
             return refusal(problem)
@@ -313,7 +322,7 @@ def build_router(
     @router.put(
         "/prior-audit",
         response_model=PriorAuditOut,
-        responses={422: {"model": ErrorBody}},
+        responses={403: {"model": ErrorBody}, 422: {"model": ErrorBody}},
         summary="Pemeriksaan BPK/APIP lain / whether BPK or another APIP audits the same matter",
         description="When set, an audit investigasi cannot be proposed (004 BAB II C.4).",
     )
@@ -323,7 +332,14 @@ def build_router(
         draft = PriorAuditDraft(flag.audited, flag.auditor, flag.state, flag.auditor_name, flag.note)
         try:
             recorded = await record_prior_audit(
-                tenant, case_id, draft, reader_of(caller, request), uow=unit_of_work(), keys=keys, clock=clock
+                tenant,
+                case_id,
+                draft,
+                reader_of(caller, request),
+                permissions_in(caller.grants, tenant),
+                uow=unit_of_work(),
+                keys=keys,
+                clock=clock,
             )
         except DecisionRefused as problem:
             return refusal(problem)

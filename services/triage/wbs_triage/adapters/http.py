@@ -15,12 +15,20 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
 from wbs_runtime.auth.access import Caller, not_found, require
-from wbs_runtime.auth.permissions import Permission
+from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.blobs import BlobNotFound, BlobStore, BlobTampered, decrypt
 from wbs_runtime.blobs.sniffing import download_name
 from wbs_runtime.http import ErrorBody
 from wbs_triage.ports import Opener, TriageUnitOfWork
-from wbs_triage.usecases import Reader, case_history, list_cases, list_evidence, open_evidence, read_case
+from wbs_triage.usecases import (
+    NotEntitled,
+    Reader,
+    case_history,
+    list_cases,
+    list_evidence,
+    open_evidence,
+    read_case,
+)
 
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
@@ -45,6 +53,12 @@ class EvidenceOut(BaseModel):
     added_at: datetime
     late: bool
 
+
+NOT_ON_TEAM = ErrorBody(
+    pesan="Berkas bukti perkara ini hanya dibuka oleh tim yang ditunjuk dalam disposisinya, ketua tim, "
+    "dan pimpinan satker.",
+    message="This case's evidence is opened only by the team it was disposed to, a ketua tim and the pimpinan satker.",
+)
 
 UNREADABLE = ErrorBody(
     pesan="Berkas bukti ini tidak dapat dibuka: berkasnya hilang atau rusak di penyimpanan. Hubungi operator.",
@@ -148,11 +162,19 @@ def _evidence_routes(
     @router.get(
         "/{case_id}/evidence",
         response_model=list[EvidenceOut],
+        responses={403: {"model": ErrorBody}},
         summary="Bukti perkara / a case's evidence files",
-        description="Names are opened for the reader; the listing is on the tenant's audit trail.",
+        description="Names are opened for the case's team, the ketua tim and the pimpinan satker (403 for "
+        "others); the listing is on the tenant's audit trail.",
     )
-    async def evidence(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> list[EvidenceOut]:
-        listed = await list_evidence(tenant, case_id, reader(caller, request), unit_of_work(), opener)
+    async def evidence(
+        tenant: str, case_id: UUID, request: Request, caller: MayReadCases
+    ) -> list[EvidenceOut] | JSONResponse:
+        permissions = permissions_in(caller.grants, tenant)
+        try:
+            listed = await list_evidence(tenant, case_id, reader(caller, request), permissions, unit_of_work(), opener)
+        except NotEntitled:
+            return JSONResponse(status_code=403, content=NOT_ON_TEAM.model_dump())
         if listed is None:
             raise not_found()
         return [
@@ -170,15 +192,26 @@ def _evidence_routes(
     @router.get(
         "/{case_id}/evidence/{evidence_id}",
         response_class=Response,
-        responses={200: {"content": {"application/octet-stream": {}}}, 404: {"model": ErrorBody}},
+        responses={
+            200: {"content": {"application/octet-stream": {}}},
+            403: {"model": ErrorBody},
+            404: {"model": ErrorBody},
+        },
         summary="Unduh bukti / download one evidence file",
-        description="Decrypted as it is sent, every chunk verified; always an attachment. Each download is "
-        "recorded on the tenant's audit trail (`evidence.read`) before a byte is sent.",
+        description="For the case's team, the ketua tim and the pimpinan satker (403 for others). Decrypted as "
+        "it is sent, every chunk verified; always an attachment. Each download is recorded on the tenant's "
+        "audit trail (`evidence.read`) before a byte is sent.",
     )
     async def download(
         tenant: str, case_id: UUID, evidence_id: UUID, request: Request, caller: MayReadCases
     ) -> Response:
-        found = await open_evidence(tenant, case_id, evidence_id, reader(caller, request), unit_of_work(), opener)
+        permissions = permissions_in(caller.grants, tenant)
+        try:
+            found = await open_evidence(
+                tenant, case_id, evidence_id, reader(caller, request), permissions, unit_of_work(), opener
+            )
+        except NotEntitled:
+            return JSONResponse(status_code=403, content=NOT_ON_TEAM.model_dump())
         if found is None:
             raise not_found()
         plaintext = decrypt(blobs.open(found.blob), found.file_key)

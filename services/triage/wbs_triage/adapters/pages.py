@@ -34,15 +34,16 @@ from wbs_triage.domain.messages import MessageRefused
 from wbs_triage.domain.queue import QueueQuery
 from wbs_triage.ports import Keys, QueueUnitOfWork
 from wbs_triage.usecases import (
+    EvidenceShown,
     OfficerDraft,
     Reader,
     dispose_case,
-    list_evidence,
     read_case,
     read_dispositions,
     read_messages,
     read_queue,
     send_officer_message,
+    show_evidence,
     team_candidates,
 )
 
@@ -209,7 +210,8 @@ def build_router(
         case = await read_case(tenant, case_id, reader, unit_of_work())
         if case is None:
             raise not_found()
-        evidence = await list_evidence(tenant, case_id, reader, unit_of_work(), keys) or []
+        permissions = permissions_in(caller.grants, tenant)
+        evidence = await show_evidence(tenant, case_id, reader, permissions, unit_of_work(), keys)
         messages = await read_messages(tenant, case_id, reader, uow=unit_of_work(), keys=keys) or []
         questions = [o for o in messages if o.message.kind == "pertanyaan" and o.answered_by is None]
         dispositions = await read_dispositions(tenant, case_id, reader, uow=unit_of_work(), opener=keys) or []
@@ -217,7 +219,7 @@ def build_router(
         values = {
             **common(request, tenant),
             "case": case,
-            "evidence": evidence,
+            "evidence": evidence or EvidenceShown(0, opened=False, files=[]),
             "messages": messages,
             "open_questions": questions,
             "may_answer": Permission.ANSWER_REPORTERS in permissions_in(caller.grants, tenant),

@@ -32,10 +32,10 @@ from wbs_triage.usecases import (
     RegistrationView,
     RelatedReports,
     add_note,
-    list_evidence,
     open_workspace,
     read_registration,
     record_step,
+    show_evidence,
     update_registration,
 )
 
@@ -43,8 +43,10 @@ from wbs_triage.usecases import (
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
 
 NOT_ENTITLED = ErrorBody(
-    pesan="Anda tidak berhak melakukan ini pada perkara ini.",
-    message="You are not entitled to do this with this case.",
+    pesan="Anda tidak berhak melakukan ini pada perkara ini. Laporan dan buktinya dibuka hanya oleh tim yang "
+    "ditunjuk dalam disposisinya, ketua tim, dan pimpinan satker.",
+    message="You are not entitled to do this with this case. The report and its evidence are opened only by the "
+    "team it was disposed to, a ketua tim and the pimpinan satker.",
 )
 
 
@@ -285,8 +287,9 @@ def build_router(
         response_model=WorkspaceOut,
         responses=forbidden,
         summary="Ruang kerja telaah / the penelaah's workspace",
-        description="The substance is opened only for holders of assess-cases, approve-decisions or "
-        "dispose-cases in the tenant, and the opening is audited (`case.substance-read`).",
+        description="The substance and the evidence are opened only for the case's team (penelaah on it), "
+        "and for holders of approve-decisions (ketua tim) or dispose-cases (pimpinan satker) in the tenant; "
+        "the opening is audited (`case.substance-read`).",
     )
     async def workspace(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> object:
         try:
@@ -303,7 +306,10 @@ def build_router(
             return denied()
         if opened is None:
             raise not_found()
-        files = await list_evidence(tenant, case_id, reader(caller, request), unit_of_work(), keys) or []
+        shown = await show_evidence(
+            tenant, case_id, reader(caller, request), permissions_in(caller.grants, tenant), unit_of_work(), keys
+        )
+        files = shown.files if shown is not None else []
         s = opened.substance
         return WorkspaceOut(
             case_id=opened.case.id,

@@ -32,10 +32,10 @@ from wbs_triage.usecases import (
     Reader,
     RelatedReports,
     add_note,
-    list_evidence,
     open_workspace,
     read_registration,
     record_step,
+    show_evidence,
     update_registration,
 )
 
@@ -43,8 +43,10 @@ PREFIX = "/perkara/{tenant}/{case_id}"
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, tenant="tenant", hide=True)]
 NOT_ENTITLED = {
-    "pesan": "Anda tidak berhak melakukan ini pada perkara ini.",
-    "message": "You are not entitled to do this with this case.",
+    "pesan": "Anda tidak berhak melakukan ini pada perkara ini. Laporan dan buktinya dibuka hanya oleh tim yang "
+    "ditunjuk dalam disposisinya, ketua tim, dan pimpinan satker.",
+    "message": "You are not entitled to do this with this case. The report and its evidence are opened only by the "
+    "team it was disposed to, a ketua tim and the pimpinan satker.",
 }
 TERLAPOR_FIELDS = ("nama", "nip", "alamat", "jabatan", "instansi")
 
@@ -146,7 +148,8 @@ def build_router(
             raise AccessDenied(403, NOT_ENTITLED) from None
         if opened is None:
             raise not_found()
-        evidence = await list_evidence(tenant, case_id, reader, unit_of_work(), keys) or []
+        shown = await show_evidence(tenant, case_id, reader, permissions, unit_of_work(), keys)
+        evidence = shown.files if shown is not None else []
         values = {
             "tenant": tenant,
             "case": opened.case,
@@ -155,7 +158,7 @@ def build_router(
             "steps": [(step.value, opened.checklist.step(step)) for step in TelaahStep],
             "step_labels": STEP_LABELS,
             "reason_labels": REASON_LABELS,
-            "may_work": may_work_the_checklist(permissions),
+            "may_work": may_work_the_checklist(permissions, on_team=opened.on_team),
             "moment": moment,
             "error": error,
             "notice": NOTICES.get(request.query_params.get("disimpan", "")),

@@ -7,7 +7,7 @@ Pure rules, no I/O: the use cases (``usecases/decisions.py``) fetch what they ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -22,6 +22,7 @@ from wbs_contracts.events.triage import OUTCOME_DECISIONS, NotProcessedReason, T
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
 from wbs_triage.domain.case import Case, CaseStatus
+from wbs_triage.domain.telaah import may_open_substance
 
 #: Where a body outside the system is named by its usual name.
 SP4N_LAPOR = "SP4N-LAPOR!"
@@ -213,6 +214,18 @@ def approver_roles(policy: TenantPolicy, outcome: TelaahOutcome) -> tuple[Role, 
     return tuple(
         role for approval in policy.approvals if approval.decision == wanted for role in approval.approver_roles
     )
+
+
+def check_may_work(permissions: Collection[str], *, on_team: bool) -> None:
+    """Only the case's team works its telaah to a decision (proposing it, recording the BPK/APIP
+    flag), besides the pimpinan satker and the ketua tim (``may_open_substance``)."""
+    if not may_open_substance(permissions, on_team=on_team):
+        raise DecisionRefused(
+            "officer",
+            "Hanya tim yang ditunjuk dalam disposisi perkara ini, ketua tim, atau pimpinan satker yang dapat "
+            "mengerjakan telaahnya.",
+            "Only the team this case was disposed to, a ketua tim, or the pimpinan satker may work its telaah.",
+        )
 
 
 def check_may_propose(case: Case) -> None:

@@ -11,7 +11,7 @@ to case-substance at rest; free notes are only ever added to, never changed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -22,22 +22,34 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.events.intake import TEXT_LIMIT
 from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
+from wbs_triage.domain.disposition import TeamSeat
 
-#: Holders of these permissions (``wbs_runtime.auth.permissions.Permission`` values; the domain
-#: imports no runtime), in the case's tenant, may open a case's substance (the report as written).
-#: The integrator narrows it to the case's team once the disposisi is merged.
+#: Permissions (``wbs_runtime.auth.permissions.Permission`` values; the domain imports no runtime)
+#: that decide, in the case's tenant, who opens a case's substance (the report as written and its
+#: evidence). A real inspectorate works this way: the pimpinan satker disposes a case to a team,
+#: and only that team works it.
 ASSESS_CASES, APPROVE_DECISIONS, DISPOSE_CASES = "assess-cases", "approve-decisions", "dispose-cases"
-SUBSTANCE_OPENERS = frozenset({ASSESS_CASES, APPROVE_DECISIONS, DISPOSE_CASES})
+#: Who opens every case of the tenant: the pimpinan satker (who disposes them) and the ketua tim
+#: (who approves their decisions).
+OPEN_EVERY_CASE = frozenset({APPROVE_DECISIONS, DISPOSE_CASES})
 
 
-def may_open_substance(permissions: Collection[str]) -> bool:
-    """Whether an officer holding ``permissions`` in the case's tenant may open its substance."""
-    return any(p in SUBSTANCE_OPENERS for p in permissions)
+def sits_on_team(officer_id: str, team: Iterable[TeamSeat]) -> bool:
+    """Whether the officer sits on the case's current team (a case not disposed yet has none)."""
+    return any(seat.officer_id == officer_id for seat in team)
 
 
-def may_work_the_checklist(permissions: Collection[str]) -> bool:
-    """The penelaah works the checklist."""
-    return ASSESS_CASES in permissions
+def may_open_substance(permissions: Collection[str], *, on_team: bool) -> bool:
+    """Whether an officer holding ``permissions`` in the case's tenant may open its substance and
+    its evidence: the pimpinan satker and the ketua tim always; a penelaah only on the case's team."""
+    if any(p in OPEN_EVERY_CASE for p in permissions):
+        return True
+    return ASSESS_CASES in permissions and on_team
+
+
+def may_work_the_checklist(permissions: Collection[str], *, on_team: bool) -> bool:
+    """The penelaah on the case's team works the checklist."""
+    return ASSESS_CASES in permissions and on_team
 
 
 class TelaahStep(StrEnum):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from wbs_triage.usecases.cases import (
     EvidenceListed,
+    EvidenceShown,
     EvidenceToServe,
     OfficerDraft,
     OpenedCaseMessage,
@@ -20,6 +21,7 @@ from wbs_triage.usecases.cases import (
     record_reporter_message,
     register_case,
     send_officer_message,
+    show_evidence,
 )
 from wbs_triage.usecases.clocks import WEEKENDS_ALONE, asked_reporter, reporter_wrote, working_days_due
 from wbs_triage.usecases.decisions import (
@@ -39,9 +41,9 @@ from wbs_triage.usecases.disposition import (
     read_dispositions,
     team_candidates,
 )
+from wbs_triage.usecases.entitlement import NotEntitled, may_open
 from wbs_triage.usecases.queue import QueuePage, follow_up_clock, read_queue
 from wbs_triage.usecases.registration import (
-    NotEntitled,
     RegistrationView,
     may_read_registration,
     read_registration,
@@ -55,6 +57,7 @@ __all__ = [
     "WEEKENDS_ALONE",
     "DecisionView",
     "EvidenceListed",
+    "EvidenceShown",
     "EvidenceToServe",
     "NotEntitled",
     "OfficerDraft",
@@ -78,6 +81,7 @@ __all__ = [
     "keep_officer_roles",
     "list_cases",
     "list_evidence",
+    "may_open",
     "may_read_registration",
     "open_evidence",
     "open_workspace",
@@ -97,6 +101,7 @@ __all__ = [
     "reject_decision",
     "reporter_wrote",
     "send_officer_message",
+    "show_evidence",
     "team_candidates",
     "update_registration",
     "working_days_due",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,7 @@ from wbs_triage.domain.messages import (
 )
 from wbs_triage.ports import Keys, Opener, TriageUnitOfWork
 from wbs_triage.usecases.clocks import asked_reporter, reporter_wrote
+from wbs_triage.usecases.entitlement import NotEntitled, may_open
 
 
 def register_case(clock: Clock, timezone: ZoneInfo) -> Callable[[Envelope[Any], TriageUnitOfWork], Any]:
@@ -195,16 +196,35 @@ def _key(evidence: CaseEvidence, opener: Opener) -> EvidenceKeyV1:
     return opener.open(sealed, tenant=evidence.tenant, case=evidence.case_id, model=EvidenceKeyV1)
 
 
-async def list_evidence(
-    tenant: str, case_id: UUID, reader: Reader, uow: TriageUnitOfWork, opener: Opener
-) -> list[EvidenceListed] | None:
-    """The case's files with their names (opened for the reader), if the case is ``tenant``'s; on
-    the tenant's audit trail in the same transaction."""
+@dataclass(frozen=True)
+class EvidenceShown:
+    """A case's evidence as one officer sees it: the files, named, for those who may open the case;
+    only how many there are for the others."""
+
+    count: int
+    #: False: the officer is not entitled (not on the case's team); ``files`` is then empty.
+    opened: bool
+    files: list[EvidenceListed]
+
+
+async def show_evidence(
+    tenant: str,
+    case_id: UUID,
+    reader: Reader,
+    permissions: Collection[str],
+    uow: TriageUnitOfWork,
+    opener: Opener,
+) -> EvidenceShown | None:
+    """The case's files, if the case is ``tenant``'s: their names opened (``evidence.list`` on the
+    tenant's trail in the same transaction) for an officer who may open the case; for another,
+    only their number (nothing opened, so nothing on the trail)."""
     async with uow:
         case = await uow.cases.get(case_id)
         if case is None or case.tenant != tenant:
             return None
         files = [e for e in await uow.evidence.of_case(case_id) if e.tenant == tenant]
+        if not await may_open(case, reader.officer_id, permissions, uow):
+            return EvidenceShown(len(files), opened=False, files=[])
         listed = []
         for evidence in files:
             key = _key(evidence, opener)
@@ -215,15 +235,40 @@ async def list_evidence(
             )
         await uow.audit.append(_entry(tenant, case_id, reader, "evidence.list"))
         await uow.commit()
-        return listed
+        return EvidenceShown(len(files), opened=True, files=listed)
+
+
+async def list_evidence(
+    tenant: str,
+    case_id: UUID,
+    reader: Reader,
+    permissions: Collection[str],
+    uow: TriageUnitOfWork,
+    opener: Opener,
+) -> list[EvidenceListed] | None:
+    """The case's files with their names, for an officer who may open the case (``NotEntitled``
+    otherwise), if the case is ``tenant``'s; on the tenant's audit trail."""
+    shown = await show_evidence(tenant, case_id, reader, permissions, uow, opener)
+    if shown is None:
+        return None
+    if not shown.opened:
+        raise NotEntitled()
+    return shown.files
 
 
 async def open_evidence(
-    tenant: str, case_id: UUID, evidence_id: UUID, reader: Reader, uow: TriageUnitOfWork, opener: Opener
+    tenant: str,
+    case_id: UUID,
+    evidence_id: UUID,
+    reader: Reader,
+    permissions: Collection[str],
+    uow: TriageUnitOfWork,
+    opener: Opener,
 ) -> EvidenceToServe | None:
-    """One file of the case, to be decrypted as it is sent: decided, and recorded on the tenant's
-    audit trail (``evidence.read``, naming the file), in one transaction, so no file is served
-    without its entry."""
+    """One file of the case, to be decrypted as it is sent, for an officer who may open the case
+    (``NotEntitled`` otherwise): decided, and recorded on the tenant's audit trail
+    (``evidence.read``, naming the file), in one transaction, so no file is served without its
+    entry."""
     async with uow:
         case = await uow.cases.get(case_id)
         evidence = await uow.evidence.get(evidence_id)
@@ -231,6 +276,8 @@ async def open_evidence(
             return None
         if evidence.case_id != case_id or evidence.tenant != tenant:
             return None
+        if not await may_open(case, reader.officer_id, permissions, uow):
+            raise NotEntitled()
         key = _key(evidence, opener)
         entry = _entry(tenant, case_id, reader, "evidence.read")
         await uow.audit.append(dataclasses.replace(entry, details={"evidence_id": str(evidence_id)}))

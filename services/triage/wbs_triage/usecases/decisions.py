@@ -5,7 +5,7 @@ transaction as what it records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -38,13 +38,17 @@ from wbs_triage.domain.decision import (
     approver_roles,
     check_may_decide,
     check_may_propose,
+    check_may_work,
     checked_draft,
     checked_prior_audit,
     effect_status,
 )
+from wbs_triage.domain.disposition import TeamSeat
 from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.ports import DecisionUnitOfWork, Keys
 from wbs_triage.usecases.cases import Reader, _entry
+from wbs_triage.usecases.entitlement import on_team
+from wbs_triage.usecases.related import RelatedReports
 
 #: How many of the tenant's latest cases the decision page offers to merge into.
 MERGE_CANDIDATES = 200
@@ -69,13 +73,15 @@ async def record_prior_audit(
     case_id: UUID,
     draft: PriorAuditDraft,
     officer: Reader,
+    permissions: Collection[str],
     *,
     uow: DecisionUnitOfWork,
     keys: Keys,
     clock: Clock,
 ) -> PriorAudit | None:
     """Record whether BPK or another APIP is auditing or has audited the same matter (it bars an
-    audit investigasi); ``case.prior-audit-recorded`` on the trail. None: not the tenant's case."""
+    audit investigasi); ``case.prior-audit-recorded`` on the trail. None: not the tenant's case;
+    ``DecisionRefused`` (field ``officer``) for an officer not on its team (``check_may_work``)."""
     auditor, state, name = checked_prior_audit(draft.audited, draft.auditor, draft.state, draft.auditor_name)
     if len(draft.note) > 10_000:
         raise DecisionRefused("note", "Catatan terlalu panjang.", "The note is too long.")
@@ -83,6 +89,7 @@ async def record_prior_audit(
         case = await _case_of(uow, tenant, case_id)
         if case is None:
             return None
+        check_may_work(permissions, on_team=await on_team(case, officer.officer_id, uow))
         note = draft.note.strip()
         flag = PriorAudit(
             case_id=case_id,
@@ -129,6 +136,8 @@ class DecisionView:
     approvers: dict[TelaahOutcome, tuple[Role, ...]]
     #: The tenant's latest cases this one may be merged into (id, agenda number).
     merge_candidates: list[tuple[UUID, str]]
+    #: The case's current team (none before its disposition): who works it to a decision.
+    team: tuple[TeamSeat, ...] = ()
 
     @property
     def pending(self) -> OpenedProposal | None:
@@ -154,6 +163,7 @@ async def read_decisions(
             for c in await uow.cases.in_tenant(tenant, limit=MERGE_CANDIDATES)
             if c.id != case_id and c.status is not CaseStatus.DIGABUNG
         ]
+        team = tuple((await uow.dispositions.teams([case_id])).get(case_id, ()))
         await uow.audit.append(_entry(tenant, case_id, reader, "case.decisions-read"))
         await uow.commit()
     approvers = {
@@ -172,7 +182,7 @@ async def read_decisions(
     note = ""
     if flag is not None and flag.sealed_note is not None:
         note = keys.open(flag.sealed_note, tenant=tenant, case=case_id, model=PriorAuditNoteV1).text
-    return DecisionView(case, flag, note, opened, links, bodies, approvers, candidates)
+    return DecisionView(case, flag, note, opened, links, bodies, approvers, candidates, team)
 
 
 async def propose_decision(
@@ -180,21 +190,25 @@ async def propose_decision(
     case_id: UUID,
     draft: Draft,
     proposer: Reader,
+    permissions: Collection[str],
     *,
     uow: DecisionUnitOfWork,
     keys: Keys,
     clock: Clock,
     zone: ZoneInfo,
+    related: RelatedReports,
 ) -> Proposal | None:
-    """A penelaah proposes how the telaah ends. With approvers in the tenant's policy the case
-    waits for them (menunggu-persetujuan); without, the decision takes effect at once. None: not
-    the tenant's case; ``DecisionRefused``: a rule says no."""
+    """A penelaah of the case's team proposes how the telaah ends. With approvers in the tenant's
+    policy the case waits for them (menunggu-persetujuan); without, the decision takes effect at
+    once. None: not the tenant's case; ``DecisionRefused``: a rule says no (field ``officer``:
+    the proposer is not on the case's team, ``check_may_work``)."""
     async with uow:
         case = await _case_of(uow, tenant, case_id)
         status = await uow.statuses.lock(case_id) if case is not None else None
         if case is None or status is None:
             return None
         case = replace(case, status=status)
+        check_may_work(permissions, on_team=await on_team(case, proposer.officer_id, uow))
         check_may_propose(case)
         configuration = await uow.tenants.get(tenant)
         if configuration is None:
@@ -244,7 +258,7 @@ async def propose_decision(
         else:
             proposal.state = ProposalState.LANGSUNG
             proposal.decided_at = now
-            await _take_effect(proposal, case, text, proposer, uow=uow, keys=keys, now=now, zone=zone)
+            await _take_effect(proposal, case, text, proposer, uow=uow, keys=keys, now=now, zone=zone, related=related)
         await uow.proposals.save(proposal)
         await uow.commit()
         return proposal
@@ -260,6 +274,7 @@ async def approve_decision(
     keys: Keys,
     clock: Clock,
     zone: ZoneInfo,
+    related: RelatedReports,
 ) -> Proposal | None:
     """An approver the policy names (never the proposer) approves the pending proposal: it takes
     effect. ``held_roles``: the approver's roles in the tenant, from their grants."""
@@ -276,7 +291,7 @@ async def approve_decision(
         text = keys.open(proposal.sealed_text, tenant=tenant, case=case_id, model=ProposalTextV1)
         details = {"proposal_id": str(proposal.id), "outcome": proposal.outcome.value, "approved_as": role.value}
         await uow.audit.append(_entry(tenant, case_id, approver, "case.decision-approved", details))
-        await _take_effect(proposal, case, text, approver, uow=uow, keys=keys, now=now, zone=zone)
+        await _take_effect(proposal, case, text, approver, uow=uow, keys=keys, now=now, zone=zone, related=related)
         await uow.proposals.save(proposal)
         await uow.commit()
         return proposal
@@ -342,6 +357,7 @@ async def _take_effect(
     keys: Keys,
     now: datetime,
     zone: ZoneInfo,
+    related: RelatedReports,
 ) -> None:
     """The decision takes effect: the case's new status, what its outcome does, ``telaah-decided``
     and ``case.decision-effective`` on the trail."""
@@ -358,7 +374,7 @@ async def _take_effect(
         fields = {"forwarded_to_name": proposal.forwarded_to_name}
         if proposal.forwarded_to_tenant is not None:
             forwarded = await _forward(
-                case, proposal.forwarded_to_tenant, actor, uow=uow, keys=keys, now=now, zone=zone
+                case, proposal.forwarded_to_tenant, actor, uow=uow, keys=keys, now=now, zone=zone, related=related
             )
             proposal.forwarded_case_id = forwarded.id
             fields |= {"forwarded_to_tenant": proposal.forwarded_to_tenant, "forwarded_case_id": forwarded.id}
@@ -409,11 +425,20 @@ async def _take_effect(
 
 
 async def _forward(
-    case: Case, receiver: str, actor: Reader, *, uow: DecisionUnitOfWork, keys: Keys, now: datetime, zone: ZoneInfo
+    case: Case,
+    receiver: str,
+    actor: Reader,
+    *,
+    uow: DecisionUnitOfWork,
+    keys: Keys,
+    now: datetime,
+    zone: ZoneInfo,
+    related: RelatedReports,
 ) -> Case:
     """Register the report at the receiving body as its new case: its own agenda number, the
     substance and each evidence key resealed to that body's case-substance (bound to the new
-    case), ``received_by`` this body; ``case-registered`` for it; links both ways."""
+    case), ``received_by`` this body, indexed for related reports there (as ``register_case``
+    does); ``case-registered`` for it; links both ways."""
     new_id = uuid4()
     substance = keys.open(
         SealedPayload.model_validate(case.sealed_substance), tenant=case.tenant, case=case.id, model=ReportSubstanceV1
@@ -432,6 +457,7 @@ async def _forward(
         received_on=case.received_on,
     )
     await uow.cases.add(forwarded)
+    await related.index(forwarded, uow, substance=substance)
     for evidence in await uow.evidence.of_case(case.id):
         if evidence.tenant != case.tenant:
             continue

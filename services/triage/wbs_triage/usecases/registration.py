@@ -21,15 +21,14 @@ from wbs_triage.domain.registration import (
 from wbs_triage.domain.telaah import may_open_substance
 from wbs_triage.ports import Keys, TriageUnitOfWork
 from wbs_triage.usecases.cases import Reader, _entry
+from wbs_triage.usecases.entitlement import NotEntitled
 from wbs_triage.usecases.related import RelatedReports
 
 
-class NotEntitled(Exception):
-    """The officer may not do this with the case (the HTTP layer answers as for no case)."""
-
-
 def may_read_registration(permissions: Collection[Permission]) -> bool:
-    return may_edit_registration(permissions) or may_open_substance(permissions)
+    """The record (the officers' pencatatan, not the report as written) is read by those who
+    complete it and by the pimpinan satker and the ketua tim."""
+    return may_edit_registration(permissions) or may_open_substance(permissions, on_team=False)
 
 
 @dataclass(frozen=True)

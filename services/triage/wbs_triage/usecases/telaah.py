@@ -27,7 +27,8 @@ from wbs_triage.domain.telaah import (
 )
 from wbs_triage.ports import Keys, TriageUnitOfWork
 from wbs_triage.usecases.cases import Reader, _entry
-from wbs_triage.usecases.registration import NotEntitled, _details
+from wbs_triage.usecases.entitlement import NotEntitled, may_open, on_team
+from wbs_triage.usecases.registration import _details
 from wbs_triage.usecases.related import RelatedReports
 
 
@@ -50,6 +51,8 @@ class Workspace:
     checklist: TelaahChecklistV1
     notes: list[OpenedNote]
     related: list[Relation]
+    #: Whether the officer sits on the case's current team (who works the checklist).
+    on_team: bool = False
 
 
 async def _checklist(case: Case, uow: TriageUnitOfWork, keys: Keys, *, for_update: bool = False) -> TelaahChecklistV1:
@@ -74,15 +77,17 @@ async def open_workspace(
     keys: Keys,
     related: RelatedReports,
 ) -> Workspace | None:
-    """Everything the penelaah works with, opened for an officer who may open the substance
-    (``NotEntitled`` otherwise); ``case.substance-read`` on the tenant's trail in the same
-    transaction, so the substance is never shown without its entry. None if not ``tenant``'s case."""
-    if not may_open_substance(permissions):
-        raise NotEntitled()
+    """Everything the penelaah works with, opened for an officer who may open the substance (the
+    case's team, its ketua tim, the pimpinan satker; ``NotEntitled`` otherwise);
+    ``case.substance-read`` on the tenant's trail in the same transaction, so the substance is
+    never shown without its entry. None if not ``tenant``'s case."""
     async with uow:
         case = await uow.cases.get(case_id)
         if case is None or case.tenant != tenant:
             return None
+        team_member = await on_team(case, reader.officer_id, uow)
+        if not may_open_substance(permissions, on_team=team_member):
+            raise NotEntitled()
         substance = related.substance(case)
         registration = await _details(case, uow, keys, related)
         if substance is not None and await uow.related.signature(case.id) is None:
@@ -95,7 +100,9 @@ async def open_workspace(
             _entry(tenant, case_id, reader, "case.substance-read", {"related": [str(r.case_id) for r in relations]})
         )
         await uow.commit()
-    return Workspace(case, substance, registration.details, registration.recorded, checklist, notes, relations)
+    return Workspace(
+        case, substance, registration.details, registration.recorded, checklist, notes, relations, team_member
+    )
 
 
 async def record_step(
@@ -112,13 +119,14 @@ async def record_step(
     clock: Clock,
 ) -> TelaahChecklistV1 | None:
     """The penelaah records one step (done or not, and its note), sealed; ``telaah.step-recorded``
-    on the trail. ``TelaahRefused`` for a note it cannot take."""
-    if not may_work_the_checklist(permissions):
-        raise NotEntitled()
+    on the trail. ``TelaahRefused`` for a note it cannot take; ``NotEntitled`` for an officer
+    not on the case's team."""
     async with uow:
         case = await uow.cases.get(case_id)
         if case is None or case.tenant != tenant:
             return None
+        if not may_work_the_checklist(permissions, on_team=await on_team(case, officer.officer_id, uow)):
+            raise NotEntitled()
         now = clock()
         checklist = with_step(
             await _checklist(case, uow, keys, for_update=True),
@@ -149,14 +157,15 @@ async def add_note(
     clock: Clock,
 ) -> OpenedNote | None:
     """A free note, sealed, kept for good (notes are only added to); ``telaah.note-added`` on the
-    trail. ``TelaahRefused`` for an empty or too long note."""
-    if not may_open_substance(permissions):
-        raise NotEntitled()
+    trail. ``TelaahRefused`` for an empty or too long note; ``NotEntitled`` for an officer who
+    may not open the case."""
     written = checked_note(text, required=True)
     async with uow:
         case = await uow.cases.get(case_id)
         if case is None or case.tenant != tenant:
             return None
+        if not await may_open(case, author.officer_id, permissions, uow):
+            raise NotEntitled()
         note = TelaahNote(
             id=uuid4(),
             case_id=case_id,

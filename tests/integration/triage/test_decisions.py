@@ -207,6 +207,17 @@ async def test_a_rejection_returns_the_case_where_it_was_with_its_reason(triage:
     assert rejected.json()["status"] == "ditelaah"
     [proposal] = rejected.json()["proposals"]
     assert (proposal["state"], proposal["rejection_reason"]) == ("ditolak", "Lengkapi dulu analisisnya.")
+    # A petugas sees what became of it, never its words; the proposer's team reads them.
+    petugas = triage.officer(APPROVING, Role.PETUGAS_PENGADUAN, officer="petugas-1")
+    seen = (await triage.client.get(url, headers=petugas)).json()
+    assert seen["opened"] is False
+    [closed] = seen["proposals"]
+    assert (closed["state"], closed["rejection_reason"], closed["reason_for_reporter"]) == ("ditolak", None, "")
+    assert "Lengkapi" not in str(seen)
+    assert NOT_PROCESSED["reason_for_reporter"] not in str(seen)
+    team = (await triage.client.get(url, headers=penelaah)).json()
+    assert team["opened"] is True
+    assert team["proposals"][0]["reason_for_reporter"] == NOT_PROCESSED["reason_for_reporter"]
     async with triage.runtime.sessionmaker() as session:
         stored = (
             await session.execute(select(func.count()).select_from(case_table).where(case_table.c.id == case))

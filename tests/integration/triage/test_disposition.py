@@ -178,11 +178,14 @@ async def test_the_pimpinan_disposes_a_case_to_a_team_and_disposes_it_again(tria
         api, json={"ketua": "citra", "anggota": [], "instruksi": "Ganti tim."}, headers=joko
     )
     assert again.status_code == 201, again.text
-    history = await triage.client.get(api, headers=penelaah)
+    history = await triage.client.get(api, headers=joko)
     assert [(d["team"][0]["officer_id"], d["instruksi"]) for d in history.json()] == [
         ("budi", order["instruksi"]),
         ("citra", "Ganti tim."),
     ]
+    # A penelaah not on the team sees who was given the case, not what they were told.
+    outside = await triage.client.get(api, headers=penelaah)
+    assert [(d["team"][0]["officer_id"], d["instruksi"]) for d in outside.json()] == [("budi", None), ("citra", None)]
     async with triage.runtime.sessionmaker() as session:
         team = (await session.execute(select(case_team_table).where(case_team_table.c.case_id == case))).all()
         kept = (

@@ -319,8 +319,24 @@ async def test_only_the_cases_team_its_ketua_and_the_pimpinan_open_the_workspace
     assert (await triage.client.put(f"{url}/checklist/pokok-masalah", json=step, headers=other)).status_code == 403
     assert (await triage.client.post(f"{url}/notes", json={"text": "Catatan."}, headers=other)).status_code == 403
 
+    # The record names the terlapor, the instruction may speak of the matter: the same rule, but the
+    # petugas who completes records reads every record, and sees who the team is, never the instruction.
+    record = f"/api/v1/tenants/{body}/cases/{case}/registration"
+    assert (await triage.client.get(record, headers=penelaah)).status_code == 200
+    assert (await triage.client.get(record, headers=other)).status_code == 403
+    assert (await triage.client.put(record, json={"perihal": "Pungli"}, headers=other)).status_code == 403
+    petugas = triage.officer(body, Role.PETUGAS_PENGADUAN)
+    assert (await triage.client.get(record, headers=petugas)).status_code == 200
+    dispositions = f"/api/v1/tenants/{body}/cases/{case}/disposition"
+    [seen_by_petugas] = (await triage.client.get(dispositions, headers=petugas)).json()
+    assert seen_by_petugas["instruksi"] is None
+    assert [seat["officer_id"] for seat in seen_by_petugas["team"]] == ["ketua-1", "officer-1"]
+    [seen_by_team] = (await triage.client.get(dispositions, headers=penelaah)).json()
+    assert seen_by_team["instruksi"] == "Telaah laporan ini."
+
     # Disposed again to penelaah-2: officer-1, taken off the team, is refused from then on.
     await disposed(triage, body, case, "penelaah-2")
+    assert (await triage.client.get(record, headers=penelaah)).status_code == 403
     assert (await triage.client.get(url, headers=penelaah)).status_code == 403
     assert (await triage.client.put(f"{url}/checklist/pokok-masalah", json=step, headers=penelaah)).status_code == 403
     assert (await triage.client.get(url, headers=other)).status_code == 200

@@ -148,7 +148,10 @@ def build_router(
         error: DecisionRefused | None = None,
         status: int = 200,
     ) -> Response:
-        view = await read_decisions(tenant, case_id, _reader(caller, request), uow=unit_of_work(), keys=keys)
+        permissions = permissions_in(caller.grants, tenant)
+        view = await read_decisions(
+            tenant, case_id, _reader(caller, request), permissions, uow=unit_of_work(), keys=keys
+        )
         if view is None:
             raise not_found()
         english = web.language(request) == "en"

@@ -133,6 +133,9 @@ class DecisionOut(BaseModel):
     proposals: list[ProposalOut]
     links: list[LinkOut]
     approvers: dict[str, list[str]]
+    #: False: the proposals' words, reasons and the BPK/APIP note are not opened for this officer
+    #: (only the team, the ketua tim, the pimpinan satker and the policy's approvers read them).
+    opened: bool = True
 
 
 def _prior_audit_out(flag: PriorAudit, note: str) -> PriorAuditOut:
@@ -189,6 +192,7 @@ def decision_out(view: DecisionView) -> DecisionOut:
             for link in view.links
         ],
         approvers={outcome.value: [r.value for r in roles] for outcome, roles in view.approvers.items()},
+        opened=view.opened,
     )
 
 
@@ -227,7 +231,10 @@ def build_router(
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/cases/{case_id}", tags=["perkara / cases"])
 
     async def view(tenant: str, case_id: UUID, caller: Caller, request: Request) -> DecisionOut:
-        found = await read_decisions(tenant, case_id, reader_of(caller, request), uow=unit_of_work(), keys=keys)
+        permissions = permissions_in(caller.grants, tenant)
+        found = await read_decisions(
+            tenant, case_id, reader_of(caller, request), permissions, uow=unit_of_work(), keys=keys
+        )
         if found is None:
             raise not_found()
         return decision_out(found)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_runtime.auth.access import Caller, not_found, require
-from wbs_runtime.auth.permissions import Permission
+from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput
 from wbs_runtime.working_days import last_day_before
@@ -47,7 +47,8 @@ class DispositionOut(BaseModel):
     disposed_by: str
     disposed_by_name: str
     team: list[TeamSeatOut]
-    instruksi: str
+    #: Null for an officer who may not open the case: only the team, the ketua tim and the pimpinan read it.
+    instruksi: str | None
     follow_up_due: date = Field(description="The team's last working day for its follow-up, as set then.")
     policy_version: int
 
@@ -81,7 +82,10 @@ def build_router(*, unit_of_work: Callable[[], QueueUnitOfWork], keys: Keys, clo
         "", response_model=list[DispositionOut], summary="Disposisi perkara / a case's dispositions, oldest first"
     )
     async def dispositions(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> list[DispositionOut]:
-        opened = await read_dispositions(tenant, case_id, reader(caller, request), uow=unit_of_work(), opener=keys)
+        permissions = permissions_in(caller.grants, tenant)
+        opened = await read_dispositions(
+            tenant, case_id, reader(caller, request), permissions, uow=unit_of_work(), opener=keys
+        )
         if opened is None:
             raise not_found()
         return [out(o) for o in opened]

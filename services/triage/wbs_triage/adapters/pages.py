@@ -214,7 +214,8 @@ def build_router(
         evidence = await show_evidence(tenant, case_id, reader, permissions, unit_of_work(), keys)
         messages = await read_messages(tenant, case_id, reader, uow=unit_of_work(), keys=keys) or []
         questions = [o for o in messages if o.message.kind == "pertanyaan" and o.answered_by is None]
-        dispositions = await read_dispositions(tenant, case_id, reader, uow=unit_of_work(), opener=keys) or []
+        dispositions = await read_dispositions(tenant, case_id, reader, permissions, uow=unit_of_work(), opener=keys)
+        dispositions = dispositions or []
         may_dispose = Permission.DISPOSE_CASES in permissions_in(caller.grants, tenant)
         values = {
             **common(request, tenant),

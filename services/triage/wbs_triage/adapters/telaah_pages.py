@@ -23,7 +23,6 @@ from wbs_triage.domain.registration import (
     RegistrationDetailsV1,
     RegistrationRefused,
     TerlaporRecord,
-    may_edit_registration,
 )
 from wbs_triage.domain.telaah import TelaahRefused, TelaahStep, checked_step, may_work_the_checklist
 from wbs_triage.ports import Keys, TriageUnitOfWork
@@ -245,7 +244,7 @@ def build_router(
             "recorded": view.recorded,
             # One blank row more than kept, to add a terlapor.
             "rows": [*details.terlapor, TerlaporRecord()],
-            "may_edit": may_edit_registration(permissions),
+            "may_edit": view.editable,
             "error": error,
             "notice": NOTICES.get(request.query_params.get("disimpan", "")),
         }

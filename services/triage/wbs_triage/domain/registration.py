@@ -93,6 +93,6 @@ def checked_details(details: RegistrationDetailsV1, *, today: date) -> Registrat
 REGISTER_REPORTS, ASSESS_CASES = "register-reports", "assess-cases"
 
 
-def may_edit_registration(permissions: Collection[str]) -> bool:
-    """The petugas who registers reports, and the penelaah who assesses them, complete the record."""
-    return REGISTER_REPORTS in permissions or ASSESS_CASES in permissions
+def may_edit_registration(permissions: Collection[str], *, on_team: bool) -> bool:
+    """The petugas who registers reports, and a penelaah on the case's team, complete the record."""
+    return REGISTER_REPORTS in permissions or (ASSESS_CASES in permissions and on_team)

@@ -45,6 +45,7 @@ from wbs_triage.domain.decision import (
 )
 from wbs_triage.domain.disposition import TeamSeat
 from wbs_triage.domain.evidence import CaseEvidence
+from wbs_triage.domain.telaah import may_open_substance, sits_on_team
 from wbs_triage.ports import DecisionUnitOfWork, Keys
 from wbs_triage.usecases.cases import Reader, _entry
 from wbs_triage.usecases.entitlement import on_team
@@ -138,6 +139,9 @@ class DecisionView:
     merge_candidates: list[tuple[UUID, str]]
     #: The case's current team (none before its disposition): who works it to a decision.
     team: tuple[TeamSeat, ...] = ()
+    #: Whether the words (proposals, rejections, the BPK/APIP note) were opened for the reader: only
+    #: for those who may open the case, and for those the policy names to approve a decision.
+    opened: bool = True
 
     @property
     def pending(self) -> OpenedProposal | None:
@@ -145,9 +149,16 @@ class DecisionView:
 
 
 async def read_decisions(
-    tenant: str, case_id: UUID, reader: Reader, *, uow: DecisionUnitOfWork, keys: Keys
+    tenant: str,
+    case_id: UUID,
+    reader: Reader,
+    permissions: Collection[str],
+    *,
+    uow: DecisionUnitOfWork,
+    keys: Keys,
 ) -> DecisionView | None:
-    """The case's flag, proposals (opened for an officer who may read the case) and links;
+    """The case's flag, proposals and links; their words opened only for an officer who may open
+    the case or whom the policy names to approve a decision (others see outcomes and states);
     ``case.decisions-read`` on the trail."""
     async with uow:
         case = await _case_of(uow, tenant, case_id)
@@ -164,25 +175,29 @@ async def read_decisions(
             if c.id != case_id and c.status is not CaseStatus.DIGABUNG
         ]
         team = tuple((await uow.dispositions.teams([case_id])).get(case_id, ()))
-        await uow.audit.append(_entry(tenant, case_id, reader, "case.decisions-read"))
+        approvers = {
+            outcome: approver_roles(configuration.policy, outcome) if configuration else () for outcome in TelaahOutcome
+        }
+        approving = {role.value for roles in approvers.values() for role in roles} & set(reader.roles)
+        entitled = bool(approving) or may_open_substance(permissions, on_team=sits_on_team(reader.officer_id, team))
+        await uow.audit.append(_entry(tenant, case_id, reader, "case.decisions-read", {"opened": entitled}))
         await uow.commit()
-    approvers = {
-        outcome: approver_roles(configuration.policy, outcome) if configuration else () for outcome in TelaahOutcome
-    }
     opened = [
         OpenedProposal(
             p,
-            keys.open(p.sealed_text, tenant=tenant, case=case_id, model=ProposalTextV1),
+            keys.open(p.sealed_text, tenant=tenant, case=case_id, model=ProposalTextV1)
+            if entitled
+            else ProposalTextV1(),
             keys.open(p.sealed_rejection, tenant=tenant, case=case_id, model=RejectionReasonV1).text
-            if p.sealed_rejection
+            if p.sealed_rejection and entitled
             else None,
         )
         for p in proposals
     ]
     note = ""
-    if flag is not None and flag.sealed_note is not None:
+    if flag is not None and flag.sealed_note is not None and entitled:
         note = keys.open(flag.sealed_note, tenant=tenant, case=case_id, model=PriorAuditNoteV1).text
-    return DecisionView(case, flag, note, opened, links, bodies, approvers, candidates, team)
+    return DecisionView(case, flag, note, opened, links, bodies, approvers, candidates, team, opened=entitled)
 
 
 async def propose_decision(

@@ -5,6 +5,7 @@ tenant not configured here yet, never later than the true due time)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
@@ -33,6 +34,7 @@ from wbs_triage.domain.disposition import (
 from wbs_triage.ports import Keys, Opener, QueueUnitOfWork, TriageUnitOfWork
 from wbs_triage.usecases.cases import Reader, _entry
 from wbs_triage.usecases.clocks import working_days_due
+from wbs_triage.usecases.entitlement import may_open
 
 
 async def keep_officer_roles(event: Envelope[Any], uow: QueueUnitOfWork) -> None:
@@ -142,24 +144,36 @@ async def dispose_case(
 @dataclass(frozen=True)
 class OpenedDisposition:
     disposition: Disposition
-    instruction: str
+    #: None for an officer who may not open the case (the instruction may speak of the matter).
+    instruction: str | None
 
 
 async def read_dispositions(
-    tenant: str, case_id: UUID, reader: Reader, *, uow: TriageUnitOfWork, opener: Opener
+    tenant: str,
+    case_id: UUID,
+    reader: Reader,
+    permissions: Collection[str],
+    *,
+    uow: TriageUnitOfWork,
+    opener: Opener,
 ) -> list[OpenedDisposition] | None:
-    """Every disposition of the case, oldest first, with its instruction opened; None if the case
-    is not ``tenant``'s. The reading is on the trail (``case.dispositions-read``)."""
+    """Every disposition of the case, oldest first, its instruction opened for those who may open
+    the case (the pimpinan satker, the ketua tim, the team); None if the case is not ``tenant``'s.
+    The reading is on the trail (``case.dispositions-read``)."""
     async with uow:
         case = await uow.cases.get(case_id)
         if case is None or case.tenant != tenant:
             return None
         dispositions = await uow.dispositions.of_case(case_id)
-        await uow.audit.append(_entry(tenant, case_id, reader, "case.dispositions-read"))
+        entitled = await may_open(case, reader.officer_id, permissions, uow)
+        await uow.audit.append(_entry(tenant, case_id, reader, "case.dispositions-read", {"opened": entitled}))
         await uow.commit()
     return [
         OpenedDisposition(
-            d, opener.open(d.sealed_instruction, tenant=tenant, case=case_id, model=DispositionInstructionV1).text
+            d,
+            opener.open(d.sealed_instruction, tenant=tenant, case=case_id, model=DispositionInstructionV1).text
+            if entitled
+            else None,
         )
         for d in dispositions
     ]

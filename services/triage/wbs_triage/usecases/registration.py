@@ -4,7 +4,7 @@ the related-reports index kept in step with it."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -21,14 +21,14 @@ from wbs_triage.domain.registration import (
 from wbs_triage.domain.telaah import may_open_substance
 from wbs_triage.ports import Keys, TriageUnitOfWork
 from wbs_triage.usecases.cases import Reader, _entry
-from wbs_triage.usecases.entitlement import NotEntitled
+from wbs_triage.usecases.entitlement import NotEntitled, on_team
 from wbs_triage.usecases.related import RelatedReports
 
 
-def may_read_registration(permissions: Collection[Permission]) -> bool:
-    """The record (the officers' pencatatan, not the report as written) is read by those who
-    complete it and by the pimpinan satker and the ketua tim."""
-    return may_edit_registration(permissions) or may_open_substance(permissions, on_team=False)
+def may_read_registration(permissions: Collection[Permission], *, on_team: bool) -> bool:
+    """The record (the officers' pencatatan; it names the terlapor) is read by those who complete
+    it and by those who may open the report: the pimpinan satker, the ketua tim, the team."""
+    return may_edit_registration(permissions, on_team=on_team) or may_open_substance(permissions, on_team=on_team)
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class RegistrationView:
     details: RegistrationDetailsV1
     #: False while the record is still the draft taken from the report's own words.
     recorded: bool
+    #: Whether the officer who reads it may complete it.
+    editable: bool = False
 
 
 async def _details(case: Case, uow: TriageUnitOfWork, keys: Keys, related: RelatedReports) -> RegistrationView:
@@ -59,17 +61,19 @@ async def read_registration(
     keys: Keys,
     related: RelatedReports,
 ) -> RegistrationView | None:
-    """The record, opened for an officer who may read it (``case.registration-read`` on the trail)."""
-    if not may_read_registration(permissions):
-        raise NotEntitled()
+    """The record, opened for an officer who may read it (``case.registration-read`` on the trail);
+    ``NotEntitled`` for anyone else."""
     async with uow:
         case = await uow.cases.get(case_id)
         if case is None or case.tenant != tenant:
             return None
+        team = await on_team(case, reader.officer_id, uow)
+        if not may_read_registration(permissions, on_team=team):
+            raise NotEntitled()
         view = await _details(case, uow, keys, related)
         await uow.audit.append(_entry(tenant, case_id, reader, "case.registration-read"))
         await uow.commit()
-        return view
+        return replace(view, editable=may_edit_registration(permissions, on_team=team))
 
 
 async def update_registration(
@@ -88,14 +92,14 @@ async def update_registration(
     """Keep the record the officer completed (sealed), re-index the case for related reports, and
     put ``case.registration-updated`` (naming the fields changed, never their values) on the trail,
     in one transaction. ``RegistrationRefused`` for a record it cannot take."""
-    if not may_edit_registration(permissions):
-        raise NotEntitled()
     now = clock()
     checked = checked_details(details, today=now.astimezone(zone).date())
     async with uow:
         case = await uow.cases.get(case_id)
         if case is None or case.tenant != tenant:
             return None
+        if not may_edit_registration(permissions, on_team=await on_team(case, editor.officer_id, uow)):
+            raise NotEntitled()
         before = (await _details(case, uow, keys, related)).details
         changed = sorted(name for name in type(checked).model_fields if getattr(checked, name) != getattr(before, name))
         sealed = keys.seal(tenant, Audience.CASE_SUBSTANCE, checked, case=case_id)
@@ -103,4 +107,4 @@ async def update_registration(
         await related.index(case, uow, details=checked)
         await uow.audit.append(_entry(tenant, case_id, editor, "case.registration-updated", {"fields": changed}))
         await uow.commit()
-    return RegistrationView(case, checked, recorded=True)
+    return RegistrationView(case, checked, recorded=True, editable=True)

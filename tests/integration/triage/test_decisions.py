@@ -129,11 +129,12 @@ async def triage(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
     issue_assertion_keys(key_root, ["directory", "triage"])
     keys = key_root / "triage"
     url = await migrated_database(infra, "triage", PROGRAM.migrations, metadata, label="_decisions")
+    tenants = (APPROVING, DIRECT, OWN_APPROVERS)
+    for tenant in tenants:  # before the service loads its keys (it looks again only every few seconds)
+        ensure_tenant_keys(keys, tenant)
     runtime = build(settings_for(TriageSettings, infra, url, keys))
-    ensure_tenant_keys(keys, OWN_APPROVERS)
     async with running(runtime) as client:
-        for tenant in (APPROVING, DIRECT, OWN_APPROVERS):
-            ensure_tenant_keys(keys, tenant)
+        for tenant in tenants:
             await keep_in(runtime, demo_configuration(tenant))
             await staff(infra, runtime, tenant, ROSTER)
         yield Triage(runtime, infra, keys, client)

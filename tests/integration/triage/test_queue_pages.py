@@ -173,6 +173,7 @@ async def test_the_case_page_shows_evidence_and_messages_and_its_form_answers_th
         return page if "kuitansi.pdf" in page.text and "sudah dibaca" in page.text else None
 
     page = await eventually(both_arrived, what="the evidence and the question on the case page")
+    assert '<dd id="category">Korupsi/Gratifikasi</dd>' in page.text  # its label in the tenant's policy
     assert f'href="/api/v1/tenants/{body}/cases/{case}/evidence/{added.evidence_id}"' in page.text
     assert 'data-direction="dari-pelapor"' in page.text
     assert 'id="message-form"' in page.text

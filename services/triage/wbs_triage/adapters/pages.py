@@ -37,6 +37,7 @@ from wbs_triage.usecases import (
     EvidenceShown,
     OfficerDraft,
     Reader,
+    categories_of,
     dispose_case,
     read_case,
     read_dispositions,
@@ -217,9 +218,14 @@ def build_router(
         dispositions = await read_dispositions(tenant, case_id, reader, permissions, uow=unit_of_work(), opener=keys)
         dispositions = dispositions or []
         may_dispose = Permission.DISPOSE_CASES in permissions_in(caller.grants, tenant)
+        labels = {
+            c.slug: (c.label_en if english(request) else c.label_id)
+            for c in await categories_of(tenant, unit_of_work())
+        }
         values = {
             **common(request, tenant),
             "case": case,
+            "category_label": labels.get(case.category, case.category),
             "evidence": evidence or EvidenceShown(0, opened=False, files=[]),
             "messages": messages,
             "open_questions": questions,

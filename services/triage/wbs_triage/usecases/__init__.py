@@ -42,7 +42,7 @@ from wbs_triage.usecases.disposition import (
     team_candidates,
 )
 from wbs_triage.usecases.entitlement import NotEntitled, may_open
-from wbs_triage.usecases.queue import QueuePage, follow_up_clock, read_queue
+from wbs_triage.usecases.queue import QueuePage, categories_of, follow_up_clock, read_queue
 from wbs_triage.usecases.registration import (
     RegistrationView,
     may_read_registration,
@@ -75,6 +75,7 @@ __all__ = [
     "approve_decision",
     "asked_reporter",
     "case_history",
+    "categories_of",
     "dispose_case",
     "follow_up_clock",
     "index_waiting_cases",

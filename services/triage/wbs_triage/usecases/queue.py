@@ -131,3 +131,10 @@ async def read_queue(
         officers=officers,
         calendar_known=configuration is not None,
     )
+
+
+async def categories_of(tenant: str, uow: QueueUnitOfWork) -> tuple[Category, ...]:
+    """The tenant's categories as its policy names them (none before its configuration arrives)."""
+    async with uow:
+        configuration = await uow.tenants.get(tenant)
+    return configuration.policy.categories if configuration is not None else ()

@@ -19,6 +19,7 @@ from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.web.pages import WebPages
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.domain.decision import SP4N_LAPOR, Auditor, AuditState, DecisionRefused, Draft, LinkKind
 from wbs_triage.domain.telaah import may_open_substance, sits_on_team
 from wbs_triage.ports import DecisionUnitOfWork, Keys
@@ -32,7 +33,6 @@ from wbs_triage.usecases import (
     record_prior_audit,
     reject_decision,
 )
-from wbs_triage.usecases.cases import Reader
 
 PREFIX = "/perkara/{tenant}/{case_id}/keputusan"
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, tenant="tenant", hide=True)]
@@ -73,16 +73,6 @@ NOTICES = {
     "ditolak": N_("Usulan telah dikembalikan kepada pengusul."),
     "dicatat": N_("Keterangan pemeriksaan BPK/APIP lain telah dicatat."),
 }
-
-
-def _reader(caller: Caller, request: Request) -> Reader:
-    return Reader(
-        officer_id=caller.officer_id,
-        name=caller.name,
-        roles=tuple(sorted(caller.acting_roles)),
-        session_id=caller.session_id,
-        correlation_id=request.headers.get("x-correlation-id"),
-    )
 
 
 def _uuid(value: str | None) -> UUID | None:
@@ -150,7 +140,7 @@ def build_router(
     ) -> Response:
         permissions = permissions_in(caller.grants, tenant)
         view = await read_decisions(
-            tenant, case_id, _reader(caller, request), permissions, uow=unit_of_work(), keys=keys
+            tenant, case_id, reader_of(caller, request), permissions, uow=unit_of_work(), keys=keys
         )
         if view is None:
             raise not_found()
@@ -213,7 +203,7 @@ def build_router(
                 tenant,
                 case_id,
                 draft_from_form(typed),
-                _reader(caller, request),
+                reader_of(caller, request),
                 permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
@@ -234,7 +224,7 @@ def build_router(
             proposal = await approve_decision(
                 tenant,
                 case_id,
-                _reader(caller, request),
+                reader_of(caller, request),
                 caller.roles_in(tenant),
                 uow=unit_of_work(),
                 keys=keys,
@@ -256,7 +246,7 @@ def build_router(
                 tenant,
                 case_id,
                 typed.get("alasan_penolakan", ""),
-                _reader(caller, request),
+                reader_of(caller, request),
                 caller.roles_in(tenant),
                 uow=unit_of_work(),
                 keys=keys,
@@ -283,7 +273,7 @@ def build_router(
                 tenant,
                 case_id,
                 draft,
-                _reader(caller, request),
+                reader_of(caller, request),
                 permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,

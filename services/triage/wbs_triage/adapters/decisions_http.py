@@ -22,13 +22,13 @@ from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, FieldProblem, error_response
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.domain.decision import DecisionRefused, Draft, PriorAudit
 from wbs_triage.ports import DecisionUnitOfWork, Keys
 from wbs_triage.usecases import (
     DecisionView,
     OpenedProposal,
     PriorAuditDraft,
-    Reader,
     RelatedReports,
     approve_decision,
     propose_decision,
@@ -193,16 +193,6 @@ def decision_out(view: DecisionView) -> DecisionOut:
         ],
         approvers={outcome.value: [r.value for r in roles] for outcome, roles in view.approvers.items()},
         opened=view.opened,
-    )
-
-
-def reader_of(caller: Caller, request: Request) -> Reader:
-    return Reader(
-        officer_id=caller.officer_id,
-        name=caller.name,
-        roles=tuple(sorted(caller.acting_roles)),
-        session_id=caller.session_id,
-        correlation_id=request.headers.get("x-correlation-id"),
     )
 
 

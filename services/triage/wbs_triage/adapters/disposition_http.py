@@ -18,9 +18,10 @@ from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput
 from wbs_runtime.working_days import last_day_before
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.domain.disposition import DispositionDraft, DispositionRefused
 from wbs_triage.ports import Keys, QueueUnitOfWork
-from wbs_triage.usecases import OpenedDisposition, Reader, dispose_case, read_dispositions
+from wbs_triage.usecases import OpenedDisposition, dispose_case, read_dispositions
 
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
@@ -56,15 +57,6 @@ class DispositionOut(BaseModel):
 def build_router(*, unit_of_work: Callable[[], QueueUnitOfWork], keys: Keys, clock: Clock, zone: ZoneInfo) -> APIRouter:
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/cases/{case_id}/disposition", tags=["perkara / cases"])
 
-    def reader(caller: Caller, request: Request) -> Reader:
-        return Reader(
-            officer_id=caller.officer_id,
-            name=caller.name,
-            roles=tuple(sorted(caller.acting_roles)),
-            session_id=caller.session_id,
-            correlation_id=request.headers.get("x-correlation-id"),
-        )
-
     def out(opened: OpenedDisposition) -> DispositionOut:
         d = opened.disposition
         return DispositionOut(
@@ -84,7 +76,7 @@ def build_router(*, unit_of_work: Callable[[], QueueUnitOfWork], keys: Keys, clo
     async def dispositions(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> list[DispositionOut]:
         permissions = permissions_in(caller.grants, tenant)
         opened = await read_dispositions(
-            tenant, case_id, reader(caller, request), permissions, uow=unit_of_work(), opener=keys
+            tenant, case_id, reader_of(caller, request), permissions, uow=unit_of_work(), opener=keys
         )
         if opened is None:
             raise not_found()
@@ -106,7 +98,7 @@ def build_router(*, unit_of_work: Callable[[], QueueUnitOfWork], keys: Keys, clo
                 tenant,
                 case_id,
                 draft,
-                reader(caller, request),
+                reader_of(caller, request),
                 uow=unit_of_work(),
                 keys=keys,
                 clock=clock,

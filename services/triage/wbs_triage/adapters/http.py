@@ -19,10 +19,10 @@ from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.blobs import BlobNotFound, BlobStore, BlobTampered, decrypt
 from wbs_runtime.blobs.sniffing import download_name
 from wbs_runtime.http import ErrorBody
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.ports import Opener, TriageUnitOfWork
 from wbs_triage.usecases import (
     NotEntitled,
-    Reader,
     case_history,
     list_cases,
     list_evidence,
@@ -93,15 +93,6 @@ def build_router(
 ) -> APIRouter:
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/cases", tags=["perkara / cases"])
 
-    def reader(caller: Caller, request: Request) -> Reader:
-        return Reader(
-            officer_id=caller.officer_id,
-            name=caller.name,
-            roles=tuple(sorted(caller.acting_roles)),
-            session_id=caller.session_id,
-            correlation_id=request.headers.get("x-correlation-id"),
-        )
-
     @router.get("", response_model=list[CaseSummaryOut], summary="Perkara instansi ini / the tenant's cases")
     async def cases(tenant: str, request: Request, caller: MayReadCases) -> list[CaseSummaryOut]:
         return [
@@ -116,12 +107,12 @@ def build_router(
                 received_by=case.received_by,
                 received_on=case.received_on,
             )
-            for case in await list_cases(tenant, reader(caller, request), unit_of_work())
+            for case in await list_cases(tenant, reader_of(caller, request), unit_of_work())
         ]
 
     @router.get("/{case_id}", response_model=CaseOut, summary="Pencatatan perkara / a case's registration")
     async def registration(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> CaseOut:
-        case = await read_case(tenant, case_id, reader(caller, request), unit_of_work())
+        case = await read_case(tenant, case_id, reader_of(caller, request), unit_of_work())
         if case is None:
             raise not_found()
         return CaseOut(
@@ -139,7 +130,7 @@ def build_router(
         "/{case_id}/riwayat", response_model=list[HistoryEntryOut], summary="Riwayat perkara / a case's history"
     )
     async def history(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> list[HistoryEntryOut]:
-        entries = await case_history(tenant, case_id, reader(caller, request), unit_of_work())
+        entries = await case_history(tenant, case_id, reader_of(caller, request), unit_of_work())
         if entries is None:
             raise not_found()
         return [
@@ -148,7 +139,7 @@ def build_router(
         ]
 
     if opener is not None and blobs is not None:
-        _evidence_routes(router, unit_of_work, opener, blobs, reader)
+        _evidence_routes(router, unit_of_work, opener, blobs)
     return router
 
 
@@ -157,7 +148,6 @@ def _evidence_routes(
     unit_of_work: Callable[[], TriageUnitOfWork],
     opener: Opener,
     blobs: BlobStore,
-    reader: Callable[[Caller, Request], Reader],
 ) -> None:
     @router.get(
         "/{case_id}/evidence",
@@ -172,7 +162,9 @@ def _evidence_routes(
     ) -> list[EvidenceOut] | JSONResponse:
         permissions = permissions_in(caller.grants, tenant)
         try:
-            listed = await list_evidence(tenant, case_id, reader(caller, request), permissions, unit_of_work(), opener)
+            listed = await list_evidence(
+                tenant, case_id, reader_of(caller, request), permissions, unit_of_work(), opener
+            )
         except NotEntitled:
             return JSONResponse(status_code=403, content=NOT_ON_TEAM.model_dump())
         if listed is None:
@@ -208,7 +200,7 @@ def _evidence_routes(
         permissions = permissions_in(caller.grants, tenant)
         try:
             found = await open_evidence(
-                tenant, case_id, evidence_id, reader(caller, request), permissions, unit_of_work(), opener
+                tenant, case_id, evidence_id, reader_of(caller, request), permissions, unit_of_work(), opener
             )
         except NotEntitled:
             return JSONResponse(status_code=403, content=NOT_ON_TEAM.model_dump())

@@ -17,9 +17,10 @@ from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.domain.messages import MessageRefused
 from wbs_triage.ports import Keys, TriageUnitOfWork
-from wbs_triage.usecases import OfficerDraft, OpenedCaseMessage, Reader, read_messages, send_officer_message
+from wbs_triage.usecases import OfficerDraft, OpenedCaseMessage, read_messages, send_officer_message
 
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
@@ -62,22 +63,13 @@ def message_out(opened: OpenedCaseMessage) -> CaseMessageOut:
 def build_router(*, unit_of_work: Callable[[], TriageUnitOfWork], keys: Keys, clock: Clock) -> APIRouter:
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/cases/{case_id}/messages", tags=["perkara / cases"])
 
-    def reader(caller: Caller, request: Request) -> Reader:
-        return Reader(
-            officer_id=caller.officer_id,
-            name=caller.name,
-            roles=tuple(sorted(caller.acting_roles)),
-            session_id=caller.session_id,
-            correlation_id=request.headers.get("x-correlation-id"),
-        )
-
     @router.get(
         "",
         response_model=list[CaseMessageOut],
         summary="Kotak komunikasi perkara / a case's messages with its reporter, oldest first",
     )
     async def messages(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> list[CaseMessageOut]:
-        opened = await read_messages(tenant, case_id, reader(caller, request), uow=unit_of_work(), keys=keys)
+        opened = await read_messages(tenant, case_id, reader_of(caller, request), uow=unit_of_work(), keys=keys)
         if opened is None:
             raise not_found()
         return [message_out(o) for o in opened]
@@ -95,7 +87,7 @@ def build_router(*, unit_of_work: Callable[[], TriageUnitOfWork], keys: Keys, cl
         draft = OfficerDraft(kind=message.kind, text=message.text, in_reply_to=message.in_reply_to)
         try:
             sent = await send_officer_message(
-                tenant, case_id, draft, reader(caller, request), uow=unit_of_work(), keys=keys, clock=clock
+                tenant, case_id, draft, reader_of(caller, request), uow=unit_of_work(), keys=keys, clock=clock
             )
         except MessageRefused as problem:
             raise InvalidInput(

@@ -28,6 +28,7 @@ from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.web.pages import WebPages
 from wbs_runtime.working_days import last_day_before
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.domain.case import CaseStatus
 from wbs_triage.domain.disposition import DISPOSABLE, DispositionDraft, DispositionRefused
 from wbs_triage.domain.messages import MessageRefused
@@ -36,7 +37,6 @@ from wbs_triage.ports import Keys, QueueUnitOfWork
 from wbs_triage.usecases import (
     EvidenceShown,
     OfficerDraft,
-    Reader,
     categories_of,
     dispose_case,
     read_case,
@@ -91,16 +91,6 @@ NOTICES = {
     "terkirim": N_("Pesan Anda telah dikirim kepada pelapor."),
     "didisposisikan": N_("Perkara telah didisposisikan kepada tim."),
 }
-
-
-def reader_of(caller: Caller, request: Request) -> Reader:
-    return Reader(
-        officer_id=caller.officer_id,
-        name=caller.name,
-        roles=tuple(sorted(caller.acting_roles)),
-        session_id=caller.session_id,
-        correlation_id=request.headers.get("x-correlation-id"),
-    )
 
 
 def queue_query(params: Mapping[str, str], caller: Caller | None = None) -> QueueQuery:

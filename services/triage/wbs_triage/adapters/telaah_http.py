@@ -21,6 +21,7 @@ from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, FieldProblem, InvalidInput
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.domain.registration import TERLAPOR_LIMIT, RegistrationDetailsV1, RegistrationRefused, TerlaporRecord
 from wbs_triage.domain.related import Relation
 from wbs_triage.domain.telaah import STEP_WORDING, TelaahChecklistV1, TelaahRefused, TelaahStep, checked_step
@@ -28,7 +29,6 @@ from wbs_triage.ports import Keys, TriageUnitOfWork
 from wbs_triage.usecases import (
     NotEntitled,
     OpenedNote,
-    Reader,
     RegistrationView,
     RelatedReports,
     add_note,
@@ -214,15 +214,6 @@ def build_router(
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/cases/{case_id}", tags=["telaah"])
     forbidden: dict[int | str, dict[str, Any]] = {403: {"model": ErrorBody}}
 
-    def reader(caller: Caller, request: Request) -> Reader:
-        return Reader(
-            officer_id=caller.officer_id,
-            name=caller.name,
-            roles=tuple(sorted(caller.acting_roles)),
-            session_id=caller.session_id,
-            correlation_id=request.headers.get("x-correlation-id"),
-        )
-
     def denied() -> JSONResponse:
         return JSONResponse(status_code=403, content=NOT_ENTITLED.model_dump())
 
@@ -237,7 +228,7 @@ def build_router(
         permissions = permissions_in(caller.grants, tenant)
         try:
             view = await read_registration(
-                tenant, case_id, reader(caller, request), permissions, uow=unit_of_work(), keys=keys, related=related
+                tenant, case_id, reader_of(caller, request), permissions, uow=unit_of_work(), keys=keys, related=related
             )
         except NotEntitled:
             return denied()
@@ -266,7 +257,7 @@ def build_router(
                 tenant,
                 case_id,
                 details,
-                reader(caller, request),
+                reader_of(caller, request),
                 permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
@@ -296,7 +287,7 @@ def build_router(
             opened = await open_workspace(
                 tenant,
                 case_id,
-                reader(caller, request),
+                reader_of(caller, request),
                 permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
@@ -307,7 +298,7 @@ def build_router(
         if opened is None:
             raise not_found()
         shown = await show_evidence(
-            tenant, case_id, reader(caller, request), permissions_in(caller.grants, tenant), unit_of_work(), keys
+            tenant, case_id, reader_of(caller, request), permissions_in(caller.grants, tenant), unit_of_work(), keys
         )
         files = shown.files if shown is not None else []
         s = opened.substance
@@ -355,7 +346,7 @@ def build_router(
                 which,
                 done=given.done,
                 note=given.note,
-                officer=reader(caller, request),
+                officer=reader_of(caller, request),
                 permissions=permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
@@ -383,7 +374,7 @@ def build_router(
                 tenant,
                 case_id,
                 given.text,
-                author=reader(caller, request),
+                author=reader_of(caller, request),
                 permissions=permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,

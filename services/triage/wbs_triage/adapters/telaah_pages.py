@@ -19,6 +19,7 @@ from wbs_runtime.auth.access import AccessDenied, Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
 from wbs_runtime.web.pages import WebPages
+from wbs_triage.adapters.officer import reader_of
 from wbs_triage.domain.registration import (
     RegistrationDetailsV1,
     RegistrationRefused,
@@ -28,7 +29,6 @@ from wbs_triage.domain.telaah import TelaahRefused, TelaahStep, checked_step, ma
 from wbs_triage.ports import Keys, TriageUnitOfWork
 from wbs_triage.usecases import (
     NotEntitled,
-    Reader,
     RelatedReports,
     add_note,
     open_workspace,
@@ -74,16 +74,6 @@ NOTICES = {
     "catatan": N_("Catatan ditambahkan."),
     "pencatatan": N_("Pencatatan disimpan."),
 }
-
-
-def reader_of(caller: Caller, request: Request) -> Reader:
-    return Reader(
-        officer_id=caller.officer_id,
-        name=caller.name,
-        roles=tuple(sorted(caller.acting_roles)),
-        session_id=caller.session_id,
-        correlation_id=request.headers.get("x-correlation-id"),
-    )
 
 
 def details_from_form(form: Mapping[str, str]) -> RegistrationDetailsV1:

@@ -10,19 +10,32 @@ service also owns a dead-letter topic for the messages it could not apply.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic
 from uuid import UUID, uuid4
 
-from wbs_contracts.envelope import DataT, Envelope, EventData
+from wbs_contracts.envelope import TENANT_PATTERN, DataT, Envelope, EventData
 from wbs_contracts.events.audit import AuditChainHeadV1
 from wbs_contracts.events.directory import OfficerRolesV1, TenantConfiguredV1
 from wbs_contracts.events.intake import EvidenceAddedV1, ReporterMessageSentV1, ReportSubmittedV1
+from wbs_contracts.events.investigation import (
+    AuditReportIssuedV1,
+    CaseHandedOverV1,
+    EscalationAcknowledgedV1,
+    EscalationV1,
+    RecommendationCompletedV1,
+    RecommendationIssuedV1,
+    RecommendationOverdueV1,
+)
 from wbs_contracts.events.triage import CaseDisposedV1, CaseRegisteredV1, OfficerMessageSentV1, TelaahDecidedV1
 
 #: Appended, never reordered: a service's default HTTP port follows its position.
 SERVICES: tuple[str, ...] = ("intake", "triage", "investigation", "notify", "reporting", "directory")
+#: Producers outside the system: a receiving agency's own systems (or its page in the system,
+#: which writes on its behalf).
+AGENCY = "agency"
 
 #: Enough for a province's worth of cases per consumer group; raise for a national rollout.
 DEFAULT_PARTITIONS = 6
@@ -55,10 +68,12 @@ class EventSpec(Generic[DataT]):
     partitions: int = DEFAULT_PARTITIONS
     key: str = CASE_KEY
     compacted: bool = False
+    #: Set when one event type travels on many topics (one per receiving agency).
+    topic_name: str | None = None
 
     @property
     def topic(self) -> str:
-        return f"{self.event_type}.v{self.version}"
+        return self.topic_name or f"{self.event_type}.v{self.version}"
 
     @property
     def source(self) -> str:
@@ -186,7 +201,7 @@ TELAAH_DECIDED: EventSpec[TelaahDecidedV1] = EventSpec(
     version=1,
     model=TelaahDecidedV1,
     producer="triage",
-    consumers=("intake", "reporting"),
+    consumers=("intake", "investigation", "reporting"),
     purpose="The telaah ended, approved as policy asks: not processed (reason for the reporter sealed to "
     "reporter-mailbox), forwarded (to a body in the system, where it became a new case, or outside), "
     "merged, or audit investigasi (conclusion sealed to case-substance).",
@@ -197,7 +212,7 @@ OFFICER_ROLES: EventSpec[OfficerRolesV1] = EventSpec(
     version=1,
     model=OfficerRolesV1,
     producer="directory",
-    consumers=("triage",),
+    consumers=("triage", "investigation"),
     purpose="One officer's roles in one tenant (names only), so services can offer whom to assign work to.",
     key="tenant id/officer id (the envelope subject)",
     compacted=True,
@@ -213,6 +228,78 @@ TENANT_CONFIGURED: EventSpec[TenantConfiguredV1] = EventSpec(
     key=TENANT_KEY,
     compacted=True,
 )
+
+
+AUDIT_REPORT_ISSUED: EventSpec[AuditReportIssuedV1] = EventSpec(
+    event_type="wbs.investigation.audit-report-issued",
+    version=1,
+    model=AuditReportIssuedV1,
+    producer="investigation",
+    consumers=("intake", "reporting"),
+    purpose="The final audit report was issued (the case is selesai): result and estimated loss.",
+)
+
+RECOMMENDATION_ISSUED: EventSpec[RecommendationIssuedV1] = EventSpec(
+    event_type="wbs.investigation.recommendation-issued",
+    version=1,
+    model=RecommendationIssuedV1,
+    producer="investigation",
+    consumers=("reporting",),
+    purpose="A recommendation was issued to an office, with its follow-up deadline from the tenant's policy.",
+)
+
+RECOMMENDATION_OVERDUE: EventSpec[RecommendationOverdueV1] = EventSpec(
+    event_type="wbs.investigation.recommendation-overdue",
+    version=1,
+    model=RecommendationOverdueV1,
+    producer="investigation",
+    consumers=("reporting",),
+    purpose="A recommendation passed its deadline without being done (once per deadline).",
+)
+
+RECOMMENDATION_COMPLETED: EventSpec[RecommendationCompletedV1] = EventSpec(
+    event_type="wbs.investigation.recommendation-completed",
+    version=1,
+    model=RecommendationCompletedV1,
+    producer="investigation",
+    consumers=("reporting",),
+    purpose="A recommendation was carried out, its evidence recorded.",
+)
+
+CASE_HANDED_OVER: EventSpec[CaseHandedOverV1] = EventSpec(
+    event_type="wbs.investigation.case-handed-over",
+    version=1,
+    model=CaseHandedOverV1,
+    producer="investigation",
+    consumers=("intake", "reporting"),
+    purpose="The case was handed to APH or KPK after the approval the policy asks for (the case is selesai).",
+)
+
+ESCALATION_ACKNOWLEDGED: EventSpec[EscalationAcknowledgedV1] = EventSpec(
+    event_type="wbs.agency.escalation-acknowledged",
+    version=1,
+    model=EscalationAcknowledgedV1,
+    producer=AGENCY,
+    consumers=("investigation",),
+    purpose="A receiving agency acknowledged an escalation (from its page or its own Kafka client).",
+)
+
+
+def escalations_to(agency: str) -> EventSpec[EscalationV1]:
+    """The escalations addressed to ``agency``, on a topic of its own so that ACLs can confine each
+    agency to it: ``wbs.escalations.{agency}.v1``. Agencies are tenants, so these topics are made when
+    an agency is configured, not listed in ``all_topics()``."""
+    if not re.fullmatch(TENANT_PATTERN, agency):
+        raise ValueError(f"not a tenant id: {agency!r}")
+    return EventSpec(
+        event_type="wbs.investigation.escalation",
+        version=1,
+        model=EscalationV1,
+        producer="investigation",
+        consumers=(AGENCY,),
+        purpose=f"Escalations (pelimpahan) addressed to {agency}, with the dossier sealed to its key.",
+        topic_name=f"wbs.escalations.{agency}.v1",
+    )
 
 
 def audit_chain_head(producer: str) -> EventSpec[AuditChainHeadV1]:
@@ -240,6 +327,12 @@ EVENTS: tuple[EventSpec[Any], ...] = (
     OFFICER_MESSAGE_SENT,
     CASE_DISPOSED,
     TELAAH_DECIDED,
+    AUDIT_REPORT_ISSUED,
+    RECOMMENDATION_ISSUED,
+    RECOMMENDATION_OVERDUE,
+    RECOMMENDATION_COMPLETED,
+    CASE_HANDED_OVER,
+    ESCALATION_ACKNOWLEDGED,
     TENANT_CONFIGURED,
     OFFICER_ROLES,
     *AUDIT_CHAIN_HEADS.values(),
@@ -287,13 +380,20 @@ def produced_by(service: str) -> tuple[EventSpec[Any], ...]:
 
 
 __all__ = [
+    "AGENCY",
     "AUDIT_CHAIN_HEADS",
+    "AUDIT_REPORT_ISSUED",
     "CASE_DISPOSED",
+    "CASE_HANDED_OVER",
     "CASE_REGISTERED",
+    "ESCALATION_ACKNOWLEDGED",
     "EVENTS",
     "EVIDENCE_ADDED",
     "OFFICER_MESSAGE_SENT",
     "OFFICER_ROLES",
+    "RECOMMENDATION_COMPLETED",
+    "RECOMMENDATION_ISSUED",
+    "RECOMMENDATION_OVERDUE",
     "REPORTER_MESSAGE_SENT",
     "REPORT_SUBMITTED",
     "SERVICES",
@@ -305,6 +405,7 @@ __all__ = [
     "all_topics",
     "consumed_by",
     "dead_letter_topic",
+    "escalations_to",
     "event_spec_for_topic",
     "event_spec_for_type",
     "produced_by",

@@ -18,9 +18,10 @@ from pydantic import BaseModel
 
 from wbs_contracts.envelope import Envelope, EventData
 from wbs_contracts.events.intake import SEALED_DOCUMENTS as INTAKE_SEALED
+from wbs_contracts.events.investigation import SEALED_DOCUMENTS as INVESTIGATION_SEALED
 from wbs_contracts.events.triage import SEALED_DOCUMENTS as TRIAGE_SEALED
 from wbs_contracts.identity import CallerClaims
-from wbs_contracts.registry import EVENTS
+from wbs_contracts.registry import EVENTS, escalations_to
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default"})
@@ -30,7 +31,9 @@ def documents() -> dict[str, type[BaseModel]]:
     """Every schema that crosses a boundary, by its published name."""
     docs: dict[str, type[BaseModel]] = {"envelope.v1": Envelope[EventData]}
     docs.update({spec.topic: spec.model for spec in EVENTS})
-    docs.update({document.schema_name(): document for document in INTAKE_SEALED + TRIAGE_SEALED})
+    # One schema for the escalations of every agency: the topics differ, the document does not.
+    docs["wbs.investigation.escalation.v1"] = escalations_to("kpk").model
+    docs.update({document.schema_name(): document for document in INTAKE_SEALED + TRIAGE_SEALED + INVESTIGATION_SEALED})
     docs["caller-assertion.v1"] = CallerClaims
     return docs
 

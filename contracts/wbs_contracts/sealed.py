@@ -69,8 +69,11 @@ class Audience:
     #: The reporter's mailbox (officers' answers, the reporter's own copies): intake opens it only
     #: for the reporter who signed in.
     REPORTER_MAILBOX = "reporter-mailbox"
+    #: What a receiving agency (APH, KPK) may read of an escalated case: sealed to the agency
+    #: tenant's key, whose private half goes to the agency; no service of ours opens it.
+    AGENCY_DOSSIER = "agency-dossier"
 
-    ALL = (CASE_SUBSTANCE, REPORTER_CONTACT, REPORTER_IDENTITY, REPORTER_MAILBOX)
+    ALL = (CASE_SUBSTANCE, REPORTER_CONTACT, REPORTER_IDENTITY, REPORTER_MAILBOX, AGENCY_DOSSIER)
 
     #: The services entitled to each audience's private key; nobody else ever holds it.
     READERS: ClassVar[Mapping[str, tuple[str, ...]]] = {
@@ -78,6 +81,7 @@ class Audience:
         REPORTER_CONTACT: ("notify",),
         REPORTER_IDENTITY: ("intake",),
         REPORTER_MAILBOX: ("intake",),
+        AGENCY_DOSSIER: (),
     }
 
     @classmethod

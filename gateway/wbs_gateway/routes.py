@@ -37,6 +37,11 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/petugas", "intake"),
     # The officers' pages of triage: the tenant's queue and each case's page.
     Route("/perkara", "triage"),
+    # The auditors' pages of investigation (audit, recommendations, ekspose, pelimpahan), and the
+    # receiving agencies' page of the escalations addressed to them.
+    Route("/audit", "investigation"),
+    Route("/pelimpahan", "investigation"),
+    Route("/api/v1/agencies", "investigation"),
     Route("/api/v1/tenants", "intake"),
     # Officers only (the service refuses a request without an officer's assertion): exact live
     # counts per category are never public, as they let an employer match a report to its own
@@ -44,6 +49,8 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/api/v1/tenants/*/statistics", "reporting", exact=True),
     # Officers who may read the tenant's cases: a case's registration and its history.
     Route("/api/v1/tenants/*/cases", "triage"),
+    # The audit of a case, its recommendations, exposés and escalation.
+    Route("/api/v1/tenants/*/audits", "investigation"),
     # ...except a reporter's identity, which only intake holds: asking for its disclosure, the
     # custodian's decision, and the approved officer's reading of it.
     Route("/api/v1/tenants/*/cases/*/identity-disclosures", "intake"),

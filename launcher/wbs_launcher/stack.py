@@ -323,6 +323,7 @@ class Stack:
             "WBS_DIRECTORY_INSECURE_COOKIES": "true",
             "WBS_INTAKE_INSECURE_COOKIES": "true",
             "WBS_TRIAGE_INSECURE_COOKIES": "true",
+            "WBS_INVESTIGATION_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
         }
 

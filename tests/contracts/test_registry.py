@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from wbs_contracts.registry import (
+    AGENCY,
     AUDIT_CHAIN_HEADS,
+    ESCALATION_ACKNOWLEDGED,
     EVENTS,
     REPORT_SUBMITTED,
     SERVICES,
@@ -13,6 +17,7 @@ from wbs_contracts.registry import (
     all_topics,
     consumed_by,
     dead_letter_topic,
+    escalations_to,
     produced_by,
 )
 from wbs_contracts.sealed import Audience
@@ -29,7 +34,7 @@ def test_topic_names_use_dots_and_hyphens_and_carry_their_version() -> None:
 def test_every_event_is_keyed_by_its_subject_and_has_known_parties() -> None:
     for event in EVENTS:
         assert event.topic == f"{event.event_type}.v{event.version}"
-        assert event.producer in SERVICES
+        assert event.producer in (*SERVICES, AGENCY)
         assert set(event.consumers) <= set(SERVICES)
         assert event.consumers
         assert event.producer not in event.consumers
@@ -85,7 +90,24 @@ def test_the_flow_of_a_case_between_intake_and_triage() -> None:
     assert "wbs.triage.officer-message-sent.v1" in {e.topic for e in consumed_by("intake")}
     base = {"wbs.intake.report-submitted.v1", "wbs.triage.case-registered.v1", "wbs.directory.tenant-configured.v1"}
     assert cases([e.topic for e in consumed_by("notify")]) == base
-    assert cases([e.topic for e in consumed_by("reporting")]) == base | {"wbs.triage.telaah-decided.v1"}
+    investigation = {
+        "wbs.investigation.audit-report-issued.v1",
+        "wbs.investigation.recommendation-issued.v1",
+        "wbs.investigation.recommendation-overdue.v1",
+        "wbs.investigation.recommendation-completed.v1",
+        "wbs.investigation.case-handed-over.v1",
+    }
+    assert cases([e.topic for e in consumed_by("reporting")]) == base | {"wbs.triage.telaah-decided.v1"} | investigation
+
+
+def test_the_flow_of_a_case_through_investigation() -> None:
+    assert {"wbs.triage.telaah-decided.v1", "wbs.agency.escalation-acknowledged.v1"} <= {
+        e.topic for e in consumed_by("investigation")
+    }
+    # The reporter's timeline reaches selesai: a final report, or a hand-over to law enforcement.
+    assert {"wbs.investigation.audit-report-issued.v1", "wbs.investigation.case-handed-over.v1"} <= {
+        e.topic for e in consumed_by("intake")
+    }
 
 
 def test_what_report_submitted_seals_reaches_a_service_that_may_open_it() -> None:
@@ -96,3 +118,16 @@ def test_what_report_submitted_seals_reaches_a_service_that_may_open_it() -> Non
     for field, audience in sealed_fields.items():
         readers = set(Audience.READERS[audience]) & set(REPORT_SUBMITTED.consumers)
         assert readers, f"{field} is sealed to {audience}, but none of its readers consumes {REPORT_SUBMITTED.topic}"
+
+
+def test_each_agency_has_its_own_escalation_topic_and_acknowledges_on_one_topic() -> None:
+    """Per-agency topics let Kafka ACLs confine an agency to its own escalations (architecture 5)."""
+    kpk, kejati = escalations_to("kpk"), escalations_to("kejati-bengkulu")
+    assert (kpk.topic, kejati.topic) == ("wbs.escalations.kpk.v1", "wbs.escalations.kejati-bengkulu.v1")
+    assert TOPIC_NAME.match(kejati.topic)
+    assert kpk.event_type == kejati.event_type == "wbs.investigation.escalation"
+    assert kpk.topic not in {t.name for t in all_topics()}
+    assert ESCALATION_ACKNOWLEDGED.producer == AGENCY
+    assert ESCALATION_ACKNOWLEDGED.consumers == ("investigation",)
+    with pytest.raises(ValueError, match="not a tenant id"):
+        escalations_to("../kpk")

@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.intake import ReportSubmittedV1
-from wbs_contracts.events.triage import CaseRegisteredV1
-from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
+from wbs_contracts.events.triage import CaseRegisteredV1, TelaahDecidedV1, TelaahOutcome
+from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED, TELAAH_DECIDED
 from wbs_contracts.sealed import SealedPayload
 
 OPAQUE = SealedPayload(audience="case-substance", kid="bps-1700/case-substance/0000", ciphertext="AAAA")
@@ -57,3 +57,15 @@ def case_registered(
         registered_at=at,
     )
     return CASE_REGISTERED.envelope(data, tenant=tenant, subject=str(case_id), time=at, correlation_id=str(uuid4()))
+
+
+def telaah_decided(
+    tenant: str, outcome: TelaahOutcome, at: datetime | None = None, *, case_id: UUID | None = None, **fields: Any
+) -> Envelope[Any]:
+    """The end of a telaah, approved by nobody (a policy that asks no approval); ``fields`` are the outcome's."""
+    case_id = case_id or uuid4()
+    at = at or datetime.now(UTC)
+    data = TelaahDecidedV1(
+        case_id=case_id, outcome=outcome, decided_at=at, policy_version=1, proposed_by="penelaah", **fields
+    )
+    return TELAAH_DECIDED.envelope(data, tenant=tenant, subject=str(case_id), time=at, correlation_id=str(uuid4()))

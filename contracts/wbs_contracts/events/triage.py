@@ -155,6 +155,10 @@ class TelaahDecidedV1(EventData):
     merged_into: UUID | None = None
     merged_into_agenda: str | None = Field(default=None, max_length=64)
     conclusion: SealedPayload | None = Field(default=None, description="TelaahConclusionV1, sealed to case-substance.")
+    report_substance: SealedPayload | None = Field(
+        default=None,
+        description="audit-investigasi only: the report (ReportSubstanceV1, sealed to case-substance), for auditors.",
+    )
 
     @model_validator(mode="after")
     def _fields_of_its_outcome(self) -> TelaahDecidedV1:
@@ -182,7 +186,7 @@ _OUTCOME_FIELDS: dict[TelaahOutcome, tuple[frozenset[str], frozenset[str]]] = {
     ),
     TelaahOutcome.DITERUSKAN: (frozenset({"forwarded_to_name"}), _FORWARDING),
     TelaahOutcome.DIGABUNG: (frozenset({"merged_into"}), frozenset({"merged_into", "merged_into_agenda"})),
-    TelaahOutcome.AUDIT_INVESTIGASI: (frozenset({"conclusion"}), frozenset({"conclusion"})),
+    TelaahOutcome.AUDIT_INVESTIGASI: (frozenset({"conclusion"}), frozenset({"conclusion", "report_substance"})),
 }
 _OUTCOME_FIELDS_ALL = frozenset().union(*(allowed for _, allowed in _OUTCOME_FIELDS.values()))
 

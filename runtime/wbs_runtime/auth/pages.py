@@ -33,6 +33,12 @@ OFFICER_PAGES: tuple[OfficerPage, ...] = (
         "/petugas/{tenant}/pengungkapan",
         ("Permintaan pengungkapan identitas pelapor", "Requests to disclose a reporter's identity"),
     ),
+    OfficerPage(Permission.READ_CASES, "/audit/{tenant}", ("Audit investigasi", "Investigations")),
+    OfficerPage(
+        Permission.RECEIVE_ESCALATIONS,
+        "/pelimpahan/{tenant}",
+        ("Pelimpahan yang diterima", "Escalations received"),
+    ),
     OfficerPage(
         Permission.MANAGE_CONFIGURATION, "/admin/{tenant}", ("Konfigurasi instansi", "The body's configuration")
     ),

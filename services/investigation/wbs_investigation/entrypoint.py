@@ -2,29 +2,59 @@
 
 from __future__ import annotations
 
-from wbs_investigation.adapters import broker
+import secrets
+from pathlib import Path
+
+from wbs_contracts.sealed import Audience
+from wbs_investigation.adapters import broker, pages
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
+from wbs_runtime.web.csrf import load_or_create_key
+from wbs_runtime.web.pages import WebPages
+
+HERE = Path(__file__).resolve().parent
+CSRF_KEY_FILE = "investigation-csrf.key"
 
 
 class InvestigationSettings(ServiceSettings):
     service = "investigation"
 
+    #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
+    insecure_cookies: bool = False
 
-def build(settings: ServiceSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
-    # Auditors will read a report's substance (Audience.READERS entitles investigation to it); nothing
-    # opens it yet, so no private key is loaded until the audit declares opens=(CASE_SUBSTANCE,).
-    runtime = ServiceRuntime(settings, SqlInvestigationUnitOfWork)
+
+def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
+    # The audit team reads the report and the telaah's conclusion (case-substance) and keeps its own
+    # records sealed to it; escalation dossiers are sealed to the receiving agency's key.
+    runtime = ServiceRuntime(settings, SqlInvestigationUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
+    uow, zone = runtime.unit_of_work, settings.zone
     broker.subscribe(runtime)
+    web = officer_pages(settings)
+    routers = (
+        # The auditors' pages: the cases under audit and each case file.
+        pages.build_router(web, unit_of_work=uow, zone=zone),
+    )
+    for router in routers:
+        runtime.include_router(router)
     return runtime
+
+
+def officer_pages(settings: InvestigationSettings) -> WebPages:
+    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
+    return WebPages(
+        csrf_key=csrf_key or secrets.token_bytes(32),
+        templates=HERE / "templates",
+        locale=HERE / "locale",
+        secure_cookies=not settings.insecure_cookies,
+    )
 
 
 PROGRAM = ServiceProgram(
     settings=InvestigationSettings,
     title="WBS Investigation — audit investigasi",
-    description="Keeps the register of cases; audits, recommendations and escalation come next.",
+    description="Audits the cases the telaah sends; recommendations, ekspose and escalation to APH or KPK.",
     build=build,
     metadata=metadata,
 )

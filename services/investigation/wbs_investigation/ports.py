@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
 from typing import Protocol
+from uuid import UUID
 
-from wbs_investigation.domain.case_file import CaseFile
-from wbs_runtime.unit_of_work import Transactional
+from wbs_contracts.sealed import SealedPayload
+from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
+from wbs_runtime.audit.trail import AuditTrail
+from wbs_runtime.unit_of_work import EventOutbox, Transactional
 
 
 class CaseFiles(Protocol):
-    async def open(self, case_file: CaseFile) -> bool:
-        """False when the case file exists already."""
-        ...
+    async def open(self, case_file: CaseFile) -> None: ...
+
+    async def record_telaah(
+        self,
+        case_id: UUID,
+        tenant: str,
+        *,
+        status: CaseFileStatus,
+        decided_at: datetime,
+        policy_version: int,
+        conclusion: SealedPayload | None,
+        report_substance: SealedPayload | None,
+    ) -> None: ...
+
+    async def get(self, case_id: UUID) -> CaseFile | None: ...
+
+    async def lock(self, case_id: UUID) -> CaseFile | None: ...
+
+    async def sealed(self, case_id: UUID) -> tuple[SealedPayload | None, SealedPayload | None]: ...
+
+    async def in_tenant(
+        self, tenant: str, statuses: Collection[CaseFileStatus], *, limit: int = 200
+    ) -> list[CaseFile]: ...
+
+    async def set_status(self, case_id: UUID, status: CaseFileStatus) -> None: ...
 
 
 class InvestigationUnitOfWork(Transactional, Protocol):
     @property
     def case_files(self) -> CaseFiles: ...
+
+    @property
+    def audit(self) -> AuditTrail: ...
+
+    @property
+    def outbox(self) -> EventOutbox: ...

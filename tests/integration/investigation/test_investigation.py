@@ -1,46 +1,108 @@
-"""Investigation against real PostgreSQL and a real Kafka-protocol broker."""
+"""Investigation against real PostgreSQL and a real Kafka-protocol broker: every registered case enters
+the register; the telaah's audit-investigasi decision opens the audit, whichever of the two events
+arrives first; the auditors' queue and case file pages show it, to that tenant's officers only."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.support.events import case_registered
+from tests.support.events import OPAQUE, case_registered, telaah_decided
 from tests.support.infrastructure import Infrastructure
+from tests.support.officers import assertion_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.waiting import eventually
-from wbs_contracts.registry import CASE_REGISTERED
+from wbs_contracts.events.triage import TelaahOutcome
+from wbs_contracts.registry import CASE_REGISTERED, TELAAH_DECIDED
+from wbs_contracts.roles import Role
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, case_file_table, metadata
 from wbs_investigation.entrypoint import PROGRAM, InvestigationSettings, build
+from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.service import ServiceRuntime
 
 
+@dataclass
+class Investigation:
+    runtime: ServiceRuntime[SqlInvestigationUnitOfWork]
+    client: httpx.AsyncClient
+    key_root: Path
+
+
 @pytest.fixture(scope="module")
-async def investigation(infra: Infrastructure) -> AsyncIterator[ServiceRuntime[SqlInvestigationUnitOfWork]]:
+async def investigation(
+    infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Investigation]:
+    key_root = tmp_path_factory.mktemp("keys")
+    issue_assertion_keys(key_root, ["directory", "investigation"])
     url = await migrated_database(infra, "investigation", PROGRAM.migrations, metadata)
-    runtime = build(settings_for(InvestigationSettings, infra, url))
-    async with running(runtime):
-        yield runtime
+    runtime = build(settings_for(InvestigationSettings, infra, url, key_root / "investigation"))
+    async with running(runtime) as client:
+        yield Investigation(runtime, client, key_root)
 
 
-async def test_registered_cases_enter_the_register(
-    infra: Infrastructure, investigation: ServiceRuntime[SqlInvestigationUnitOfWork]
-) -> None:
+async def row_of(investigation: Investigation, case_id: uuid.UUID, *, status: str) -> Any:
+    async def case_file() -> Any:
+        async with investigation.runtime.sessionmaker() as session:
+            query = select(case_file_table).where(case_file_table.c.case_id == case_id)
+            row = (await session.execute(query)).first()
+            return row if row is not None and row.status == status and row.agenda_number else None
+
+    return await eventually(case_file, what=f"the case file {status}")
+
+
+async def test_registered_cases_enter_the_register(infra: Infrastructure, investigation: Investigation) -> None:
     event = case_registered(tenant="pemkab-lebak", sequence=3)
     await publish(infra.bootstrap_servers, topic(infra, CASE_REGISTERED.topic), event)
+    row = await row_of(investigation, event.data.case_id, status="menunggu-telaah")
+    assert (row.tenant_id, row.agenda_number) == ("pemkab-lebak", event.data.agenda_number)
 
-    async def case_file() -> Any:
-        async with investigation.sessionmaker() as session:
-            query = select(case_file_table).where(case_file_table.c.case_id == event.data.case_id)
-            return (await session.execute(query)).first()
 
-    row = await eventually(case_file, what="the case file")
-    assert (row.tenant_id, row.agenda_number, row.status) == (
-        "pemkab-lebak",
-        event.data.agenda_number,
-        "menunggu-telaah",
-    )
+async def test_an_audit_decision_opens_the_audit_even_before_the_case_is_registered_here(
+    infra: Infrastructure, investigation: Investigation
+) -> None:
+    """The two events travel on different topics, so nothing orders them."""
+    body = f"inspektorat-{uuid.uuid4().hex[:6]}"
+    registered = case_registered(tenant=body, sequence=7)
+    case_id = registered.data.case_id
+    decided = telaah_decided(body, TelaahOutcome.AUDIT_INVESTIGASI, case_id=case_id, conclusion=OPAQUE)
+    await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), decided)
+    await publish(infra.bootstrap_servers, topic(infra, CASE_REGISTERED.topic), registered)
+    row = await row_of(investigation, case_id, status="perencanaan")
+    assert row.agenda_number == registered.data.agenda_number
+    assert row.sealed_conclusion["ciphertext"] == OPAQUE.ciphertext
+    assert row.telaah_policy_version == 1
+
+    auditor = assertion_headers(investigation.key_root, "investigation", {body: {Role.AUDITOR}})
+    queue = await investigation.client.get(f"/audit/{body}", headers=auditor)
+    assert queue.status_code == 200
+    assert registered.data.agenda_number in queue.text
+    page = await investigation.client.get(f"/audit/{body}/{case_id}", headers=auditor)
+    assert page.status_code == 200
+    assert 'data-status="perencanaan"' in page.text
+
+    elsewhere = assertion_headers(investigation.key_root, "investigation", {"inspektorat-lain": {Role.AUDITOR}})
+    assert (await investigation.client.get(f"/audit/{body}/{case_id}", headers=elsewhere)).status_code == 404
+    assert (await investigation.client.get(f"/audit/{body}/{uuid.uuid4()}", headers=auditor)).status_code == 404
+
+
+async def test_a_case_the_telaah_did_not_send_to_audit_is_not_on_the_auditors_pages(
+    infra: Infrastructure, investigation: Investigation
+) -> None:
+    body = f"inspektorat-{uuid.uuid4().hex[:6]}"
+    registered = case_registered(tenant=body, sequence=1)
+    case_id = registered.data.case_id
+    merged = telaah_decided(body, TelaahOutcome.DIGABUNG, case_id=case_id, merged_into=uuid.uuid4())
+    await publish(infra.bootstrap_servers, topic(infra, CASE_REGISTERED.topic), registered)
+    await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), merged)
+    await row_of(investigation, case_id, status="tidak-diaudit")
+    auditor = assertion_headers(investigation.key_root, "investigation", {body: {Role.AUDITOR}})
+    assert (await investigation.client.get(f"/audit/{body}/{case_id}", headers=auditor)).status_code == 404
+    assert registered.data.agenda_number not in (await investigation.client.get(f"/audit/{body}", headers=auditor)).text

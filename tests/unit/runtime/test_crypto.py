@@ -339,7 +339,7 @@ def test_cases_are_uuids() -> None:
     [
         ("intake", {Audience.REPORTER_IDENTITY, Audience.REPORTER_MAILBOX}),
         ("triage", {Audience.CASE_SUBSTANCE}),  # evidence keys and the reporter's messages, for officers
-        ("investigation", set()),
+        ("investigation", {Audience.CASE_SUBSTANCE}),  # the report and the telaah's conclusion, for auditors
         ("notify", {Audience.REPORTER_CONTACT}),
         ("reporting", set()),
     ],

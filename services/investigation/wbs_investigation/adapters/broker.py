@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from wbs_contracts.registry import CASE_REGISTERED
+from wbs_contracts.registry import CASE_REGISTERED, TELAAH_DECIDED
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork
-from wbs_investigation.usecases import open_case_file
+from wbs_investigation.usecases import open_case_file, record_telaah_decision
 from wbs_runtime.service import ServiceRuntime
 
 
 def subscribe(runtime: ServiceRuntime[SqlInvestigationUnitOfWork]) -> None:
     runtime.subscribe(CASE_REGISTERED, open_case_file)
-    runtime.keep_tenants()  # escalation policies
+    runtime.subscribe(TELAAH_DECIDED, record_telaah_decision)  # an audit opens; other outcomes close
+    runtime.keep_tenants()  # time limits, approvals and escalation policies

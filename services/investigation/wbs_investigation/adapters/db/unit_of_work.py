@@ -1,0 +1,10 @@
+"""Investigation's unit of work: every repository on one transaction."""
+
+from __future__ import annotations
+
+from wbs_investigation.adapters.db.case_files import SqlCaseFiles
+from wbs_runtime.unit_of_work import UnitOfWork
+
+
+class SqlInvestigationUnitOfWork(UnitOfWork):
+    case_files: SqlCaseFiles

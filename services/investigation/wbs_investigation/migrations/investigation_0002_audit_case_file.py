@@ -1,0 +1,52 @@
+"""The case file follows the telaah into audit: its status, the sealed conclusion and report for the
+audit team, the result, the final report and the hand-over.
+
+Revision ID: investigation_0002
+Revises: investigation_0001
+Create Date: 2026-11-22
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "investigation_0002"
+down_revision: str | Sequence[str] | None = "investigation_0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # The telaah's decision may arrive before case-registered (another topic): no agenda yet.
+    op.alter_column("case_file", "agenda_number", nullable=True)
+    op.alter_column("case_file", "registered_on", nullable=True)
+    op.add_column("case_file", sa.Column("audit_decided_at", sa.DateTime(timezone=True)))
+    op.add_column("case_file", sa.Column("telaah_policy_version", sa.Integer()))
+    op.add_column("case_file", sa.Column("sealed_conclusion", postgresql.JSONB()))
+    op.add_column("case_file", sa.Column("sealed_report_substance", postgresql.JSONB()))
+    op.add_column("case_file", sa.Column("result", sa.Text()))
+    op.add_column("case_file", sa.Column("estimated_loss_idr", sa.BigInteger()))
+    op.add_column("case_file", sa.Column("report_number", sa.Text()))
+    op.add_column("case_file", sa.Column("report_issued_at", sa.DateTime(timezone=True)))
+    op.add_column("case_file", sa.Column("handed_over_at", sa.DateTime(timezone=True)))
+    op.create_index("case_file_tenant_status", "case_file", ["tenant_id", "status"])
+
+
+def downgrade() -> None:
+    op.drop_index("case_file_tenant_status", table_name="case_file")
+    for column in (
+        "handed_over_at",
+        "report_issued_at",
+        "report_number",
+        "estimated_loss_idr",
+        "result",
+        "sealed_report_substance",
+        "sealed_conclusion",
+        "telaah_policy_version",
+        "audit_decided_at",
+    ):
+        op.drop_column("case_file", column)
+    op.alter_column("case_file", "registered_on", nullable=False)
+    op.alter_column("case_file", "agenda_number", nullable=False)

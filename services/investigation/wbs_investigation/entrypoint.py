@@ -8,6 +8,8 @@ from pathlib import Path
 from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters import broker, pages
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
+from wbs_investigation.adapters.documents import DocumentVault
+from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
@@ -31,6 +33,9 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     runtime = ServiceRuntime(settings, SqlInvestigationUnitOfWork, opens=(Audience.CASE_SUBSTANCE,))
     uow, zone = runtime.unit_of_work, settings.zone
     broker.subscribe(runtime)
+    blobs = blob_store(settings)  # the audit's files, encrypted
+    runtime.on_stop("blob store", blobs.aclose)
+    vault = DocumentVault(blobs, runtime.keyring)  # noqa: F841 - the steps of the audit keep their files in it
     web = officer_pages(settings)
     routers = (
         # The auditors' pages: the cases under audit and each case file.

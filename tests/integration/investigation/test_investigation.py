@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from tests.support.events import OPAQUE, case_registered, telaah_decided
 from tests.support.infrastructure import Infrastructure
+from tests.support.investigation import case_in_audit
 from tests.support.officers import assertion_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
@@ -23,9 +25,15 @@ from tests.support.waiting import eventually
 from wbs_contracts.events.triage import TelaahOutcome
 from wbs_contracts.registry import CASE_REGISTERED, TELAAH_DECIDED
 from wbs_contracts.roles import Role
+from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, case_file_table, metadata
+from wbs_investigation.adapters.documents import DocumentVault
+from wbs_investigation.domain.documents import DocumentKind
 from wbs_investigation.entrypoint import PROGRAM, InvestigationSettings, build
 from wbs_runtime.auth.keys import issue_assertion_keys
+from wbs_runtime.blobs import FilesystemBlobStore
+from wbs_runtime.crypto import KeyRing
+from wbs_runtime.crypto.keystore import ensure_tenant_keys
 from wbs_runtime.service import ServiceRuntime
 
 
@@ -106,3 +114,40 @@ async def test_a_case_the_telaah_did_not_send_to_audit_is_not_on_the_auditors_pa
     auditor = assertion_headers(investigation.key_root, "investigation", {body: {Role.AUDITOR}})
     assert (await investigation.client.get(f"/audit/{body}/{case_id}", headers=auditor)).status_code == 404
     assert registered.data.agenda_number not in (await investigation.client.get(f"/audit/{body}", headers=auditor)).text
+
+
+async def test_an_audits_files_are_encrypted_at_rest_and_open_only_as_stored(
+    investigation: Investigation, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The vault every step keeps its files in: the blob holds ciphertext, the key is sealed to the
+    case, and bytes that do not match their digest are refused."""
+    body = f"inspektorat-{uuid.uuid4().hex[:6]}"
+    ensure_tenant_keys(investigation.key_root / "investigation", body)
+    blobs = FilesystemBlobStore(tmp_path_factory.mktemp("blobs"))
+    ring = KeyRing.load(investigation.key_root / "investigation", None, (Audience.CASE_SUBSTANCE,))
+    vault = DocumentVault(blobs, ring)
+    case_id = await case_in_audit(investigation.runtime, body)
+    content = b"%PDF-1.4 Surat Tugas nomor 700/ST/2026 kepada tim audit"
+    async with investigation.runtime.unit_of_work() as uow:
+        stored = await vault.store(
+            uow.documents,
+            tenant=body,
+            case_id=case_id,
+            kind=DocumentKind.SURAT_TUGAS,
+            title="Surat Tugas",
+            media_type="application/pdf",
+            content=content,
+            added_by="ketua",
+            added_at=datetime.now(UTC),
+        )
+        await uow.commit()
+    raw = b"".join([chunk async for chunk in blobs.open(f"investigation/{stored.document_id}")])
+    assert b"Surat Tugas" not in raw
+    async with investigation.runtime.unit_of_work() as uow:
+        found = await vault.read(uow.documents, stored.document_id)
+        assert found is not None
+        assert found[1] == content
+        assert [d.document_id for d in await uow.documents.of_case(case_id, (DocumentKind.SURAT_TUGAS,))] == [
+            stored.document_id
+        ]
+        assert await vault.read(uow.documents, uuid.uuid4()) is None

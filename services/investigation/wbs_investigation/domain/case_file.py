@@ -62,6 +62,8 @@ class CaseFile:
     report_number: str | None = None
     report_issued_at: datetime | None = None
     handed_over_at: datetime | None = None
+    #: When the exposé before a hand-over concluded (none yet: nothing may be handed over).
+    ekspose_concluded_at: datetime | None = None
 
     @property
     def selesai(self) -> bool:

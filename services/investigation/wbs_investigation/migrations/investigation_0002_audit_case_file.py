@@ -31,12 +31,33 @@ def upgrade() -> None:
     op.add_column("case_file", sa.Column("report_number", sa.Text()))
     op.add_column("case_file", sa.Column("report_issued_at", sa.DateTime(timezone=True)))
     op.add_column("case_file", sa.Column("handed_over_at", sa.DateTime(timezone=True)))
+    op.add_column("case_file", sa.Column("ekspose_concluded_at", sa.DateTime(timezone=True)))
+    op.add_column("case_file", sa.Column("sealed_ekspose_conclusion", postgresql.JSONB()))
     op.create_index("case_file_tenant_status", "case_file", ["tenant_id", "status"])
+    op.create_table(
+        "case_document",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("tenant_id", sa.Text(), nullable=False),
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("media_type", sa.Text(), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("sha256", sa.Text(), nullable=False),
+        sa.Column("blob", sa.Text(), nullable=False),
+        sa.Column("sealed_key", postgresql.JSONB(), nullable=False),
+        sa.Column("added_by", sa.Text(), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("case_document_case", "case_document", ["case_id", "kind"])
 
 
 def downgrade() -> None:
+    op.drop_table("case_document")
     op.drop_index("case_file_tenant_status", table_name="case_file")
     for column in (
+        "sealed_ekspose_conclusion",
+        "ekspose_concluded_at",
         "handed_over_at",
         "report_issued_at",
         "report_number",

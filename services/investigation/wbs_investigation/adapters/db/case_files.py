@@ -33,6 +33,7 @@ def case_file_of(row: Any) -> CaseFile:
         report_number=row.report_number,
         report_issued_at=row.report_issued_at,
         handed_over_at=row.handed_over_at,
+        ekspose_concluded_at=row.ekspose_concluded_at,
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from wbs_contracts.sealed import SealedPayload
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
+from wbs_investigation.domain.team import TeamMember
 from wbs_runtime.audit.trail import AuditTrail
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 
@@ -41,9 +42,20 @@ class CaseFiles(Protocol):
     async def set_status(self, case_id: UUID, status: CaseFileStatus) -> None: ...
 
 
+class AuditTeams(Protocol):
+    async def replace(self, case_id: UUID, members: Sequence[TeamMember]) -> None: ...
+
+    async def of_case(self, case_id: UUID) -> list[TeamMember]: ...
+
+    async def on_team(self, case_id: UUID, officer_id: str) -> bool: ...
+
+
 class InvestigationUnitOfWork(Transactional, Protocol):
     @property
     def case_files(self) -> CaseFiles: ...
+
+    @property
+    def teams(self) -> AuditTeams: ...
 
     @property
     def audit(self) -> AuditTrail: ...

@@ -7,6 +7,7 @@ from tests.support.events import OPAQUE, case_registered, telaah_decided
 from tests.support.fakes import FakeTransaction
 from wbs_contracts.events.triage import NotProcessedReason, TelaahOutcome
 from wbs_investigation.domain.case_file import AUDIT_STATUSES, CaseFile, CaseFileStatus
+from wbs_investigation.domain.team import may_open_audit
 from wbs_investigation.usecases import open_case_file, record_telaah_decision
 
 
@@ -58,3 +59,24 @@ def test_monitoring_counts_a_case_selesai_only_after_its_report_or_hand_over() -
     assert CaseFileStatus.MENUNGGU_TELAAH not in AUDIT_STATUSES
     assert CaseFileStatus.TIDAK_DIAUDIT not in AUDIT_STATUSES
     assert AUDIT_STATUSES[0] is CaseFileStatus.PERENCANAAN
+
+
+def test_an_audits_records_are_for_its_team_and_those_who_direct_it() -> None:
+    auditor = {"read-cases", "investigate-cases"}
+    assert may_open_audit(auditor, on_team=True)
+    assert not may_open_audit(auditor, on_team=False)
+    assert may_open_audit({"read-cases", "assign-cases"}, on_team=False)  # ketua tim / Inspektur
+    assert may_open_audit({"read-cases", "dispose-cases"}, on_team=False)  # pimpinan satker
+    assert not may_open_audit({"read-cases", "approve-escalation"}, on_team=False)  # pimpinan daerah
+    assert not may_open_audit({"read-cases"}, on_team=True)
+
+
+def test_the_domains_permission_names_are_the_runtimes() -> None:
+    from wbs_investigation.domain import team
+    from wbs_runtime.auth.permissions import Permission
+
+    assert (team.ASSIGN_CASES, team.DISPOSE_CASES, team.INVESTIGATE_CASES) == (
+        Permission.ASSIGN_CASES,
+        Permission.DISPOSE_CASES,
+        Permission.INVESTIGATE_CASES,
+    )

@@ -35,6 +35,13 @@ def upgrade() -> None:
     op.add_column("case_file", sa.Column("sealed_ekspose_conclusion", postgresql.JSONB()))
     op.create_index("case_file_tenant_status", "case_file", ["tenant_id", "status"])
     op.create_table(
+        "audit_team",
+        sa.Column("case_id", sa.Uuid(), primary_key=True),
+        sa.Column("officer_id", sa.Text(), primary_key=True),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("seat", sa.Text(), nullable=False),
+    )
+    op.create_table(
         "case_document",
         sa.Column("id", sa.Uuid(), primary_key=True),
         sa.Column("case_id", sa.Uuid(), nullable=False),
@@ -54,6 +61,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_document")
+    op.drop_table("audit_team")
     op.drop_index("case_file_tenant_status", table_name="case_file")
     for column in (
         "sealed_ekspose_conclusion",

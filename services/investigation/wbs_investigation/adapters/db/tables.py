@@ -34,6 +34,16 @@ case_file_table = Table(
     Index("case_file_tenant_status", "tenant_id", "status"),
 )
 
+#: The team the Surat Tugas names (the current one: a new Surat Tugas replaces it).
+audit_team_table = Table(
+    "audit_team",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("officer_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("seat", Text, nullable=False),
+)
+
 #: Every file of an audit: generated documents (Surat Tugas, laporan hasil audit), the files of a
 #: Berita Acara Klarifikasi, evidence, an exposé's minutes, a recommendation's SK. The bytes are
 #: encrypted in the blob store under a random key, which is kept sealed to case-substance.

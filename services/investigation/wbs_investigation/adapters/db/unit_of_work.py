@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
+from wbs_investigation.adapters.db.teams import SqlAuditTeams
 from wbs_runtime.unit_of_work import UnitOfWork
 
 
 class SqlInvestigationUnitOfWork(UnitOfWork):
     case_files: SqlCaseFiles
     documents: SqlCaseDocuments
+    teams: SqlAuditTeams

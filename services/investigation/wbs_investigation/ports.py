@@ -9,6 +9,16 @@ from uuid import UUID
 
 from wbs_contracts.sealed import SealedPayload
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
+from wbs_investigation.domain.documents import CaseDocument, DocumentKind
+from wbs_investigation.domain.ekspose import (
+    Ekspose,
+    EksposeInvitationV1,
+    EksposeMinutesV1,
+    LeadersMeeting,
+    Minutes,
+    MinutesConclusion,
+    ResultSent,
+)
 from wbs_investigation.domain.team import TeamMember
 from wbs_runtime.audit.trail import AuditTrail
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
@@ -50,12 +60,93 @@ class AuditTeams(Protocol):
     async def on_team(self, case_id: UUID, officer_id: str) -> bool: ...
 
 
+class CaseDocuments(Protocol):
+    """The register of an audit's files (the bytes are in the blob store)."""
+
+    async def add(self, document: CaseDocument, *, blob: str, sealed_key: SealedPayload) -> None: ...
+
+    async def of_case(self, case_id: UUID, kinds: tuple[DocumentKind, ...] = ()) -> list[CaseDocument]: ...
+
+    async def locate(self, document_id: UUID) -> tuple[CaseDocument, str, SealedPayload] | None: ...
+
+
+class Vault(Protocol):
+    """Keeps an audit's files encrypted, registered in the caller's transaction (``DocumentVault``)."""
+
+    async def store(
+        self,
+        documents: CaseDocuments,
+        *,
+        tenant: str,
+        case_id: UUID,
+        kind: DocumentKind,
+        title: str,
+        media_type: str,
+        content: bytes,
+        added_by: str,
+        added_at: datetime,
+    ) -> CaseDocument: ...
+
+    async def read(self, documents: CaseDocuments, document_id: UUID) -> tuple[CaseDocument, bytes] | None: ...
+
+
+class Eksposes(Protocol):
+    """The exposés of each case, and what a concluded one leaves on the case file."""
+
+    async def add(self, ekspose: Ekspose) -> None: ...
+
+    async def of_case(self, case_id: UUID) -> list[Ekspose]: ...
+
+    async def lock(self, ekspose_id: UUID) -> Ekspose | None: ...
+
+    async def record_minutes(self, ekspose_id: UUID, minutes: Minutes) -> None: ...
+
+    async def record_leaders_meeting(self, ekspose_id: UUID, meeting: LeadersMeeting) -> None: ...
+
+    async def record_result_sent(self, ekspose_id: UUID, result: ResultSent) -> None: ...
+
+    async def conclude_case(self, case_id: UUID, at: datetime | None, conclusion: SealedPayload | None) -> None:
+        """Set (or, with None, clear) ``case_file.ekspose_concluded_at`` and its sealed conclusion."""
+        ...
+
+    async def case_conclusion(self, case_id: UUID) -> SealedPayload | None: ...
+
+    async def body_name(self, tenant: str) -> str | None:
+        """The body's name, from the tenants' configuration kept from directory."""
+        ...
+
+
+class EksposeSheets(Protocol):
+    """Makes an exposé's documents (the invitation, the minutes) as PDF bytes."""
+
+    def invitation(
+        self, ekspose: Ekspose, invitation: EksposeInvitationV1, *, body: str, agenda_number: str
+    ) -> bytes: ...
+
+    def minutes(
+        self,
+        ekspose: Ekspose,
+        invitation: EksposeInvitationV1,
+        minutes: EksposeMinutesV1,
+        conclusion: MinutesConclusion,
+        *,
+        body: str,
+        agenda_number: str,
+    ) -> bytes: ...
+
+
 class InvestigationUnitOfWork(Transactional, Protocol):
     @property
     def case_files(self) -> CaseFiles: ...
 
     @property
     def teams(self) -> AuditTeams: ...
+
+    @property
+    def documents(self) -> CaseDocuments: ...
+
+    @property
+    def eksposes(self) -> Eksposes: ...
 
     @property
     def audit(self) -> AuditTrail: ...

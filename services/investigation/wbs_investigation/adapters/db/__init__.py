@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
+from wbs_investigation.adapters.db.ekspose import SqlEksposes, ekspose_table
 from wbs_investigation.adapters.db.tables import audit_team_table, case_document_table, case_file_table, metadata
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
 from wbs_investigation.adapters.db.unit_of_work import SqlInvestigationUnitOfWork
@@ -12,9 +13,11 @@ __all__ = [
     "SqlAuditTeams",
     "SqlCaseDocuments",
     "SqlCaseFiles",
+    "SqlEksposes",
     "SqlInvestigationUnitOfWork",
     "audit_team_table",
     "case_document_table",
     "case_file_table",
+    "ekspose_table",
     "metadata",
 ]

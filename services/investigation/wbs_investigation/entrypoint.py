@@ -6,11 +6,14 @@ import secrets
 from pathlib import Path
 
 from wbs_contracts.sealed import Audience
-from wbs_investigation.adapters import broker, pages
+from wbs_investigation.adapters import broker, ekspose_http, ekspose_pages, pages
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
+from wbs_investigation.adapters.ekspose_pdf import EksposePdf
+from wbs_investigation.usecases import EksposeTools
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
+from wbs_runtime.clock import utc_now
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
@@ -35,11 +38,15 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     broker.subscribe(runtime)
     blobs = blob_store(settings)  # the audit's files, encrypted
     runtime.on_stop("blob store", blobs.aclose)
-    vault = DocumentVault(blobs, runtime.keyring)  # noqa: F841 - the steps of the audit keep their files in it
+    vault = DocumentVault(blobs, runtime.keyring)  # the steps of the audit keep their files in it
+    ekspose = EksposeTools(runtime.keyring, vault, EksposePdf(zone), utc_now, zone)
     web = officer_pages(settings)
     routers = (
         # The auditors' pages: the cases under audit and each case file.
         pages.build_router(web, unit_of_work=uow, zone=zone),
+        # The exposé before a hand-over: its API and its page.
+        ekspose_http.build_router(unit_of_work=uow, tools=ekspose),
+        ekspose_pages.build_router(web, unit_of_work=uow, tools=ekspose),
     )
     for router in routers:
         runtime.include_router(router)

@@ -6,6 +6,7 @@ The use cases run with a clock the test moves; the officers' API and page with t
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ from sqlalchemy import select, text
 
 from tests.support.infrastructure import Infrastructure
 from tests.support.investigation import case_in_audit
+from tests.support.officers import officer_headers
 from tests.support.services import migrated_database, running, settings_for
 from tests.support.tenants import demo_configuration, keep_in
 from wbs_contracts.events.investigation import AuditResult
+from wbs_contracts.roles import Role
 from wbs_contracts.sealed import SealedPayload
 from wbs_investigation.adapters.db import (
     SqlInvestigationUnitOfWork,
@@ -44,6 +47,8 @@ from wbs_investigation.domain.ekspose import (
     PresenterDraft,
     ResultSentDraft,
     ScheduleDraft,
+    day_in_english,
+    tanggal,
 )
 from wbs_investigation.domain.team import TeamMember, TeamSeat
 from wbs_investigation.entrypoint import PROGRAM, InvestigationSettings, build
@@ -477,3 +482,217 @@ async def test_an_expose_follows_a_tpk_final_report(stage: Stage) -> None:
             await scheduled(stage, case_id)
         assert refused.value.field == "case"
         assert await rows(stage, ekspose_table, case_id) == []
+
+
+# -- the officers' API and page (the real clock) ------------------------------------------------------
+
+
+def officer(stage: Stage, who: Officer, roles: set[Role], tenant: str = TENANT) -> dict[str, str]:
+    return officer_headers(stage.key_root, "investigation", {tenant: roles}, officer=who.officer_id, name=who.name)
+
+
+def api(case_id: uuid.UUID) -> str:
+    return f"/api/v1/tenants/{TENANT}/audits/{case_id}/ekspose"
+
+
+def schedule_body(at: datetime) -> dict[str, Any]:
+    return {
+        "kind": "internal",
+        "scheduled_at": at.isoformat(),
+        "place": "Ruang Rapat Sekretariat Daerah",
+        "topic": "Ekspose internal hasil audit investigasi dana hibah",
+        "penyaji": {"officer_id": KETUA.officer_id},
+        "notulen": {"officer_id": "anggota-ekspose"},
+        "moderator": {"name": "Sekretaris Inspektorat"},
+        "attendees": [{"name": "Sekretaris Daerah Provinsi Bengkulu", "institution": "Sekretariat Daerah"}],
+        "letter_number": "005/112/INSP",
+    }
+
+
+async def test_the_api_refuses_an_invitation_less_than_3_days_ahead_naming_the_earliest_date(stage: Stage) -> None:
+    case_id = await audited_case(stage)
+    ketua = officer(stage, KETUA, {Role.AUDITOR})
+    today = datetime.now(WIB)
+    too_soon = (today + timedelta(days=2)).replace(hour=23, minute=59, second=0, microsecond=0)
+    refused = await stage.client.post(api(case_id), json=schedule_body(too_soon), headers=ketua)
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    earliest = (today + timedelta(days=3)).date()
+    assert body["errors"][0]["field"] == "scheduled_at"
+    assert tanggal(earliest) in body["pesan"]
+    assert day_in_english(earliest) in body["message"]
+    assert await rows(stage, ekspose_table, case_id) == []
+    assert await rows(stage, case_document_table, case_id) == []
+
+    on_time = (today + timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
+    created = await stage.client.post(api(case_id), json=schedule_body(on_time), headers=ketua)
+    assert created.status_code == 201, created.text
+    ekspose = created.json()
+    assert (ekspose["kind"], ekspose["state"], ekspose["letter_number"]) == ("internal", "dijadwalkan", "005/112/INSP")
+    assert [p["name"] for p in ekspose["presenters"]] == ["Rahmat Hidayat", "Siti Aminah", "Sekretaris Inspektorat"]
+    download = await stage.client.get(
+        f"{api(case_id)}/{ekspose['id']}/documents/{ekspose['invitation_document_id']}", headers=ketua
+    )
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/pdf"
+    assert "Sekretaris Daerah Provinsi Bengkulu" in printed(download.content)
+
+    # Minutes wait for the exposé itself.
+    early = await stage.client.post(
+        f"{api(case_id)}/{ekspose['id']}/minutes",
+        json={"conclusion": "sepakat", "discussion": "-", "agreed": "-", "signatories": [{"name": "A"}]},
+        headers=ketua,
+    )
+    assert early.status_code == 409
+    assert "notulen dicatat setelah ekspose berlangsung" in early.json()["pesan"]
+
+    listed = (await stage.client.get(api(case_id), headers=ketua)).json()
+    assert (listed["case_status"], listed["may_work"], listed["conclusion_summary"]) == ("laporan-terbit", True, None)
+    assert [e["id"] for e in listed["eksposes"]] == [ekspose["id"]]
+
+
+async def test_the_api_records_the_minutes_the_leaders_and_the_result(stage: Stage) -> None:
+    case_id = await audited_case(stage)
+    # An exposé whose invitation went out ten days ago and that took place a week ago.
+    stage.clock.now = datetime.now(WIB) - timedelta(days=10)
+    ekspose_id = await scheduled(stage, case_id, days_ahead=3)
+    ketua = officer(stage, KETUA, {Role.AUDITOR})
+    bad = await stage.client.post(
+        f"{api(case_id)}/{ekspose_id}/minutes",
+        json={"conclusion": "tidak-sepakat", "discussion": "Dibahas.", "signatories": [{"name": "Siti Aminah"}]},
+        headers=ketua,
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "disagreement"
+    minutes = await stage.client.post(
+        f"{api(case_id)}/{ekspose_id}/minutes",
+        json={
+            "conclusion": "tidak-sepakat",
+            "discussion": "Penyidik dan tim berbeda pendapat.",
+            "disagreement": "Unsur niat jahat diperdebatkan.",
+            "signatories": [{"name": "Siti Aminah", "function": "Notulis"}],
+        },
+        headers=ketua,
+    )
+    assert minutes.status_code == 200, minutes.text
+    assert minutes.json()["state"] == "menunggu-rapat-pimpinan"
+    assert minutes.json()["minutes"]["disagreement"] == "Unsur niat jahat diperdebatkan."
+    today = datetime.now(WIB).date()
+    leaders = await stage.client.post(
+        f"{api(case_id)}/{ekspose_id}/leaders-meeting",
+        json={
+            "held_on": today.isoformat(),
+            "decision": "disepakati",
+            "decision_text": "Dilimpahkan kepada Kejaksaan Tinggi Bengkulu.",
+            "participants": [{"name": "Sekretaris Daerah"}],
+        },
+        headers=officer(stage, INSPEKTUR, {Role.KETUA_TIM}),
+    )
+    assert leaders.status_code == 200, leaders.text
+    assert leaders.json()["state"] == "disepakati-pimpinan"
+    result = await stage.client.post(
+        f"{api(case_id)}/{ekspose_id}/result-sent",
+        json={"sent_to": "Gubernur Bengkulu", "sent_on": today.isoformat(), "letter_number": "700/9/INSP"},
+        headers=ketua,
+    )
+    assert result.status_code == 200, result.text
+    assert result.json()["result_sent"]["sent_to"] == "Gubernur Bengkulu"
+    again = await stage.client.post(
+        f"{api(case_id)}/{ekspose_id}/result-sent",
+        json={"sent_to": "Gubernur Bengkulu", "sent_on": today.isoformat()},
+        headers=ketua,
+    )
+    assert again.status_code == 409
+    listed = (await stage.client.get(api(case_id), headers=ketua)).json()
+    assert listed["conclusion_summary"].endswith("memutuskan: Dilimpahkan kepada Kejaksaan Tinggi Bengkulu.")
+    assert (await case_row(stage, case_id)).ekspose_concluded_at is not None
+
+
+async def test_an_auditor_off_the_team_is_refused_with_the_reason_and_another_tenant_finds_nothing(
+    stage: Stage,
+) -> None:
+    case_id = await audited_case(stage)
+    at = (datetime.now(WIB) + timedelta(days=4)).replace(microsecond=0)
+    outsider = officer(stage, OUTSIDER, {Role.AUDITOR})
+    for answer in (
+        await stage.client.get(api(case_id), headers=outsider),
+        await stage.client.post(api(case_id), json=schedule_body(at), headers=outsider),
+    ):
+        assert answer.status_code == 403
+        assert "Surat Tugas" in answer.json()["pesan"]
+        assert "Surat Tugas" in answer.json()["message"]
+    page = await stage.client.get(f"/audit/{TENANT}/{case_id}/ekspose", headers={**outsider, "Accept": "text/html"})
+    assert page.status_code == 403
+    assert "tim audit yang ditunjuk dalam Surat Tugas" in page.text
+    assert "audit team its Surat Tugas names" in page.text
+    assert await rows(stage, ekspose_table, case_id) == []
+
+    elsewhere = officer(stage, KETUA, {Role.AUDITOR, Role.KETUA_TIM}, tenant="inspektorat-lebak")
+    assert (await stage.client.get(api(case_id), headers=elsewhere)).status_code == 404
+    assert (await stage.client.post(api(case_id), json=schedule_body(at), headers=elsewhere)).status_code == 404
+    ketua = officer(stage, KETUA, {Role.AUDITOR})
+    assert (await stage.client.get(api(uuid.uuid4()), headers=ketua)).status_code == 404
+    cross = f"/api/v1/tenants/inspektorat-lebak/audits/{case_id}/ekspose"
+    lebak = officer(stage, KETUA, {Role.KETUA_TIM}, tenant="inspektorat-lebak")
+    assert (await stage.client.get(cross, headers=lebak)).status_code == 404
+
+
+async def test_the_page_schedules_through_its_form_and_keeps_what_was_typed_when_refused(stage: Stage) -> None:
+    case_id = await audited_case(stage)
+    ketua = officer(stage, KETUA, {Role.AUDITOR})
+    url = f"/audit/{TENANT}/{case_id}/ekspose"
+    case_page = await stage.client.get(f"/audit/{TENANT}/{case_id}", headers=ketua)
+    assert f'href="{url}"' in case_page.text  # the case file links its exposé page
+    page = await stage.client.get(url, headers=ketua)
+    assert page.status_code == 200
+    today = datetime.now(WIB).date()
+    earliest = today + timedelta(days=3)
+    assert f'min="{earliest.isoformat()}"' in page.text
+    assert tanggal(earliest) in page.text
+    assert f'<option value="{KETUA.officer_id}">Rahmat Hidayat</option>' in page.text  # the team offered
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    headers = {**ketua, "Cookie": f"wbs_csrf={page.cookies['wbs_csrf']}"}
+    form = {
+        "csrf": token.group(1),
+        "jenis": "eksternal",
+        "tanggal": (today + timedelta(days=2)).isoformat(),
+        "jam": "09:00",
+        "tempat": "Aula Inspektorat",
+        "perihal": "Ekspose eksternal dana BOS",
+        "penyaji_petugas": KETUA.officer_id,
+        "notulen_petugas": "anggota-ekspose",
+        "moderator_nama": "Drs. Bambang Sutrisno",
+        "undangan_nama": ["Kompol Budi", ""],
+        "undangan_instansi": ["Polda Bengkulu", ""],
+        "undangan_jabatan": ["Penyidik", ""],
+    }
+    refused = await stage.client.post(url + "/jadwal", data=form, headers=headers)
+    assert refused.status_code == 422
+    assert f"paling cepat pada {tanggal(earliest)}" in refused.text
+    assert 'value="Aula Inspektorat"' in refused.text  # nothing typed is lost
+    assert 'value="Kompol Budi"' in refused.text
+    assert await rows(stage, ekspose_table, case_id) == []
+    forged = await stage.client.post(url + "/jadwal", data={**form, "csrf": "x"}, headers=headers)
+    assert forged.status_code == 403
+
+    scheduled_page = await stage.client.post(
+        url + "/jadwal", data={**form, "tanggal": earliest.isoformat()}, headers=headers
+    )
+    assert (scheduled_page.status_code, scheduled_page.headers["location"]) == (
+        303,
+        url + "?pesan=dijadwalkan#daftar",
+    )
+    shown = await stage.client.get(url + "?pesan=dijadwalkan", headers=ketua)
+    assert "Ekspose dijadwalkan dan undangannya dibuat." in shown.text
+    assert 'data-state="dijadwalkan"' in shown.text
+    assert "Ekspose eksternal dana BOS" in shown.text
+    assert "Moderator: Drs. Bambang Sutrisno" in shown.text
+    link = re.search(r'class="invitation-link" href="([^"]+)"', shown.text)
+    assert link is not None
+    download = await stage.client.get(link.group(1), headers=ketua)
+    assert download.status_code == 200
+    assert "Kompol Budi" in printed(download.content)
+    english = await stage.client.get(url, headers={**ketua, "Cookie": "wbs_bahasa=en"})
+    assert "Schedule an exposé" in english.text
+    assert "Download the invitation (PDF)" in english.text

@@ -141,6 +141,7 @@ COOKIE_SERVICE = "directory"
 SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"}),
     "triage": frozenset({"wbs_bahasa", "wbs_csrf"}),
+    "investigation": frozenset({"wbs_bahasa", "wbs_csrf"}),
 }
 #: Routes that take evidence files: their bodies stream through to intake under a larger limit.
 UPLOAD_PATHS = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")

@@ -86,7 +86,8 @@ async def test_the_ketua_tim_schedules_an_expose_and_records_its_minutes_in_the_
         await page.fill(f"#kesepakatan-{ekspose}", "Unsur tindak pidana korupsi terpenuhi.")
         await page.fill(f"#ttd-nama-0-{ekspose}", "Sekretaris Tim WBS")
         await page.click(f"#minutes-submit-{ekspose}")
-        await expect(page.locator(f"#minutes-form-{ekspose} #error")).to_contain_text("setelah ekspose berlangsung")
+        await expect(page.locator("#error")).to_contain_text("setelah ekspose berlangsung")
+        await expect(page.locator("#error")).to_have_attribute("data-form", f"notulen-{ekspose}")
         await expect(page.locator(f"#diskusi-{ekspose}")).to_have_value("Tim menyajikan temuan; penyidik menanggapi.")
 
         # A week later (moved in the database: the running system's clock cannot be).

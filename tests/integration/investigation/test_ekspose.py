@@ -627,6 +627,27 @@ async def test_an_auditor_off_the_team_is_refused_with_the_reason_and_another_te
     assert "audit team its Surat Tugas names" in page.text
     assert await rows(stage, ekspose_table, case_id) == []
 
+    # The pimpinan satker reads the page but records nothing: the refusal is shown on it.
+    pimpinan = officer(stage, OUTSIDER, {Role.PIMPINAN_SATKER})
+    shown = await stage.client.get(f"/audit/{TENANT}/{case_id}/ekspose", headers=pimpinan)
+    assert shown.status_code == 200
+    assert 'id="read-only"' in shown.text
+    assert 'id="schedule-form"' not in shown.text
+    # No form on it: a valid token comes from the same browser's visit to a page with one.
+    with_forms = await stage.client.get(
+        f"/audit/{TENANT}/{case_id}/ekspose", headers=officer(stage, KETUA, {Role.AUDITOR})
+    )
+    token = re.search(r'name="csrf" value="([^"]+)"', with_forms.text)
+    assert token is not None
+    posted = await stage.client.post(
+        f"/audit/{TENANT}/{case_id}/ekspose/jadwal",
+        data={"csrf": token.group(1), "jenis": "internal"},
+        headers={**pimpinan, "Cookie": f"wbs_csrf={with_forms.cookies['wbs_csrf']}"},
+    )
+    assert posted.status_code == 403
+    assert "Hanya tim audit yang ditunjuk dalam Surat Tugas" in posted.text
+    assert await rows(stage, ekspose_table, case_id) == []
+
     elsewhere = officer(stage, KETUA, {Role.AUDITOR, Role.KETUA_TIM}, tenant="inspektorat-lebak")
     assert (await stage.client.get(api(case_id), headers=elsewhere)).status_code == 404
     assert (await stage.client.post(api(case_id), json=schedule_body(at), headers=elsewhere)).status_code == 404

@@ -6,11 +6,13 @@ import secrets
 from pathlib import Path
 
 from wbs_contracts.sealed import Audience
-from wbs_investigation.adapters import broker, pages
+from wbs_investigation.adapters import agency_http, agency_pages, broker, escalation_http, escalation_pages, pages
+from wbs_investigation.adapters.agency_topics import KafkaAgencyTopics
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
+from wbs_runtime.clock import utc_now
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
@@ -18,6 +20,8 @@ from wbs_runtime.web.pages import WebPages
 
 HERE = Path(__file__).resolve().parent
 CSRF_KEY_FILE = "investigation-csrf.key"
+#: How often the agencies' topics are looked for (a new agency's topic is made within this).
+AGENCY_TOPIC_SECONDS = 5.0
 
 
 class InvestigationSettings(ServiceSettings):
@@ -35,11 +39,20 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     broker.subscribe(runtime)
     blobs = blob_store(settings)  # the audit's files, encrypted
     runtime.on_stop("blob store", blobs.aclose)
-    vault = DocumentVault(blobs, runtime.keyring)  # noqa: F841 - the steps of the audit keep their files in it
+    vault = DocumentVault(blobs, runtime.keyring)
     web = officer_pages(settings)
+    keys, clock = runtime.keyring, utc_now
+    # Each receiving agency's own topic, made for every agency tenant kept and before a first publish.
+    topics = KafkaAgencyTopics(settings.kafka_bootstrap_servers, prefix=settings.kafka_topic_prefix)
+    runtime.every("agency topics", lambda: topics.keep(uow), idle_seconds=AGENCY_TOPIC_SECONDS)
     routers = (
         # The auditors' pages: the cases under audit and each case file.
         pages.build_router(web, unit_of_work=uow, zone=zone),
+        # Pelimpahan: the body's page and API; the receiving agencies' pages and API.
+        escalation_pages.build_router(web, unit_of_work=uow, keys=keys, clock=clock, zone=zone, topics=topics),
+        escalation_http.build_router(unit_of_work=uow, keys=keys, clock=clock, topics=topics),
+        agency_pages.build_router(web, unit_of_work=uow, keys=keys, vault=vault, clock=clock, zone=zone),
+        agency_http.build_router(unit_of_work=uow, keys=keys, vault=vault, clock=clock),
     )
     for router in routers:
         runtime.include_router(router)

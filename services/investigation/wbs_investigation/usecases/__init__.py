@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from wbs_investigation.usecases.agency import (
+    Acknowledgement,
+    AgencyEscalation,
+    agency_inbox,
+    read_for_agency,
+    record_acknowledgement,
+    release_document,
+    send_acknowledgement,
+)
 from wbs_investigation.usecases.case_files import (
     Officer,
     audit_queue,
@@ -10,5 +19,33 @@ from wbs_investigation.usecases.case_files import (
     read_case_file,
     record_telaah_decision,
 )
+from wbs_investigation.usecases.escalation import (
+    EscalationDraft,
+    EscalationView,
+    approve_escalation,
+    propose_escalation,
+    read_escalation,
+    reject_escalation,
+)
 
-__all__ = ["Officer", "audit_queue", "entry", "open_case_file", "read_case_file", "record_telaah_decision"]
+__all__ = [
+    "Acknowledgement",
+    "AgencyEscalation",
+    "EscalationDraft",
+    "EscalationView",
+    "Officer",
+    "agency_inbox",
+    "approve_escalation",
+    "audit_queue",
+    "entry",
+    "open_case_file",
+    "propose_escalation",
+    "read_case_file",
+    "read_escalation",
+    "read_for_agency",
+    "record_acknowledgement",
+    "record_telaah_decision",
+    "reject_escalation",
+    "release_document",
+    "send_acknowledgement",
+]

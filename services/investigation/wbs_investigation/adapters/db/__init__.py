@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
+from wbs_investigation.adapters.db.escalation_tables import escalation_table
+from wbs_investigation.adapters.db.escalations import SqlEscalations
 from wbs_investigation.adapters.db.tables import audit_team_table, case_document_table, case_file_table, metadata
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
 from wbs_investigation.adapters.db.unit_of_work import SqlInvestigationUnitOfWork
@@ -12,9 +14,11 @@ __all__ = [
     "SqlAuditTeams",
     "SqlCaseDocuments",
     "SqlCaseFiles",
+    "SqlEscalations",
     "SqlInvestigationUnitOfWork",
     "audit_team_table",
     "case_document_table",
     "case_file_table",
+    "escalation_table",
     "metadata",
 ]

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := contracts runtime launcher gateway $(wildcard services/*)
 PYTEST := $(BIN)/pytest
 
-.PHONY: run test test-unit test-contracts test-integration test-e2e bench lint format schemas lock clean-var help
+.PHONY: run test test-unit test-contracts test-integration test-e2e bench lint format schemas asyncapi lock clean-var help
 
 help:
 	@echo "make run          start the whole system on embedded PostgreSQL and Kafka-compatible broker"
@@ -15,7 +15,8 @@ help:
 	@echo "make test-unit | test-contracts | test-integration | test-e2e   one kind of test"
 	@echo "make bench        measure submission, consumers' catch-up rate, a restart with 100,000 reports of history, and the officers' queue with 10,000 cases"
 	@echo "make lint         ruff, mypy and the architecture contracts (import-linter)"
-	@echo "make schemas      regenerate contracts/schemas from the event models"
+	@echo "make schemas      regenerate contracts/schemas from the event models (and docs/asyncapi.yaml)"
+	@echo "make asyncapi     regenerate docs/asyncapi.yaml from the topic registry and contracts/schemas"
 
 $(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +62,10 @@ format: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/python -m wbs_contracts.schemas
+	$(BIN)/python -m wbs_contracts.asyncapi
+
+asyncapi: $(STAMP)
+	$(BIN)/python -m wbs_contracts.asyncapi
 
 # Re-resolve every pinned version from requirements.in (needs the package registry).
 lock:

@@ -6,7 +6,17 @@ import secrets
 from pathlib import Path
 
 from wbs_contracts.sealed import Audience
-from wbs_investigation.adapters import broker, ekspose_http, ekspose_pages, pages
+from wbs_investigation.adapters import (
+    agency_http,
+    agency_pages,
+    broker,
+    ekspose_http,
+    ekspose_pages,
+    escalation_http,
+    escalation_pages,
+    pages,
+)
+from wbs_investigation.adapters.agency_topics import KafkaAgencyTopics
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.adapters.ekspose_pdf import EksposePdf
@@ -21,6 +31,8 @@ from wbs_runtime.web.pages import WebPages
 
 HERE = Path(__file__).resolve().parent
 CSRF_KEY_FILE = "investigation-csrf.key"
+#: How often the agencies' topics are looked for (a new agency's topic is made within this).
+AGENCY_TOPIC_SECONDS = 5.0
 
 
 class InvestigationSettings(ServiceSettings):
@@ -41,12 +53,22 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     vault = DocumentVault(blobs, runtime.keyring)  # the steps of the audit keep their files in it
     ekspose = EksposeTools(runtime.keyring, vault, EksposePdf(zone), utc_now, zone)
     web = officer_pages(settings)
+    keys, clock = runtime.keyring, utc_now
+    # Each receiving agency's own topic, made for every agency tenant kept and before a first publish.
+    topics = KafkaAgencyTopics(settings.kafka_bootstrap_servers, prefix=settings.kafka_topic_prefix)
+    runtime.every("agency topics", lambda: topics.keep(uow), idle_seconds=AGENCY_TOPIC_SECONDS)
     routers = (
-        # The auditors' pages: the cases under audit and each case file.
-        pages.build_router(web, unit_of_work=uow, zone=zone),
         # The exposé before a hand-over: its API and its page.
         ekspose_http.build_router(unit_of_work=uow, tools=ekspose),
         ekspose_pages.build_router(web, unit_of_work=uow, tools=ekspose),
+        # Pelimpahan: the body's page and API; the receiving agencies' pages and API.
+        escalation_pages.build_router(web, unit_of_work=uow, keys=keys, clock=clock, zone=zone, topics=topics),
+        escalation_http.build_router(unit_of_work=uow, keys=keys, clock=clock, topics=topics),
+        agency_pages.build_router(web, unit_of_work=uow, keys=keys, vault=vault, clock=clock, zone=zone),
+        agency_http.build_router(unit_of_work=uow, keys=keys, vault=vault, clock=clock),
+        # The auditors' pages: the cases under audit and each case file. Last: its
+        # /audit/{tenant}/{case_id} would otherwise take the steps' fixed paths for case ids.
+        pages.build_router(web, unit_of_work=uow, zone=zone),
     )
     for router in routers:
         runtime.include_router(router)

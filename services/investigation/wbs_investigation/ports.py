@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from uuid import UUID
 
-from wbs_contracts.sealed import SealedPayload
+from wbs_contracts.events.directory import TenantConfiguredV1
+from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
 from wbs_investigation.domain.documents import CaseDocument, DocumentKind
 from wbs_investigation.domain.ekspose import (
@@ -19,9 +20,12 @@ from wbs_investigation.domain.ekspose import (
     MinutesConclusion,
     ResultSent,
 )
+from wbs_investigation.domain.escalation import Escalation
 from wbs_investigation.domain.team import TeamMember
 from wbs_runtime.audit.trail import AuditTrail
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
+
+D = TypeVar("D", bound=SealedDocument)
 
 
 class CaseFiles(Protocol):
@@ -153,3 +157,55 @@ class InvestigationUnitOfWork(Transactional, Protocol):
 
     @property
     def outbox(self) -> EventOutbox: ...
+
+
+# -- escalation (pelimpahan) and the agencies ---------------------------------------------------------
+
+
+class Escalations(Protocol):
+    async def save(self, escalation: Escalation) -> None: ...
+
+    async def of_case(self, case_id: UUID) -> list[Escalation]: ...
+
+    async def get(self, escalation_id: UUID, *, for_update: bool = False) -> Escalation | None: ...
+
+    async def sent_to(self, agency: str, *, limit: int = 200) -> list[Escalation]: ...
+
+    async def acknowledge(self, escalation_id: UUID, *, at: datetime, by: str, reference: str) -> bool: ...
+
+    async def hand_over_case(self, case_id: UUID, *, at: datetime) -> None: ...
+
+
+class Tenants(Protocol):
+    """The tenants' configurations as investigation keeps them."""
+
+    async def get(self, tenant: str) -> TenantConfiguredV1 | None: ...
+
+    async def several(self, tenants: Collection[str]) -> dict[str, TenantConfiguredV1]: ...
+
+
+class Keys(Protocol):
+    """Sealing to any tenant's public key; opening what investigation is entitled to (case-substance)."""
+
+    def seal(self, tenant: str, audience: str, document: SealedDocument, *, case: UUID) -> SealedPayload: ...
+
+    def open(self, sealed: SealedPayload, *, tenant: str, case: UUID, model: type[D]) -> D: ...
+
+    def can_seal(self, tenant: str, audience: str) -> bool: ...
+
+
+class AgencyTopics(Protocol):
+    """Each receiving agency's own topic (``wbs.escalations.{agency}.v1``), made on the broker."""
+
+    async def ensure(self, agencies: Collection[str]) -> int: ...
+
+
+class EscalationUnitOfWork(InvestigationUnitOfWork, Protocol):
+    @property
+    def escalations(self) -> Escalations: ...
+
+    @property
+    def tenants(self) -> Tenants: ...
+
+    @property
+    def documents(self) -> CaseDocuments: ...

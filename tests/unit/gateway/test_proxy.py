@@ -130,6 +130,22 @@ async def test_triage_s_pages_get_the_language_and_csrf_cookies_and_never_a_sess
     assert to_triage.headers.get_list("cookie") == ["wbs_csrf=c-1; wbs_bahasa=en"]
 
 
+async def test_investigation_s_pages_get_the_language_and_csrf_cookies_and_never_a_session() -> None:
+    """The auditors' and agencies' forms (pelimpahan, acknowledgement) carry the CSRF token of the
+    wbs_csrf cookie: without it every form was refused as expired."""
+    client, seen = gateway(upstream_investigation="http://investigation:8003")
+    cookies = "wbs_sesi=officer-session-token; wbs_pelapor=reporter-token; wbs_csrf=c-1; wbs_bahasa=en"
+    async with client:
+        await client.post("/audit/inspektorat-bengkulu/case-1/pelimpahan/setuju", headers={"Cookie": cookies})
+        await client.post("/pelimpahan/kpk/escalation-1/terima", headers={"Cookie": cookies})
+    to_investigation = [r for r in seen if r.url.host == "investigation"]
+    assert [r.url.path for r in to_investigation] == [
+        "/audit/inspektorat-bengkulu/case-1/pelimpahan/setuju",
+        "/pelimpahan/kpk/escalation-1/terima",
+    ]
+    assert [r.headers.get_list("cookie") for r in to_investigation] == [["wbs_csrf=c-1; wbs_bahasa=en"]] * 2
+
+
 async def test_the_path_is_forwarded_still_encoded() -> None:
     client, _ = gateway()
     async with client:

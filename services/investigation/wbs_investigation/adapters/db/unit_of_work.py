@@ -5,7 +5,9 @@ from __future__ import annotations
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.ekspose import SqlEksposes
+from wbs_investigation.adapters.db.escalations import SqlEscalations
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
+from wbs_investigation.adapters.db.tenants import SqlTenants
 from wbs_runtime.unit_of_work import UnitOfWork
 
 
@@ -14,3 +16,5 @@ class SqlInvestigationUnitOfWork(UnitOfWork):
     documents: SqlCaseDocuments
     teams: SqlAuditTeams
     eksposes: SqlEksposes
+    escalations: SqlEscalations
+    tenants: SqlTenants

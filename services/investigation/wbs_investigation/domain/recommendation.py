@@ -186,6 +186,14 @@ class FollowUp:
     dated: date | None = None
 
 
+@dataclass(frozen=True)
+class QueuedRecommendation:
+    """A recommendation in the tenant's follow-up queue, with its case's agenda number."""
+
+    recommendation: Recommendation
+    agenda_number: str | None
+
+
 # -- who, and when ------------------------------------------------------------------------------------
 
 

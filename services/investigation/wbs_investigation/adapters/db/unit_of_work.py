@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
+from wbs_investigation.adapters.db.recommendations import SqlRecommendations
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
+from wbs_investigation.adapters.db.tenants import SqlTenantConfigurations
 from wbs_runtime.unit_of_work import UnitOfWork
 
 
@@ -12,3 +14,5 @@ class SqlInvestigationUnitOfWork(UnitOfWork):
     case_files: SqlCaseFiles
     documents: SqlCaseDocuments
     teams: SqlAuditTeams
+    recommendations: SqlRecommendations
+    tenants: SqlTenantConfigurations

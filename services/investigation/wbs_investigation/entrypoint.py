@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from pathlib import Path
+
+from pydantic import Field
 
 from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters import broker, pages
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
+from wbs_investigation.usecases import notice_overdue_recommendations
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
+from wbs_runtime.clock import utc_now
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
@@ -25,6 +30,8 @@ class InvestigationSettings(ServiceSettings):
 
     #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
     insecure_cookies: bool = False
+    #: How often the round looks for recommendations past their deadline (each is announced once).
+    recommendation_round_seconds: float = Field(default=60.0, gt=0)
 
 
 def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
@@ -36,6 +43,12 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     blobs = blob_store(settings)  # the audit's files, encrypted
     runtime.on_stop("blob store", blobs.aclose)
     vault = DocumentVault(blobs, runtime.keyring)  # noqa: F841 - the steps of the audit keep their files in it
+    # Recommendations past their deadline are announced (recommendation-overdue) by a round beside the consumers.
+    runtime.every(
+        "recommendations-overdue",
+        partial(notice_overdue_recommendations, uow, clock=utc_now, zone=zone),
+        idle_seconds=settings.recommendation_round_seconds,
+    )
     web = officer_pages(settings)
     routers = (
         # The auditors' pages: the cases under audit and each case file.

@@ -78,7 +78,9 @@ async def service(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactor
         ensure_tenant_keys(key_root / "investigation", tenant)
     blobs = tmp_path_factory.mktemp("blobs")
     url = await migrated_database(infra, "investigation", PROGRAM.migrations, metadata, label="_rekomendasi")
-    settings = settings_for(InvestigationSettings, infra, url, key_root / "investigation", blob_dir=blobs)
+    settings = settings_for(
+        InvestigationSettings, infra, url, key_root / "investigation", blob_dir=blobs, recommendation_round_seconds=0.3
+    )
     runtime = build(settings)
     for tenant in TENANTS:
         await keep_in(runtime, demo_configuration(tenant))
@@ -261,6 +263,21 @@ async def test_overdue_not_before_its_last_day_and_exactly_once_after(
     assert kept is not None
     assert kept.overdue_noticed_for == recommendation.due
     assert [e.action for e in trail].count("recommendation.overdue-noticed") == 1
+
+
+async def test_the_running_services_own_round_announces_what_is_past_its_deadline(
+    infra: Infrastructure, service: Service
+) -> None:
+    """The round registered in build() (runtime.every, the wall clock): a sanction received 90 days
+    ago in Lebak (2 months) is overdue already."""
+    clock = MovableClock()
+    case_id = await reported_case(service, LEBAK, report_days_ago=100)
+    today = clock.now.astimezone(service.runtime.settings.zone).date()
+    recommendation = await issued(service, LEBAK, case_id, clock, sanction(received_on=today - timedelta(days=90)))
+    assert recommendation.due is not None
+    assert recommendation.due < today
+    [overdue] = await broker_events(infra, RECOMMENDATION_OVERDUE.topic, recommendation.id, 1)
+    assert (overdue.tenant, overdue.data.case_id, overdue.data.due) == (LEBAK, case_id, recommendation.due)
 
 
 # -- the SK, and completion ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field
 
 from wbs_contracts.sealed import Audience
-from wbs_investigation.adapters import broker, pages
+from wbs_investigation.adapters import broker, pages, recommendation_http, recommendation_pages
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.usecases import notice_overdue_recommendations
@@ -42,7 +42,7 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     broker.subscribe(runtime)
     blobs = blob_store(settings)  # the audit's files, encrypted
     runtime.on_stop("blob store", blobs.aclose)
-    vault = DocumentVault(blobs, runtime.keyring)  # noqa: F841 - the steps of the audit keep their files in it
+    vault = DocumentVault(blobs, runtime.keyring)  # the steps of the audit keep their files in it
     # Recommendations past their deadline are announced (recommendation-overdue) by a round beside the consumers.
     runtime.every(
         "recommendations-overdue",
@@ -50,7 +50,14 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
         idle_seconds=settings.recommendation_round_seconds,
     )
     web = officer_pages(settings)
+    recommendation_http.allow_uploads(runtime.uploads)  # the copy of an SK, other evidence
     routers = (
+        # Recommendations and their follow-up; before the case file's pages, whose {case_id} would
+        # otherwise take the follow-up queue's "rekomendasi".
+        recommendation_http.build_router(unit_of_work=uow, keys=runtime.keyring, vault=vault, clock=utc_now, zone=zone),
+        recommendation_pages.build_router(
+            web, unit_of_work=uow, keys=runtime.keyring, vault=vault, clock=utc_now, zone=zone
+        ),
         # The auditors' pages: the cases under audit and each case file.
         pages.build_router(web, unit_of_work=uow, zone=zone),
     )

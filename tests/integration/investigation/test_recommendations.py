@@ -7,6 +7,7 @@ the team only (an auditor not on the team: 403; another tenant: 404)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,11 +22,13 @@ from sqlalchemy import func, select, update
 from tests.support.infrastructure import Infrastructure
 from tests.support.investigation import case_in_audit
 from tests.support.kafka import events, read_until
+from tests.support.officers import officer_headers
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
 from wbs_contracts.events.investigation import AuditResult, RecommendationKind
 from wbs_contracts.registry import RECOMMENDATION_COMPLETED, RECOMMENDATION_ISSUED, RECOMMENDATION_OVERDUE
+from wbs_contracts.roles import Role
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, case_file_table, metadata, recommendation_table
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.domain.case_file import CaseFileStatus
@@ -48,7 +51,9 @@ from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.working_days import last_day_before, months_due
 
 BENGKULU, LEBAK = "inspektorat-bengkulu", "inspektorat-lebak"
-TENANTS = (BENGKULU, LEBAK, "lpsk")
+#: A body of its own for the follow-up queue's test, under Lebak's policy: its queue holds only that test's.
+QUEUED = "inspektorat-antrean"
+TENANTS = (BENGKULU, LEBAK, "lpsk", QUEUED)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% SK Bupati tentang hukuman disiplin\n%%EOF\n"
 
 
@@ -79,11 +84,18 @@ async def service(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactor
     blobs = tmp_path_factory.mktemp("blobs")
     url = await migrated_database(infra, "investigation", PROGRAM.migrations, metadata, label="_rekomendasi")
     settings = settings_for(
-        InvestigationSettings, infra, url, key_root / "investigation", blob_dir=blobs, recommendation_round_seconds=0.3
+        InvestigationSettings,
+        infra,
+        url,
+        key_root / "investigation",
+        blob_dir=blobs,
+        recommendation_round_seconds=0.3,
+        insecure_cookies=True,  # the test client speaks plain HTTP
     )
     runtime = build(settings)
-    for tenant in TENANTS:
+    for tenant in (BENGKULU, LEBAK, "lpsk"):
         await keep_in(runtime, demo_configuration(tenant))
+    await keep_in(runtime, demo_configuration(LEBAK).model_copy(update={"tenant_id": QUEUED}))
     async with running(runtime) as client:
         yield Service(runtime, client, key_root, DocumentVault(FilesystemBlobStore(blobs), runtime.keyring))
 
@@ -374,3 +386,244 @@ async def test_a_sanction_whose_sk_is_dated_by_the_deadline_is_on_time(infra: In
         kept = await uow.recommendations.get(recommendation.id)
     assert kept is not None
     assert kept.overdue_noticed_for is None
+
+
+# -- the API and the pages --------------------------------------------------------------------------------
+
+
+def ketua(service: Service, tenant: str) -> dict[str, str]:
+    return officer_headers(
+        service.key_root, "investigation", {tenant: {Role.KETUA_TIM}}, officer="inspektur", name="Ir. Inspektur"
+    )
+
+
+def auditor(service: Service, tenant: str, officer_id: str) -> dict[str, str]:
+    return officer_headers(
+        service.key_root, "investigation", {tenant: {Role.AUDITOR}}, officer=officer_id, name="Auditor"
+    )
+
+
+def api(tenant: str, case_id: uuid.UUID, rest: str = "") -> str:
+    return f"/api/v1/tenants/{tenant}/audits/{case_id}/recommendations{rest}"
+
+
+async def test_the_api_issues_follows_and_completes_a_sanction_for_the_team_only(service: Service) -> None:
+    client = service.client
+    case_id = await reported_case(service, BENGKULU, result=AuditResult.PELANGGARAN_ADMINISTRATIF, loss=0)
+    async with service.runtime.unit_of_work() as uow:
+        await uow.teams.replace(case_id, [TeamMember("auditor-tim", "Auditor Tim", TeamSeat.ANGGOTA)])
+        await uow.commit()
+    body = {"kind": "hukuman-disiplin", "addressed_to": "Sekretaris Daerah", "text": "Hukuman disiplin ringan."}
+
+    # An auditor not on the team may neither read nor issue; another tenant's officer does not see the case.
+    outsider = auditor(service, BENGKULU, "auditor-lain")
+    for answer in (
+        await client.get(api(BENGKULU, case_id), headers=outsider),
+        await client.post(api(BENGKULU, case_id), json=body, headers=outsider),
+    ):
+        assert answer.status_code == 403, answer.text
+        assert "tim audit" in answer.json()["pesan"]
+        assert answer.json()["message"]
+    elsewhere = ketua(service, LEBAK)
+    assert (await client.get(api(BENGKULU, case_id), headers=elsewhere)).status_code == 404
+    assert (await client.post(api(LEBAK, case_id), json=body, headers=elsewhere)).status_code == 404
+
+    # Bad input: a bilingual 422 naming the field, and nothing stored.
+    refused = await client.post(
+        api(BENGKULU, case_id), json=body | {"due": "2030-01-01"}, headers=ketua(service, BENGKULU)
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "due"
+    assert "kebijakan" in refused.json()["pesan"]
+    refused = await client.post(
+        api(BENGKULU, case_id), json=body | {"kind": "pemulihan-nama-baik"}, headers=ketua(service, BENGKULU)
+    )
+    assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "kind")
+    assert (await client.get(api(BENGKULU, case_id), headers=ketua(service, BENGKULU))).json()["recommendations"] == []
+
+    member = auditor(service, BENGKULU, "auditor-tim")
+    issued = await client.post(api(BENGKULU, case_id), json=body, headers=member)
+    assert issued.status_code == 201, issued.text
+    recommendation = issued.json()
+    assert (recommendation["issued_by"], recommendation["due_source"], recommendation["done"]) == (
+        "auditor-tim",
+        "kebijakan",
+        False,
+    )
+    assert recommendation["text"] == "Hukuman disiplin ringan."
+    rid = recommendation["id"]
+
+    noted = await client.post(
+        api(BENGKULU, case_id, f"/{rid}/follow-up"), json={"note": "Surat dikirim ke BKD."}, headers=member
+    )
+    assert noted.status_code == 201
+    assert [f["note"] for f in noted.json()["follow_ups"]] == ["Surat dikirim ke BKD."]
+
+    early = await client.post(api(BENGKULU, case_id, f"/{rid}/completion"), json={}, headers=member)
+    assert early.status_code == 409
+    assert early.json()["errors"][0]["field"] == "evidence"
+
+    not_a_file = await client.post(
+        api(BENGKULU, case_id, f"/{rid}/documents"),
+        data={"kind": "sk", "title": "SK", "reference": "800/5", "dated": date.today().isoformat()},
+        files={"file": ("sk.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff", "application/pdf")},
+        headers=member,
+    )
+    assert (not_a_file.status_code, not_a_file.json()["errors"][0]["field"]) == (422, "file")
+    today = datetime.now(service.runtime.settings.zone).date().isoformat()
+    uploaded = await client.post(
+        api(BENGKULU, case_id, f"/{rid}/documents"),
+        data={"kind": "sk", "title": "SK Gubernur Bengkulu", "reference": "800/5/BKD/2026", "dated": today},
+        files={"file": ("sk.pdf", PDF, "application/pdf")},
+        headers=member,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    [sk] = [f for f in uploaded.json()["follow_ups"] if f["kind"] == "sk"]
+    assert (sk["reference"], sk["dated"], sk["document"]["media_type"]) == ("800/5/BKD/2026", today, "application/pdf")
+    download = await client.get(
+        api(BENGKULU, case_id, f"/{rid}/documents/{sk['document']['document_id']}"), headers=member
+    )
+    assert download.status_code == 200
+    assert download.content == PDF
+    assert download.headers["content-disposition"].startswith("attachment;")
+    outsider_download = await client.get(
+        api(BENGKULU, case_id, f"/{rid}/documents/{sk['document']['document_id']}"), headers=outsider
+    )
+    assert outsider_download.status_code == 403
+
+    completed = await client.post(
+        api(BENGKULU, case_id, f"/{rid}/completion"), json={"note": "Selesai."}, headers=member
+    )
+    assert completed.status_code == 200, completed.text
+    assert (completed.json()["done"], completed.json()["on_time"], completed.json()["carried_out_on"]) == (
+        True,
+        True,
+        today,
+    )
+    again = await client.post(api(BENGKULU, case_id, f"/{rid}/follow-up"), json={"note": "lagi"}, headers=member)
+    assert again.status_code == 409
+
+    async with service.runtime.unit_of_work() as uow:
+        trail = [e.action for e in await uow.audit.history(BENGKULU, "case", str(case_id))]
+    assert trail.count("recommendation.issued") == 1
+    assert {
+        "recommendation.follow-up-recorded",
+        "recommendation.document-added",
+        "recommendation.document-exported",
+        "recommendation.completed",
+    } <= set(trail)
+
+
+async def test_a_case_before_its_final_report_refuses_with_a_clear_message(service: Service) -> None:
+    case_id = await case_in_audit(service.runtime, LEBAK, status=CaseFileStatus.PELAKSANAAN)
+    body = {"kind": "hukuman-disiplin", "addressed_to": "Sekretaris Daerah", "text": "x"}
+    refused = await service.client.post(api(LEBAK, case_id), json=body, headers=ketua(service, LEBAK))
+    assert refused.status_code == 409
+    assert refused.json()["pesan"] == "Rekomendasi baru dapat diberikan setelah laporan hasil audit terbit."
+    assert refused.json()["message"] == "Recommendations can be issued only once the final audit report is issued."
+    page = await service.client.get(f"/audit/{LEBAK}/{case_id}/rekomendasi", headers=ketua(service, LEBAK))
+    assert page.status_code == 200
+    assert 'id="report-not-issued"' in page.text
+    assert 'id="issue-form"' not in page.text
+
+
+async def test_the_queue_shows_overdue_ones_first_and_marked_and_filters_them(service: Service) -> None:
+    """A body of its own, so the queue holds only this test's recommendations."""
+    tenant = QUEUED
+    clock = MovableClock()
+    today = clock.now.astimezone(service.runtime.settings.zone).date()
+    late_case = await reported_case(service, tenant, report_days_ago=100)
+    late = await issued(service, tenant, late_case, clock, sanction(received_on=today - timedelta(days=90)))
+    fresh_case = await reported_case(service, tenant)
+    fresh = await issued(service, tenant, fresh_case, clock, sanction())
+
+    headers = auditor(service, tenant, "siapa-saja")  # read-cases: the queue holds no words
+    answer = await service.client.get(f"/api/v1/tenants/{tenant}/audits/recommendations", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert [(r["id"], r["overdue"]) for r in answer.json()["recommendations"]] == [
+        (str(late.id), True),
+        (str(fresh.id), False),
+    ]
+    only = await service.client.get(f"/api/v1/tenants/{tenant}/audits/recommendations?overdue=true", headers=headers)
+    assert [r["id"] for r in only.json()["recommendations"]] == [str(late.id)]
+
+    page = await service.client.get(f"/audit/{tenant}/rekomendasi", headers=headers)
+    assert page.status_code == 200, page.text
+    assert page.text.index(str(late.id)) < page.text.index(str(fresh.id))
+    assert f'data-recommendation="{late.id}" data-overdue="ya"' in page.text
+    assert f'data-recommendation="{fresh.id}" data-overdue="tidak"' in page.text
+    filtered = await service.client.get(f"/audit/{tenant}/rekomendasi?terlambat=ya", headers=headers)
+    assert str(late.id) in filtered.text
+    assert str(fresh.id) not in filtered.text
+    assert (await service.client.get(f"/audit/{tenant}/rekomendasi", headers=ketua(service, LEBAK))).status_code == 404
+
+
+async def test_the_case_page_issues_and_records_the_sk_through_its_forms(service: Service) -> None:
+    client = service.client
+    case_id = await reported_case(service, LEBAK)
+    headers = ketua(service, LEBAK)
+    page = await client.get(f"/audit/{LEBAK}/{case_id}/rekomendasi", headers=headers)
+    assert page.status_code == 200
+    assert "2 bulan" in page.text  # the policy's limit, named on the form
+    token = csrf_token(page.text)
+
+    refused = await client.post(
+        f"/audit/{LEBAK}/{case_id}/rekomendasi",
+        data={"csrf": token, "jenis": "hukuman-disiplin", "ditujukan_kepada": "Sekretaris Daerah", "isi": ""},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert "Tuliskan isi rekomendasi" in refused.text
+    assert 'value="Sekretaris Daerah"' in refused.text  # what was typed is kept
+
+    issued_page = await client.post(
+        f"/audit/{LEBAK}/{case_id}/rekomendasi",
+        data={
+            "csrf": token,
+            "jenis": "hukuman-disiplin",
+            "ditujukan_kepada": "Sekretaris Daerah",
+            "isi": "Hukuman disiplin.",
+        },
+        headers=headers,
+    )
+    assert issued_page.status_code == 303
+    async with service.runtime.unit_of_work() as uow:
+        [recommendation] = await uow.recommendations.of_case(case_id)
+    uploaded = await client.post(
+        f"/audit/{LEBAK}/{case_id}/rekomendasi/{recommendation.id}/dokumen",
+        data={
+            "csrf": token,
+            "jenis_dokumen": "sk",
+            "judul": "SK Bupati",
+            "nomor": "800/9",
+            "tanggal": recommendation.received_on.isoformat(),
+        },
+        files={"berkas": ("sk.pdf", PDF, "application/pdf")},
+        headers=headers,
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    shown = await client.get(f"/audit/{LEBAK}/{case_id}/rekomendasi", headers=headers)
+    assert "800/9" in shown.text
+    assert "SK Bupati" in shown.text
+
+    without_token = await client.post(
+        f"/audit/{LEBAK}/{case_id}/rekomendasi/{recommendation.id}/selesai", data={}, headers=headers
+    )
+    assert without_token.status_code == 403
+    done = await client.post(
+        f"/audit/{LEBAK}/{case_id}/rekomendasi/{recommendation.id}/selesai", data={"csrf": token}, headers=headers
+    )
+    assert done.status_code == 303
+    shown = await client.get(f"/audit/{LEBAK}/{case_id}/rekomendasi", headers=headers)
+    assert 'data-done="ya"' in shown.text
+
+    outsider = await client.get(f"/audit/{LEBAK}/{case_id}/rekomendasi", headers=auditor(service, LEBAK, "bukan-tim"))
+    assert outsider.status_code == 403
+    case_page = await client.get(f"/audit/{LEBAK}/{case_id}", headers=headers)
+    assert f'href="/audit/{LEBAK}/{case_id}/rekomendasi"' in case_page.text
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)

@@ -627,3 +627,61 @@ def csrf_token(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
+
+
+async def test_the_other_kinds_follow_the_result_and_the_policy(service: Service) -> None:
+    """Pemulihan nama baik when the audit found no deviation; the LPSK the policy names (its name as
+    kept from directory); an award done only with the head of region's decision; the pimpinan
+    satker reads the recommendations but does not issue them."""
+    client, headers = service.client, ketua(service, BENGKULU)
+    cleared = await reported_case(service, BENGKULU, result=AuditResult.TIDAK_ADA_PENYIMPANGAN, loss=0)
+    restore = {"kind": "pemulihan-nama-baik", "addressed_to": "Gubernur Bengkulu", "text": "Pulihkan nama baik."}
+    restored = await client.post(api(BENGKULU, cleared), json=restore | {"due": "2099-01-31"}, headers=headers)
+    assert restored.status_code == 201, restored.text
+    assert (restored.json()["due"], restored.json()["due_source"]) == ("2099-01-31", "petugas")
+    refused = await client.post(api(BENGKULU, cleared), json=restore | {"kind": "hukuman-disiplin"}, headers=headers)
+    assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "kind")
+
+    referral = await client.post(
+        api(BENGKULU, cleared), json={"kind": "rujukan-lpsk", "text": "Pelapor menerima ancaman."}, headers=headers
+    )
+    assert referral.status_code == 201, referral.text
+    lpsk = demo_configuration("lpsk")
+    assert (referral.json()["agency"], referral.json()["addressed_to"]) == ("lpsk", lpsk.name)
+
+    award = await client.post(
+        api(BENGKULU, cleared),
+        json={"kind": "penghargaan-pelapor", "addressed_to": "Gubernur Bengkulu", "text": "Piagam penghargaan."},
+        headers=headers,
+    )
+    assert award.status_code == 201
+    rid = award.json()["id"]
+    await client.post(
+        api(BENGKULU, cleared, f"/{rid}/documents"),
+        data={"kind": "bukti", "title": "Undangan penyerahan piagam"},
+        files={"file": ("undangan.pdf", PDF, "application/pdf")},
+        headers=headers,
+    )
+    without_decision = await client.post(api(BENGKULU, cleared, f"/{rid}/completion"), json={}, headers=headers)
+    assert (without_decision.status_code, without_decision.json()["errors"][0]["field"]) == (409, "evidence")
+    today = datetime.now(service.runtime.settings.zone).date().isoformat()
+    await client.post(
+        api(BENGKULU, cleared, f"/{rid}/documents"),
+        data={"kind": "sk", "title": "Keputusan Gubernur", "reference": "188.4/77/2026", "dated": today},
+        files={"file": ("kepgub.pdf", PDF, "application/pdf")},
+        headers=headers,
+    )
+    done = await client.post(api(BENGKULU, cleared, f"/{rid}/completion"), json={}, headers=headers)
+    assert (done.status_code, done.json()["on_time"]) == (200, True)
+
+    pimpinan = officer_headers(
+        service.key_root, "investigation", {BENGKULU: {Role.PIMPINAN_SATKER}}, officer="p", name="P"
+    )
+    read = await client.get(api(BENGKULU, cleared), headers=pimpinan)
+    assert read.status_code == 200
+    assert read.json()["may_act"] is False
+    assert len(read.json()["recommendations"]) == 3
+    issued_by_pimpinan = await client.post(api(BENGKULU, cleared), json=restore, headers=pimpinan)
+    assert issued_by_pimpinan.status_code == 403
+    page = await client.get(f"/audit/{BENGKULU}/{cleared}/rekomendasi", headers=pimpinan)
+    assert 'id="may-not-act"' in page.text

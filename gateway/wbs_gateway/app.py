@@ -145,7 +145,12 @@ SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "investigation": frozenset({"wbs_bahasa", "wbs_csrf"}),
 }
 #: Routes that take evidence files: their bodies stream through to intake under a larger limit.
-UPLOAD_PATHS = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")
+UPLOAD_PATHS: tuple[str, ...] = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")
+#: Investigation's: the copy of a recommendation's SK and other evidence of its follow-up (API and page).
+UPLOAD_PATHS += (
+    r"/api/v1/tenants/[^/]+/audits/[^/]+/recommendations/[^/]+/documents",
+    r"/audit/[^/]+/[^/]+/rekomendasi/[^/]+/dokumen",
+)
 #: Room in an upload's body for the form's text and the multipart framing, beyond its files.
 UPLOAD_MARGIN_BYTES = 1024 * 1024
 NOT_FOUND = {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}

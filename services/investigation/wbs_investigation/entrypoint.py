@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from pathlib import Path
+
+from pydantic import Field
 
 from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters import (
@@ -15,12 +18,14 @@ from wbs_investigation.adapters import (
     escalation_http,
     escalation_pages,
     pages,
+    recommendation_http,
+    recommendation_pages,
 )
 from wbs_investigation.adapters.agency_topics import KafkaAgencyTopics
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.adapters.ekspose_pdf import EksposePdf
-from wbs_investigation.usecases import EksposeTools
+from wbs_investigation.usecases import EksposeTools, notice_overdue_recommendations
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
@@ -40,6 +45,8 @@ class InvestigationSettings(ServiceSettings):
 
     #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
     insecure_cookies: bool = False
+    #: How often the round looks for recommendations past their deadline (each is announced once).
+    recommendation_round_seconds: float = Field(default=60.0, gt=0)
 
 
 def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
@@ -52,12 +59,22 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     runtime.on_stop("blob store", blobs.aclose)
     vault = DocumentVault(blobs, runtime.keyring)  # the steps of the audit keep their files in it
     ekspose = EksposeTools(runtime.keyring, vault, EksposePdf(zone), utc_now, zone)
-    web = officer_pages(settings)
     keys, clock = runtime.keyring, utc_now
+    # Recommendations past their deadline are announced (recommendation-overdue) by a round beside the consumers.
+    runtime.every(
+        "recommendations-overdue",
+        partial(notice_overdue_recommendations, uow, clock=clock, zone=zone),
+        idle_seconds=settings.recommendation_round_seconds,
+    )
     # Each receiving agency's own topic, made for every agency tenant kept and before a first publish.
     topics = KafkaAgencyTopics(settings.kafka_bootstrap_servers, prefix=settings.kafka_topic_prefix)
     runtime.every("agency topics", lambda: topics.keep(uow), idle_seconds=AGENCY_TOPIC_SECONDS)
+    recommendation_http.allow_uploads(runtime.uploads)  # the copy of an SK, other evidence
+    web = officer_pages(settings)
     routers = (
+        # Recommendations and their follow-up.
+        recommendation_http.build_router(unit_of_work=uow, keys=keys, vault=vault, clock=clock, zone=zone),
+        recommendation_pages.build_router(web, unit_of_work=uow, keys=keys, vault=vault, clock=clock, zone=zone),
         # The exposé before a hand-over: its API and its page.
         ekspose_http.build_router(unit_of_work=uow, tools=ekspose),
         ekspose_pages.build_router(web, unit_of_work=uow, tools=ekspose),
@@ -67,7 +84,7 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
         agency_pages.build_router(web, unit_of_work=uow, keys=keys, vault=vault, clock=clock, zone=zone),
         agency_http.build_router(unit_of_work=uow, keys=keys, vault=vault, clock=clock),
         # The auditors' pages: the cases under audit and each case file. Last: its
-        # /audit/{tenant}/{case_id} would otherwise take the steps' fixed paths for case ids.
+        # /audit/{tenant}/{case_id} would otherwise take the steps' fixed paths (rekomendasi) for case ids.
         pages.build_router(web, unit_of_work=uow, zone=zone),
     )
     for router in routers:

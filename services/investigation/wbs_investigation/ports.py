@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
 
@@ -21,6 +21,7 @@ from wbs_investigation.domain.ekspose import (
     ResultSent,
 )
 from wbs_investigation.domain.escalation import Escalation
+from wbs_investigation.domain.recommendation import FollowUp, QueuedRecommendation, Recommendation
 from wbs_investigation.domain.team import TeamMember
 from wbs_runtime.audit.trail import AuditTrail
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
@@ -209,3 +210,46 @@ class EscalationUnitOfWork(InvestigationUnitOfWork, Protocol):
 
     @property
     def documents(self) -> CaseDocuments: ...
+
+
+# -- recommendations (rekomendasi) ---------------------------------------------------------------
+
+
+class Recommendations(Protocol):
+    async def add(self, recommendation: Recommendation) -> None: ...
+
+    async def get(self, recommendation_id: UUID, *, for_update: bool = False) -> Recommendation | None: ...
+
+    async def of_case(self, case_id: UUID) -> list[Recommendation]: ...
+
+    async def complete(self, recommendation: Recommendation) -> None:
+        """Record that it was carried out (``carried_out_on``, ``completed_*``, ``on_time``)."""
+        ...
+
+    async def add_follow_up(self, follow_up: FollowUp) -> None: ...
+
+    async def follow_ups(self, case_id: UUID) -> list[FollowUp]: ...
+
+    async def open_in_tenant(
+        self, tenant: str, *, overdue_on: date | None = None, limit: int = 500
+    ) -> list[QueuedRecommendation]:
+        """The tenant's recommendations not yet done (with ``overdue_on``: only those past their
+        deadline on that day), each with its case's agenda number."""
+        ...
+
+    async def due_for_notice(self, today: date, *, limit: int) -> list[Recommendation]:
+        """Those overdue on ``today`` whose deadline was not announced yet, locked (others skipped)."""
+        ...
+
+    async def mark_overdue(self, recommendation_id: UUID, due: date, at: datetime) -> None: ...
+
+
+class RecommendationUnitOfWork(InvestigationUnitOfWork, Protocol):
+    @property
+    def recommendations(self) -> Recommendations: ...
+
+    @property
+    def documents(self) -> CaseDocuments: ...
+
+    @property
+    def tenants(self) -> Tenants: ...

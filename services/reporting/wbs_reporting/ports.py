@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from wbs_reporting.domain.decisions import DecisionCount
+from wbs_reporting.domain.investigation import MonthCount
 from wbs_reporting.domain.statistics import CountRow
 from wbs_runtime.unit_of_work import Transactional
 
@@ -39,8 +40,26 @@ class DecisionFacts(Protocol):
     async def decision_counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[DecisionCount]: ...
 
 
+class InvestigationFacts(Protocol):
+    """What became of the audits: final reports, recommendations, hand-overs (no names, no words)."""
+
+    async def record_report(
+        self, case_id: UUID, tenant: str, issued_at: datetime, result: str, estimated_loss_idr: int
+    ) -> None: ...
+    async def record_recommendation(
+        self, recommendation_id: UUID, case_id: UUID, tenant: str, kind: str, **facts: datetime | date | bool | None
+    ) -> None: ...
+    async def record_hand_over(
+        self, escalation_id: UUID, case_id: UUID, tenant: str, target: str, agency: str, approved_at: datetime
+    ) -> None: ...
+    async def month_counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[MonthCount]: ...
+    async def open_recommendations(self, tenant: str) -> tuple[dict[str, int], dict[str, int]]: ...
+
+
 class ReportingUnitOfWork(Transactional, Protocol):
     @property
     def facts(self) -> CaseFacts: ...
     @property
     def decisions(self) -> DecisionFacts: ...
+    @property
+    def investigation(self) -> InvestigationFacts: ...

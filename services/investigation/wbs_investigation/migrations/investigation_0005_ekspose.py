@@ -2,7 +2,7 @@
 minutes, the leaders' meeting after a disagreement, the result sent to the head of region.
 
 Revision ID: investigation_0005
-Revises: investigation_0002
+Revises: investigation_0004
 Create Date: 2026-11-24
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "investigation_0005"
 # Parts A, B and D of the same issue add 0003, 0004 and 0006 beside this one; the integrator chains them.
-down_revision: str | Sequence[str] | None = "investigation_0002"
+down_revision: str | Sequence[str] | None = "investigation_0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

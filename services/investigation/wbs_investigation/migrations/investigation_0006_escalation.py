@@ -2,7 +2,7 @@
 tenant's policy asks, what was sent to the agency, and the agency's acknowledgement.
 
 Revision ID: investigation_0006
-Revises: investigation_0002
+Revises: investigation_0005
 Create Date: 2026-11-23
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "investigation_0006"
-down_revision: str | Sequence[str] | None = "investigation_0002"
+down_revision: str | Sequence[str] | None = "investigation_0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

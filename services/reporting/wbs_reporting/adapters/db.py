@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, DateTime, Index, MetaData, Table, Text, Uuid, extract, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    MetaData,
+    Table,
+    Text,
+    Uuid,
+    extract,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert
 
 from wbs_reporting.domain.decisions import DecisionCount
+from wbs_reporting.domain.investigation import Measure, MonthCount
 from wbs_reporting.domain.statistics import CountRow
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
@@ -40,6 +57,48 @@ telaah_decision = Table(
     Column("outcome", Text, nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Index("ix_telaah_decision_tenant_decided", "tenant_id", "decided_at"),
+)
+
+
+#: Each case's final audit report (audit-report-issued; a revised report replaces it).
+audit_report_fact = Table(
+    "audit_report_fact",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("tenant_id", Text, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("result", Text, nullable=False),
+    Column("estimated_loss_idr", BigInteger, nullable=False),
+    Index("ix_audit_report_fact_tenant_issued", "tenant_id", "issued_at"),
+)
+
+#: Each recommendation, from its three events in any order: issued, overdue, completed.
+recommendation_fact = Table(
+    "recommendation_fact",
+    metadata,
+    Column("recommendation_id", Uuid, primary_key=True),
+    Column("case_id", Uuid, nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("issued_at", DateTime(timezone=True)),
+    Column("due", Date),
+    Column("overdue_at", DateTime(timezone=True)),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("on_time", Boolean),
+    Index("ix_recommendation_fact_tenant", "tenant_id"),
+)
+
+#: Each hand-over to APH or the KPK (case-handed-over).
+hand_over_fact = Table(
+    "hand_over_fact",
+    metadata,
+    Column("escalation_id", Uuid, primary_key=True),
+    Column("case_id", Uuid, nullable=False),
+    Column("tenant_id", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("agency", Text, nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+    Index("ix_hand_over_fact_tenant_approved", "tenant_id", "approved_at"),
 )
 
 
@@ -150,6 +209,138 @@ class SqlDecisionFacts(Repository):
         return [DecisionCount(int(r.month), r.outcome, int(r.decided)) for r in await self._session.execute(query)]
 
 
+_report = insert(audit_report_fact)
+#: A revised report replaces the case's report; an older one delivered late changes nothing.
+_RECORD_REPORT = _report.on_conflict_do_update(
+    index_elements=[audit_report_fact.c.case_id],
+    set_={c: _report.excluded[c] for c in ("issued_at", "result", "estimated_loss_idr")},
+    where=audit_report_fact.c.issued_at <= _report.excluded.issued_at,
+)
+
+
+def _recommendation_upsert(**facts: Any) -> Any:
+    """Record some facts of a recommendation, whichever of its events comes first."""
+    statement = insert(recommendation_fact).values(**facts)
+    changed = {name: statement.excluded[name] for name in facts if name != "recommendation_id"}
+    return statement.on_conflict_do_update(index_elements=[recommendation_fact.c.recommendation_id], set_=changed)
+
+
+class SqlInvestigationFacts(Repository):
+    async def record_report(
+        self, case_id: UUID, tenant: str, issued_at: datetime, result: str, estimated_loss_idr: int
+    ) -> None:
+        await self._session.execute(
+            _RECORD_REPORT,
+            {
+                "case_id": case_id,
+                "tenant_id": tenant,
+                "issued_at": issued_at,
+                "result": result,
+                "estimated_loss_idr": estimated_loss_idr,
+            },
+        )
+
+    async def record_recommendation(
+        self, recommendation_id: UUID, case_id: UUID, tenant: str, kind: str, **facts: datetime | date | bool | None
+    ) -> None:
+        """``facts``: issued_at and due, overdue_at, or completed_at and on_time."""
+        await self._session.execute(
+            _recommendation_upsert(
+                recommendation_id=recommendation_id, case_id=case_id, tenant_id=tenant, kind=kind, **facts
+            )
+        )
+
+    async def record_hand_over(
+        self, escalation_id: UUID, case_id: UUID, tenant: str, target: str, agency: str, approved_at: datetime
+    ) -> None:
+        await self._session.execute(
+            insert(hand_over_fact)
+            .values(
+                escalation_id=escalation_id,
+                case_id=case_id,
+                tenant_id=tenant,
+                target=target,
+                agency=agency,
+                approved_at=approved_at,
+            )
+            .on_conflict_do_nothing(index_elements=[hand_over_fact.c.escalation_id])
+        )
+
+    async def month_counts(self, tenant: str, year: int, timezone: ZoneInfo) -> list[MonthCount]:
+        start = datetime(year, 1, 1, tzinfo=timezone)
+        end = datetime(year + 1, 1, 1, tzinfo=timezone)
+
+        def month(column: Any) -> Any:
+            """The local month; one object per query, so that GROUP BY names the same expression."""
+            return extract("month", func.timezone(str(timezone), column)).label("month")
+
+        rows: list[MonthCount] = []
+        reports = audit_report_fact.c
+        issued = month(reports.issued_at)
+        query = (
+            select(
+                issued,
+                reports.result,
+                func.count().label("n"),
+                func.coalesce(func.sum(reports.estimated_loss_idr), 0).label("loss"),
+            )
+            .where(reports.tenant_id == tenant, reports.issued_at >= start, reports.issued_at < end)
+            .group_by(issued, reports.result)
+        )
+        rows += [
+            MonthCount(int(r.month), Measure.LAPORAN, r.result, int(r.n), int(r.loss))
+            for r in await self._session.execute(query)
+        ]
+        facts = recommendation_fact.c
+        for column, measure in ((facts.issued_at, Measure.DIBERIKAN), (facts.overdue_at, Measure.TERLAMBAT)):
+            happened = month(column)
+            query = (
+                select(happened, facts.kind, func.count().label("n"))
+                .where(facts.tenant_id == tenant, column >= start, column < end)
+                .group_by(happened, facts.kind)
+            )
+            rows += [MonthCount(int(r.month), measure, r.kind, int(r.n)) for r in await self._session.execute(query)]
+        completed = month(facts.completed_at)
+        query = (
+            select(completed, facts.kind, facts.on_time, func.count().label("n"))
+            .where(facts.tenant_id == tenant, facts.completed_at >= start, facts.completed_at < end)
+            .group_by(completed, facts.kind, facts.on_time)
+        )
+        rows += [
+            MonthCount(
+                int(r.month), Measure.SELESAI_TEPAT_WAKTU if r.on_time else Measure.SELESAI_TERLAMBAT, r.kind, int(r.n)
+            )
+            for r in await self._session.execute(query)
+        ]
+        handed = hand_over_fact.c
+        approved = month(handed.approved_at)
+        query = (
+            select(approved, handed.target, func.count().label("n"))
+            .where(handed.tenant_id == tenant, handed.approved_at >= start, handed.approved_at < end)
+            .group_by(approved, handed.target)
+        )
+        rows += [
+            MonthCount(int(r.month), Measure.DISERAHKAN, r.target, int(r.n)) for r in await self._session.execute(query)
+        ]
+        return rows
+
+    async def open_recommendations(self, tenant: str) -> tuple[dict[str, int], dict[str, int]]:
+        """Per kind: issued and not carried out, and those among them announced overdue."""
+        facts = recommendation_fact.c
+        query = (
+            select(
+                facts.kind,
+                func.count().label("open"),
+                func.count(facts.overdue_at).label("overdue"),
+            )
+            .where(facts.tenant_id == tenant, facts.issued_at.is_not(None), facts.completed_at.is_(None))
+            .group_by(facts.kind)
+        )
+        rows = list(await self._session.execute(query))
+        return {r.kind: int(r.open) for r in rows}, {r.kind: int(r.overdue) for r in rows}
+
+
 class SqlReportingUnitOfWork(UnitOfWork):
     facts: SqlCaseFacts
     decisions: SqlDecisionFacts
+    investigation: SqlInvestigationFacts

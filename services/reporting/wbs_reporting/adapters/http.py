@@ -12,9 +12,10 @@ from pydantic import BaseModel
 
 from wbs_contracts.channels import KNOWN_CHANNELS
 from wbs_contracts.envelope import TENANT_PATTERN
+from wbs_reporting.domain.investigation import InvestigationRecap, Measure, Tallies
 from wbs_reporting.domain.statistics import BULAN, Tally
 from wbs_reporting.ports import ReportingUnitOfWork
-from wbs_reporting.usecases import yearly_decisions, yearly_recap
+from wbs_reporting.usecases import yearly_decisions, yearly_investigation, yearly_recap
 from wbs_runtime.auth.access import Caller, require
 from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.clock import Clock
@@ -54,6 +55,77 @@ class DecisionsOut(BaseModel):
     by_outcome: dict[str, int]
 
 
+class CountsMonthOut(BaseModel):
+    month: int
+    bulan: str
+    counts: dict[str, int]
+
+
+class CountsOut(BaseModel):
+    """One measure: per month (every month) and in the year, per result, kind or target."""
+
+    months: list[CountsMonthOut]
+    total: dict[str, int]
+
+    @classmethod
+    def of(cls, tallies: Tallies) -> CountsOut:
+        return cls(
+            months=[
+                CountsMonthOut(month=month, bulan=BULAN[month - 1], counts=counts)
+                for month, counts in sorted(tallies.months.items())
+            ],
+            total=tallies.total,
+        )
+
+
+class ReportsOut(BaseModel):
+    """Final audit reports (audit-report-issued) by result, with the estimated state loss in rupiah."""
+
+    by_result: CountsOut
+    estimated_loss_idr_by_month: dict[int, int]
+    estimated_loss_idr: int
+
+
+class RecommendationsOut(BaseModel):
+    """Recommendations by kind: issued, announced overdue, carried out on time or late (each in the month
+    it happened), and, today, those not yet carried out and those among them overdue."""
+
+    issued: CountsOut
+    overdue: CountsOut
+    completed_on_time: CountsOut
+    completed_late: CountsOut
+    open_now: dict[str, int]
+    overdue_now: dict[str, int]
+
+
+class InvestigationOut(BaseModel):
+    """What became of the audits of the body's cases (investigation's events)."""
+
+    reports: ReportsOut
+    recommendations: RecommendationsOut
+    #: Cases handed to APH or the KPK (case-handed-over), by target.
+    hand_overs: CountsOut
+
+
+def investigation_out(recap: InvestigationRecap) -> InvestigationOut:
+    return InvestigationOut(
+        reports=ReportsOut(
+            by_result=CountsOut.of(recap.reports),
+            estimated_loss_idr_by_month=recap.loss_by_month,
+            estimated_loss_idr=recap.loss_total,
+        ),
+        recommendations=RecommendationsOut(
+            issued=CountsOut.of(recap.recommendations[Measure.DIBERIKAN]),
+            overdue=CountsOut.of(recap.recommendations[Measure.TERLAMBAT]),
+            completed_on_time=CountsOut.of(recap.recommendations[Measure.SELESAI_TEPAT_WAKTU]),
+            completed_late=CountsOut.of(recap.recommendations[Measure.SELESAI_TERLAMBAT]),
+            open_now=recap.open_now,
+            overdue_now=recap.overdue_now,
+        ),
+        hand_overs=CountsOut.of(recap.hand_overs),
+    )
+
+
 class RecapOut(BaseModel):
     tenant: str
     year: int
@@ -67,6 +139,7 @@ class RecapOut(BaseModel):
     by_channel: dict[str, TallyOut]
     total: TallyOut
     decisions: DecisionsOut | None = None
+    investigation: InvestigationOut | None = None
 
 
 def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: ZoneInfo, clock: Clock) -> APIRouter:
@@ -85,6 +158,7 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
         chosen = year or clock().astimezone(timezone).year
         recap = await yearly_recap(tenant, chosen, timezone, uow=unit_of_work())
         decided = await yearly_decisions(tenant, chosen, timezone, uow=unit_of_work())
+        audited = await yearly_investigation(tenant, chosen, timezone, uow=unit_of_work())
         return RecapOut(
             tenant=tenant,
             year=recap.year,
@@ -111,6 +185,7 @@ def build_router(*, unit_of_work: Callable[[], ReportingUnitOfWork], timezone: Z
                 ],
                 by_outcome=decided.by_outcome,
             ),
+            investigation=investigation_out(audited),
         )
 
     return router

@@ -6,6 +6,7 @@ from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.ekspose import SqlEksposes
 from wbs_investigation.adapters.db.escalations import SqlEscalations
+from wbs_investigation.adapters.db.recommendations import SqlRecommendations
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
 from wbs_investigation.adapters.db.tenants import SqlTenants
 from wbs_runtime.unit_of_work import UnitOfWork
@@ -18,3 +19,4 @@ class SqlInvestigationUnitOfWork(UnitOfWork):
     eksposes: SqlEksposes
     escalations: SqlEscalations
     tenants: SqlTenants
+    recommendations: SqlRecommendations

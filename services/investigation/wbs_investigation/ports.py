@@ -11,6 +11,7 @@ from wbs_contracts.sealed import SealedPayload
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
 from wbs_investigation.domain.team import TeamMember
 from wbs_runtime.audit.trail import AuditTrail
+from wbs_runtime.roster import RosterEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 
 
@@ -50,12 +51,23 @@ class AuditTeams(Protocol):
     async def on_team(self, case_id: UUID, officer_id: str) -> bool: ...
 
 
+class Roster(Protocol):
+    """The runtime's roster (``wbs_runtime.roster.OfficerRoster``): each officer's roles per tenant."""
+
+    async def get(self, tenant: str, officer_id: str) -> RosterEntry | None: ...
+
+    async def of_tenant(self, tenant: str) -> list[RosterEntry]: ...
+
+
 class InvestigationUnitOfWork(Transactional, Protocol):
     @property
     def case_files(self) -> CaseFiles: ...
 
     @property
     def teams(self) -> AuditTeams: ...
+
+    @property
+    def roster(self) -> Roster: ...
 
     @property
     def audit(self) -> AuditTrail: ...

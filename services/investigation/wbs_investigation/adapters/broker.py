@@ -12,3 +12,4 @@ def subscribe(runtime: ServiceRuntime[SqlInvestigationUnitOfWork]) -> None:
     runtime.subscribe(CASE_REGISTERED, open_case_file)
     runtime.subscribe(TELAAH_DECIDED, record_telaah_decision)  # an audit opens; other outcomes close
     runtime.keep_tenants()  # time limits, approvals and escalation policies
+    runtime.keep_roster()  # whom a Surat Tugas may name on an audit team

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
+from wbs_runtime.roster import OfficerRoster
 from wbs_runtime.unit_of_work import UnitOfWork
 
 
@@ -12,3 +13,4 @@ class SqlInvestigationUnitOfWork(UnitOfWork):
     case_files: SqlCaseFiles
     documents: SqlCaseDocuments
     teams: SqlAuditTeams
+    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles

@@ -5,8 +5,11 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from pydantic import Field
+
 from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters import broker, pages
+from wbs_investigation.adapters.audit_routes import audit_routers
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_runtime.blobs import blob_store
@@ -25,6 +28,8 @@ class InvestigationSettings(ServiceSettings):
 
     #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
     insecure_cookies: bool = False
+    #: The largest body (and so file) an officer sends with a clarification or an item of evidence.
+    max_audit_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
 
 
 def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
@@ -35,11 +40,13 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
     broker.subscribe(runtime)
     blobs = blob_store(settings)  # the audit's files, encrypted
     runtime.on_stop("blob store", blobs.aclose)
-    vault = DocumentVault(blobs, runtime.keyring)  # noqa: F841 - the steps of the audit keep their files in it
+    vault = DocumentVault(blobs, runtime.keyring)  # the steps of the audit keep their files in it
     web = officer_pages(settings)
     routers = (
         # The auditors' pages: the cases under audit and each case file.
         pages.build_router(web, unit_of_work=uow, zone=zone),
+        # The audit itself (API and pages): Surat Tugas, programme, clarifications, evidence, result, final report.
+        *audit_routers(runtime, web, vault, max_upload_bytes=settings.max_audit_upload_bytes),
     )
     for router in routers:
         runtime.include_router(router)

@@ -15,8 +15,8 @@ from uuid import UUID, uuid4
 
 from wbs_contracts.events.intake import EvidenceKeyV1
 from wbs_contracts.sealed import Audience
-from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.domain.documents import CaseDocument, DocumentKind
+from wbs_investigation.ports import CaseDocuments
 from wbs_runtime.blobs import BlobStore, decrypt, encrypt, new_file_key
 from wbs_runtime.crypto import KeyRing
 
@@ -32,7 +32,7 @@ class DocumentVault:
 
     async def store(
         self,
-        documents: SqlCaseDocuments,
+        documents: CaseDocuments,
         *,
         tenant: str,
         case_id: UUID,
@@ -69,7 +69,7 @@ class DocumentVault:
         await documents.add(document, blob=blob, sealed_key=sealed_key)
         return document
 
-    async def read(self, documents: SqlCaseDocuments, document_id: UUID) -> tuple[CaseDocument, bytes] | None:
+    async def read(self, documents: CaseDocuments, document_id: UUID) -> tuple[CaseDocument, bytes] | None:
         """The document and its bytes (checked against their digest), or None when unknown."""
         located = await documents.locate(document_id)
         if located is None:

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from wbs_investigation.adapters.db.audit import SqlAuditRecords, SqlAuditResults, SqlSuratTugas, SqlTenants
+from wbs_investigation.adapters.db.audit_tables import (
+    audit_programme_table,
+    audit_result_table,
+    auditee_response_table,
+    clarification_table,
+    evidence_custody_table,
+    evidence_item_table,
+    final_report_table,
+    surat_tugas_table,
+)
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.tables import audit_team_table, case_document_table, case_file_table, metadata
@@ -9,12 +20,24 @@ from wbs_investigation.adapters.db.teams import SqlAuditTeams
 from wbs_investigation.adapters.db.unit_of_work import SqlInvestigationUnitOfWork
 
 __all__ = [
+    "SqlAuditRecords",
+    "SqlAuditResults",
     "SqlAuditTeams",
     "SqlCaseDocuments",
     "SqlCaseFiles",
     "SqlInvestigationUnitOfWork",
+    "SqlSuratTugas",
+    "SqlTenants",
+    "audit_programme_table",
+    "audit_result_table",
     "audit_team_table",
+    "auditee_response_table",
     "case_document_table",
     "case_file_table",
+    "clarification_table",
+    "evidence_custody_table",
+    "evidence_item_table",
+    "final_report_table",
     "metadata",
+    "surat_tugas_table",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wbs_investigation.adapters.db.audit import SqlAuditRecords, SqlAuditResults, SqlSuratTugas, SqlTenants
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
@@ -14,3 +15,7 @@ class SqlInvestigationUnitOfWork(UnitOfWork):
     documents: SqlCaseDocuments
     teams: SqlAuditTeams
     roster: OfficerRoster  # the runtime's, kept from directory's officer-roles
+    tenants: SqlTenants
+    surat_tugas: SqlSuratTugas
+    audit_records: SqlAuditRecords
+    audit_results: SqlAuditResults

@@ -137,13 +137,22 @@ NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING | IDENTITY_LIKE
 #: The one service that sees cookies: its sign-in, sign-out and account pages use them.
 COOKIE_SERVICE = "directory"
 #: The cookies other services set for themselves and get back (never the officer's session):
-#: intake's reporter session, and the pages' language choice and CSRF cookie (triage's officers' pages).
+#: intake's reporter session, and the pages' language choice and CSRF cookie (triage's and
+#: investigation's officers' pages).
 SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"}),
     "triage": frozenset({"wbs_bahasa", "wbs_csrf"}),
+    "investigation": frozenset({"wbs_bahasa", "wbs_csrf"}),
 }
-#: Routes that take evidence files: their bodies stream through to intake under a larger limit.
-UPLOAD_PATHS = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")
+#: Routes that take files: their bodies stream through under a larger limit (evidence to intake;
+#: an audit's clarifications and evidence to investigation, which bounds them itself).
+UPLOAD_PATHS = (
+    r"/api/v1/reporter/evidence",
+    r"/pantau/bukti",
+    r"/lapor/(?!tanda-terima$)[^/]+",
+    r"/api/v1/tenants/[^/]+/audits/[^/]+/(clarifications|evidence)",
+    r"/audit/[^/]+/[^/]+/(klarifikasi|bukti)",
+)
 #: Room in an upload's body for the form's text and the multipart framing, beyond its files.
 UPLOAD_MARGIN_BYTES = 1024 * 1024
 NOT_FOUND = {"pesan": "Alamat tidak ditemukan.", "message": "Not found."}

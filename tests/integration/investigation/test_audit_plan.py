@@ -150,6 +150,9 @@ async def test_the_team_opens_the_report_and_the_conclusion_and_writes_the_progr
     assert body["report"]["terlapor"][0]["nama"] == "Budi Santoso"
     assert body["conclusion"]["conclusion"] == CONCLUSION.conclusion
     assert [m["officer_id"] for m in body["team"]] == ["dewi", "inspektur"]
+    assert body["candidates"] == []  # whom a Surat Tugas may name: for the Inspektur only
+    offered = (await audits.client.get(plan, headers=audits.inspektur)).json()["candidates"]
+    assert [c["officer_id"] for c in offered] == ["dewi", "eko", "fajar", "inspektur"]
 
     # An auditor not on the team: refused with the reason; the pimpinan reads; another body: 404.
     outsider = await audits.client.get(plan, headers=audits.auditor("fajar"))

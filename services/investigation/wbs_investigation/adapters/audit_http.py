@@ -100,6 +100,12 @@ class SuratTugasOut(BaseModel):
     document_id: UUID
 
 
+class CandidateOut(BaseModel):
+    officer_id: str
+    name: str
+    roles: list[str]
+
+
 class PlanOut(BaseModel):
     status: str
     agenda_number: str | None
@@ -109,6 +115,8 @@ class PlanOut(BaseModel):
     #: Every Surat Tugas, the one in force first.
     surat_tugas: list[SuratTugasOut]
     programme: AuditProgrammeV1 | None
+    #: For the Inspektur (ketua tim) only: whom a Surat Tugas may name (active auditors and ketua tim).
+    candidates: list[CandidateOut] = []
 
 
 class SuratTugasIn(BaseModel):
@@ -283,6 +291,10 @@ def plan_out(view: PlanView) -> PlanOut:
         team=[TeamMemberOut(officer_id=m.officer_id, name=m.name, seat=m.seat.value) for m in view.team],
         surat_tugas=[letter_out(letter) for letter in view.letters],
         programme=view.programme,
+        candidates=[
+            CandidateOut(officer_id=e.officer_id, name=e.name, roles=sorted(r.value for r in e.roles))
+            for e in view.candidates
+        ],
     )
 
 

@@ -7,6 +7,7 @@ its own response, and a revised final report publishes the event again."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -170,3 +171,35 @@ async def test_a_retest_needs_a_revised_result_its_own_response_and_a_revised_re
     shown = (await audits.client.get(result, headers=dewi)).json()
     assert [r["version"] for r in shown["results"]] == [2, 1]
     assert [r["revision"] for r in shown["reports"]] == [2, 1]
+
+
+async def test_the_result_page_takes_the_response_and_issues_the_report_from_its_forms(audits: Audits) -> None:
+    case_id = await audits.assigned_case("dewi", "inspektur", "eko", sequence=43)
+    dewi, page = audits.auditor("dewi"), f"/audit/{BODY}/{case_id}/hasil"
+    shown = await audits.client.get(page, headers=dewi)
+    token = re.search(r'name="csrf" value="([^"]+)"', shown.text)
+    assert token is not None
+    csrf = {"csrf": token.group(1)}
+    result = {"result": "pelanggaran-administratif", "estimated_loss": "Rp 12.500.000", "findings": "SPJ fiktif."}
+    assert (await audits.client.post(page, data={**result, **csrf}, headers=dewi)).status_code == 303
+    early = await audits.client.post(f"{page}/laporan", data={"number": "LHA-43", **csrf}, headers=dewi)
+    assert early.status_code == 409
+    assert "tanggapan" in early.text
+    assert 'value="LHA-43"' in early.text  # what was typed comes back
+    response = {k: str(v) for k, v in RESPONSE.items() if k != "agrees"} | {"agrees": "ya"}
+    answered = await audits.client.post(f"{page}/tanggapan", data={**response, **csrf}, headers=dewi)
+    assert answered.status_code == 303, answered.text
+    eko = await audits.client.post(f"{page}/laporan", data={"number": "LHA-43", **csrf}, headers=audits.auditor("eko"))
+    assert eko.status_code == 403
+    issued = await audits.client.post(f"{page}/laporan", data={"number": "LHA-43", **csrf}, headers=dewi)
+    assert (issued.status_code, issued.headers["location"]) == (303, f"{page}?pesan=laporan#notice")
+    after = await audits.client.get(page, headers=dewi)
+    assert "Laporan hasil audit telah diterbitkan." not in after.text  # the notice comes with the redirect only
+    assert "LHA-43" in after.text
+    assert 'id="report-form"' not in after.text  # issued: no second report without a retest
+    row = await case_file(audits, case_id)
+    assert (row.status, row.result, row.estimated_loss_idr) == (
+        "laporan-terbit",
+        "pelanggaran-administratif",
+        12_500_000,
+    )

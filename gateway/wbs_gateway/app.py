@@ -137,8 +137,8 @@ NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING | IDENTITY_LIKE
 #: The one service that sees cookies: its sign-in, sign-out and account pages use them.
 COOKIE_SERVICE = "directory"
 #: The cookies other services set for themselves and get back (never the officer's session):
-#: intake's reporter session, and the pages' language choice and CSRF cookie (triage's and
-#: investigation's officers' pages).
+#: intake's reporter session, and the pages' language choice and CSRF cookie (the officers' pages of
+#: triage and investigation, and the agencies' pages).
 SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"}),
     "triage": frozenset({"wbs_bahasa", "wbs_csrf"}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wbs_investigation.adapters.db.audit import SqlAuditRecords, SqlAuditResults, SqlSuratTugas, SqlTenants
+from wbs_investigation.adapters.db.audit import SqlAuditRecords, SqlAuditResults, SqlSuratTugas
 from wbs_investigation.adapters.db.audit_tables import (
     audit_programme_table,
     audit_result_table,
@@ -17,6 +17,7 @@ from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.tables import audit_team_table, case_document_table, case_file_table, metadata
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
+from wbs_investigation.adapters.db.tenants import SqlTenants
 from wbs_investigation.adapters.db.unit_of_work import SqlInvestigationUnitOfWork
 
 __all__ = [

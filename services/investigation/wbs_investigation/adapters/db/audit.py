@@ -9,7 +9,6 @@ from uuid import UUID
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.events.investigation import AuditResult
 from wbs_contracts.sealed import SealedPayload
 from wbs_investigation.adapters.db.audit_tables import (
@@ -34,19 +33,11 @@ from wbs_investigation.domain.audit_result import AuditeeResponse, FinalReport, 
 from wbs_investigation.domain.case_file import CaseFileStatus
 from wbs_investigation.domain.surat_tugas import SuratTugas
 from wbs_investigation.domain.team import TeamMember, TeamSeat
-from wbs_runtime.tenancy import TenantDirectory
 from wbs_runtime.unit_of_work import Repository
 
 
 def _sealed(value: Any) -> SealedPayload:
     return SealedPayload.model_validate(value)
-
-
-class SqlTenants(Repository):
-    """The tenants' configurations as directory last published them (``runtime.keep_tenants()``)."""
-
-    async def get(self, tenant: str) -> TenantConfiguredV1 | None:
-        return await TenantDirectory(self._session).get(tenant)
 
 
 # -- the Surat Tugas ----------------------------------------------------------------------------------

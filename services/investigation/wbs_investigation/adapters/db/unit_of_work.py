@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from wbs_investigation.adapters.db.audit import SqlAuditRecords, SqlAuditResults, SqlSuratTugas, SqlTenants
+from wbs_investigation.adapters.db.audit import SqlAuditRecords, SqlAuditResults, SqlSuratTugas
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
+from wbs_investigation.adapters.db.tenants import SqlTenants
 from wbs_runtime.roster import OfficerRoster
 from wbs_runtime.unit_of_work import UnitOfWork
 

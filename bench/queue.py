@@ -38,12 +38,12 @@ from wbs_contracts.sealed import Audience
 from wbs_launcher.stack import Stack
 from wbs_runtime.crypto import KeyRing
 from wbs_runtime.db import create_engine
+from wbs_runtime.messaging.tables import officer_roles
 from wbs_triage.adapters.db import (
     case_disposition_table,
     case_message_table,
     case_table,
     case_team_table,
-    officer_roster_table,
 )
 
 log = logging.getLogger("bench.queue")
@@ -152,7 +152,7 @@ async def seed(stack: Stack, cases: int) -> None:
             for start in range(0, len(teams), 1000):
                 await connection.execute(insert(case_team_table), teams[start : start + 1000])
             await connection.execute(
-                insert(officer_roster_table),
+                insert(officer_roles),
                 [
                     {
                         "tenant_id": TENANT,

@@ -144,10 +144,15 @@ SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "triage": frozenset({"wbs_bahasa", "wbs_csrf"}),
     "investigation": frozenset({"wbs_bahasa", "wbs_csrf"}),
 }
-#: Routes that take evidence files: their bodies stream through to intake under a larger limit.
-UPLOAD_PATHS: tuple[str, ...] = (r"/api/v1/reporter/evidence", r"/pantau/bukti", r"/lapor/(?!tanda-terima$)[^/]+")
-#: Investigation's: the copy of a recommendation's SK and other evidence of its follow-up (API and page).
-UPLOAD_PATHS += (
+#: Routes that take files: their bodies stream through under a larger limit (evidence to intake;
+#: an audit's clarifications and evidence, and a recommendation's SK and other evidence of its
+#: follow-up, to investigation, which bounds them itself).
+UPLOAD_PATHS = (
+    r"/api/v1/reporter/evidence",
+    r"/pantau/bukti",
+    r"/lapor/(?!tanda-terima$)[^/]+",
+    r"/api/v1/tenants/[^/]+/audits/[^/]+/(clarifications|evidence)",
+    r"/audit/[^/]+/[^/]+/(klarifikasi|bukti)",
     r"/api/v1/tenants/[^/]+/audits/[^/]+/recommendations/[^/]+/documents",
     r"/audit/[^/]+/[^/]+/rekomendasi/[^/]+/dokumen",
 )

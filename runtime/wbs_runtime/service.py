@@ -21,7 +21,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from wbs_contracts.registry import AUDIT_CHAIN_HEADS, TENANT_CONFIGURED, EventSpec
+from wbs_contracts.registry import AUDIT_CHAIN_HEADS, OFFICER_ROLES, TENANT_CONFIGURED, EventSpec
 from wbs_runtime.audit.heads import head_keeper, publish_changed_heads
 from wbs_runtime.auth.access import AccessControl, AssertionKeys, operations
 from wbs_runtime.crypto import KeyRing, entitled_audiences
@@ -35,6 +35,7 @@ from wbs_runtime.messaging.kafka import Producer, TopicNames
 from wbs_runtime.messaging.outbox import measure_backlog
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.metrics import ServiceMetrics
+from wbs_runtime.roster import keep_officer_roles
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.tenancy import AfterKept, StoredAncestry, keeper
 from wbs_runtime.unit_of_work import UnitOfWork
@@ -183,6 +184,11 @@ class ServiceRuntime(Generic[U]):
         runs after a newer configuration was stored, in the same transaction."""
         self.subscribe(TENANT_CONFIGURED, keeper(then))
         self.access.ancestry = StoredAncestry(self.sessionmaker)
+
+    def keep_roster(self) -> None:
+        """Keep every officer's roles per tenant as directory announces them (``wbs_runtime.roster``):
+        whom work may be assigned to. Read it through a unit of work's ``OfficerRoster``."""
+        self.subscribe(OFFICER_ROLES, keep_officer_roles)
 
     def keep_audit_chain_heads(self) -> None:
         """Keep the audit chain heads the other services publish, for ``wbs audit verify``: every

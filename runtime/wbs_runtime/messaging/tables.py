@@ -111,3 +111,16 @@ tenant_configuration = Table(
     Column("configuration", JSONB, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+#: Each officer's roles in each tenant, as directory last announced them (``officer-roles``): the
+#: roster of the services that assign work (``wbs_runtime.roster``).
+officer_roles = Table(
+    "officer_roles",
+    messaging_metadata,
+    Column("tenant_id", Text, primary_key=True),
+    Column("officer_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("roles", ARRAY(Text), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)

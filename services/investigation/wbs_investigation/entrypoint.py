@@ -22,6 +22,7 @@ from wbs_investigation.adapters import (
     recommendation_pages,
 )
 from wbs_investigation.adapters.agency_topics import KafkaAgencyTopics
+from wbs_investigation.adapters.audit_routes import audit_routers
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.adapters.ekspose_pdf import EksposePdf
@@ -47,6 +48,8 @@ class InvestigationSettings(ServiceSettings):
     insecure_cookies: bool = False
     #: How often the round looks for recommendations past their deadline (each is announced once).
     recommendation_round_seconds: float = Field(default=60.0, gt=0)
+    #: The largest body (and so file) an officer sends with a clarification or an item of evidence.
+    max_audit_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
 
 
 def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUnitOfWork]:
@@ -83,6 +86,8 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
         escalation_http.build_router(unit_of_work=uow, keys=keys, clock=clock, topics=topics),
         agency_pages.build_router(web, unit_of_work=uow, keys=keys, vault=vault, clock=clock, zone=zone),
         agency_http.build_router(unit_of_work=uow, keys=keys, vault=vault, clock=clock),
+        # The audit itself (API and pages): Surat Tugas, programme, clarifications, evidence, result, final report.
+        *audit_routers(runtime, web, vault, max_upload_bytes=settings.max_audit_upload_bytes),
         # The auditors' pages: the cases under audit and each case file. Last: its
         # /audit/{tenant}/{case_id} would otherwise take the steps' fixed paths (rekomendasi) for case ids.
         pages.build_router(web, unit_of_work=uow, zone=zone),

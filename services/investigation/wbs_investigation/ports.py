@@ -9,6 +9,8 @@ from uuid import UUID
 
 from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
+from wbs_investigation.domain.audit import Clarification, CustodyEntry, EvidenceItem, ProgrammeRecord
+from wbs_investigation.domain.audit_result import AuditeeResponse, AuditeeResponseV1, FinalReport, RecordedResult
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
 from wbs_investigation.domain.documents import CaseDocument, DocumentKind
 from wbs_investigation.domain.ekspose import (
@@ -22,8 +24,10 @@ from wbs_investigation.domain.ekspose import (
 )
 from wbs_investigation.domain.escalation import Escalation
 from wbs_investigation.domain.recommendation import FollowUp, QueuedRecommendation, Recommendation
+from wbs_investigation.domain.surat_tugas import SuratTugas
 from wbs_investigation.domain.team import TeamMember
 from wbs_runtime.audit.trail import AuditTrail
+from wbs_runtime.roster import RosterEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 
 D = TypeVar("D", bound=SealedDocument)
@@ -63,6 +67,14 @@ class AuditTeams(Protocol):
     async def of_case(self, case_id: UUID) -> list[TeamMember]: ...
 
     async def on_team(self, case_id: UUID, officer_id: str) -> bool: ...
+
+
+class Roster(Protocol):
+    """The runtime's roster (``wbs_runtime.roster.OfficerRoster``): each officer's roles per tenant."""
+
+    async def get(self, tenant: str, officer_id: str) -> RosterEntry | None: ...
+
+    async def of_tenant(self, tenant: str) -> list[RosterEntry]: ...
 
 
 class CaseDocuments(Protocol):
@@ -140,6 +152,84 @@ class EksposeSheets(Protocol):
     ) -> bytes: ...
 
 
+class AuditDocuments(Protocol):
+    """Makes the audit's documents (``adapters.audit_pdf.AuditLetters``)."""
+
+    def surat_tugas(self, letter: SuratTugas, *, body_name: str, agenda_number: str | None) -> bytes: ...
+
+    def final_report(
+        self,
+        report: FinalReport,
+        *,
+        body_name: str,
+        agenda_number: str | None,
+        result: RecordedResult,
+        findings: str,
+        response: AuditeeResponseV1,
+        team: Sequence[TeamMember],
+    ) -> bytes: ...
+
+
+class SuratTugasRegister(Protocol):
+    async def number_in_use(self, tenant: str, number: str) -> bool: ...
+
+    async def add(self, letter: SuratTugas) -> bool:
+        """False (nothing kept) when the number is already the tenant's."""
+        ...
+
+    async def of_case(self, case_id: UUID) -> list[SuratTugas]:
+        """Newest first: the first is in force."""
+        ...
+
+
+class AuditRecords(Protocol):
+    async def programme(self, case_id: UUID) -> ProgrammeRecord | None: ...
+
+    async def save_programme(self, record: ProgrammeRecord) -> None: ...
+
+    async def add_clarification(self, clarification: Clarification) -> None: ...
+
+    async def clarifications(self, case_id: UUID) -> list[Clarification]: ...
+
+    async def next_evidence_number(self, case_id: UUID) -> int: ...
+
+    async def add_evidence(self, item: EvidenceItem) -> None: ...
+
+    async def evidence(self, case_id: UUID) -> list[EvidenceItem]: ...
+
+    async def evidence_item(self, evidence_id: UUID) -> EvidenceItem | None: ...
+
+    async def evidence_of_document(self, document_id: UUID) -> EvidenceItem | None: ...
+
+    async def add_custody(self, entry: CustodyEntry) -> None: ...
+
+    async def custody(self, case_id: UUID) -> list[CustodyEntry]: ...
+
+
+class AuditResults(Protocol):
+    async def add_result(self, result: RecordedResult) -> None: ...
+
+    async def results(self, case_id: UUID) -> list[RecordedResult]:
+        """Every version, the one in force first."""
+        ...
+
+    async def add_response(self, response: AuditeeResponse) -> None: ...
+
+    async def responses(self, case_id: UUID) -> list[AuditeeResponse]:
+        """Newest first."""
+        ...
+
+    async def report_number_in_use(self, tenant: str, number: str) -> bool: ...
+
+    async def add_report(self, report: FinalReport) -> bool: ...
+
+    async def reports(self, case_id: UUID) -> list[FinalReport]:
+        """Newest revision first."""
+        ...
+
+    async def mark_issued(self, report: FinalReport, result: RecordedResult) -> None: ...
+
+
 class InvestigationUnitOfWork(Transactional, Protocol):
     @property
     def case_files(self) -> CaseFiles: ...
@@ -152,6 +242,21 @@ class InvestigationUnitOfWork(Transactional, Protocol):
 
     @property
     def eksposes(self) -> Eksposes: ...
+
+    @property
+    def roster(self) -> Roster: ...
+
+    @property
+    def tenants(self) -> Tenants: ...
+
+    @property
+    def surat_tugas(self) -> SuratTugasRegister: ...
+
+    @property
+    def audit_records(self) -> AuditRecords: ...
+
+    @property
+    def audit_results(self) -> AuditResults: ...
 
     @property
     def audit(self) -> AuditTrail: ...

@@ -10,10 +10,11 @@ from uuid import UUID
 from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.sealed import SealedDocument, SealedPayload
 from wbs_runtime.audit import AuditRecorder, ChainedEntry
+from wbs_runtime.roster import RosterEntry
 from wbs_runtime.unit_of_work import EventOutbox, Transactional
 from wbs_triage.domain.case import Case, CaseStatus
 from wbs_triage.domain.decision import CaseLink, PriorAudit, Proposal
-from wbs_triage.domain.disposition import Disposition, RosterEntry, TeamSeat
+from wbs_triage.domain.disposition import Disposition, TeamSeat
 from wbs_triage.domain.evidence import CaseEvidence
 from wbs_triage.domain.messages import CaseMessage
 from wbs_triage.domain.queue import Lateness, OpenQuestion, QueueQuery
@@ -166,9 +167,7 @@ class Dispositions(Protocol):
 
 
 class Roster(Protocol):
-    async def keep(self, entry: RosterEntry) -> bool:
-        """Keep ``entry`` unless a later announcement is kept; whether it was kept."""
-        ...
+    """The runtime's roster (``wbs_runtime.roster.OfficerRoster``), kept from directory's officer-roles."""
 
     async def get(self, tenant: str, officer_id: str) -> RosterEntry | None: ...
 

@@ -56,8 +56,11 @@ async def test_migrations_match_the_declared_tables(infra: Infrastructure, servi
         await engine.dispose()
     assert differences == [], f"{service}'s migrations and tables differ: {differences}"
     script = ScriptDirectory.from_config(migrate.alembic_config(url, versions, metadata))
-    assert sorted(heads) == sorted(script.get_heads())  # the newest revision of both branches
-    assert {head.split("_")[0] for head in heads} == {"messaging", service}
+    # The newest revision of both branches is applied. A revision that depends on the other branch
+    # (triage_0009 moves its roster into messaging_0005's table) stands for both in alembic_version.
+    applied = {r.revision for head in heads for r in script.revision_map.iterate_revisions(head, "base")}
+    assert set(script.get_heads()) <= applied
+    assert {head.split("_")[0] for head in script.get_heads()} == {"messaging", service}
 
 
 async def test_pruning_and_dead_letter_queries_have_their_indexes(infra: Infrastructure) -> None:

@@ -182,6 +182,7 @@ async def test_a_proposal_waits_for_the_approver_the_policy_names_never_its_prop
         Role.KETUA_TIM,
     )
     assert data.policy_version == 1
+    assert data.report_substance is None  # the report goes with an audit decision only
     mailbox = KeyRing.from_directory(triage.keys, {Audience.REPORTER_MAILBOX})
     reason = mailbox.open(data.reason_for_reporter, tenant=APPROVING, case=case, model=MailboxMessageV1)
     assert reason.text == NOT_PROCESSED["reason_for_reporter"]
@@ -259,6 +260,12 @@ async def test_the_bpk_apip_flag_bars_an_audit_investigasi(triage: Triage) -> No
         event.data.conclusion, tenant=APPROVING, case=case, model=TelaahConclusionV1
     )
     assert conclusion.conclusion == "Terdapat indikasi kerugian negara."
+    # The auditors get the report itself, sealed to the body's case-substance for this case.
+    assert event.data.report_substance is not None
+    report = KeyRing.from_directory(triage.keys, {Audience.CASE_SUBSTANCE}).open(
+        event.data.report_substance, tenant=APPROVING, case=case, model=ReportSubstanceV1
+    )
+    assert (report.what, report.who) == ("Pungutan liar", "Pejabat X")
 
 
 async def test_forwarding_to_a_body_in_the_system_registers_one_case_there_that_its_officers_read(

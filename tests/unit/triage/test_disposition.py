@@ -25,18 +25,17 @@ from wbs_contracts.events.intake import ReporterMessageKind
 from wbs_contracts.events.triage import CaseDisposedV1, DispositionInstructionV1, OfficerMessageKind, TeamRole
 from wbs_contracts.registry import CASE_DISPOSED
 from wbs_contracts.roles import Role
+from wbs_runtime.roster import RosterEntry, newer
 from wbs_runtime.working_days import is_working_day
 from wbs_triage.domain.case import Case, CaseStatus
 from wbs_triage.domain.disposition import (
     DispositionDraft,
     DispositionRefused,
-    RosterEntry,
     TeamSeat,
     check_disposable,
     checked_instruction,
     checked_team,
     eligible,
-    newer,
     resumed_due_day,
     working_days_waited,
 )

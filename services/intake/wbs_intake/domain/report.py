@@ -19,6 +19,9 @@ class ReportStatus(StrEnum):
     DILIMPAHKAN = "dilimpahkan"  # forwarded to the competent body (pelimpahan)
     DIGABUNG = "digabung"
     DITINDAKLANJUTI = "ditindaklanjuti"  # proceeds to an audit investigasi
+    # The regulations' monitoring (002/004 BAB II C.7): the final audit report was issued, or the
+    # case was handed to law enforcement.
+    SELESAI = "selesai"
 
 
 #: English labels for the second language.
@@ -30,6 +33,7 @@ STATUS_LABEL_EN = {
     ReportStatus.DILIMPAHKAN: "forwarded",
     ReportStatus.DIGABUNG: "merged",
     ReportStatus.DITINDAKLANJUTI: "followed up",
+    ReportStatus.SELESAI: "finished",
 }
 
 

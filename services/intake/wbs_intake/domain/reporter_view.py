@@ -2,22 +2,27 @@
 appear on the reporter's timeline, and in which words (Bahasa Indonesia first, English second).
 
 Everything else that happens to a case (who reads it, the telaah's reasoning, the officers'
-names) stays out of the reporter's view. Other parts of intake add their entries to
-:data:`REPORTER_SEES` (an officer's answer, a forwarding, an identity disclosure) and feed the
-matching :class:`Happening` to :func:`timeline`; anything not listed here is never shown.
+names) stays out of the reporter's view. Of the audit the reporter learns what the regulations'
+monitoring says (002/004 BAB II C.7; the reporter "is told the status"): ``dalam proses`` while it
+runs, ``selesai`` once the final audit report is issued or the case is handed to law enforcement,
+and which of the two; never the result, the estimated loss, the report's number or the agency.
+
+Other parts of intake add their entries to :data:`REPORTER_SEES` (an officer's answer, a
+forwarding, an identity disclosure) and feed the matching :class:`Happening` to :func:`timeline`;
+anything not listed here is never shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
 from wbs_contracts.events.triage import OfficerMessageKind
 from wbs_intake.domain.mailbox import Direction, MailboxMessage
 from wbs_intake.domain.report import Report
-from wbs_intake.domain.reporter_notices import ReporterNotice
+from wbs_intake.domain.reporter_notices import ENDINGS, NoticeKind, ReporterNotice
 from wbs_intake.domain.wording import Wording
 
 
@@ -29,6 +34,8 @@ class Shown:
     explanation: Wording
     #: True for a status (the report's state), False for an event in between (a message).
     is_status: bool = True
+    #: Other words for the same status, by what brought it about (``Happening.variant``).
+    variants: Mapping[str, Wording] = field(default_factory=dict)
 
 
 #: The kinds a reporter sees, by the name the happening carries (a ``ReportStatus`` value or an
@@ -83,9 +90,30 @@ REPORTER_SEES: dict[str, Shown] = {
     "ditindaklanjuti": Shown(
         Wording("Laporan ditindaklanjuti", "Report followed up"),
         Wording(
-            "Setelah ditelaah, laporan Anda ditindaklanjuti dengan pemeriksaan (audit investigasi).",
-            "After assessment, your report is followed up with an investigation (audit investigasi).",
+            "Setelah ditelaah, laporan Anda ditindaklanjuti dengan pemeriksaan (audit investigasi). Selama "
+            "pemeriksaan berlangsung, penanganan laporan Anda dalam proses.",
+            "After assessment, your report is followed up with an investigation (audit investigasi). While the "
+            "investigation runs, the handling of your report is in progress.",
         ),
+    ),
+    # The regulations' monitoring: selesai, and in which of its two ways (never the result or the agency).
+    "selesai": Shown(
+        Wording("Selesai", "Finished"),
+        Wording("Penanganan laporan Anda telah selesai.", "The handling of your report is finished."),
+        variants={
+            NoticeKind.LAPORAN_HASIL_AUDIT_TERBIT.value: Wording(
+                "Pemeriksaan atas laporan Anda telah selesai: laporan hasil audit telah diterbitkan. Tindak lanjutnya "
+                "menjadi kewenangan pejabat yang berwenang.",
+                "The investigation of your report is finished: the final audit report has been issued. Its "
+                "follow-up is for the competent officials.",
+            ),
+            NoticeKind.DISERAHKAN_KEPADA_PENEGAK_HUKUM.value: Wording(
+                "Penanganan laporan Anda telah selesai: perkaranya telah diserahkan kepada aparat penegak hukum "
+                "untuk ditangani lebih lanjut.",
+                "The handling of your report is finished: the case has been handed to law enforcement to be dealt "
+                "with further.",
+            ),
+        },
     ),
     # The Kotak Komunikasi: the fact is shown here, the words in the message box.
     "petugas-menjawab": Shown(
@@ -108,6 +136,21 @@ REPORTER_SEES: dict[str, Shown] = {
             "Laporan diteruskan ke {body}, instansi yang berwenang menanganinya.",
             "The report was forwarded to {body}, the body competent to handle it.",
         ),
+        is_status=False,
+    ),
+    # A second way of ending after the first (handed to law enforcement after the report was issued).
+    "diserahkan-kepada-penegak-hukum": Shown(
+        Wording("Diserahkan kepada aparat penegak hukum", "Handed to law enforcement"),
+        Wording(
+            "Setelah laporan hasil audit terbit, perkaranya telah diserahkan kepada aparat penegak hukum untuk "
+            "ditangani lebih lanjut.",
+            "After the final audit report, the case has been handed to law enforcement to be dealt with further.",
+        ),
+        is_status=False,
+    ),
+    "laporan-hasil-audit-terbit": Shown(
+        Wording("Laporan hasil audit diterbitkan", "Final audit report issued"),
+        Wording("Laporan hasil audit atas laporan Anda telah diterbitkan.", "The final audit report has been issued."),
         is_status=False,
     ),
     "identitas-diungkapkan": Shown(
@@ -139,6 +182,8 @@ class Happening:
     body_name: str | None = None
     #: The officers' own words for the reporter (why a report is not processed), opened for them.
     reason: str | None = None
+    #: What brought a status about, when it reads differently for each (see ``Shown.variants``).
+    variant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,12 +193,14 @@ class TimelineEntry:
     shown: Shown
     body_name: str | None = None
     reason: str | None = None
+    variant: str | None = None
 
     def title(self, language: str) -> str:
         return self.shown.title.of(language)
 
     def explanation(self, language: str) -> str:
-        explained = self.shown.explanation.of(language).replace("{body}", self.body_name or "-")
+        wording = self.shown.variants.get(self.variant or "", self.shown.explanation)
+        explained = wording.of(language).replace("{body}", self.body_name or "-")
         return explained.replace("{reason}", self.reason or "-")
 
 
@@ -165,11 +212,20 @@ def happenings_of(
 ) -> list[Happening]:
     """Everything that happened to the report that the reporter may be told of: its status
     changes, the officers' messages (that one came, not what it says), and the notices (forwarded,
-    identity disclosed). ``ends``: for a status that ended the telaah, the body it went to and the
-    officers' reason (opened), by status."""
+    identity disclosed, how the handling ended). ``ends``: for a status that ended the telaah, the
+    body it went to and the officers' reason (opened), by status. The first way the handling ended
+    gives ``selesai`` its words; a second one (a hand-over after the report) shows as an event."""
     ends = ends or {}
+    notices = list(notices)
+    endings = sorted((n for n in notices if n.kind in ENDINGS), key=lambda n: n.at)
+    first_ending = endings[0] if endings else None
     found = [
-        Happening(change.status.value, change.at, *ends.get(change.status.value, (None, None)))
+        Happening(
+            change.status.value,
+            change.at,
+            *ends.get(change.status.value, (None, None)),
+            variant=first_ending.kind.value if first_ending and change.status.value == "selesai" else None,
+        )
         for change in report.timeline
     ]
     found += [
@@ -177,7 +233,7 @@ def happenings_of(
         for m in messages
         if m.direction is Direction.DARI_PETUGAS and m.kind in OFFICER_MESSAGE_HAPPENINGS
     ]
-    found += [Happening(n.kind.value, n.at, n.body_name) for n in notices]
+    found += [Happening(n.kind.value, n.at, n.body_name) for n in notices if n is not first_ending]
     return found
 
 
@@ -197,7 +253,7 @@ def message_entries(messages: Iterable[MailboxMessage]) -> list[tuple[UUID, Time
 def timeline(happenings: Iterable[Happening]) -> list[TimelineEntry]:
     """What the reporter sees, oldest first: only the kinds of :data:`REPORTER_SEES`."""
     entries = [
-        TimelineEntry(h.kind, h.at, REPORTER_SEES[h.kind], h.body_name, h.reason)
+        TimelineEntry(h.kind, h.at, REPORTER_SEES[h.kind], h.body_name, h.reason, h.variant)
         for h in happenings
         if h.kind in REPORTER_SEES
     ]

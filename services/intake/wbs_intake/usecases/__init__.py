@@ -41,6 +41,7 @@ from wbs_intake.usecases.following import (
     signed_in_report,
 )
 from wbs_intake.usecases.mailbox import MessageDraft, read_mailbox, record_officer_message, send_reporter_message
+from wbs_intake.usecases.monitoring import record_audit_report, record_hand_over
 from wbs_intake.usecases.officers import (
     Body,
     Officer,
@@ -111,9 +112,11 @@ __all__ = [
     "read_report",
     "receipt_details",
     "receive_report",
+    "record_audit_report",
     "record_decision",
     "record_disposition",
     "record_evidence",
+    "record_hand_over",
     "record_identity",
     "record_officer_message",
     "record_registration",

@@ -17,7 +17,7 @@ from wbs_intake.ports import IntakeUnitOfWork, Opener
 from wbs_intake.usecases.errors import UnknownReport
 
 
-async def _report_of_case(event: Envelope[Any], case_id: UUID, uow: IntakeUnitOfWork) -> Report:
+async def report_of_case(event: Envelope[Any], case_id: UUID, uow: IntakeUnitOfWork) -> Report:
     """The report the case is about: the case itself, or the report a body forwarded to the
     tenant where this case was registered."""
     report = await uow.reports.get(case_id, for_update=True)
@@ -33,7 +33,7 @@ async def record_disposition(event: Envelope[Any], uow: IntakeUnitOfWork) -> Non
     """Handler of ``case-disposed``: the reporter now sees that the report is being assessed (a
     later disposition of the same case changes nothing they see)."""
     data: CaseDisposedV1 = event.data
-    report = await _report_of_case(event, data.case_id, uow)
+    report = await report_of_case(event, data.case_id, uow)
     change = report.record(ReportStatus.DITELAAH, data.disposed_at)
     if change is not None:
         await uow.reports.append_status(report.id, change)
@@ -46,7 +46,7 @@ def record_decision(opener: Opener) -> Callable[[Envelope[Any], IntakeUnitOfWork
 
     async def handle(event: Envelope[Any], uow: IntakeUnitOfWork) -> None:
         data: TelaahDecidedV1 = event.data
-        report = await _report_of_case(event, data.case_id, uow)
+        report = await report_of_case(event, data.case_id, uow)
         status = OUTCOME_STATUS[data.outcome]
         if data.outcome is TelaahOutcome.TIDAK_DIPROSES and data.reason_for_reporter is not None:
             opener.open(data.reason_for_reporter, tenant=event.tenant, case=data.case_id, model=MailboxMessageV1)

@@ -13,3 +13,4 @@ def subscribe(runtime: ServiceRuntime[SqlInvestigationUnitOfWork]) -> None:
     runtime.subscribe(TELAAH_DECIDED, record_telaah_decision)  # an audit opens; other outcomes close
     runtime.subscribe(ESCALATION_ACKNOWLEDGED, record_acknowledgement)  # from an agency's page or own systems
     runtime.keep_tenants()  # time limits, approvals and escalation policies
+    runtime.keep_roster()  # whom a Surat Tugas may name on an audit team

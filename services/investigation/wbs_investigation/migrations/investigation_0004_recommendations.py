@@ -2,7 +2,7 @@
 notice once per deadline, the documents (SK, evidence) kept in the case's vault.
 
 Revision ID: investigation_0004
-Revises: investigation_0002
+Revises: investigation_0003
 Create Date: 2026-11-23
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "investigation_0004"
 # The parts of issue 9 each start from investigation_0002; the integrator chains them.
-down_revision: str | Sequence[str] | None = "investigation_0002"
+down_revision: str | Sequence[str] | None = "investigation_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

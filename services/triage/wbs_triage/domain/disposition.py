@@ -1,8 +1,8 @@
 """Disposisi: the pimpinan satker disposes a registered case to a team for its telaah (SOP BPS
 Provinsi Banten, seed 001 Gambar 8), with an instruction; the team's follow-up clock starts then.
 
-Only officers on the tenant's roster (as directory announced it, ``officer-roles``) who hold
-penelaah or ketua-tim there, and are active, may be on a team. A case is disposed while it is
+Only officers on the tenant's roster (as directory announced it, ``officer-roles``, kept by the
+runtime) who hold penelaah or ketua-tim there, and are active, may be on a team. A case is disposed while it is
 registered, and disposed again (the team replaced) while its telaah goes on; never once decided.
 
 The team's clock stops while the case waits on the reporter (an officer asked for more
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from wbs_contracts.events.directory import TimeLimit
@@ -47,25 +48,25 @@ class DispositionRefused(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class RosterEntry:
-    """One officer's roles in one tenant, as directory last announced them."""
-
-    tenant: str
-    officer_id: str
-    name: str
-    roles: frozenset[Role]
-    active: bool
-    changed_at: datetime
+class OnRoster(Protocol):
+    """An officer on the tenant's roster as the runtime keeps it from directory
+    (``wbs_runtime.roster.RosterEntry``): what the disposisi needs of them."""
 
     @property
-    def may_join_team(self) -> bool:
-        return self.active and bool(self.roles & TEAM_ROLES)
+    def officer_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def roles(self) -> frozenset[Role]: ...
+    @property
+    def active(self) -> bool: ...
 
 
-def newer(stored: RosterEntry | None, announced: RosterEntry) -> bool:
-    """Whether ``announced`` replaces what is kept (an older announcement, redelivered, does not)."""
-    return stored is None or announced.changed_at > stored.changed_at
+Officer = TypeVar("Officer", bound=OnRoster)
+
+
+def may_join_team(entry: OnRoster) -> bool:
+    return entry.active and bool(entry.roles & TEAM_ROLES)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def checked_instruction(text: str) -> str:
     return text
 
 
-def checked_team(draft: DispositionDraft, roster: Mapping[str, RosterEntry]) -> tuple[TeamSeat, ...]:
+def checked_team(draft: DispositionDraft, roster: Mapping[str, OnRoster]) -> tuple[TeamSeat, ...]:
     """The team in the draft, the ketua first; refused unless each is on the tenant's roster as an
     active penelaah or ketua tim. A member named twice (or also as ketua) sits once."""
     if not draft.ketua.strip():
@@ -136,7 +137,7 @@ def checked_team(draft: DispositionDraft, roster: Mapping[str, RosterEntry]) -> 
     seats: list[TeamSeat] = []
     for position, officer_id in enumerate(dict.fromkeys(chosen)):
         entry = roster.get(officer_id)
-        if entry is None or not entry.may_join_team:
+        if entry is None or not may_join_team(entry):
             raise DispositionRefused(
                 "ketua" if position == 0 else "anggota",
                 "Anggota tim hanya petugas aktif instansi ini yang berperan penelaah atau ketua tim.",
@@ -150,9 +151,9 @@ def checked_team(draft: DispositionDraft, roster: Mapping[str, RosterEntry]) -> 
     return tuple(seats)
 
 
-def eligible(roster: Sequence[RosterEntry]) -> list[RosterEntry]:
+def eligible(roster: Sequence[Officer]) -> list[Officer]:
     """Whom the form offers, by name."""
-    return sorted((e for e in roster if e.may_join_team), key=lambda e: (e.name.casefold(), e.officer_id))
+    return sorted((e for e in roster if may_join_team(e)), key=lambda e: (e.name.casefold(), e.officer_id))
 
 
 def limit_of(limits: Mapping[str, TimeLimit] | None, name: str, default: TimeLimit) -> TimeLimit:

@@ -37,7 +37,6 @@ from wbs_triage.usecases.decisions import (
 from wbs_triage.usecases.disposition import (
     OpenedDisposition,
     dispose_case,
-    keep_officer_roles,
     read_dispositions,
     team_candidates,
 )
@@ -79,7 +78,6 @@ __all__ = [
     "dispose_case",
     "follow_up_clock",
     "index_waiting_cases",
-    "keep_officer_roles",
     "list_cases",
     "list_evidence",
     "may_open",

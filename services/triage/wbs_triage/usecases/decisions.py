@@ -415,7 +415,11 @@ async def _take_effect(
         conclusion = TelaahConclusionV1(
             core_problem=text.core_problem, analysis=text.analysis, conclusion=text.conclusion
         )
-        fields = {"conclusion": keys.seal(tenant, Audience.CASE_SUBSTANCE, conclusion, case=case_id)}
+        fields = {
+            "conclusion": keys.seal(tenant, Audience.CASE_SUBSTANCE, conclusion, case=case_id),
+            # The auditors read the report itself: as it is kept, sealed to this body's case-substance.
+            "report_substance": SealedPayload.model_validate(case.sealed_substance),
+        }
     await uow.statuses.set(case_id, effect_status(proposal.outcome))
     decided = TelaahDecidedV1(
         case_id=case_id,

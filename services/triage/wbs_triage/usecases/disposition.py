@@ -1,22 +1,20 @@
-"""Disposisi and the team's clock: the roster kept from directory, a case disposed to a team (and
-disposed again, the team replaced), and the follow-up due time paused while the case waits on the
-reporter. The working days are the tenant's calendar as triage keeps it (weekends alone for a
+"""Disposisi and the team's clock: a case disposed to a team of the roster (the runtime keeps it
+from directory), disposed again (the team replaced), and the follow-up due time paused while the
+case waits on the reporter. The working days are the tenant's calendar as triage keeps it (weekends alone for a
 tenant not configured here yet, never later than the true due time)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-from wbs_contracts.envelope import Envelope
-from wbs_contracts.events.directory import OfficerRolesV1
 from wbs_contracts.events.triage import CaseDisposedV1, DispositionInstructionV1
 from wbs_contracts.registry import CASE_DISPOSED
 from wbs_contracts.sealed import Audience
 from wbs_runtime.clock import Clock
+from wbs_runtime.roster import RosterEntry
 from wbs_runtime.working_days import last_day_before
 from wbs_triage.domain.disposition import (
     DEFAULT_FOLLOW_UP,
@@ -24,7 +22,6 @@ from wbs_triage.domain.disposition import (
     Disposition,
     DispositionDraft,
     DispositionRefused,
-    RosterEntry,
     check_disposable,
     checked_instruction,
     checked_team,
@@ -35,22 +32,6 @@ from wbs_triage.ports import Keys, Opener, QueueUnitOfWork, TriageUnitOfWork
 from wbs_triage.usecases.cases import Reader, _entry
 from wbs_triage.usecases.clocks import working_days_due
 from wbs_triage.usecases.entitlement import may_open
-
-
-async def keep_officer_roles(event: Envelope[Any], uow: QueueUnitOfWork) -> None:
-    """Handler of ``officer-roles``: keep the officer's roles in the tenant, unless an announcement
-    made later is kept already (a redelivery, or partitions read out of order)."""
-    data: OfficerRolesV1 = event.data
-    await uow.roster.keep(
-        RosterEntry(
-            tenant=data.tenant_id,
-            officer_id=data.officer_id,
-            name=data.name,
-            roles=frozenset(data.roles),
-            active=data.active,
-            changed_at=data.changed_at,
-        )
-    )
 
 
 async def team_candidates(tenant: str, uow: QueueUnitOfWork) -> list[RosterEntry]:

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 from wbs_contracts.events.directory import Category, TimeLimit
 from wbs_runtime.audit import AuditEntry
 from wbs_runtime.clock import Clock
+from wbs_runtime.roster import RosterEntry
 from wbs_triage.domain.case import CaseStatus
 from wbs_triage.domain.disposition import (
     DEFAULT_DISPOSISI,
     DEFAULT_FOLLOW_UP,
     DISPOSISI_LIMIT,
     FOLLOW_UP_LIMIT,
-    RosterEntry,
     eligible,
     limit_of,
 )

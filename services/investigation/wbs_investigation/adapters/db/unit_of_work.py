@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wbs_investigation.adapters.db.audit import SqlAuditRecords, SqlAuditResults, SqlSuratTugas
 from wbs_investigation.adapters.db.case_files import SqlCaseFiles
 from wbs_investigation.adapters.db.documents import SqlCaseDocuments
 from wbs_investigation.adapters.db.ekspose import SqlEksposes
@@ -9,6 +10,7 @@ from wbs_investigation.adapters.db.escalations import SqlEscalations
 from wbs_investigation.adapters.db.recommendations import SqlRecommendations
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
 from wbs_investigation.adapters.db.tenants import SqlTenants
+from wbs_runtime.roster import OfficerRoster
 from wbs_runtime.unit_of_work import UnitOfWork
 
 
@@ -20,3 +22,7 @@ class SqlInvestigationUnitOfWork(UnitOfWork):
     escalations: SqlEscalations
     tenants: SqlTenants
     recommendations: SqlRecommendations
+    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles
+    surat_tugas: SqlSuratTugas
+    audit_records: SqlAuditRecords
+    audit_results: SqlAuditResults

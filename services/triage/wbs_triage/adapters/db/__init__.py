@@ -1,5 +1,5 @@
-"""Triage's database adapters: cases (substance sealed at rest), the agenda, the roster and
-dispositions, the telaah's records, the related-reports index and decisions.
+"""Triage's database adapters: cases (substance sealed at rest), the agenda, dispositions
+(the roster is the runtime's, ``wbs_runtime.roster``), the telaah's records, the related-reports index and decisions.
 
 One module per concern; everything is importable from here."""
 
@@ -12,7 +12,6 @@ from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
 from wbs_triage.adapters.db.registration import SqlRegistrationRepository
 from wbs_triage.adapters.db.related import SqlRelatedIndex
-from wbs_triage.adapters.db.roster import SqlRoster
 from wbs_triage.adapters.db.tables import (
     agenda_counter,
     case_disposition_table,
@@ -21,7 +20,6 @@ from wbs_triage.adapters.db.tables import (
     case_team_table,
     evidence_table,
     metadata,
-    officer_roster_table,
 )
 from wbs_triage.adapters.db.telaah import SqlTelaahRepository
 from wbs_triage.adapters.db.telaah_tables import (
@@ -42,7 +40,6 @@ __all__ = [
     "SqlOpenQuestions",
     "SqlRegistrationRepository",
     "SqlRelatedIndex",
-    "SqlRoster",
     "SqlTelaahRepository",
     "SqlTenantConfigurations",
     "SqlTriageUnitOfWork",
@@ -56,7 +53,6 @@ __all__ = [
     "decision_table",
     "evidence_table",
     "metadata",
-    "officer_roster_table",
     "prior_audit_table",
     "related_digest_table",
     "related_signature_table",

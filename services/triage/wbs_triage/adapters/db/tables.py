@@ -18,7 +18,7 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
@@ -91,18 +91,6 @@ case_message_table = Table(
     Column("in_reply_to", Uuid, nullable=True),
     Column("answer_due", DateTime(timezone=True), nullable=True),
     Index("case_message_case", "case_id", "sent_at"),
-)
-
-#: Each officer's roles in each tenant, as directory last announced them (``officer-roles``).
-officer_roster_table = Table(
-    "officer_roster",
-    metadata,
-    Column("tenant_id", Text, primary_key=True),
-    Column("officer_id", Text, primary_key=True),
-    Column("name", Text, nullable=False),
-    Column("roles", ARRAY(Text), nullable=False),
-    Column("active", Boolean, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
 )
 
 #: Every disposition of a case, kept (a re-disposition adds one): who, when, the team, the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wbs_runtime.roster import OfficerRoster
 from wbs_runtime.unit_of_work import UnitOfWork
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
 from wbs_triage.adapters.db.decisions import SqlBodies, SqlCaseLinks, SqlCaseStatuses, SqlPriorAudits, SqlProposals
@@ -10,7 +11,6 @@ from wbs_triage.adapters.db.evidence import SqlEvidenceRepository
 from wbs_triage.adapters.db.messages import SqlMessageRepository
 from wbs_triage.adapters.db.registration import SqlRegistrationRepository
 from wbs_triage.adapters.db.related import SqlRelatedIndex
-from wbs_triage.adapters.db.roster import SqlRoster
 from wbs_triage.adapters.db.telaah import SqlTelaahRepository
 
 
@@ -30,4 +30,4 @@ class SqlTriageUnitOfWork(UnitOfWork):
     statuses: SqlCaseStatuses
     bodies: SqlBodies
     dispositions: SqlDispositions
-    roster: SqlRoster
+    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles

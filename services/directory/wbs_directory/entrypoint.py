@@ -74,7 +74,7 @@ class DirectorySettings(ServiceSettings):
     service_urls: dict[str, str] = Field(default_factory=dict)
     #: How often queue health (the consumer groups' lag, the services' readiness, outboxes and dead
     #: letters) is measured for the page and the metrics.
-    queue_health_seconds: float = Field(default=15, gt=0)
+    queue_health_seconds: float = Field(default=10, gt=0)
 
     def service_addresses(self) -> dict[str, str]:
         return {s: self.service_urls.get(s) or f"http://127.0.0.1:{default_http_port(s)}" for s in SERVICES}

@@ -8,6 +8,7 @@ not count in the lag it expects.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tests.support.events import case_registered
 from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import produce
 from tests.support.officers import assertion_headers
 from tests.support.publish import publish
 from tests.support.services import migrated_database, settings_for
@@ -253,6 +255,32 @@ async def test_the_page_shows_no_case_content(deployment: Deployment) -> None:
         assert case_id not in html
     assert "WBS/BPS-1700" not in html  # the registrations' agenda numbers
     assert "bps-1700" not in html
+
+
+async def test_a_parked_dead_letter_shows_per_service_with_the_commands_to_act_on_it(deployment: Deployment) -> None:
+    if deployment.notify is None:
+        await deployment.start_notify()
+    secret = f"RAHASIA-{uuid.uuid4().hex}"
+    value = json.dumps({"bukan": "peristiwa", "isi": secret}).encode()
+    await produce(deployment.infra.bootstrap_servers, deployment.topic, value, key=secret.encode(), headers=[])
+
+    async def parked() -> str | None:
+        html = await deployment.page()
+        return html if 'data-service="notify" data-parked="1"' in html else None
+
+    html = await eventually(parked, within=30, what="notify's dead letter on the page")
+    row = html[html.index('data-service="notify" data-parked="1"') :]
+    row = row[: row.index("</tr>")]
+    assert CASE_REGISTERED.topic in row  # the dead-letter gauge names topics without the prefix
+    for command in (
+        "wbs dlq list --service notify --status parked",
+        "wbs dlq show notify:ID",
+        "wbs dlq resend --all --service notify",
+    ):
+        assert f"<code>{command}</code>" in row
+    assert secret not in html  # nothing of the message itself
+    found = await deployment.metrics()
+    assert ({"service": "notify"}, 1.0) in found["wbs_service_ready"]
 
 
 async def test_only_operators_see_the_page(deployment: Deployment) -> None:

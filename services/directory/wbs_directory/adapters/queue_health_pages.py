@@ -55,8 +55,8 @@ def duration(seconds: float | None) -> str:
 
 
 def commands(service: str) -> dict[str, list[str]]:
-    """The exact commands an operator runs for this service (on the host, as ``make run`` or a
-    deployment set ``wbs`` up)."""
+    """The exact commands an operator runs for this service's dead letters (on the host, as
+    ``make run`` or a deployment set ``wbs`` up); ``ID`` is a number ``dlq list`` prints."""
     return {
         "dead_letters": [
             f"wbs dlq list --service {service} --status parked",
@@ -65,7 +65,6 @@ def commands(service: str) -> dict[str, list[str]]:
             f"wbs dlq resend --all --service {service}",
             f"wbs dlq discard {service}:ID",
         ],
-        "outbox": [f"wbs outbox status --service {service}"],
     }
 
 
@@ -87,7 +86,8 @@ def group_view(group: GroupLag) -> dict[str, Any]:
                 "lag_seconds": "" if p.lag_seconds is None else f"{p.lag_seconds:.3f}",
                 "age": duration(p.lag_seconds),
             }
-            for p in group.partitions
+            # The partitions behind first: a group reads many topics, most of them caught up.
+            for p in sorted(group.partitions, key=lambda p: (-p.lag, p.topic, p.partition))
         ],
     }
 

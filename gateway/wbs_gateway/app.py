@@ -20,6 +20,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote
 
 from pydantic import Field
@@ -33,6 +34,7 @@ from starlette.routing import Route as StarletteRoute
 from wbs_contracts.events.directory import EvidenceLimits
 from wbs_contracts.identity import ASSERTION_HEADER, ASSERTION_LIFETIME_SECONDS
 from wbs_contracts.registry import SERVICES
+from wbs_gateway.api_docs import ApiDocs
 from wbs_gateway.routes import OPERATIONS_PATHS, PUBLIC_ROUTES, Route, match
 from wbs_gateway.sessions import AssertionSource, session_from
 from wbs_gateway.throttle import ClientThrottle
@@ -200,6 +202,9 @@ class GatewaySettings(BaseSettings):
     #: expiry): signing out everywhere takes effect within it. 0: ask directory on every request.
     assertion_cache_seconds: float = Field(default=5.0, ge=0, le=ASSERTION_LIFETIME_SECONDS)
     assertion_cache_size: int = Field(default=10_000, gt=0)
+    #: The AsyncAPI description of the topics, served at /api/asyncapi.yaml (generated from the
+    #: topic registry; a relative path is taken from the working directory).
+    asyncapi_file: Path = Path("docs/asyncapi.yaml")
 
     def upstream(self, service: str) -> str:
         return str(getattr(self, f"upstream_{service}")).rstrip("/")
@@ -282,6 +287,7 @@ def create_app(
         cache_seconds=settings.assertion_cache_seconds,
         capacity=settings.assertion_cache_size,
     )
+    api_docs = ApiDocs(client, settings.upstream, settings.asyncapi_file, routes)
     throttle = ClientThrottle(settings.throttle_window_seconds)
     throttled = throttled_routes(settings)
     uploads = UploadRoutes()
@@ -412,6 +418,7 @@ def create_app(
         routes=[
             StarletteRoute("/healthz", healthz),
             StarletteRoute("/readyz", readyz),
+            *api_docs.routes(),
             StarletteRoute("/{path:path}", proxy, methods=methods),
         ],
         middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, uploads=uploads)],

@@ -62,6 +62,8 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/akun", "directory"),
     # Tenant administrators: their tenants' configuration and accounts (officer routes).
     Route("/admin", "directory"),
+    # Operators: the deployment's queue health (lag, readiness, outboxes, dead letters).
+    Route("/operasi", "directory"),
     Route("/bahasa", "directory", exact=True),
     Route("/static/wbs", "directory"),
 )

@@ -35,6 +35,8 @@ def banner(stack: Stack) -> str:
         f"  Untuk pelapor / for people:     {stack.gateway_url}/",
         f"  API laporan / reports API:      {stack.gateway_url}/api/v1/reports",
         f"  Statistik (petugas / officers): {stack.gateway_url}/api/v1/tenants/bps-1700/statistics",
+        f"  Dokumentasi API / API docs:     {stack.gateway_url}/api/docs",
+        f"  Kesehatan antrean / queue health (operator): {stack.gateway_url}/operasi",
         f"  Broker (Kafka protocol):        {stack.bootstrap_servers}",
     ]
     if stack.postgres is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -319,6 +320,8 @@ class Stack:
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
             "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
             "WBS_BLOB_DIR": str(self.blob_dir.resolve()),
+            # Where directory's queue-health page reads each service's /readyz and /metrics.
+            "WBS_DIRECTORY_SERVICE_URLS": json.dumps({s: self.service_url(s) for s in SERVICES}),
             # Plain HTTP on 127.0.0.1: the session cookie cannot be Secure here (it is in a deployment).
             "WBS_DIRECTORY_INSECURE_COOKIES": "true",
             "WBS_INTAKE_INSECURE_COOKIES": "true",

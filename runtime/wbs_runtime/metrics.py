@@ -62,6 +62,12 @@ class ServiceMetrics:
             ["service"],
             registry=self.registry,
         )
+        self.relay_leader = Gauge(
+            "wbs_outbox_relay_leader",
+            "1 while this replica's outbox relay holds the service's relay lock and publishes; 0 on standby.",
+            ["service"],
+            registry=self.registry,
+        )
         self.dead_letters_parked = Gauge(
             "wbs_dead_letters_parked",
             "Dead-lettered records not yet resolved (parked, or marked for resend), by topic and reason.",

@@ -100,6 +100,8 @@ class ServiceRuntime(Generic[U]):
             poll_seconds=settings.outbox_poll_seconds,
             retention_days=(settings.outbox_retention_days, settings.inbox_retention_days),
         )
+        # Read at each scrape: whether this replica publishes, or waits on standby for the lock.
+        self.metrics.relay_leader.labels(name).set_function(lambda: 1.0 if self.relay.is_leader else 0.0)
         self.stopping = asyncio.Event()
         self.routers: list[APIRouter] = []
         #: Routes that take files, with their larger body limit (``uploads.allow(...)``).

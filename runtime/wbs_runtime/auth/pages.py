@@ -43,6 +43,8 @@ OFFICER_PAGES: tuple[OfficerPage, ...] = (
         Permission.MANAGE_CONFIGURATION, "/admin/{tenant}", ("Konfigurasi instansi", "The body's configuration")
     ),
     OfficerPage(Permission.MANAGE_ACCOUNTS, "/admin/{tenant}/petugas", ("Akun petugas", "Officer accounts")),
+    # Deployment-wide: the same page whichever tenant the operator's role was granted in.
+    OfficerPage(Permission.VIEW_QUEUE_HEALTH, "/operasi", ("Kesehatan antrean", "Queue health")),
 )
 
 

@@ -8,8 +8,11 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
+from prometheus_client import CollectorRegistry
 from pydantic import Field, SecretStr
 
+from wbs_contracts.registry import SERVICES
 from wbs_directory.adapters import broker
 from wbs_directory.adapters.admin_pages import build_admin_router
 from wbs_directory.adapters.db import SqlDirectoryUnitOfWork, TableAncestry, metadata
@@ -18,6 +21,7 @@ from wbs_directory.adapters.http import build_internal_router
 from wbs_directory.adapters.oidc import OidcClient, OpenIdProviders
 from wbs_directory.adapters.pages import build_router
 from wbs_directory.adapters.passwords import Argon2Passwords
+from wbs_directory.adapters.queue_health_pages import build_queue_health_router
 from wbs_directory.adapters.sso_pages import build_sso_router
 from wbs_directory.adapters.throttle import InMemorySignInThrottle
 from wbs_directory.adapters.totp_sealing import KEY_FILE_NAME, TotpSealer
@@ -30,8 +34,9 @@ from wbs_runtime.auth.assertions import SIGNING_KEY_FILE, AssertionSigner
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import Clock, utc_now
 from wbs_runtime.crypto.service_secret import load_service_secret
+from wbs_runtime.monitoring import LagProbe, QueueHealthMetrics, QueueHealthMonitor, ServiceProbe, subscriptions
 from wbs_runtime.service import ServiceRuntime
-from wbs_runtime.settings import ServiceSettings
+from wbs_runtime.settings import ServiceSettings, default_http_port
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
 
@@ -63,6 +68,16 @@ class DirectorySettings(ServiceSettings):
     #: The address people reach (the gateway's), for the providers' redirect URI; unset, the
     #: address the request came to.
     public_url: str | None = None
+    #: Each service's internal address, where the operators' queue-health page reads its
+    #: ``/readyz`` and ``/metrics`` (JSON: ``{"intake": "http://intake:8001", ...}``); a service
+    #: not named is sought on 127.0.0.1 at its default port.
+    service_urls: dict[str, str] = Field(default_factory=dict)
+    #: How often queue health (the consumer groups' lag, the services' readiness, outboxes and dead
+    #: letters) is measured for the page and the metrics.
+    queue_health_seconds: float = Field(default=10, gt=0)
+
+    def service_addresses(self) -> dict[str, str]:
+        return {s: self.service_urls.get(s) or f"http://127.0.0.1:{default_http_port(s)}" for s in SERVICES}
 
     def session_policy(self) -> SessionPolicy:
         return SessionPolicy(
@@ -85,8 +100,14 @@ def _signer(settings: ServiceSettings) -> AssertionSigning | None:
 
 
 def build(
-    settings: DirectorySettings, *, clock: Clock = utc_now, hasher: PasswordHasher | None = None
+    settings: DirectorySettings,
+    *,
+    clock: Clock = utc_now,
+    hasher: PasswordHasher | None = None,
+    service_client: httpx.AsyncClient | None = None,
 ) -> ServiceRuntime[SqlDirectoryUnitOfWork]:
+    """``service_client`` reads the other services' ``/readyz`` and ``/metrics`` (tests give one
+    that reaches services running in-process)."""
     key_file = settings.totp_key_file or (settings.key_dir / KEY_FILE_NAME if settings.key_dir else None)
     totp_key = settings.totp_key.get_secret_value() if settings.totp_key else None
     sealer = TotpSealer(
@@ -118,7 +139,26 @@ def build(
     runtime.include_router(build_admin_router(web, context, runtime.unit_of_work))
     runtime.include_router(build_sso_router(web, context, runtime.unit_of_work, providers, settings.public_url))
     runtime.include_router(build_internal_router(context, runtime.unit_of_work, lambda: signer))
+    monitor = queue_health_monitor(settings, runtime.metrics.registry, service_client)
+    runtime.every("queue health", monitor.round, idle_seconds=settings.queue_health_seconds)
+    runtime.on_stop("queue health", monitor.close)
+    runtime.include_router(build_queue_health_router(web, runtime.unit_of_work, monitor, settings.zone, clock=clock))
     return runtime
+
+
+def queue_health_monitor(
+    settings: DirectorySettings, registry: CollectorRegistry, client: httpx.AsyncClient | None = None
+) -> QueueHealthMonitor:
+    """The consumer groups' lag from the broker, the services' state from their own endpoints."""
+    return QueueHealthMonitor(
+        LagProbe(
+            settings.kafka_bootstrap_servers,
+            subscriptions(settings.kafka_topic_prefix),
+            client_id="wbs-directory-queue-health",
+        ),
+        ServiceProbe(settings.service_addresses(), client=client),
+        QueueHealthMetrics(registry),
+    )
 
 
 PROGRAM = ServiceProgram(

@@ -126,6 +126,8 @@ class AuditAction(StrEnum):
     RECOVERY_CODES_RENEWED = "recovery-codes-renewed"
     SSO_LINKED = "sso-linked"
     SSO_UNLINKED = "sso-unlinked"
+    #: An operator opened the queue-health page (deployment-wide; no case content).
+    VIEWED = "viewed"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import func, select, update
 
 from tests.support.infrastructure import Infrastructure
-from tests.support.investigation import case_in_audit
+from tests.support.investigation import case_in_audit, ekspose_concluded, result_recorded
 from tests.support.kafka import Record, header, read_until
 from tests.support.officers import officer_headers
 from tests.support.publish import publish
@@ -46,6 +46,7 @@ from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, case_file_
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.domain.case_file import CaseFileStatus
 from wbs_investigation.domain.documents import DocumentKind
+from wbs_investigation.domain.ekspose import EksposeConclusionV1, EksposeKind, EksposeState
 from wbs_investigation.entrypoint import PROGRAM, InvestigationSettings, build
 from wbs_runtime.audit.tables import audit_entry
 from wbs_runtime.auth.keys import issue_assertion_keys
@@ -234,6 +235,47 @@ async def test_bengkulu_routes_below_at_and_above_one_billion_as_its_policy_says
     by_case = {e.data.case_id: e.data for e in (decode(r.headers, r.value) for r in handed)}
     assert (by_case[below].target, by_case[below].agency) == (EscalationTarget.APH, "kejati-bengkulu")
     assert (by_case[at].target, by_case[at].agency) == (EscalationTarget.KPK, "kpk")
+
+
+async def test_the_dossier_carries_the_auditors_findings_and_the_exposes_conclusion(pelimpahan: Pelimpahan) -> None:
+    p = pelimpahan
+    case_id = await ready_case(p, BENGKULU, 4 * BILLION)
+    findings = "PPK menaikkan harga satuan alat berat 40% di atas harga pasar; selisih dibayarkan kepada penyedia."
+    await result_recorded(p.runtime, BENGKULU, case_id, "Temuan awal sebelum klarifikasi.", version=1)
+    await result_recorded(p.runtime, BENGKULU, case_id, findings, estimated_loss_idr=4 * BILLION, version=2)
+    # 20:00 UTC on 4 May is already 5 May in the body's zone (Asia/Jakarta): the summary's date is the body's.
+    held = datetime(2026, 5, 4, 20, 0, tzinfo=UTC)
+    conclusion = EksposeConclusionV1(
+        ekspose_id=uuid.uuid4(),
+        kind=EksposeKind.INTERNAL,
+        held_at=held,
+        state=EksposeState.SEPAKAT,
+        conclusion="Unsur tindak pidana korupsi terpenuhi; diserahkan kepada KPK.",
+    )
+    await ekspose_concluded(p.runtime, BENGKULU, case_id, conclusion)
+    await propose(p, BENGKULU, case_id, agency="kpk")
+    [escalation] = (await approve(p, BENGKULU, case_id))["escalations"]
+
+    sent = EscalationV1.model_validate_json((await escalations_on(p, "kpk", {case_id}))[case_id].value)
+    agency_keys = KeyRing.from_directory(p.key_root / "investigation", {Audience.AGENCY_DOSSIER})
+    opened = agency_keys.open(sent.dossier, tenant="kpk", case=case_id, model=EscalationDossierV1)
+    assert opened.findings.endswith(f"\n\nRingkasan temuan: {findings}")  # the result in force: version 2
+    assert "Temuan awal" not in opened.findings
+    assert "Rp 4.000.000.000" in opened.findings
+    assert "LHA-0001" in opened.findings  # the final report the findings come from
+    assert opened.ekspose_summary == (
+        "Ekspose internal, Selasa, 5 Mei 2026: sepakat. Unsur tindak pidana korupsi terpenuhi; diserahkan kepada KPK."
+    )
+    assert opened.terlapor == (TERLAPOR,)
+    for what in (sent.model_dump_json(), opened.model_dump_json()):
+        assert "Siti" not in what
+    # The agency's page shows the copy investigation kept of exactly what was sealed to the agency.
+    shown = await p.client.get(f"/api/v1/agencies/kpk/escalations/{escalation['id']}", headers=p.subscriber("kpk"))
+    assert shown.status_code == 200, shown.text
+    assert (shown.json()["dossier"]["findings"], shown.json()["dossier"]["ekspose_summary"]) == (
+        opened.findings,
+        opened.ekspose_summary,
+    )
 
 
 async def test_a_lebak_case_goes_to_aph_whatever_the_loss(pelimpahan: Pelimpahan) -> None:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from wbs_contracts.events.intake import NAME_LIMIT, TEXT_LIMIT
 from wbs_contracts.events.investigation import CaseHandedOverV1, EscalatedDocument, EscalationV1
@@ -266,10 +267,12 @@ async def approve_escalation(
     keys: Keys,
     clock: Clock,
     topics: AgencyTopics,
+    zone: ZoneInfo,
 ) -> Escalation | None:
     """The policy's approver (never the proposer) approves the pending hand-over under the policy in
     force, which it records; in the same transaction the dossier is sealed to the agency and the
-    escalation, the hand-over and the case file's new status are recorded (the outbox sends)."""
+    escalation, the hand-over and the case file's new status are recorded (the outbox sends).
+    ``zone``: the body's, for the dates the dossier writes in words."""
     async with uow:
         case_file = await _case_file(uow, tenant, case_id, lock=True)
         if case_file is None:
@@ -295,7 +298,7 @@ async def approve_escalation(
         await _ensure_topic(topics, agency)
         now = clock()
         text = keys.open(escalation.sealed_text, tenant=tenant, case=case_id, model=EscalationProposalTextV1)
-        sources = await dossier_sources(case_file, uow, keys)
+        sources = await dossier_sources(case_file, uow, keys, zone)
         copy = dossier(
             case_file,
             text,

@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,13 @@ from wbs_contracts.events.investigation import (
     EscalationDossierV1,
     EscalationV1,
 )
-from wbs_contracts.registry import CASE_HANDED_OVER, ESCALATION_ACKNOWLEDGED, escalations_to
+from wbs_contracts.registry import (
+    CASE_HANDED_OVER,
+    ESCALATION_ACKNOWLEDGED,
+    RECOMMENDATION_COMPLETED,
+    RECOMMENDATION_ISSUED,
+    escalations_to,
+)
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience
 from wbs_contracts.wire import decode
@@ -276,6 +282,77 @@ async def test_the_dossier_carries_the_auditors_findings_and_the_exposes_conclus
         opened.findings,
         opened.ekspose_summary,
     )
+
+
+async def recommend(p: Pelimpahan, case_id: uuid.UUID, kind: str, **fields: Any) -> dict[str, Any]:
+    body = {"kind": kind, "addressed_to": "Inspektur", "text": f"Rekomendasi {kind}."} | fields
+    answer = await p.client.post(
+        f"/api/v1/tenants/{BENGKULU}/audits/{case_id}/recommendations", json=body, headers=p.inspektur()
+    )
+    assert answer.status_code == 201, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+async def test_the_hand_over_completes_the_open_recommendation_to_hand_over_with_itself_as_evidence(
+    pelimpahan: Pelimpahan,
+) -> None:
+    p = pelimpahan
+    case_id = await ready_case(p, BENGKULU, 2 * BILLION)
+    due = datetime.now(UTC).date() + timedelta(days=30)
+    to_kpk = await recommend(p, case_id, "penyerahan-kpk", addressed_to="Gubernur Bengkulu", due=due.isoformat())
+    sanction = await recommend(p, case_id, "hukuman-disiplin", addressed_to="Sekretaris Daerah")
+    await propose(p, BENGKULU, case_id, agency="kpk")
+    assert await outbox_rows(p, case_id) == [RECOMMENDATION_ISSUED.topic] * 2  # nothing done before the approval
+    [escalation] = (await approve(p, BENGKULU, case_id))["escalations"]
+
+    listed = await p.client.get(f"/api/v1/tenants/{BENGKULU}/audits/{case_id}/recommendations", headers=p.inspektur())
+    by_id = {r["id"]: r for r in listed.json()["recommendations"]}
+    done = by_id[to_kpk["id"]]
+    assert (done["done"], done["on_time"], done["completed_by_name"]) == (True, True, "Gubernur")
+    [evidence] = done["follow_ups"]
+    assert (evidence["kind"], evidence["reference"], evidence["document"]) == ("pelimpahan", escalation["id"], None)
+    assert "Komisi Pemberantasan Korupsi" in evidence["note"]
+    assert by_id[sanction["id"]]["done"] is False  # another kind: still followed on its own
+    assert sorted(await outbox_rows(p, case_id)) == sorted(
+        [
+            RECOMMENDATION_ISSUED.topic,
+            RECOMMENDATION_ISSUED.topic,
+            escalations_to("kpk").topic,
+            CASE_HANDED_OVER.topic,
+            RECOMMENDATION_COMPLETED.topic,
+        ]
+    )
+    completed = await read_until(
+        p.infra.bootstrap_servers,
+        topic(p.infra, RECOMMENDATION_COMPLETED.topic),
+        lambda rs: any(r.key.decode() == str(case_id) for r in rs),
+    )
+    [event] = [decode(r.headers, r.value) for r in completed if r.key.decode() == str(case_id)]
+    assert (str(event.data.recommendation_id), event.data.kind.value, event.data.on_time) == (
+        to_kpk["id"],
+        "penyerahan-kpk",
+        True,
+    )
+    actions = await audit_actions(p, BENGKULU, case_id)
+    assert actions.index("escalation.approved") < actions.index("recommendation.completed")
+    page = await p.client.get(f"/audit/{BENGKULU}/{case_id}/rekomendasi", headers=p.inspektur())
+    assert f'href="/audit/{BENGKULU}/{case_id}/pelimpahan"' in page.text
+
+
+async def test_a_hand_over_without_a_recommendation_to_hand_over_goes_ahead_and_completes_nothing(
+    pelimpahan: Pelimpahan,
+) -> None:
+    p = pelimpahan
+    case_id = await ready_case(p, BENGKULU, BILLION - 1)
+    sanction = await recommend(p, case_id, "hukuman-disiplin")
+    await propose(p, BENGKULU, case_id, agency="polda-bengkulu")
+    approved = await approve(p, BENGKULU, case_id)
+    assert approved["status"] == "diserahkan"  # the escalation itself is the record of the hand-over
+    listed = await p.client.get(f"/api/v1/tenants/{BENGKULU}/audits/{case_id}/recommendations", headers=p.inspektur())
+    assert [(r["id"], r["done"]) for r in listed.json()["recommendations"]] == [(sanction["id"], False)]
+    assert RECOMMENDATION_COMPLETED.topic not in await outbox_rows(p, case_id)
+    assert "recommendation.completed" not in await audit_actions(p, BENGKULU, case_id)
 
 
 async def test_a_lebak_case_goes_to_aph_whatever_the_loss(pelimpahan: Pelimpahan) -> None:

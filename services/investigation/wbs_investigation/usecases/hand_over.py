@@ -11,24 +11,19 @@ handed over is followed like any other (with evidence the officer uploads).
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from wbs_contracts.events.investigation import RecommendationCompletedV1
-from wbs_contracts.registry import RECOMMENDATION_COMPLETED
-from wbs_contracts.sealed import Audience
 from wbs_investigation.domain.escalation import Escalation
 from wbs_investigation.domain.recommendation import (
-    FollowUp,
     FollowUpKind,
-    FollowUpNoteV1,
     Recommendation,
     carried_out_by_hand_over,
     done_by_hand_over,
     hand_over_note,
 )
 from wbs_investigation.ports import EscalationUnitOfWork, Keys
-from wbs_investigation.usecases.case_files import Officer, entry
+from wbs_investigation.usecases.case_files import Officer
+from wbs_investigation.usecases.recommendations import announce_completed, follow_up_by
 
 
 async def complete_recommendations_handed_over(
@@ -45,7 +40,7 @@ async def complete_recommendations_handed_over(
     ``escalation`` carries out is done on the approval's day, with a ``pelimpahan`` follow-up as its
     evidence, ``recommendation-completed`` in the outbox and ``recommendation.completed`` on the
     trail. Returns those completed (none: the hand-over stands on its own)."""
-    tenant, case_id = escalation.tenant, escalation.case_id
+    case_id = escalation.case_id
     day = now.astimezone(zone).date()
     completed: list[Recommendation] = []
     for candidate in await uow.recommendations.of_case(case_id):
@@ -63,42 +58,10 @@ async def complete_recommendations_handed_over(
             approved_as=escalation.decided_as.value if escalation.decided_as else "",
             day=day,
         )
-        await uow.recommendations.add_follow_up(
-            FollowUp(
-                id=uuid4(),
-                recommendation_id=done.id,
-                case_id=case_id,
-                tenant=tenant,
-                kind=FollowUpKind.PELIMPAHAN,
-                recorded_by=approver.officer_id,
-                recorded_by_name=approver.name,
-                recorded_at=now,
-                sealed_note=keys.seal(tenant, Audience.CASE_SUBSTANCE, FollowUpNoteV1(text=note), case=case_id),
-                reference=str(escalation.id),
-                dated=day,
-            )
+        evidence = follow_up_by(
+            done, FollowUpKind.PELIMPAHAN, approver, now, keys=keys, note=note, reference=str(escalation.id), dated=day
         )
-        assert done.on_time is not None  # done_by_hand_over decides it
-        event = RecommendationCompletedV1(
-            case_id=case_id, recommendation_id=done.id, kind=done.kind, completed_at=now, on_time=done.on_time
-        )
-        await uow.outbox.add(
-            RECOMMENDATION_COMPLETED,
-            RECOMMENDATION_COMPLETED.envelope(
-                event, tenant=tenant, subject=str(case_id), time=now, correlation_id=correlation_id
-            ),
-        )
-        await uow.audit.append(
-            entry(
-                tenant,
-                case_id,
-                approver,
-                "recommendation.completed",
-                recommendation_id=str(done.id),
-                kind=done.kind.value,
-                on_time=done.on_time,
-                escalation_id=str(escalation.id),
-            )
-        )
+        await uow.recommendations.add_follow_up(evidence)
+        await announce_completed(uow, done, approver, correlation_id=correlation_id, escalation_id=str(escalation.id))
         completed.append(done)
     return completed

@@ -8,39 +8,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
 
-import httpx
 import pytest
 
+from tests.e2e.audit_steps import officer_id, plan_with_candidates
 from tests.e2e.test_decisions import decide, reporter_sees
 from tests.e2e.test_kotak import TENANT, officer_signed_in
-from tests.support.waiting import eventually
 from wbs_launcher.stack import Stack
 
 pytestmark = pytest.mark.e2e
 KETUA = "Ketua Tim WBS BPS Bengkulu"
 AUDITOR = "Auditor BPS Bengkulu"
-
-
-async def plan_with_candidates(ketua: httpx.AsyncClient, case: uuid.UUID, *names: str) -> dict[str, Any]:
-    """The plan, once investigation has the case and the roster offers ``names`` (directory's
-    officer-roles reach investigation on their own topic)."""
-
-    async def ready() -> dict[str, Any] | None:
-        answer = await ketua.get(f"/api/v1/tenants/{TENANT}/audits/{case}/plan")
-        if answer.status_code != 200:
-            return None
-        body: dict[str, Any] = answer.json()
-        offered = [c["name"] for c in body["candidates"]]
-        return body if all(any(o == n or o.startswith(n + " ") for o in offered) for n in names) else None
-
-    return await eventually(ready, within=60, interval=0.5, what="the case and the roster in investigation")
-
-
-def officer_id(plan: dict[str, Any], name: str) -> str:
-    [found] = [c["officer_id"] for c in plan["candidates"] if c["name"] == name or c["name"].startswith(name + " ")]
-    return str(found)
 
 
 async def test_an_audit_from_the_telaah_decision_to_the_final_report_reaches_the_reporter_as_selesai(
@@ -55,7 +33,7 @@ async def test_an_audit_from_the_telaah_decision_to_the_final_report_reaches_the
     ketua = await officer_signed_in(stack, f"ketua.{TENANT}")
     auditor = await officer_signed_in(stack, f"auditor.{TENANT}")
     api = f"/api/v1/tenants/{TENANT}/audits/{case}"
-    plan = await plan_with_candidates(ketua, case, KETUA, AUDITOR)
+    plan = await plan_with_candidates(ketua, TENANT, case, KETUA, AUDITOR)
     assert plan["status"] == "perencanaan"
     assert plan["conclusion"]["conclusion"] == conclusion
     assert plan["report"]["what"]  # opened from what triage sealed

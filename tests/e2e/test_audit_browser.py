@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright, expect
 
+from tests.e2e.audit_steps import officer_id, plan_with_candidates
 from tests.e2e.test_admin_browser import demo_password
-from tests.e2e.test_audit import AUDITOR, KETUA, officer_id, plan_with_candidates
+from tests.e2e.test_audit import AUDITOR, KETUA
 from tests.e2e.test_browser import CHROMIUM, FLAGS
 from tests.e2e.test_decisions import decide
 from tests.e2e.test_kotak import TENANT, officer_signed_in
@@ -33,7 +34,7 @@ async def test_the_ketua_tim_issues_the_surat_tugas_and_the_auditor_records_a_cl
     reporter, case, _ = await decide(stack, decision, approved_by=f"ketua.{TENANT}")
     await reporter.aclose()
     ketua_api = await officer_signed_in(stack, f"ketua.{TENANT}")
-    plan = await plan_with_candidates(ketua_api, case, KETUA, AUDITOR)  # the case and the roster arrived
+    plan = await plan_with_candidates(ketua_api, TENANT, case, KETUA, AUDITOR)  # the case and the roster arrived
     await ketua_api.aclose()
     auditor_id, ketua_id = officer_id(plan, AUDITOR), officer_id(plan, KETUA)
     scan = tmp_path / "BAK ditandatangani.pdf"

@@ -1,11 +1,11 @@
 """The exposé over the running system, behind the gateway: a report is submitted, registered,
 disposed and decided for audit investigasi (BPS Bengkulu's penelaah proposes, its ketua tim
-approves); investigation hears the decision from the broker and opens the case file. Until the audit
-steps have an API (issue 9, part A), the final report is recorded directly in investigation's
-database (status laporan-terbit, result TPK): that is the one step not walked. Then the ketua tim
-schedules an exposé through the officers' API: less than 3 days ahead it is refused with the
-earliest allowed date in both languages and nothing is stored (no exposé, no invitation, no audit
-entry); 3 days ahead it is scheduled and its invitation is a PDF."""
+approves); investigation hears the decision from the broker and opens the case file; the ketua tim
+takes the audit to its final report through investigation's API (Surat Tugas, result TPK, the
+auditee's response, the report: ``audit_steps``). Then the ketua tim schedules an exposé through the
+officers' API: less than 3 days ahead it is refused with the earliest allowed date in both languages
+and nothing is stored (no exposé, no invitation, no audit entry); 3 days ahead it is scheduled and
+its invitation is a PDF."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import pytest
 
+from tests.e2e.audit_steps import final_report_issued, investigation_db
 from tests.e2e.test_decisions import decide
 from tests.e2e.test_kotak import TENANT, officer_signed_in
 from tests.support.waiting import eventually
@@ -27,17 +27,9 @@ pytestmark = pytest.mark.e2e
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-async def fetch(stack: Stack, query: str, *args: Any) -> list[asyncpg.Record]:
-    connection = await asyncpg.connect(stack.database_urls["investigation"])
-    try:
-        return list(await connection.fetch(query, *args))
-    finally:
-        await connection.close()
-
-
-async def case_with_final_report(stack: Stack) -> uuid.UUID:
-    """A BPS Bengkulu case the telaah sent to audit (walked through triage's API and the broker),
-    whose final report with the result TPK is then written straight into investigation's database."""
+async def case_in_audit(stack: Stack) -> uuid.UUID:
+    """A BPS Bengkulu case the telaah sent to audit (walked through triage's API and the broker), open
+    in investigation."""
     decision = {"outcome": "audit-investigasi", "conclusion": "Indikasi pungutan liar; lanjut audit investigasi."}
     reporter, case, _ = await decide(stack, decision, approved_by=f"ketua.{TENANT}")
     await reporter.aclose()
@@ -48,14 +40,15 @@ async def case_with_final_report(stack: Stack) -> uuid.UUID:
 
     await eventually(opened, within=60, what="the case file opened by investigation")
     await ketua.aclose()
-    # Stands in for part A's final report (laporan hasil audit) until its API lands.
-    await fetch(
-        stack,
-        "UPDATE case_file SET status = 'laporan-terbit', result = 'tpk', estimated_loss_idr = 450000000, "
-        "report_number = $2, report_issued_at = now() WHERE case_id = $1",
-        case,
-        f"LHA-{uuid.uuid4().hex[:6]}",
-    )
+    return case
+
+
+async def case_with_final_report(stack: Stack) -> uuid.UUID:
+    """That case taken by the ketua tim (the auditor on the team) to its final report, result TPK."""
+    case = await case_in_audit(stack)
+    ketua = await officer_signed_in(stack, f"ketua.{TENANT}")
+    await final_report_issued(ketua, TENANT, case, loss=450_000_000, findings="Pungutan atas layanan data mikro.")
+    await ketua.aclose()
     return case
 
 
@@ -88,9 +81,10 @@ async def test_an_invitation_less_than_3_days_ahead_is_refused_with_the_earliest
     assert f"paling cepat pada {tanggal(earliest)}" in answer["pesan"]
     assert f"{day_in_english(earliest)} at the earliest" in answer["message"]
 
-    assert await fetch(stack, "SELECT id FROM ekspose WHERE case_id = $1", case) == []
-    assert await fetch(stack, "SELECT id FROM case_document WHERE case_id = $1", case) == []
-    audited = await fetch(stack, "SELECT action FROM audit_entry WHERE object_id = $1", str(case))
+    assert await investigation_db(stack, "SELECT id FROM ekspose WHERE case_id = $1", case) == []
+    invitations = "SELECT id FROM case_document WHERE case_id = $1 AND kind = 'undangan-ekspose'"
+    assert await investigation_db(stack, invitations, case) == []
+    audited = await investigation_db(stack, "SELECT action FROM audit_entry WHERE object_id = $1", str(case))
     assert "ekspose.scheduled" not in [row["action"] for row in audited]
     listed = (await ketua.get(url)).json()
     assert listed["eksposes"] == []
@@ -101,12 +95,12 @@ async def test_an_invitation_less_than_3_days_ahead_is_refused_with_the_earliest
     invitation = await ketua.get(f"{url}/{ekspose['id']}/documents/{ekspose['invitation_document_id']}")
     assert invitation.status_code == 200
     assert invitation.content.startswith(b"%PDF")
-    assert len(await fetch(stack, "SELECT id FROM ekspose WHERE case_id = $1", case)) == 1
+    assert len(await investigation_db(stack, "SELECT id FROM ekspose WHERE case_id = $1", case)) == 1
     await ketua.aclose()
 
 
 async def test_an_auditor_off_the_team_is_refused_with_the_reason(stack: Stack) -> None:
-    case = await case_with_final_report(stack)
+    case = await case_in_audit(stack)  # no Surat Tugas yet: the body's auditor is on no team of it
     auditor = await officer_signed_in(stack, f"auditor.{TENANT}")
     answer = await auditor.get(f"/api/v1/tenants/{TENANT}/audits/{case}/ekspose")
     assert answer.status_code == 403

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.async_api import async_playwright, expect
 
+from tests.e2e.audit_steps import ekspose_held, investigation_db
 from tests.e2e.test_admin_browser import demo_password
 from tests.e2e.test_browser import CHROMIUM, FLAGS
-from tests.e2e.test_ekspose import case_with_final_report, fetch
+from tests.e2e.test_ekspose import case_with_final_report
 from tests.e2e.test_kotak import TENANT
 from tests.e2e.test_sign_in_browser import sign_in, watched_page
 from wbs_investigation.domain.ekspose import tanggal
@@ -91,12 +92,8 @@ async def test_the_ketua_tim_schedules_an_expose_and_records_its_minutes_in_the_
         await expect(page.locator(f"#diskusi-{ekspose}")).to_have_value("Tim menyajikan temuan; penyidik menanggapi.")
 
         # A week later (moved in the database: the running system's clock cannot be).
-        await fetch(
-            stack,
-            "UPDATE ekspose SET invited_at = invited_at - interval '7 days', "
-            "scheduled_at = scheduled_at - interval '7 days' WHERE id = $1::uuid",
-            ekspose,
-        )
+        assert ekspose is not None
+        await ekspose_held(stack, ekspose)
         await page.goto(url)
         await page.check(f"#hasil-sepakat-{ekspose}")
         await page.fill(f"#dipimpin-{ekspose}", "Kepala BPS Provinsi Bengkulu")
@@ -126,5 +123,7 @@ async def test_the_ketua_tim_schedules_an_expose_and_records_its_minutes_in_the_
         await expect(article.locator(".state")).to_have_text("Agreed")
         await browser.close()
     assert not [p for p in problems if "Content Security Policy" in p], problems
-    rows = await fetch(stack, "SELECT minutes_conclusion, result_sent_to FROM ekspose WHERE case_id = $1", case)
+    rows = await investigation_db(
+        stack, "SELECT minutes_conclusion, result_sent_to FROM ekspose WHERE case_id = $1", case
+    )
     assert [(r["minutes_conclusion"], r["result_sent_to"]) for r in rows] == [("sepakat", "Gubernur Bengkulu")]

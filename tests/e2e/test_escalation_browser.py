@@ -3,16 +3,14 @@ Inspektur of Bengkulu has proposed handing a case with a Rp 2.000.000.000 loss o
 signs in, reads on the case's pelimpahan page where the policy routes it and why, and approves; the
 KPK's subscriber signs in, finds the escalation on the agency's page, reads it and acknowledges
 receipt; the Gubernur's page then shows the acknowledgement. No page breaks the Content Security
-Policy. (How the case file reaches its final report: see ``test_escalation``.)"""
+Policy. (How the case reaches its final report and exposé, through the APIs: see ``pelimpahan``.)"""
 
 from __future__ import annotations
 
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from tests.e2e.test_admin_browser import demo_password
-from tests.e2e.test_browser import CHROMIUM, FLAGS
-from tests.e2e.test_escalation import (
+from tests.e2e.pelimpahan import (
     BENGKULU,
     BILLION,
     escalation_url,
@@ -21,6 +19,8 @@ from tests.e2e.test_escalation import (
     ready_case,
     sign_out_at_the_end,  # noqa: F401 - the signed-in clients are closed at the module's end here too
 )
+from tests.e2e.test_admin_browser import demo_password
+from tests.e2e.test_browser import CHROMIUM, FLAGS
 from tests.e2e.test_sign_in_browser import sign_in, watched_page
 from tests.support.waiting import eventually
 from wbs_launcher.stack import Stack

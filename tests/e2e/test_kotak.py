@@ -47,12 +47,18 @@ async def kept_configuration(stack: Stack) -> TenantConfiguredV1:
 async def reporter_signed_in(stack: Stack) -> tuple[httpx.AsyncClient, dict[str, Any]]:
     reporter = httpx.AsyncClient(base_url=stack.gateway_url, timeout=10)
     receipt = (await reporter.post("/api/v1/reports", json=REPORT)).json()
+    await sign_in_reporter(reporter, receipt)
+    return reporter, receipt
+
+
+async def sign_in_reporter(reporter: httpx.AsyncClient, receipt: dict[str, Any]) -> httpx.AsyncClient:
+    """The reporter signs in with the receipt of their report (registration number and secret)."""
     signed_in = await reporter.post(
         "/api/v1/reporter/session",
         json={"registration_number": receipt["registration_number"], "secret": receipt["secret"]},
     )
     assert signed_in.status_code == 200, signed_in.text
-    return reporter, receipt
+    return reporter
 
 
 async def officer_signed_in(stack: Stack, login: str) -> httpx.AsyncClient:

@@ -26,9 +26,9 @@ from typing import Any, cast
 
 import asyncpg
 import httpx
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from tests.support.confluent import outside_consumer, records_from_start
 from tests.support.officers import assertion_headers, officer_headers
 from tests.support.reports import check_status
 from tests.support.waiting import eventually
@@ -198,34 +198,13 @@ def topic_records(stack: Stack) -> Iterator[tuple[str, bytes]]:
         t for t in AdminClient({"bootstrap.servers": servers}).list_topics(timeout=10).topics if t.startswith(prefix)
     ]
     assert topics, f"no topic starts with {prefix!r}"
-    consumer = Consumer(
-        {
-            "bootstrap.servers": servers,
-            "group.id": f"no-plaintext-{uuid.uuid4()}",
-            "enable.auto.commit": False,
-            "auto.offset.reset": "earliest",
-        }
-    )
+    consumer = outside_consumer(servers, "no-plaintext")
     try:
         for topic in topics:
-            metadata = consumer.list_topics(topic, timeout=10).topics[topic]
-            for partition in metadata.partitions:
-                low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
-                if high <= low:
-                    continue
-                consumer.assign([TopicPartition(topic, partition, OFFSET_BEGINNING)])
-                seen = 0
-                while seen < high - low:
-                    message = consumer.poll(5)
-                    assert message is not None, f"{topic}[{partition}]: {seen} of {high - low} records read"
-                    error = message.error()
-                    if error is not None:
-                        assert error.code() == KafkaError._PARTITION_EOF, error
-                        continue
-                    seen += 1
-                    pairs = cast(list[tuple[str, bytes | None]], message.headers() or [])
-                    headers = b"".join(_bytes(name) + _bytes(value) for name, value in pairs)
-                    yield topic, _bytes(message.key()) + _bytes(message.value()) + headers
+            for message in records_from_start(consumer, topic, missing_ok=False):
+                pairs = cast(list[tuple[str, bytes | None]], message.headers() or [])
+                headers = b"".join(_bytes(name) + _bytes(value) for name, value in pairs)
+                yield topic, _bytes(message.key()) + _bytes(message.value()) + headers
     finally:
         consumer.close()
 

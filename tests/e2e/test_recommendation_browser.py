@@ -1,18 +1,25 @@
 """Recommendations in a real browser (Debian's Chromium, driven by Playwright), behind the gateway:
-the Inspektur of Bengkulu (ketua tim) opens a case whose final report is issued, issues a
-disciplinary sanction (due 3 months after receipt, Bengkulu's policy), records the copy of its SK
-(number, date, the file), sees it listed, records the sanction carried out on time, and finds the
-tenant's follow-up queue. No page breaks the Content Security Policy."""
+the Inspektur of Bengkulu (ketua tim) opens a case whose final report is issued (walked through the
+telaah's and the audit's APIs), issues a disciplinary sanction (due 3 months after receipt,
+Bengkulu's policy), records the copy of its SK (number, date, the file), sees it listed, records
+the sanction carried out on time, and finds the tenant's follow-up queue. No page breaks the
+Content Security Policy."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import asyncpg
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
+from tests.e2e.audit_steps import api, final_report_issued
+from tests.e2e.pelimpahan import (
+    audit_decided,
+    officer,
+    report_with_identity,
+    sign_out_at_the_end,  # noqa: F401 - the signed-in clients are closed at the module's end
+)
 from tests.e2e.test_admin_browser import demo_password
 from tests.e2e.test_browser import CHROMIUM, FLAGS
 from tests.e2e.test_sign_in_browser import sign_in, watched_page
@@ -32,26 +39,14 @@ PDF = (
 
 
 async def case_with_final_report(stack: Stack) -> tuple[uuid.UUID, str]:
-    """A case of Bengkulu whose final report is issued, as the audit's steps would leave it (the
-    audit's own pages are another part of this issue)."""
-    case_id = uuid.uuid4()
-    agenda = f"WBS/E2E/{case_id.hex[:6].upper()}"
-    now = datetime.now(UTC)
-    connection = await asyncpg.connect(stack.database_urls["investigation"])
-    try:
-        await connection.execute(
-            """INSERT INTO case_file (case_id, tenant_id, agenda_number, registered_on, status, audit_decided_at,
-                   telaah_policy_version, result, estimated_loss_idr, report_number, report_issued_at)
-               VALUES ($1, $2, $3, $4, 'laporan-terbit', $5, 1, 'pelanggaran-administratif', 0, 'LHA-E2E-1', $5)""",
-            case_id,
-            TENANT,
-            agenda,
-            now.date(),
-            now - timedelta(minutes=5),
-        )
-    finally:
-        await connection.close()
-    return case_id, agenda
+    """A report to Bengkulu decided for audit (triage's API) and taken by the Inspektur to its final
+    report, an administrative violation (investigation's API); the case and its agenda number."""
+    case_id = await audit_decided(stack, TENANT, await report_with_identity(stack, TENANT, 75_000_000))
+    inspektur = await officer(stack, KETUA)
+    findings = "Pengadaan tanpa pembanding harga; tidak ada kerugian negara."
+    await final_report_issued(inspektur, TENANT, case_id, loss=0, findings=findings, result="pelanggaran-administratif")
+    plan = (await inspektur.get(api(TENANT, case_id, "plan"))).json()
+    return case_id, str(plan["agenda_number"])
 
 
 async def policy_arrived(page: Page, stack: Stack, case_id: uuid.UUID) -> bool:

@@ -42,12 +42,12 @@ async def row(stack: Stack, service: str, query: str, *args: Any) -> asyncpg.Rec
         await connection.close()
 
 
-async def statistics(stack: Stack) -> dict[str, Any]:
+async def statistics(stack: Stack, tenant: str = "bps-1700") -> dict[str, Any]:
     """Live statistics are for the body's officers: asked of reporting with an assertion signed
     by the stack's directory key, as the gateway forwards one for a signed-in penelaah."""
-    penelaah = assertion_headers(stack.key_root, "reporting", {"bps-1700": {Role.PENELAAH}})
+    penelaah = assertion_headers(stack.key_root, "reporting", {tenant: {Role.PENELAAH}})
     async with httpx.AsyncClient(base_url=stack.service_url("reporting"), timeout=10) as internal:
-        body: dict[str, Any] = (await internal.get("/api/v1/tenants/bps-1700/statistics", headers=penelaah)).json()
+        body: dict[str, Any] = (await internal.get(f"/api/v1/tenants/{tenant}/statistics", headers=penelaah)).json()
     return body
 
 

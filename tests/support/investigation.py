@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import insert
 
 from wbs_contracts.events.investigation import AuditResult
+from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters.db import case_file_table
+from wbs_investigation.domain.audit_result import AuditFindingsV1, RecordedResult
 from wbs_investigation.domain.case_file import CaseFileStatus
+from wbs_investigation.domain.ekspose import EksposeConclusionV1
 from wbs_runtime.service import ServiceRuntime
 
 
@@ -47,3 +50,44 @@ async def case_in_audit(
         )
         await session.commit()
     return case_id
+
+
+async def result_recorded(
+    runtime: ServiceRuntime[Any],
+    tenant: str,
+    case_id: uuid.UUID,
+    findings: str,
+    *,
+    result: AuditResult = AuditResult.TPK,
+    estimated_loss_idr: int = 0,
+    version: int = 1,
+) -> None:
+    """A version of the audit's result with its summary of findings, sealed as the audit step seals it."""
+    async with runtime.unit_of_work() as uow:
+        await uow.audit_results.add_result(
+            RecordedResult(
+                id=uuid.uuid4(),
+                case_id=case_id,
+                tenant=tenant,
+                version=version,
+                result=result,
+                estimated_loss_idr=estimated_loss_idr,
+                sealed_findings=runtime.keyring.seal(
+                    tenant, Audience.CASE_SUBSTANCE, AuditFindingsV1(summary=findings), case=case_id
+                ),
+                recorded_by="auditor",
+                recorded_by_name="Auditor",
+                recorded_at=datetime.now(UTC),
+            )
+        )
+        await uow.commit()
+
+
+async def ekspose_concluded(
+    runtime: ServiceRuntime[Any], tenant: str, case_id: uuid.UUID, conclusion: EksposeConclusionV1
+) -> None:
+    """The case file's exposé conclusion, as the ekspose step leaves it when an exposé concludes."""
+    async with runtime.unit_of_work() as uow:
+        sealed = runtime.keyring.seal(tenant, Audience.CASE_SUBSTANCE, conclusion, case=case_id)
+        await uow.eksposes.conclude_case(case_id, conclusion.held_at, sealed)
+        await uow.commit()

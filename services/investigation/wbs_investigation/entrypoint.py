@@ -83,7 +83,7 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
         ekspose_pages.build_router(web, unit_of_work=uow, tools=ekspose),
         # Pelimpahan: the body's page and API; the receiving agencies' pages and API.
         escalation_pages.build_router(web, unit_of_work=uow, keys=keys, clock=clock, zone=zone, topics=topics),
-        escalation_http.build_router(unit_of_work=uow, keys=keys, clock=clock, topics=topics),
+        escalation_http.build_router(unit_of_work=uow, keys=keys, clock=clock, topics=topics, zone=zone),
         agency_pages.build_router(web, unit_of_work=uow, keys=keys, vault=vault, clock=clock, zone=zone),
         agency_http.build_router(unit_of_work=uow, keys=keys, vault=vault, clock=clock),
         # The audit itself (API and pages): Surat Tugas, programme, clarifications, evidence, result, final report.

@@ -311,6 +311,11 @@ class EscalationUnitOfWork(InvestigationUnitOfWork, Protocol):
     def escalations(self) -> Escalations: ...
 
     @property
+    def recommendations(self) -> Recommendations:
+        """An approved hand-over completes the case's recommendation to hand it over."""
+        ...
+
+    @property
     def tenants(self) -> Tenants: ...
 
     @property

@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import func, select, update
 
 from tests.support.infrastructure import Infrastructure
-from tests.support.investigation import case_in_audit
+from tests.support.investigation import case_in_audit, ekspose_concluded, result_recorded
 from tests.support.kafka import Record, header, read_until
 from tests.support.officers import officer_headers
 from tests.support.publish import publish
@@ -38,7 +38,13 @@ from wbs_contracts.events.investigation import (
     EscalationDossierV1,
     EscalationV1,
 )
-from wbs_contracts.registry import CASE_HANDED_OVER, ESCALATION_ACKNOWLEDGED, escalations_to
+from wbs_contracts.registry import (
+    CASE_HANDED_OVER,
+    ESCALATION_ACKNOWLEDGED,
+    RECOMMENDATION_COMPLETED,
+    RECOMMENDATION_ISSUED,
+    escalations_to,
+)
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience
 from wbs_contracts.wire import decode
@@ -46,6 +52,7 @@ from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, case_file_
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.domain.case_file import CaseFileStatus
 from wbs_investigation.domain.documents import DocumentKind
+from wbs_investigation.domain.ekspose import EksposeConclusionV1, EksposeKind, EksposeState
 from wbs_investigation.entrypoint import PROGRAM, InvestigationSettings, build
 from wbs_runtime.audit.tables import audit_entry
 from wbs_runtime.auth.keys import issue_assertion_keys
@@ -234,6 +241,118 @@ async def test_bengkulu_routes_below_at_and_above_one_billion_as_its_policy_says
     by_case = {e.data.case_id: e.data for e in (decode(r.headers, r.value) for r in handed)}
     assert (by_case[below].target, by_case[below].agency) == (EscalationTarget.APH, "kejati-bengkulu")
     assert (by_case[at].target, by_case[at].agency) == (EscalationTarget.KPK, "kpk")
+
+
+async def test_the_dossier_carries_the_auditors_findings_and_the_exposes_conclusion(pelimpahan: Pelimpahan) -> None:
+    p = pelimpahan
+    case_id = await ready_case(p, BENGKULU, 4 * BILLION)
+    findings = "PPK menaikkan harga satuan alat berat 40% di atas harga pasar; selisih dibayarkan kepada penyedia."
+    await result_recorded(p.runtime, BENGKULU, case_id, "Temuan awal sebelum klarifikasi.", version=1)
+    await result_recorded(p.runtime, BENGKULU, case_id, findings, estimated_loss_idr=4 * BILLION, version=2)
+    # 20:00 UTC on 4 May is already 5 May in the body's zone (Asia/Jakarta): the summary's date is the body's.
+    held = datetime(2026, 5, 4, 20, 0, tzinfo=UTC)
+    conclusion = EksposeConclusionV1(
+        ekspose_id=uuid.uuid4(),
+        kind=EksposeKind.INTERNAL,
+        held_at=held,
+        state=EksposeState.SEPAKAT,
+        conclusion="Unsur tindak pidana korupsi terpenuhi; diserahkan kepada KPK.",
+    )
+    await ekspose_concluded(p.runtime, BENGKULU, case_id, conclusion)
+    await propose(p, BENGKULU, case_id, agency="kpk")
+    [escalation] = (await approve(p, BENGKULU, case_id))["escalations"]
+
+    sent = EscalationV1.model_validate_json((await escalations_on(p, "kpk", {case_id}))[case_id].value)
+    agency_keys = KeyRing.from_directory(p.key_root / "investigation", {Audience.AGENCY_DOSSIER})
+    opened = agency_keys.open(sent.dossier, tenant="kpk", case=case_id, model=EscalationDossierV1)
+    assert opened.findings.endswith(f"\n\nRingkasan temuan: {findings}")  # the result in force: version 2
+    assert "Temuan awal" not in opened.findings
+    assert "Rp 4.000.000.000" in opened.findings
+    assert "LHA-0001" in opened.findings  # the final report the findings come from
+    assert opened.ekspose_summary == (
+        "Ekspose internal, Selasa, 5 Mei 2026: sepakat. Unsur tindak pidana korupsi terpenuhi; diserahkan kepada KPK."
+    )
+    assert opened.terlapor == (TERLAPOR,)
+    for what in (sent.model_dump_json(), opened.model_dump_json()):
+        assert "Siti" not in what
+    # The agency's page shows the copy investigation kept of exactly what was sealed to the agency.
+    shown = await p.client.get(f"/api/v1/agencies/kpk/escalations/{escalation['id']}", headers=p.subscriber("kpk"))
+    assert shown.status_code == 200, shown.text
+    assert (shown.json()["dossier"]["findings"], shown.json()["dossier"]["ekspose_summary"]) == (
+        opened.findings,
+        opened.ekspose_summary,
+    )
+
+
+async def recommend(p: Pelimpahan, case_id: uuid.UUID, kind: str, **fields: Any) -> dict[str, Any]:
+    body = {"kind": kind, "addressed_to": "Inspektur", "text": f"Rekomendasi {kind}."} | fields
+    answer = await p.client.post(
+        f"/api/v1/tenants/{BENGKULU}/audits/{case_id}/recommendations", json=body, headers=p.inspektur()
+    )
+    assert answer.status_code == 201, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+async def test_the_hand_over_completes_the_open_recommendation_to_hand_over_with_itself_as_evidence(
+    pelimpahan: Pelimpahan,
+) -> None:
+    p = pelimpahan
+    case_id = await ready_case(p, BENGKULU, 2 * BILLION)
+    due = datetime.now(UTC).date() + timedelta(days=30)
+    to_kpk = await recommend(p, case_id, "penyerahan-kpk", addressed_to="Gubernur Bengkulu", due=due.isoformat())
+    sanction = await recommend(p, case_id, "hukuman-disiplin", addressed_to="Sekretaris Daerah")
+    await propose(p, BENGKULU, case_id, agency="kpk")
+    assert await outbox_rows(p, case_id) == [RECOMMENDATION_ISSUED.topic] * 2  # nothing done before the approval
+    [escalation] = (await approve(p, BENGKULU, case_id))["escalations"]
+
+    listed = await p.client.get(f"/api/v1/tenants/{BENGKULU}/audits/{case_id}/recommendations", headers=p.inspektur())
+    by_id = {r["id"]: r for r in listed.json()["recommendations"]}
+    done = by_id[to_kpk["id"]]
+    assert (done["done"], done["on_time"], done["completed_by_name"]) == (True, True, "Gubernur")
+    [evidence] = done["follow_ups"]
+    assert (evidence["kind"], evidence["reference"], evidence["document"]) == ("pelimpahan", escalation["id"], None)
+    assert "Komisi Pemberantasan Korupsi" in evidence["note"]
+    assert by_id[sanction["id"]]["done"] is False  # another kind: still followed on its own
+    assert sorted(await outbox_rows(p, case_id)) == sorted(
+        [
+            RECOMMENDATION_ISSUED.topic,
+            RECOMMENDATION_ISSUED.topic,
+            escalations_to("kpk").topic,
+            CASE_HANDED_OVER.topic,
+            RECOMMENDATION_COMPLETED.topic,
+        ]
+    )
+    completed = await read_until(
+        p.infra.bootstrap_servers,
+        topic(p.infra, RECOMMENDATION_COMPLETED.topic),
+        lambda rs: any(r.key.decode() == str(case_id) for r in rs),
+    )
+    [event] = [decode(r.headers, r.value) for r in completed if r.key.decode() == str(case_id)]
+    assert (str(event.data.recommendation_id), event.data.kind.value, event.data.on_time) == (
+        to_kpk["id"],
+        "penyerahan-kpk",
+        True,
+    )
+    actions = await audit_actions(p, BENGKULU, case_id)
+    assert actions.index("escalation.approved") < actions.index("recommendation.completed")
+    page = await p.client.get(f"/audit/{BENGKULU}/{case_id}/rekomendasi", headers=p.inspektur())
+    assert f'href="/audit/{BENGKULU}/{case_id}/pelimpahan"' in page.text
+
+
+async def test_a_hand_over_without_a_recommendation_to_hand_over_goes_ahead_and_completes_nothing(
+    pelimpahan: Pelimpahan,
+) -> None:
+    p = pelimpahan
+    case_id = await ready_case(p, BENGKULU, BILLION - 1)
+    sanction = await recommend(p, case_id, "hukuman-disiplin")
+    await propose(p, BENGKULU, case_id, agency="polda-bengkulu")
+    approved = await approve(p, BENGKULU, case_id)
+    assert approved["status"] == "diserahkan"  # the escalation itself is the record of the hand-over
+    listed = await p.client.get(f"/api/v1/tenants/{BENGKULU}/audits/{case_id}/recommendations", headers=p.inspektur())
+    assert [(r["id"], r["done"]) for r in listed.json()["recommendations"]] == [(sanction["id"], False)]
+    assert RECOMMENDATION_COMPLETED.topic not in await outbox_rows(p, case_id)
+    assert "recommendation.completed" not in await audit_actions(p, BENGKULU, case_id)
 
 
 async def test_a_lebak_case_goes_to_aph_whatever_the_loss(pelimpahan: Pelimpahan) -> None:

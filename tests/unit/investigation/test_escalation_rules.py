@@ -229,12 +229,19 @@ def test_an_approval_applies_only_to_the_case_and_routing_as_proposed() -> None:
         check_routing_unchanged(escalation(), elsewhere)
 
 
-def test_the_dossier_carries_the_terlapor_and_findings_and_falls_back_to_the_case_files_words() -> None:
+def test_the_dossiers_findings_name_the_final_report_then_give_the_auditors_summary_when_there_is_one() -> None:
     official = ReportedOfficial(nama="Budi", nip="1978", jabatan="PPK", unit_kerja="Dinas PUPR")
     text = EscalationProposalTextV1(perihal="Penyampaian hasil audit", recommendation="Mohon ditindaklanjuti.")
-    given = dossier(case_file(), text, terlapor=[official], findings="Mark-up harga.", ekspose_summary="Sepakat.")
-    assert (given.terlapor, given.findings, given.ekspose_summary) == ((official,), "Mark-up harga.", "Sepakat.")
+    given = dossier(case_file(), text, terlapor=[official], findings=" Mark-up harga. ", ekspose_summary="Sepakat.")
+    assert (given.terlapor, given.ekspose_summary) == ((official,), "Sepakat.")
+    conclusion, summary = given.findings.split("\n\n")
+    assert "Rp 1.000.000.000" in conclusion
+    assert "LHA-0001" in conclusion
+    assert summary == "Ringkasan temuan: Mark-up harga."
     fallback = dossier(case_file(), text, terlapor=[], findings=None, ekspose_summary="")
-    assert "Rp 1.000.000.000" in fallback.findings
-    assert "LHA-0001" in fallback.findings
+    assert fallback.findings == conclusion
+    assert dossier(case_file(), text, terlapor=[], findings="  ", ekspose_summary="").findings == conclusion
+    long = dossier(case_file(), text, terlapor=[], findings="x" * 10_000, ekspose_summary="")
+    assert len(long.findings) == 10_000  # the contract's limit, the report's words kept
+    assert long.findings.startswith(conclusion)
     assert fallback.for_agency().perihal == "Penyampaian hasil audit"

@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.events import OPAQUE
 from tests.support.tenants import demo_configuration
-from wbs_contracts.events.directory import TenantPolicy, TimeLimit
+from wbs_contracts.events.directory import EscalationTarget, TenantPolicy, TimeLimit
 from wbs_contracts.events.investigation import AuditResult, RecommendationKind
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
 from wbs_investigation.domain.recommendation import (
@@ -26,12 +26,15 @@ from wbs_investigation.domain.recommendation import (
     FollowUpKind,
     Recommendation,
     RecommendationRefused,
+    carried_out_by_hand_over,
     check_may_act,
     check_may_read,
     check_report_issued,
     checked_document,
     checked_draft,
     completion_day,
+    done_by_hand_over,
+    hand_over_note,
     may_act_on_recommendations,
     months_after,
     ordered_for_follow_up,
@@ -353,6 +356,7 @@ def test_a_decree_names_its_number_and_date() -> None:
     refused("reference", lambda: checked_document("sk", "SK", "800/12", None, today=later))
     refused("dated", lambda: checked_document("bukti", "Bukti setor", "", later + timedelta(days=1), today=later))
     refused("document_kind", lambda: checked_document("catatan", "x", "", None, today=later))
+    refused("document_kind", lambda: checked_document("pelimpahan", "x", "", None, today=later))  # never uploaded
     refused("title", lambda: checked_document("bukti", " ", "", None, today=later))
     assert checked_document("bukti", "Bukti setor", "", None, today=later)[0] is FollowUpKind.BUKTI
 
@@ -367,3 +371,50 @@ def test_overdue_ones_come_first_then_open_by_deadline_then_done() -> None:
     soon = recommendation(due=date(2027, 3, 10))
     ordered = ordered_for_follow_up([done, later, no_deadline, overdue_short, soon, overdue_long], today)
     assert ordered == [overdue_long, overdue_short, soon, later, no_deadline, done]
+
+
+def test_a_hand_over_carries_out_the_open_recommendation_to_hand_over_to_its_own_target_only() -> None:
+    to_kpk = recommendation(RecommendationKind.PENYERAHAN_KPK, due=None)
+    to_aph = recommendation(RecommendationKind.PENYERAHAN_APH, due=None)
+    sanction = recommendation(RecommendationKind.HUKUMAN_DISIPLIN)
+    assert carried_out_by_hand_over(to_kpk, EscalationTarget.KPK)
+    assert not carried_out_by_hand_over(to_kpk, EscalationTarget.APH)
+    assert carried_out_by_hand_over(to_aph, EscalationTarget.APH)
+    assert not carried_out_by_hand_over(to_aph, EscalationTarget.KPK)
+    assert not carried_out_by_hand_over(sanction, EscalationTarget.KPK)
+    already = replace(to_kpk, completed_at=datetime(2026, 12, 1, tzinfo=UTC))
+    assert not carried_out_by_hand_over(already, EscalationTarget.KPK)
+
+
+def test_done_by_the_hand_over_on_the_day_of_approval_on_time_by_its_deadline() -> None:
+    at = datetime(2027, 1, 10, 2, tzinfo=UTC)
+    due = date(2027, 1, 10)
+    on_the_day = done_by_hand_over(
+        recommendation(RecommendationKind.PENYERAHAN_KPK, due=due), day=due, at=at, by="gubernur", by_name="Gubernur"
+    )
+    assert (on_the_day.done, on_the_day.carried_out_on, on_the_day.on_time) == (True, due, True)
+    assert (on_the_day.completed_at, on_the_day.completed_by, on_the_day.completed_by_name) == (
+        at,
+        "gubernur",
+        "Gubernur",
+    )
+    late = done_by_hand_over(
+        recommendation(RecommendationKind.PENYERAHAN_KPK, due=due),
+        day=due + timedelta(days=1),
+        at=at,
+        by="gubernur",
+        by_name="Gubernur",
+    )
+    assert late.on_time is False
+    without_deadline = recommendation(RecommendationKind.PENYERAHAN_APH, due=None)
+    assert done_by_hand_over(without_deadline, day=date(2030, 1, 1), at=at, by="b", by_name="B").on_time is True
+    note = hand_over_note(
+        agency_name="Komisi Pemberantasan Korupsi",
+        approved_by="Gubernur Bengkulu",
+        approved_as="pimpinan-daerah",
+        day=due,
+    )
+    assert note == (
+        "Ditindaklanjuti dengan pelimpahan perkara kepada Komisi Pemberantasan Korupsi, disetujui Gubernur Bengkulu "
+        "(pimpinan-daerah) pada 2027-01-10."
+    )

@@ -69,6 +69,8 @@ DEMO_OFFICERS: tuple[tuple[str, str, str, tuple[Role, ...]], ...] = (
     ),
     ("penelaah.inspektorat-lebak", "Penelaah Inspektorat Lebak", "inspektorat-lebak", (R.PENELAAH,)),
     ("inspektur.inspektorat-lebak", "Inspektur Kabupaten Lebak", "inspektorat-lebak", (R.KETUA_TIM,)),
+    # A Surat Tugas names a ketua tim and a pengendali teknis, two officers: the Inspektur and an auditor.
+    ("auditor.inspektorat-lebak", "Auditor Inspektorat Lebak", "inspektorat-lebak", (R.AUDITOR,)),
     ("bupati.inspektorat-lebak", "Bupati Lebak", "inspektorat-lebak", (R.PIMPINAN_DAERAH,)),
     ("kpk", "Pelanggan KPK", "kpk", (R.AGENCY_SUBSCRIBER,)),
     ("kejati-bengkulu", "Pelanggan Kejaksaan Tinggi Bengkulu", "kejati-bengkulu", (R.AGENCY_SUBSCRIBER,)),

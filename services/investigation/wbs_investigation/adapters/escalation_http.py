@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
@@ -180,6 +181,7 @@ def build_router(
     keys: Keys,
     clock: Clock,
     topics: AgencyTopics,
+    zone: ZoneInfo,
 ) -> APIRouter:
     router = APIRouter(prefix="/api/v1/tenants/{tenant}/audits/{case_id}", tags=["pelimpahan / escalation"])
 
@@ -259,6 +261,7 @@ def build_router(
                 keys=keys,
                 clock=clock,
                 topics=topics,
+                zone=zone,
             )
         except EscalationRefused as problem:
             return refusal(problem)

@@ -181,6 +181,7 @@ def build_router(
                 keys=keys,
                 clock=clock,
                 topics=topics,
+                zone=zone,
             )
         except EscalationRefused as problem:
             return await refused(request, tenant, case_id, caller, typed, problem)

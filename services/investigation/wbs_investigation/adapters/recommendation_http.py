@@ -122,7 +122,10 @@ class DocumentOut(BaseModel):
 
 class FollowUpOut(BaseModel):
     id: UUID
-    kind: str
+    kind: str = Field(
+        description="catatan, sk, bukti, or pelimpahan (the approved hand-over that carried the recommendation "
+        "out; its reference is the escalation's id)."
+    )
     note: str
     reference: str
     dated: date | None

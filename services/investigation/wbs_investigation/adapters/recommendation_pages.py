@@ -73,6 +73,7 @@ FOLLOW_UP_LABELS = {
     FollowUpKind.CATATAN.value: N_("Catatan"),
     FollowUpKind.SK.value: N_("Salinan SK / keputusan"),
     FollowUpKind.BUKTI.value: N_("Bukti tindak lanjut"),
+    FollowUpKind.PELIMPAHAN.value: N_("Pelimpahan perkara"),
 }
 NOTICES = {
     "diberikan": N_("Rekomendasi telah diberikan."),

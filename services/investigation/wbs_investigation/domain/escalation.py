@@ -409,8 +409,8 @@ def check_routing_unchanged(escalation: Escalation, routing: Routing) -> None:
 
 
 def findings_from_case_file(case_file: CaseFile) -> str:
-    """The audit's findings in the words the case file holds (result, loss, final report), for a
-    dossier when the audit's own summary of findings is not available."""
+    """The audit's conclusion in the words the case file holds (result, loss, final report): the
+    dossier's findings open with it, so that they name the report they come from."""
     loss = rupiah(case_file.estimated_loss_idr or 0)
     issued = case_file.report_issued_at.date().isoformat() if case_file.report_issued_at else "-"
     return (
@@ -428,13 +428,16 @@ def dossier(
     findings: str | None,
     ekspose_summary: str,
 ) -> DossierCopyV1:
-    """What the agency is entitled to read: the matter, the terlapor, the findings, the
-    recommendation and the exposé's conclusion. Never the reporter's identity or contact: nothing
-    here comes from them."""
+    """What the agency is entitled to read: the matter, the terlapor, the findings (the final
+    report's conclusion in words, then the auditors' own summary of findings when there is one),
+    the recommendation and the exposé's conclusion. Never the reporter's identity or contact:
+    nothing here comes from them."""
+    conclusion = findings_from_case_file(case_file)
+    summary = (findings or "").strip()
     return DossierCopyV1(
         perihal=text.perihal,
         terlapor=tuple(terlapor)[:20],
-        findings=(findings or "").strip()[:TEXT_LIMIT] or findings_from_case_file(case_file),
+        findings=(f"{conclusion}\n\nRingkasan temuan: {summary}" if summary else conclusion)[:TEXT_LIMIT],
         recommendation=text.recommendation,
         ekspose_summary=ekspose_summary.strip()[:TEXT_LIMIT],
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
@@ -118,6 +118,10 @@ class FollowUpKind(StrEnum):
     SK = "sk"
     #: Other evidence of the follow-up (a letter, a proof of payment, a receipt).
     BUKTI = "bukti"
+    #: The approved hand-over of the case (pelimpahan): the evidence a recommendation to hand the
+    #: result to APH or the KPK is done with, recorded by the approval itself (``reference``: the
+    #: escalation's id). Never uploaded by an officer.
+    PELIMPAHAN = "pelimpahan"
 
 
 @dataclass(frozen=True)
@@ -547,3 +551,36 @@ def ordered_for_follow_up(recommendations: Collection[Recommendation], today: da
         return 2, date.max, r.issued_at
 
     return sorted(recommendations, key=key)
+
+
+# -- carried out by the hand-over ------------------------------------------------------------------------
+
+
+def carried_out_by_hand_over(recommendation: Recommendation, target: EscalationTarget) -> bool:
+    """Whether an approved hand-over to ``target`` carries this recommendation out: one to hand the
+    result to that very target (penyerahan-aph for APH, penyerahan-kpk for the KPK), not yet done.
+    A hand-over to the other target leaves it open."""
+    return not recommendation.done and HAND_OVER_TARGETS.get(recommendation.kind) is target
+
+
+def done_by_hand_over(
+    recommendation: Recommendation, *, day: date, at: datetime, by: str, by_name: str
+) -> Recommendation:
+    """Done on the day the hand-over was approved (in the body's zone), by its approver; on time when
+    that day is not after its deadline (always, without one)."""
+    return replace(
+        recommendation,
+        carried_out_on=day,
+        completed_at=at,
+        completed_by=by,
+        completed_by_name=by_name,
+        on_time=recommendation.due is None or day <= recommendation.due,
+    )
+
+
+def hand_over_note(*, agency_name: str, approved_by: str, approved_as: str, day: date) -> str:
+    """The hand-over in words, for the recommendation's follow-up (Bahasa Indonesia, as notes are kept)."""
+    return (
+        f"Ditindaklanjuti dengan pelimpahan perkara kepada {agency_name}, disetujui {approved_by} "
+        f"({approved_as}) pada {day.isoformat()}."
+    )

@@ -1,7 +1,8 @@
 """Escalation (pelimpahan) to APH or the KPK: routed by the tenant's policy, proposed by the ketua
 tim, approved by whom the policy names (never the proposer); on approval, in one transaction, the
 dossier sealed to the agency, ``EscalationV1`` on the agency's own topic, ``CASE_HANDED_OVER``, the
-case file ``diserahkan``. Nothing leaves before the approval. Every step is on the tenant's audit trail.
+case file ``diserahkan``, and the open penyerahan-aph/kpk recommendation for that target completed.
+Nothing leaves before the approval. Every step is on the tenant's audit trail.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from wbs_contracts.events.intake import NAME_LIMIT, TEXT_LIMIT
 from wbs_contracts.events.investigation import CaseHandedOverV1, EscalatedDocument, EscalationV1
@@ -42,6 +44,7 @@ from wbs_investigation.domain.team import TeamSeat, may_open_audit
 from wbs_investigation.ports import AgencyTopics, EscalationUnitOfWork, Keys
 from wbs_investigation.usecases.case_files import Officer, entry
 from wbs_investigation.usecases.dossier import dossier_sources
+from wbs_investigation.usecases.hand_over import complete_recommendations_handed_over
 from wbs_runtime.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -266,10 +269,13 @@ async def approve_escalation(
     keys: Keys,
     clock: Clock,
     topics: AgencyTopics,
+    zone: ZoneInfo,
 ) -> Escalation | None:
     """The policy's approver (never the proposer) approves the pending hand-over under the policy in
     force, which it records; in the same transaction the dossier is sealed to the agency and the
-    escalation, the hand-over and the case file's new status are recorded (the outbox sends)."""
+    escalation, the hand-over and the case file's new status are recorded (the outbox sends), and
+    the case's open recommendation to hand it to this target is done with it (``hand_over``).
+    ``zone``: the body's, for the dates the dossier and the recommendation's completion write."""
     async with uow:
         case_file = await _case_file(uow, tenant, case_id, lock=True)
         if case_file is None:
@@ -295,7 +301,7 @@ async def approve_escalation(
         await _ensure_topic(topics, agency)
         now = clock()
         text = keys.open(escalation.sealed_text, tenant=tenant, case=case_id, model=EscalationProposalTextV1)
-        sources = await dossier_sources(case_file, uow, keys)
+        sources = await dossier_sources(case_file, uow, keys, zone)
         copy = dossier(
             case_file,
             text,
@@ -369,6 +375,10 @@ async def approve_escalation(
             "policy_version": configuration.policy_version,
         }
         await uow.audit.append(entry(tenant, case_id, approver, "escalation.approved", **details))
+        # The recommendation to hand the case to this target, if one is open, is done with this hand-over.
+        await complete_recommendations_handed_over(
+            approved, approver, uow=uow, keys=keys, now=now, zone=zone, correlation_id=correlation
+        )
         await uow.commit()
         return approved
 

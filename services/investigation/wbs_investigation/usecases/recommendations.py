@@ -43,7 +43,7 @@ from wbs_investigation.domain.recommendation import (
     may_act_on_recommendations,
     ordered_for_follow_up,
 )
-from wbs_investigation.ports import Keys, RecommendationUnitOfWork, Vault
+from wbs_investigation.ports import InvestigationUnitOfWork, Keys, RecommendationUnitOfWork, Vault
 from wbs_investigation.usecases.case_files import Officer, entry
 from wbs_runtime.audit import AuditEntry
 from wbs_runtime.blobs.sniffing import SNIFF_BYTES, sniff
@@ -82,6 +82,77 @@ def _policy_missing() -> RecommendationRefused:
         "policy",
         "Kebijakan instansi ini belum diterima dari direktori; coba lagi sebentar lagi.",
         "This body's policy has not arrived from the directory yet; try again shortly.",
+    )
+
+
+def follow_up_by(
+    recommendation: Recommendation,
+    kind: FollowUpKind,
+    officer: Officer,
+    at: datetime,
+    *,
+    keys: Keys,
+    note: str = "",
+    document_id: UUID | None = None,
+    reference: str = "",
+    dated: date | None = None,
+) -> FollowUp:
+    """An entry of ``recommendation``'s follow-up recorded by ``officer`` at ``at``; its note (if
+    any) sealed to case-substance."""
+    tenant, case_id = recommendation.tenant, recommendation.case_id
+    return FollowUp(
+        id=uuid4(),
+        recommendation_id=recommendation.id,
+        case_id=case_id,
+        tenant=tenant,
+        kind=kind,
+        recorded_by=officer.officer_id,
+        recorded_by_name=officer.name,
+        recorded_at=at,
+        sealed_note=keys.seal(tenant, Audience.CASE_SUBSTANCE, FollowUpNoteV1(text=note), case=case_id)
+        if note
+        else None,
+        document_id=document_id,
+        reference=reference,
+        dated=dated,
+    )
+
+
+async def announce_completed(
+    uow: InvestigationUnitOfWork, done: Recommendation, officer: Officer, *, correlation_id: str, **details: str
+) -> None:
+    """In the caller's transaction: ``recommendation-completed`` through the outbox and
+    ``recommendation.completed`` on the trail, for a recommendation just recorded as done."""
+    assert done.completed_at is not None  # done: recorded with its day and whether on time
+    assert done.on_time is not None
+    completed = RecommendationCompletedV1(
+        case_id=done.case_id,
+        recommendation_id=done.id,
+        kind=done.kind,
+        completed_at=done.completed_at,
+        on_time=done.on_time,
+    )
+    await uow.outbox.add(
+        RECOMMENDATION_COMPLETED,
+        RECOMMENDATION_COMPLETED.envelope(
+            completed,
+            tenant=done.tenant,
+            subject=str(done.case_id),
+            time=done.completed_at,
+            correlation_id=correlation_id,
+        ),
+    )
+    await uow.audit.append(
+        entry(
+            done.tenant,
+            done.case_id,
+            officer,
+            "recommendation.completed",
+            recommendation_id=str(done.id),
+            kind=done.kind.value,
+            on_time=done.on_time,
+            **details,
+        )
     )
 
 
@@ -358,17 +429,7 @@ async def record_follow_up_note(
         if recommendation is None:
             return None
         check_open(recommendation)
-        follow_up = FollowUp(
-            id=uuid4(),
-            recommendation_id=recommendation.id,
-            case_id=case_id,
-            tenant=tenant,
-            kind=FollowUpKind.CATATAN,
-            recorded_by=officer.officer_id,
-            recorded_by_name=officer.name,
-            recorded_at=clock(),
-            sealed_note=keys.seal(tenant, Audience.CASE_SUBSTANCE, FollowUpNoteV1(text=text), case=case_id),
-        )
+        follow_up = follow_up_by(recommendation, FollowUpKind.CATATAN, officer, clock(), keys=keys, note=text)
         await uow.recommendations.add_follow_up(follow_up)
         await uow.audit.append(
             entry(
@@ -435,18 +496,13 @@ async def add_follow_up_document(
             added_by=officer.officer_id,
             added_at=now,
         )
-        follow_up = FollowUp(
-            id=uuid4(),
-            recommendation_id=recommendation.id,
-            case_id=case_id,
-            tenant=tenant,
-            kind=kind,
-            recorded_by=officer.officer_id,
-            recorded_by_name=officer.name,
-            recorded_at=now,
-            sealed_note=keys.seal(tenant, Audience.CASE_SUBSTANCE, FollowUpNoteV1(text=note), case=case_id)
-            if note
-            else None,
+        follow_up = follow_up_by(
+            recommendation,
+            kind,
+            officer,
+            now,
+            keys=keys,
+            note=note,
             document_id=document.document_id,
             reference=reference,
             dated=upload.dated,
@@ -504,42 +560,9 @@ async def complete_recommendation(
         await uow.recommendations.complete(done)
         if text:
             await uow.recommendations.add_follow_up(
-                FollowUp(
-                    id=uuid4(),
-                    recommendation_id=recommendation_id,
-                    case_id=case_id,
-                    tenant=tenant,
-                    kind=FollowUpKind.CATATAN,
-                    recorded_by=officer.officer_id,
-                    recorded_by_name=officer.name,
-                    recorded_at=now,
-                    sealed_note=keys.seal(tenant, Audience.CASE_SUBSTANCE, FollowUpNoteV1(text=text), case=case_id),
-                )
+                follow_up_by(recommendation, FollowUpKind.CATATAN, officer, now, keys=keys, note=text)
             )
-        completed = RecommendationCompletedV1(
-            case_id=case_id,
-            recommendation_id=recommendation_id,
-            kind=recommendation.kind,
-            completed_at=now,
-            on_time=on_time,
-        )
-        await uow.outbox.add(
-            RECOMMENDATION_COMPLETED,
-            RECOMMENDATION_COMPLETED.envelope(
-                completed, tenant=tenant, subject=str(case_id), time=now, correlation_id=_correlation(officer)
-            ),
-        )
-        await uow.audit.append(
-            entry(
-                tenant,
-                case_id,
-                officer,
-                "recommendation.completed",
-                recommendation_id=str(recommendation_id),
-                kind=recommendation.kind.value,
-                on_time=on_time,
-            )
-        )
+        await announce_completed(uow, done, officer, correlation_id=_correlation(officer))
         await uow.commit()
         return done
 

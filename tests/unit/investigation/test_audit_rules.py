@@ -16,7 +16,6 @@ from wbs_contracts.roles import Role
 from wbs_contracts.sealed import SealedPayload
 from wbs_investigation.domain.audit import (
     AuditRefused,
-    Refusal,
     UploadedFile,
     check_running,
     checked_files,
@@ -36,6 +35,7 @@ from wbs_investigation.domain.audit_result import (
     may_issue_report,
 )
 from wbs_investigation.domain.case_file import CaseFileStatus
+from wbs_investigation.domain.refusal import Refusal
 from wbs_investigation.domain.surat_tugas import SuratTugasDraft, checked_letter, checked_team
 from wbs_investigation.domain.team import TeamSeat
 from wbs_runtime.roster import RosterEntry

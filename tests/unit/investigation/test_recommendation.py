@@ -39,7 +39,6 @@ from wbs_investigation.domain.recommendation import (
     months_after,
     ordered_for_follow_up,
     policy_due,
-    status_code_of,
 )
 from wbs_investigation.domain.team import ASSIGN_CASES, DISPOSE_CASES, INVESTIGATE_CASES
 from wbs_runtime.working_days import last_day_before, months_due
@@ -243,7 +242,7 @@ def test_the_ketua_tim_and_the_teams_auditors_act_the_pimpinan_satker_reads() ->
     assert not may_act_on_recommendations({DISPOSE_CASES}, on_team=False)
     check_may_read({DISPOSE_CASES}, on_team=False)
     problem = refused("officer", lambda: check_may_read({INVESTIGATE_CASES}, on_team=False))
-    assert status_code_of(problem) == 403
+    assert problem.status_code == 403
     refused("officer", lambda: check_may_act({DISPOSE_CASES}, on_team=False))
 
 
@@ -253,7 +252,7 @@ def test_recommendations_wait_for_the_final_report() -> None:
     for status in (CaseFileStatus.PELAKSANAAN, CaseFileStatus.PENGUJIAN_ULANG, CaseFileStatus.PERENCANAAN):
         before = replace(case_file(), status=status)
         problem = refused("case", lambda before=before: check_report_issued(before))  # type: ignore[misc]
-        assert status_code_of(problem) == 409
+        assert problem.status_code == 409
         assert "laporan hasil audit" in problem.pesan
 
 
@@ -331,7 +330,7 @@ def test_a_sanction_is_done_with_its_sk_on_time_when_the_sk_is_dated_by_the_dead
     refused("carried_out_on", lambda: completion_day(rec, [sk], date(2027, 3, 11), today=date(2027, 3, 10)))
     refused("carried_out_on", lambda: completion_day(rec, [sk], date(2026, 11, 29), today=date(2027, 3, 10)))
     done = replace(rec, completed_at=datetime(2027, 3, 10, tzinfo=UTC))
-    assert status_code_of(refused("recommendation", lambda: completion_day(done, [sk], None, today=TODAY))) == 409
+    assert (refused("recommendation", lambda: completion_day(done, [sk], None, today=TODAY))).status_code == 409
 
 
 def test_other_kinds_are_done_with_any_evidence_on_the_day_recorded_unless_told() -> None:

@@ -20,8 +20,8 @@ from wbs_contracts.events.intake import ReportedOfficial
 from wbs_contracts.events.investigation import EscalatedDocument
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork
 from wbs_investigation.adapters.documents import DocumentVault
-from wbs_investigation.adapters.escalation_http import refusal
 from wbs_investigation.adapters.officer import officer_of
+from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.escalation import Escalation, EscalationRefused
 from wbs_investigation.ports import Keys
 from wbs_investigation.usecases import (

@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from wbs_investigation.adapters.agency_http import document_bytes, download
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork
 from wbs_investigation.adapters.documents import DocumentVault
-from wbs_investigation.adapters.escalation_http import refusal_status
 from wbs_investigation.adapters.escalation_pages import escalation_helpers
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.domain.escalation import EscalationRefused
@@ -118,7 +117,7 @@ def build_router(
             )
         except EscalationRefused as problem:
             return await page(
-                request, agency, escalation_id, caller, typed=typed, error=problem, status=refusal_status(problem)
+                request, agency, escalation_id, caller, typed=typed, error=problem, status=problem.status_code
             )
         if sent is None:
             raise not_found()

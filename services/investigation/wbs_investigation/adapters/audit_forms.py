@@ -9,26 +9,15 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from wbs_investigation.domain.audit import FILES_LIMIT, AuditRefused, Refusal, UploadedFile
+from wbs_investigation.domain.audit import FILES_LIMIT, AuditRefused, UploadedFile
 from wbs_investigation.usecases import Download
-from wbs_runtime.http import ErrorBody, FieldProblem, error_response
 
-STATUS_OF = {Refusal.FORBIDDEN: 403, Refusal.CONFLICT: 409, Refusal.INVALID: 422}
 #: Files are handed out as attachments, never shown inline from this origin.
 FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-
-
-def refusal(problem: AuditRefused) -> JSONResponse:
-    body = ErrorBody(
-        pesan=problem.pesan,
-        message=problem.message,
-        errors=[FieldProblem(field=problem.field, code="refused", pesan=problem.pesan, message=problem.message)],
-    )
-    return error_response(STATUS_OF[problem.refusal], body)
 
 
 def day_of(text: str | None, field: str) -> date | None:

@@ -28,8 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.events.intake import ReportSubstanceV1
 from wbs_contracts.events.triage import TelaahConclusionV1
-from wbs_investigation.adapters.audit_forms import attachment, day_of, first, moment_of, multipart, refusal
+from wbs_investigation.adapters.audit_forms import attachment, day_of, first, moment_of, multipart
 from wbs_investigation.adapters.officer import officer_of
+from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.audit import (
     AuditProgrammeV1,
     AuditRefused,

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from wbs_contracts.events.investigation import AuditResult
-from wbs_investigation.adapters.audit_forms import STATUS_OF, attachment, day_of, multipart
+from wbs_investigation.adapters.audit_forms import attachment, day_of, multipart
 from wbs_investigation.adapters.audit_http import clarification_draft, evidence_draft
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.pages import page_helpers
@@ -153,7 +153,7 @@ def build_router(
             return refused_page(request, tenant, problem)
         if view is None:
             raise not_found()
-        status = STATUS_OF[error.refusal] if error else 200
+        status = error.status_code if error else 200
         page_values = values(request, tenant, case_id, view=view, case=view.case, typed=typed, error=error)
         return web.render(request, template, page_values, status_code=status)
 

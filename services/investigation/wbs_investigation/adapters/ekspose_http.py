@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_investigation.adapters.officer import officer_of
+from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.documents import CaseDocument
 from wbs_investigation.domain.ekspose import (
     EksposeKind,
@@ -46,26 +47,10 @@ from wbs_investigation.usecases import (
 )
 from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
-from wbs_runtime.http import ErrorBody, FieldProblem, error_response
+from wbs_runtime.http import ErrorBody
 
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, tenant="tenant", hide=True)]
-
-_FORBIDDEN_FIELDS = {"officer"}
-_CONFLICT_FIELDS = {"case", "ekspose"}
-
-
-def status_of(problem: EksposeRefused) -> int:
-    return 403 if problem.field in _FORBIDDEN_FIELDS else 409 if problem.field in _CONFLICT_FIELDS else 422
-
-
-def refusal(problem: EksposeRefused) -> JSONResponse:
-    body = ErrorBody(
-        pesan=problem.pesan,
-        message=problem.message,
-        errors=[FieldProblem(field=problem.field, code="refused", pesan=problem.pesan, message=problem.message)],
-    )
-    return error_response(status_of(problem), body)
 
 
 # -- what comes in ----------------------------------------------------------------------------------

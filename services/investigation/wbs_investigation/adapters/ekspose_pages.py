@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from wbs_investigation.adapters.ekspose_http import pdf_response, status_of
+from wbs_investigation.adapters.ekspose_http import pdf_response
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.pages import page_helpers
 from wbs_investigation.domain.ekspose import (
@@ -286,7 +286,7 @@ def build_router(
             found = await work()
         except EksposeRefused as problem:
             return await page(
-                request, tenant, case_id, caller, form=form, typed=values, error=problem, status=status_of(problem)
+                request, tenant, case_id, caller, form=form, typed=values, error=problem, status=problem.status_code
             )
         if found is None:
             raise not_found()

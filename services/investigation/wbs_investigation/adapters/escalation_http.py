@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_investigation.adapters.officer import officer_of
+from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.escalation import EscalationRefused
 from wbs_investigation.ports import AgencyTopics, EscalationUnitOfWork, Keys
 from wbs_investigation.usecases import (
@@ -32,26 +33,10 @@ from wbs_investigation.usecases.escalation import OpenedEscalation
 from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
-from wbs_runtime.http import ErrorBody, FieldProblem, error_response
+from wbs_runtime.http import ErrorBody
 
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 MayReadCases = Annotated[Caller, require(Permission.READ_CASES, hide=True)]
-
-_FORBIDDEN_FIELDS = {"approver", "officer"}
-_CONFLICT_FIELDS = {"case", "proposal", "policy", "agency_key", "escalation"}
-
-
-def refusal_status(problem: EscalationRefused) -> int:
-    return 403 if problem.field in _FORBIDDEN_FIELDS else 409 if problem.field in _CONFLICT_FIELDS else 422
-
-
-def refusal(problem: EscalationRefused) -> JSONResponse:
-    body = ErrorBody(
-        pesan=problem.pesan,
-        message=problem.message,
-        errors=[FieldProblem(field=problem.field, code="refused", pesan=problem.pesan, message=problem.message)],
-    )
-    return error_response(refusal_status(problem), body)
 
 
 class EscalationIn(BaseModel):

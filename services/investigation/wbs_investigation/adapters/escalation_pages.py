@@ -16,7 +16,6 @@ from fastapi.responses import Response
 
 from wbs_contracts.events.directory import EscalationTarget
 from wbs_contracts.events.investigation import AuditResult
-from wbs_investigation.adapters.escalation_http import refusal_status
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.pages import page_helpers
 from wbs_investigation.domain.escalation import EscalationRefused, EscalationState, rupiah
@@ -137,7 +136,7 @@ def build_router(
         typed: Mapping[str, str],
         problem: EscalationRefused,
     ) -> Response:
-        return await page(request, tenant, case_id, caller, typed=typed, error=problem, status=refusal_status(problem))
+        return await page(request, tenant, case_id, caller, typed=typed, error=problem, status=problem.status_code)
 
     @router.get(PREFIX)
     async def show(request: Request, tenant: str, case_id: UUID, caller: MayReadCases) -> Response:

@@ -28,12 +28,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.events.investigation import RecommendationKind
 from wbs_investigation.adapters.officer import officer_of
+from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.documents import CaseDocument
 from wbs_investigation.domain.recommendation import (
     Draft,
     RecommendationRefused,
     limit_words,
-    status_code_of,
 )
 from wbs_investigation.ports import Keys, RecommendationUnitOfWork, Vault
 from wbs_investigation.usecases import (
@@ -52,7 +52,7 @@ from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.blobs.sniffing import download_name
 from wbs_runtime.clock import Clock
-from wbs_runtime.http import ErrorBody, FieldProblem, UploadRoutes, error_response
+from wbs_runtime.http import ErrorBody, UploadRoutes
 
 PREFIX = "/api/v1/tenants/{tenant}/audits"
 #: A copy of an SK or a scan of other evidence: generous for scans, far below the blob store's limits.
@@ -69,15 +69,6 @@ MayReadCases = Annotated[Caller, require(Permission.READ_CASES, tenant="tenant",
 def allow_uploads(uploads: UploadRoutes) -> None:
     for path in UPLOAD_PATHS:
         uploads.allow("POST", path, MAX_DOCUMENT_BYTES)
-
-
-def refusal(problem: RecommendationRefused) -> JSONResponse:
-    body = ErrorBody(
-        pesan=problem.pesan,
-        message=problem.message,
-        errors=[FieldProblem(field=problem.field, code="refused", pesan=problem.pesan, message=problem.message)],
-    )
-    return error_response(status_code_of(problem), body)
 
 
 class RecommendationIn(BaseModel):

@@ -32,7 +32,6 @@ from wbs_investigation.domain.recommendation import (
     FollowUpKind,
     RecommendationRefused,
     limit_words,
-    status_code_of,
 )
 from wbs_investigation.ports import Keys, RecommendationUnitOfWork, Vault
 from wbs_investigation.usecases import (
@@ -130,7 +129,7 @@ def build_router(
                 zone=zone,
             )
         except RecommendationRefused as problem:
-            raise AccessDenied(status_code_of(problem), {"pesan": problem.pesan, "message": problem.message}) from None
+            raise AccessDenied(problem.status_code, {"pesan": problem.pesan, "message": problem.message}) from None
         if view is None:
             raise not_found()
         limits = {kind.value: (*limit_words(limit), limit.basis) for kind, limit in view.limits.items()}
@@ -168,7 +167,7 @@ def build_router(
         problem: RecommendationRefused,
         error_for: str,
     ) -> Response:
-        code = status_code_of(problem)
+        code = problem.status_code
         if code == 403:
             raise AccessDenied(403, {"pesan": problem.pesan, "message": problem.message})
         return await page(
@@ -300,7 +299,7 @@ def build_router(
                 vault=vault,
             )
         except RecommendationRefused as problem:
-            raise AccessDenied(status_code_of(problem), {"pesan": problem.pesan, "message": problem.message}) from None
+            raise AccessDenied(problem.status_code, {"pesan": problem.pesan, "message": problem.message}) from None
         if found is None:
             raise not_found()
         return attachment(*found)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from wbs_contracts.events.intake import NAME_LIMIT, SHORT_TEXT_LIMIT, TEXT_LIMIT
 from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
 from wbs_investigation.domain.case_file import CaseFileStatus
+from wbs_investigation.domain.refusal import Refusal, Refused
 from wbs_investigation.domain.team import ASSIGN_CASES, INVESTIGATE_CASES
 
 #: The largest sum an audit records (ten thousand trillion rupiah: far above any state loss).
@@ -33,24 +34,14 @@ LIST_LIMIT = 50
 FILE_NAME_LIMIT = 255
 
 
-class Refusal(StrEnum):
-    """How a refused request is answered: who may not (403), a stage that does not allow it (409),
-    the fields (422)."""
+class AuditRefused(Refused):
+    """Something the audit's rules do not allow, said in both languages; nothing was changed. The
+    kind of refusal is given outright (the form's fields by default)."""
 
-    FORBIDDEN = "forbidden"
-    CONFLICT = "conflict"
-    INVALID = "invalid"
-
-
-class AuditRefused(ValueError):
-    """Something the audit's rules do not allow, said in both languages; nothing was changed."""
+    forbidden_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, field: str, pesan: str, message: str, refusal: Refusal = Refusal.INVALID) -> None:
-        super().__init__(message)
-        self.field = field
-        self.pesan = pesan
-        self.message = message
-        self.refusal = refusal
+        super().__init__(field, pesan, message, refusal)
 
 
 NOT_ON_TEAM = AuditRefused(

@@ -22,13 +22,13 @@ from wbs_contracts.events.investigation import AuditResult
 from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
 from wbs_investigation.domain.audit import (
     AuditRefused,
-    Refusal,
     bounded_text,
     parse_rupiah,
     required_text,
     rupiah_refused,
 )
 from wbs_investigation.domain.case_file import CaseFileStatus
+from wbs_investigation.domain.refusal import Refusal
 from wbs_investigation.domain.team import ASSIGN_CASES, INVESTIGATE_CASES, TeamMember, TeamSeat
 
 

@@ -39,6 +39,7 @@ from wbs_contracts.events.intake import NAME_LIMIT, SHORT_TEXT_LIMIT, TEXT_LIMIT
 from wbs_contracts.events.investigation import AuditResult
 from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
+from wbs_investigation.domain.refusal import Refused
 from wbs_investigation.domain.team import ASSIGN_CASES, INVESTIGATE_CASES, TeamMember, may_open_audit
 
 #: "Undangan disampaikan 3 (tiga) hari sebelum pelaksanaan ekspose" (002 and 004, BAB II C.6.a.2).
@@ -88,16 +89,12 @@ def day_in_english(day: date) -> str:
     return f"{DAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
-class EksposeRefused(ValueError):
+class EksposeRefused(Refused):
     """What the rules of an exposé do not allow; bilingual, for the officer. ``field`` says what is
     at fault: ``officer`` (who may not: 403), ``case`` / ``ekspose`` (a state that does not allow
     it: 409), any other a field of the form (422)."""
 
-    def __init__(self, field: str, pesan: str, message: str) -> None:
-        super().__init__(f"{pesan} / {message}")
-        self.field = field
-        self.pesan = pesan
-        self.message = message
+    conflict_fields: ClassVar[frozenset[str]] = frozenset({"case", "ekspose"})
 
 
 class EksposeKind(StrEnum):

@@ -38,6 +38,7 @@ from wbs_contracts.events.investigation import AuditResult, EscalatedDocument, E
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
+from wbs_investigation.domain.refusal import Refused
 from wbs_investigation.domain.team import ASSIGN_CASES, TeamSeat
 
 #: How each target is named to officers (Bahasa Indonesia, English).
@@ -47,14 +48,11 @@ TARGET_NAMES: Mapping[EscalationTarget, tuple[str, str]] = {
 }
 
 
-class EscalationRefused(ValueError):
+class EscalationRefused(Refused):
     """A proposal, an approval or a rejection the rules do not allow; bilingual, for the officer."""
 
-    def __init__(self, field: str, pesan: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.pesan = pesan
-        self.message = message
+    forbidden_fields: ClassVar[frozenset[str]] = frozenset({"approver", "officer"})
+    conflict_fields: ClassVar[frozenset[str]] = frozenset({"case", "proposal", "policy", "agency_key", "escalation"})
 
 
 def rupiah(amount: int) -> str:

@@ -37,6 +37,7 @@ from wbs_contracts.events.intake import NAME_LIMIT, TEXT_LIMIT
 from wbs_contracts.events.investigation import AuditResult, RecommendationKind
 from wbs_contracts.sealed import Audience, SealedDocument, SealedPayload
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
+from wbs_investigation.domain.refusal import Refused
 from wbs_investigation.domain.team import ASSIGN_CASES, INVESTIGATE_CASES, may_open_audit
 
 #: The policy's time limit that sets each kind's deadline; other kinds take the date the officer sets.
@@ -55,24 +56,12 @@ HAND_OVER_TARGETS: Mapping[RecommendationKind, EscalationTarget] = {
 REFERENCE_LIMIT = 100
 
 
-class RecommendationRefused(ValueError):
+class RecommendationRefused(Refused):
     """What the rules do not allow; bilingual, for the officer. ``field`` names what is at fault:
     ``officer`` (who may not: 403), ``case``/``policy``/``recommendation``/``evidence`` (a state that
     does not allow it: 409), otherwise an input field (422)."""
 
-    def __init__(self, field: str, pesan: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.pesan = pesan
-        self.message = message
-
-
-FORBIDDEN_FIELDS = frozenset({"officer"})
-CONFLICT_FIELDS = frozenset({"case", "policy", "recommendation", "evidence"})
-
-
-def status_code_of(problem: RecommendationRefused) -> int:
-    return 403 if problem.field in FORBIDDEN_FIELDS else 409 if problem.field in CONFLICT_FIELDS else 422
+    conflict_fields: ClassVar[frozenset[str]] = frozenset({"case", "policy", "recommendation", "evidence"})
 
 
 # -- what is kept sealed -------------------------------------------------------------------------------

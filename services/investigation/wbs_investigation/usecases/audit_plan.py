@@ -16,12 +16,12 @@ from wbs_investigation.domain.audit import (
     AuditProgrammeV1,
     AuditRefused,
     ProgrammeRecord,
-    Refusal,
     check_plannable,
     checked_programme,
 )
 from wbs_investigation.domain.case_file import CaseFile, CaseFileStatus
 from wbs_investigation.domain.documents import DocumentKind
+from wbs_investigation.domain.refusal import Refusal
 from wbs_investigation.domain.surat_tugas import (
     SuratTugas,
     SuratTugasDraft,

@@ -20,6 +20,7 @@ from wbs_contracts.events.intake import ReportedOfficial
 from wbs_contracts.events.investigation import EscalatedDocument
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork
 from wbs_investigation.adapters.documents import DocumentVault
+from wbs_investigation.adapters.downloads import attachment_of
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.escalation import Escalation, EscalationRefused
@@ -128,16 +129,7 @@ def agency_escalation_out(found: AgencyEscalation) -> AgencyEscalationOut:
 
 def download(document: EscalatedDocument, content: bytes) -> Response:
     """The file as an attachment, never rendered by the browser in the site's origin."""
-    safe = "".join(c if c.isalnum() or c in "-_. " else "_" for c in document.title)[:100] or "dokumen"
-    return Response(
-        content,
-        media_type=document.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{safe}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment_of(document.title, document.media_type, content)
 
 
 async def document_bytes(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -13,11 +12,9 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
+from wbs_investigation.adapters.downloads import attachment_of
 from wbs_investigation.domain.audit import FILES_LIMIT, AuditRefused, UploadedFile
 from wbs_investigation.usecases import Download
-
-#: Files are handed out as attachments, never shown inline from this origin.
-FILE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def day_of(text: str | None, field: str) -> date | None:
@@ -69,11 +66,4 @@ def first(fields: Mapping[str, Sequence[str]], name: str) -> str:
 
 def attachment(download: Download) -> Response:
     """The file, to be saved (never rendered by the browser)."""
-    name = download.file_name or download.document.title
-    plain = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name) or "berkas"
-    disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
-    return Response(
-        download.content,
-        media_type=download.document.media_type,
-        headers={**FILE_HEADERS, "Content-Disposition": disposition},
-    )
+    return attachment_of(download.file_name or download.document.title, download.document.media_type, download.content)

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from wbs_investigation.adapters.downloads import attachment_of
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.documents import CaseDocument
@@ -477,9 +478,4 @@ def build_router(*, unit_of_work: Callable[[], InvestigationUnitOfWork], tools: 
 
 def pdf_response(document: CaseDocument, content: bytes) -> Response:
     """A stored PDF as a download (never shown inline: it is the audit's record, not a page)."""
-    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in " ._-") else "_" for ch in document.title)
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{safe}"', "Cache-Control": "no-store"},
-    )
+    return attachment_of(document.title, "application/pdf", content)

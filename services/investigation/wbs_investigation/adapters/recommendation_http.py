@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
-from urllib.parse import quote
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.events.investigation import RecommendationKind
+from wbs_investigation.adapters.downloads import attachment_of
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.refusals import refusal
 from wbs_investigation.domain.documents import CaseDocument
@@ -50,7 +50,6 @@ from wbs_investigation.usecases import (
 )
 from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
-from wbs_runtime.blobs.sniffing import download_name
 from wbs_runtime.clock import Clock
 from wbs_runtime.http import ErrorBody, UploadRoutes
 
@@ -498,17 +497,5 @@ def build_router(
 
 
 def attachment(document: CaseDocument, content: bytes) -> Response:
-    """A stored document, to be saved (never shown inline), under the name its content's type
-    allows (RFC 6266: an ASCII fallback and the name in UTF-8)."""
-    name = download_name(document.title, document.media_type)
-    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name) or "dokumen"
-    return Response(
-        content,
-        media_type=document.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    """A stored document, to be saved (never shown inline)."""
+    return attachment_of(document.title, document.media_type, content)

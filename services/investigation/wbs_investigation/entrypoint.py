@@ -7,8 +7,11 @@ from functools import partial
 from pathlib import Path
 
 from pydantic import Field
+from sqlalchemy import Table
 
-from wbs_contracts.sealed import Audience
+from wbs_contracts.events.intake import EvidenceKeyV1, ReportSubstanceV1
+from wbs_contracts.events.triage import TelaahConclusionV1
+from wbs_contracts.sealed import Audience, SealedDocument
 from wbs_investigation.adapters import (
     agency_http,
     agency_pages,
@@ -24,16 +27,70 @@ from wbs_investigation.adapters import (
 from wbs_investigation.adapters.agency_topics import KafkaAgencyTopics
 from wbs_investigation.adapters.audit_routes import audit_routers
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, metadata
+from wbs_investigation.adapters.db.audit_tables import (
+    audit_programme_table,
+    audit_result_table,
+    auditee_response_table,
+    clarification_table,
+    evidence_item_table,
+)
+from wbs_investigation.adapters.db.ekspose import ekspose_table
+from wbs_investigation.adapters.db.escalation_tables import escalation_table
+from wbs_investigation.adapters.db.recommendation_tables import recommendation_follow_up_table, recommendation_table
+from wbs_investigation.adapters.db.tables import case_document_table, case_file_table
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.adapters.ekspose_pdf import EksposePdf
+from wbs_investigation.domain.audit import AuditProgrammeV1, ClarificationV1, EvidenceItemV1
+from wbs_investigation.domain.audit_result import AuditeeResponseV1, AuditFindingsV1
+from wbs_investigation.domain.ekspose import (
+    EksposeConclusionV1,
+    EksposeInvitationV1,
+    EksposeMinutesV1,
+    LeadersMeetingV1,
+)
+from wbs_investigation.domain.escalation import DossierCopyV1, EscalationProposalTextV1, EscalationRejectionV1
+from wbs_investigation.domain.recommendation import FollowUpNoteV1, RecommendationTextV1
 from wbs_investigation.usecases import EksposeTools, notice_overdue_recommendations
 from wbs_runtime.blobs import blob_store
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
+from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web.csrf import load_or_create_key
 from wbs_runtime.web.pages import WebPages
+
+
+#: What investigation keeps sealed to case-substance, for ``reseal`` after a key rotation. (The
+#: dossier sealed to an agency's own key is the agency's: it is not resealed here.)
+def _kept(
+    table: Table, column: str, model: type[SealedDocument], *, row: str | None = "id", optional: bool = False
+) -> SealedColumn:
+    """Every table of investigation names its case and tenant the same way."""
+    return SealedColumn(table, column, case="case_id", tenant="tenant_id", model=model, row=row, optional=optional)
+
+
+#: What investigation keeps sealed to case-substance, for ``reseal`` after a key rotation. (The
+#: dossier sealed to an agency's own key is the agency's: it is not resealed here.)
+AT_REST: tuple[SealedColumn, ...] = (
+    _kept(case_file_table, "sealed_conclusion", TelaahConclusionV1, row=None, optional=True),
+    _kept(case_file_table, "sealed_report_substance", ReportSubstanceV1, row=None, optional=True),
+    _kept(case_file_table, "sealed_ekspose_conclusion", EksposeConclusionV1, row=None, optional=True),
+    _kept(case_document_table, "sealed_key", EvidenceKeyV1),
+    _kept(audit_programme_table, "sealed", AuditProgrammeV1, row=None),
+    _kept(clarification_table, "sealed", ClarificationV1),
+    _kept(evidence_item_table, "sealed", EvidenceItemV1),
+    _kept(audit_result_table, "sealed_findings", AuditFindingsV1),
+    _kept(auditee_response_table, "sealed", AuditeeResponseV1),
+    _kept(ekspose_table, "sealed_invitation", EksposeInvitationV1),
+    _kept(ekspose_table, "sealed_minutes", EksposeMinutesV1, optional=True),
+    _kept(ekspose_table, "sealed_leaders_meeting", LeadersMeetingV1, optional=True),
+    _kept(recommendation_table, "sealed_text", RecommendationTextV1),
+    _kept(recommendation_follow_up_table, "sealed_note", FollowUpNoteV1, optional=True),
+    _kept(escalation_table, "sealed_text", EscalationProposalTextV1),
+    _kept(escalation_table, "sealed_rejection", EscalationRejectionV1, optional=True),
+    _kept(escalation_table, "sealed_dossier", DossierCopyV1, optional=True),
+)
 
 HERE = Path(__file__).resolve().parent
 CSRF_KEY_FILE = "investigation-csrf.key"
@@ -113,5 +170,12 @@ PROGRAM = ServiceProgram(
     description="Audits the cases the telaah sends; recommendations, ekspose and escalation to APH or KPK.",
     build=build,
     metadata=metadata,
+    extra_commands={
+        "reseal": (
+            "segel ulang catatan audit, berkas, rekomendasi, ekspose dan pelimpahan ke kunci terbaru / re-seal "
+            "the audit's records, files' keys, recommendations, exposés and escalations to the newest key",
+            reseal_command(*AT_REST),
+        ),
+    },
 )
 main = PROGRAM.main

@@ -29,11 +29,12 @@ from wbs_contracts.sealed import Audience
 from wbs_investigation.adapters.db import SqlInvestigationUnitOfWork, case_file_table, metadata
 from wbs_investigation.adapters.documents import DocumentVault
 from wbs_investigation.domain.documents import DocumentKind
-from wbs_investigation.entrypoint import PROGRAM, InvestigationSettings, build
+from wbs_investigation.entrypoint import AT_REST, PROGRAM, InvestigationSettings, build
 from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.blobs import FilesystemBlobStore
 from wbs_runtime.crypto import KeyRing
-from wbs_runtime.crypto.keystore import ensure_tenant_keys
+from wbs_runtime.crypto.keystore import ensure_tenant_keys, rotate_tenant_keys
+from wbs_runtime.crypto.reseal import reseal_column
 from wbs_runtime.service import ServiceRuntime
 
 
@@ -151,3 +152,50 @@ async def test_an_audits_files_are_encrypted_at_rest_and_open_only_as_stored(
             stored.document_id
         ]
         assert await vault.read(uow.documents, uuid.uuid4()) is None
+
+
+def test_reseal_covers_every_column_investigation_keeps_sealed() -> None:
+    """A sealed column left out of AT_REST would keep its documents under a retired key forever."""
+    sealed = {
+        f"{table.name}.{column.name}"
+        for table in metadata.tables.values()
+        for column in table.columns
+        if column.name.startswith("sealed")
+    }
+    assert {target.name for target in AT_REST} == sealed
+
+
+async def test_after_a_key_rotation_reseal_moves_an_audits_files_to_the_new_key(
+    investigation: Investigation, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    body = f"inspektorat-{uuid.uuid4().hex[:6]}"
+    key_dir = investigation.key_root / "investigation"
+    ensure_tenant_keys(key_dir, body)
+    blobs = FilesystemBlobStore(tmp_path_factory.mktemp("blobs"))
+    before = KeyRing.load(key_dir, None, (Audience.CASE_SUBSTANCE,))
+    case_id = await case_in_audit(investigation.runtime, body)
+    async with investigation.runtime.unit_of_work() as uow:
+        stored = await DocumentVault(blobs, before).store(
+            uow.documents,
+            tenant=body,
+            case_id=case_id,
+            kind=DocumentKind.BUKTI,
+            title="Kuitansi",
+            media_type="application/pdf",
+            content=b"%PDF-1.4 kuitansi",
+            added_by="auditor",
+            added_at=datetime.now(UTC),
+        )
+        await uow.commit()
+    [new_kid] = rotate_tenant_keys(key_dir, body, [Audience.CASE_SUBSTANCE])
+    after = KeyRing.load(key_dir, None, (Audience.CASE_SUBSTANCE,))
+    counts = [await reseal_column(investigation.runtime.sessionmaker, after, target, body) for target in AT_REST]
+    assert sum(c.resealed for c in counts) == 1
+    assert sum(c.failed for c in counts) == 0
+    async with investigation.runtime.unit_of_work() as uow:
+        located = await uow.documents.locate(stored.document_id)
+        assert located is not None
+        assert located[2].kid == new_kid
+        found = await DocumentVault(blobs, after).read(uow.documents, stored.document_id)
+        assert found is not None
+        assert found[1] == b"%PDF-1.4 kuitansi"

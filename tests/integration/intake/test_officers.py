@@ -8,9 +8,10 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -40,6 +41,12 @@ REASON = "Pemeriksaan pelapor sebagai saksi dalam audit investigasi, Surat Tugas
 IDENTITY = {"nama": "Dewi Lestari", "telepon": "0812-3456-7890", "alamat": "Jl. Merdeka 1, Tangerang"}
 
 
+def local_today() -> date:
+    """Today where the services count days (``WBS_TIMEZONE``, Asia/Jakarta): from 17:00 UTC it is
+    already tomorrow there, so the machine's own date would make "tomorrow" today."""
+    return datetime.now(ZoneInfo("Asia/Jakarta")).date()
+
+
 @dataclass
 class Intake:
     runtime: ServiceRuntime[SqlIntakeUnitOfWork]
@@ -53,7 +60,7 @@ class Intake:
     async def record(self, tenant: str, officer: dict[str, str] | None = None, **changes: Any) -> httpx.Response:
         form: dict[str, Any] = {
             "channel": "surat",
-            "received_on": date.today().isoformat(),
+            "received_on": local_today().isoformat(),
             "category": "kkn",
             "what": "Pungutan pada seleksi mitra statistik",
             "where": "Kantor BPS Kabupaten Tangerang",
@@ -103,7 +110,7 @@ async def _offered(client: httpx.AsyncClient, tenants: tuple[str, ...]) -> bool:
 
 async def test_a_report_from_each_channel_of_the_policy_is_recorded_with_its_channel_and_date(intake: Intake) -> None:
     channels = [c for c in demo_configuration("bps-3600").policy.channels if c != "web"]
-    received_on = date.today() - timedelta(days=3)
+    received_on = local_today() - timedelta(days=3)
     recorded = []
     for channel in channels:
         response = await intake.record("bps-3600", channel=channel, received_on=received_on.isoformat())
@@ -138,7 +145,7 @@ async def test_a_report_from_each_channel_of_the_policy_is_recorded_with_its_cha
         ("bps-1700", {"channel": "surat"}, "channel"),  # Bengkulu's policy lists no letters
         ("bps-3600", {"channel": "web"}, "channel"),  # the web form is the reporter's own
         ("bps-3600", {"channel": "telegram"}, "channel"),
-        ("bps-3600", {"received_on": (date.today() + timedelta(days=2)).isoformat()}, "received_on"),
+        ("bps-3600", {"received_on": (local_today() + timedelta(days=2)).isoformat()}, "received_on"),
         ("bps-3600", {"forward_to": "bps-1700"}, "forward_to"),  # a sibling, not below
         ("bps-3600", {"forward_to": "bps"}, "forward_to"),  # above
         ("bps-3603", {"forward_to": "bps-3674"}, "forward_to"),
@@ -359,7 +366,7 @@ async def test_the_page_keeps_what_was_typed_when_refused_and_shows_the_receipt_
     form = {
         "csrf": csrf_token(shown.text),
         "channel": "kotak-saran",
-        "received_on": (date.today() + timedelta(days=1)).isoformat(),
+        "received_on": (local_today() + timedelta(days=1)).isoformat(),
         "forward_to": "bps-3674",
         "category": "kkn",
         "what": "Catatan dari kotak saran tentang pungutan",
@@ -371,7 +378,7 @@ async def test_the_page_keeps_what_was_typed_when_refused_and_shows_the_receipt_
     assert "Catatan dari kotak saran tentang pungutan" in refused.text  # nothing typed is lost
 
     recorded = await intake.client.post(
-        "/petugas/bps-3600/catat", data=form | {"received_on": date.today().isoformat()}, headers=petugas
+        "/petugas/bps-3600/catat", data=form | {"received_on": local_today().isoformat()}, headers=petugas
     )
     assert recorded.status_code == 201
     assert "BPS Kota Tangerang Selatan" in recorded.text

@@ -17,8 +17,9 @@ from typing import Any, Generic
 from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import TENANT_PATTERN, DataT, Envelope, EventData
+from wbs_contracts.events.approvals import ApprovalRequestedV1
 from wbs_contracts.events.audit import AuditChainHeadV1
-from wbs_contracts.events.directory import OfficerRolesV1, TenantConfiguredV1
+from wbs_contracts.events.directory import OfficerContactV1, OfficerRolesV1, TenantConfiguredV1
 from wbs_contracts.events.intake import EvidenceAddedV1, ReporterMessageSentV1, ReportSubmittedV1
 from wbs_contracts.events.investigation import (
     AuditReportIssuedV1,
@@ -173,7 +174,7 @@ REPORTER_MESSAGE_SENT: EventSpec[ReporterMessageSentV1] = EventSpec(
     version=1,
     model=ReporterMessageSentV1,
     producer="intake",
-    consumers=("triage",),
+    consumers=("triage", "notify"),
     purpose="The reporter wrote in the Kotak Komunikasi (a message, a question with its answer due, more "
     "information); sealed to case-substance.",
 )
@@ -183,7 +184,7 @@ OFFICER_MESSAGE_SENT: EventSpec[OfficerMessageSentV1] = EventSpec(
     version=1,
     model=OfficerMessageSentV1,
     producer="triage",
-    consumers=("intake",),
+    consumers=("intake", "notify"),
     purpose="An officer answered the reporter or asked for more information; sealed to reporter-mailbox.",
 )
 
@@ -192,7 +193,7 @@ CASE_DISPOSED: EventSpec[CaseDisposedV1] = EventSpec(
     version=1,
     model=CaseDisposedV1,
     producer="triage",
-    consumers=("intake",),
+    consumers=("intake", "notify", "reporting"),
     purpose="The pimpinan satker disposed the case to a team for telaah (ditelaah); the instruction is sealed.",
 )
 
@@ -201,7 +202,7 @@ TELAAH_DECIDED: EventSpec[TelaahDecidedV1] = EventSpec(
     version=1,
     model=TelaahDecidedV1,
     producer="triage",
-    consumers=("intake", "investigation", "reporting"),
+    consumers=("intake", "investigation", "notify", "reporting"),
     purpose="The telaah ended, approved as policy asks: not processed (reason for the reporter sealed to "
     "reporter-mailbox), forwarded (to a body in the system, where it became a new case, or outside), "
     "merged, or audit investigasi (conclusion sealed to case-substance).",
@@ -212,7 +213,7 @@ OFFICER_ROLES: EventSpec[OfficerRolesV1] = EventSpec(
     version=1,
     model=OfficerRolesV1,
     producer="directory",
-    consumers=("triage", "investigation"),
+    consumers=("triage", "investigation", "notify"),
     purpose="One officer's roles in one tenant (names only), so services can offer whom to assign work to.",
     key="tenant id/officer id (the envelope subject)",
     compacted=True,
@@ -230,6 +231,35 @@ TENANT_CONFIGURED: EventSpec[TenantConfiguredV1] = EventSpec(
 )
 
 
+OFFICER_CONTACT: EventSpec[OfficerContactV1] = EventSpec(
+    event_type="wbs.directory.officer-contact",
+    version=1,
+    model=OfficerContactV1,
+    producer="directory",
+    consumers=("notify",),
+    purpose="How notify reaches one officer by e-mail (notify alone reads it; the roster carries names only).",
+    key="officer id (the envelope subject)",
+    compacted=True,
+)
+
+
+def _approval_requested(producer: str, what: str) -> EventSpec[ApprovalRequestedV1]:
+    return EventSpec(
+        event_type=f"wbs.{producer}.approval-requested",
+        version=1,
+        model=ApprovalRequestedV1,
+        producer=producer,
+        consumers=("notify",),
+        purpose=f"{what} waits for the approval the tenant's policy asks for (which decision and where, "
+        "never what it is about).",
+    )
+
+
+TELAAH_APPROVAL_REQUESTED = _approval_requested("triage", "A telaah's proposed decision")
+ESCALATION_APPROVAL_REQUESTED = _approval_requested("investigation", "A proposed hand-over to APH or the KPK")
+PUBLICATION_APPROVAL_REQUESTED = _approval_requested("reporting", "A proposed publication of statistics")
+
+
 AUDIT_REPORT_ISSUED: EventSpec[AuditReportIssuedV1] = EventSpec(
     event_type="wbs.investigation.audit-report-issued",
     version=1,
@@ -244,7 +274,7 @@ RECOMMENDATION_ISSUED: EventSpec[RecommendationIssuedV1] = EventSpec(
     version=1,
     model=RecommendationIssuedV1,
     producer="investigation",
-    consumers=("reporting",),
+    consumers=("notify", "reporting"),
     purpose="A recommendation was issued to an office, with its follow-up deadline from the tenant's policy.",
 )
 
@@ -253,7 +283,7 @@ RECOMMENDATION_OVERDUE: EventSpec[RecommendationOverdueV1] = EventSpec(
     version=1,
     model=RecommendationOverdueV1,
     producer="investigation",
-    consumers=("reporting",),
+    consumers=("notify", "reporting"),
     purpose="A recommendation passed its deadline without being done (once per deadline).",
 )
 
@@ -262,7 +292,7 @@ RECOMMENDATION_COMPLETED: EventSpec[RecommendationCompletedV1] = EventSpec(
     version=1,
     model=RecommendationCompletedV1,
     producer="investigation",
-    consumers=("reporting",),
+    consumers=("notify", "reporting"),
     purpose="A recommendation was carried out, its evidence recorded.",
 )
 
@@ -271,7 +301,7 @@ CASE_HANDED_OVER: EventSpec[CaseHandedOverV1] = EventSpec(
     version=1,
     model=CaseHandedOverV1,
     producer="investigation",
-    consumers=("intake", "reporting"),
+    consumers=("intake", "notify", "reporting"),
     purpose="The case was handed to APH or KPK after the approval the policy asks for (the case is selesai).",
 )
 
@@ -332,6 +362,10 @@ EVENTS: tuple[EventSpec[Any], ...] = (
     RECOMMENDATION_OVERDUE,
     RECOMMENDATION_COMPLETED,
     CASE_HANDED_OVER,
+    OFFICER_CONTACT,
+    TELAAH_APPROVAL_REQUESTED,
+    ESCALATION_APPROVAL_REQUESTED,
+    PUBLICATION_APPROVAL_REQUESTED,
     ESCALATION_ACKNOWLEDGED,
     TENANT_CONFIGURED,
     OFFICER_ROLES,

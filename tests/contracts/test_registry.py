@@ -82,6 +82,7 @@ def test_the_flow_of_a_case_between_intake_and_triage() -> None:
         "wbs.triage.officer-message-sent.v1",
         "wbs.triage.case-disposed.v1",
         "wbs.triage.telaah-decided.v1",
+        "wbs.triage.approval-requested.v1",
     }
     # The reporter's timeline follows the telaah: intake hears of the disposition and the decision.
     assert {"wbs.triage.case-disposed.v1", "wbs.triage.telaah-decided.v1"} <= {e.topic for e in consumed_by("intake")}
@@ -89,7 +90,20 @@ def test_the_flow_of_a_case_between_intake_and_triage() -> None:
     assert "wbs.intake.reporter-message-sent.v1" in {e.topic for e in consumed_by("triage")}
     assert "wbs.triage.officer-message-sent.v1" in {e.topic for e in consumed_by("intake")}
     base = {"wbs.intake.report-submitted.v1", "wbs.triage.case-registered.v1", "wbs.directory.tenant-configured.v1"}
-    assert cases([e.topic for e in consumed_by("notify")]) == base
+    # Notify tells people what needs them: every step that hands someone work, and every deadline.
+    told = {
+        "wbs.triage.case-disposed.v1",
+        "wbs.intake.reporter-message-sent.v1",
+        "wbs.triage.officer-message-sent.v1",
+        "wbs.triage.approval-requested.v1",
+        "wbs.investigation.approval-requested.v1",
+        "wbs.reporting.approval-requested.v1",
+        "wbs.investigation.recommendation-issued.v1",
+        "wbs.investigation.recommendation-overdue.v1",
+        "wbs.investigation.case-handed-over.v1",
+        "wbs.directory.officer-contact.v1",
+    }
+    assert base | told <= set(cases([e.topic for e in consumed_by("notify")]))
     investigation = {
         "wbs.investigation.audit-report-issued.v1",
         "wbs.investigation.recommendation-issued.v1",
@@ -97,7 +111,15 @@ def test_the_flow_of_a_case_between_intake_and_triage() -> None:
         "wbs.investigation.recommendation-completed.v1",
         "wbs.investigation.case-handed-over.v1",
     }
-    assert cases([e.topic for e in consumed_by("reporting")]) == base | {"wbs.triage.telaah-decided.v1"} | investigation
+    assert (
+        cases([e.topic for e in consumed_by("reporting")])
+        == base
+        | {
+            "wbs.triage.case-disposed.v1",  # the time from registration to disposition, against the SOP
+            "wbs.triage.telaah-decided.v1",
+        }
+        | investigation
+    )
 
 
 def test_the_flow_of_a_case_through_investigation() -> None:

@@ -125,6 +125,45 @@ class EvidenceLimits(_Part):
     max_files_per_report: int = Field(default=20, ge=1, le=500)
 
 
+class NotificationSubject(StrEnum):
+    """What needs someone's attention; a notification names this, never the report's substance."""
+
+    #: A new case was registered: the petugas pengaduan and pimpinan satker.
+    KASUS_BARU = "kasus-baru"
+    #: A case was disposed to a team: its members.
+    DISPOSISI = "disposisi"
+    #: A decision waits for approval: the roles the request names.
+    PERSETUJUAN = "persetujuan"
+    #: The reporter wrote (a question, more information): the case's team.
+    PESAN_PELAPOR = "pesan-pelapor"
+    #: A deadline is near (``working_days_before``): whoever must meet it.
+    TENGGAT_MENDEKAT = "tenggat-mendekat"
+    #: A deadline passed: whoever had to meet it, and the roles named.
+    TENGGAT_LEWAT = "tenggat-lewat"
+    #: A case was handed to an agency: its subscribers (inbox, e-mail) and its webhook endpoints.
+    PELIMPAHAN = "pelimpahan"
+    #: An officer answered the reporter: the reporter, only if they left a way to reach them.
+    BALASAN = "balasan"
+
+
+class NotificationChannel(StrEnum):
+    KOTAK_MASUK = "kotak-masuk"  # the in-app inbox (officers) or the status page's inbox (reporters)
+    SUREL = "surel"  # e-mail
+    WEBHOOK = "webhook"  # a signed Standard Webhooks call to an agency's or integration's endpoint
+
+
+class NotificationRule(_Part):
+    """Who is told of one subject, and how; a tenant's rules replace notify's defaults subject by subject."""
+
+    subject: NotificationSubject
+    #: Roles told besides those the event itself names (the team, the approvers, the agency).
+    roles: tuple[Role, ...] = ()
+    channels: tuple[NotificationChannel, ...] = (NotificationChannel.KOTAK_MASUK, NotificationChannel.SUREL)
+    #: For ``tenggat-mendekat``: how many of the tenant's working days before a deadline to remind.
+    working_days_before: int | None = Field(default=None, ge=1, le=60)
+    enabled: bool = True
+
+
 class TenantPolicy(_Part):
     categories: tuple[Category, ...] = ()
     channels: tuple[str, ...] = ()
@@ -133,6 +172,8 @@ class TenantPolicy(_Part):
     approvals: tuple[Approval, ...] = ()
     escalation: EscalationPolicy = EscalationPolicy()
     evidence: EvidenceLimits = EvidenceLimits()
+    #: Who is told what (empty: notify's defaults, see ``wbs_notify.domain.rules``).
+    notifications: tuple[NotificationRule, ...] = ()
     totp_required: bool = False
     oidc_issuer: str | None = Field(default=None, max_length=300)
 
@@ -163,5 +204,17 @@ class OfficerRolesV1(EventData):
     name: str = Field(min_length=1, max_length=200)
     #: Empty when the officer no longer holds any role here.
     roles: tuple[Role, ...] = ()
+    active: bool = True
+    changed_at: AwareDatetime
+
+
+class OfficerContactV1(EventData):
+    """How notify reaches one officer by e-mail, keyed ``{officer id}`` on a compacted topic that
+    notify alone consumes (the roster's ``officer-roles`` carries names only, for the services that
+    assign work). Published when an officer is created, changed or deactivated."""
+
+    officer_id: str = Field(min_length=1, max_length=100)
+    #: None: the officer has no e-mail address (in-app inbox only).
+    email: str | None = Field(default=None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
     active: bool = True
     changed_at: AwareDatetime

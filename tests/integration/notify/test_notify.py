@@ -98,7 +98,9 @@ async def test_registration_queues_one_acknowledgement_without_content(infra: In
     assert row.delivered_at is None
     assert set(row._fields) == {
         "idempotency_key", "case_id", "tenant_id", "kind", "channel", "template", "status", "queued_at", "delivered_at",
+        "recipient_kind", "recipient", "subject", "link", "attempts", "next_attempt_at", "last_error", "read_at",
     }  # fmt: skip
+    assert (row.recipient_kind, row.recipient, row.subject, row.link) == ("pelapor", None, None, None)
 
 
 async def test_notify_holds_the_contact_sealed_and_can_open_it_and_an_absent_one_does_not_show(

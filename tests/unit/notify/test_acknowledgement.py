@@ -28,7 +28,10 @@ async def test_a_registered_case_queues_one_acknowledgement_without_content() ->
     # A notification names a template; nothing of the report travels with it.
     assert set(vars(notification)) == {
         "idempotency_key", "case_id", "tenant", "kind", "channel", "template", "status", "queued_at",
+        "recipient_kind", "recipient", "subject", "link", "next_attempt_at",
     }  # fmt: skip
+    # The reporter is addressed by the case alone; the acknowledgement points nowhere but their status page.
+    assert (notification.recipient, notification.subject, notification.link) == (None, None, None)
 
 
 async def test_a_case_registered_for_a_forwarded_report_acknowledges_nobody_again() -> None:

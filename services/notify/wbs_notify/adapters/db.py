@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, Table, Text, Uuid
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Table, Text, Uuid, text
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from wbs_notify.domain.contact import SealedContact
@@ -15,7 +15,7 @@ notification_table = Table(
     "notification",
     metadata,
     Column("idempotency_key", Text, primary_key=True),
-    Column("case_id", Uuid, nullable=False, index=True),
+    Column("case_id", Uuid, nullable=True, index=True),
     Column("tenant_id", Text, nullable=False),
     Column("kind", Text, nullable=False),
     Column("channel", Text, nullable=False),
@@ -23,6 +23,20 @@ notification_table = Table(
     Column("status", Text, nullable=False),
     Column("queued_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True)),
+    Column("recipient_kind", Text, nullable=False, server_default="pelapor"),
+    Column("recipient", Text),
+    Column("subject", Text),
+    Column("link", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("read_at", DateTime(timezone=True)),
+    Index(
+        "ix_notification_due",
+        "next_attempt_at",
+        postgresql_where=text("status = 'antre' AND channel IN ('surel', 'webhook')"),
+    ),
+    Index("ix_notification_recipient", "recipient_kind", "recipient", "tenant_id", "queued_at"),
 )
 
 #: One sealed contact per case, kept for every case (it may say "no contact" once opened).
@@ -53,6 +67,11 @@ class SqlNotificationQueue(Repository):
                 "template": notification.template,
                 "status": notification.status.value,
                 "queued_at": notification.queued_at,
+                "recipient_kind": notification.recipient_kind.value,
+                "recipient": notification.recipient,
+                "subject": notification.subject.value if notification.subject else None,
+                "link": notification.link,
+                "next_attempt_at": notification.next_attempt_at,
             },
         )
         return result.first() is not None

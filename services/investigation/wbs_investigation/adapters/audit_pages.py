@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from wbs_contracts.events.investigation import AuditResult
 from wbs_investigation.adapters.audit_forms import attachment, day_of, multipart
 from wbs_investigation.adapters.audit_http import clarification_draft, evidence_draft
+from wbs_investigation.adapters.labels import RESULT_LABELS
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.pages import page_helpers
 from wbs_investigation.domain.audit import PLANNABLE, RUNNING, AuditRefused, CustodyAction, parse_rupiah, rupiah_text
@@ -62,11 +62,6 @@ SEAT_LABELS = {
     TeamSeat.KETUA_TIM.value: N_("Ketua tim"),
     TeamSeat.PENGENDALI_TEKNIS.value: N_("Pengendali teknis"),
     TeamSeat.ANGGOTA.value: N_("Anggota tim"),
-}
-RESULT_LABELS = {
-    AuditResult.TPK.value: N_("Tindak pidana korupsi"),
-    AuditResult.PELANGGARAN_ADMINISTRATIF.value: N_("Pelanggaran administratif saja"),
-    AuditResult.TIDAK_ADA_PENYIMPANGAN.value: N_("Tidak ada penyimpangan"),
 }
 CUSTODY_LABELS = {
     CustodyAction.DITAMBAHKAN.value: N_("Ditambahkan"),

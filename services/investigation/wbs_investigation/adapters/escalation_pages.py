@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from wbs_contracts.events.directory import EscalationTarget
-from wbs_contracts.events.investigation import AuditResult
+from wbs_investigation.adapters.labels import RESULT_LABELS
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.pages import page_helpers
 from wbs_investigation.domain.escalation import EscalationRefused, EscalationState, rupiah
@@ -40,11 +40,6 @@ MayReadCases = Annotated[Caller, require(Permission.READ_CASES, tenant="tenant",
 TARGET_LABELS = {
     EscalationTarget.APH.value: N_("Aparat Penegak Hukum (Kepolisian, Kejaksaan)"),
     EscalationTarget.KPK.value: N_("Komisi Pemberantasan Korupsi (KPK)"),
-}
-RESULT_LABELS = {
-    AuditResult.TPK.value: N_("Berindikasi tindak pidana korupsi (TPK)"),
-    AuditResult.PELANGGARAN_ADMINISTRATIF.value: N_("Pelanggaran administratif"),
-    AuditResult.TIDAK_ADA_PENYIMPANGAN.value: N_("Tidak ada penyimpangan"),
 }
 STATE_LABELS = {
     EscalationState.MENUNGGU.value: N_("Menunggu persetujuan"),

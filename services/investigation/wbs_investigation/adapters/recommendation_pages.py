@@ -22,7 +22,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from wbs_contracts.events.investigation import AuditResult, RecommendationKind
+from wbs_contracts.events.investigation import RecommendationKind
+from wbs_investigation.adapters.labels import RESULT_LABELS
 from wbs_investigation.adapters.officer import officer_of
 from wbs_investigation.adapters.pages import page_helpers
 from wbs_investigation.adapters.recommendation_http import attachment
@@ -62,11 +63,6 @@ KIND_LABELS = {
     RecommendationKind.PEMULIHAN_NAMA_BAIK.value: N_("Pemulihan nama baik terlapor"),
     RecommendationKind.RUJUKAN_LPSK.value: N_("Rujukan perlindungan pelapor kepada LPSK"),
     RecommendationKind.PENGHARGAAN_PELAPOR.value: N_("Penghargaan bagi pelapor"),
-}
-RESULT_LABELS = {
-    AuditResult.TPK.value: N_("Berindikasi tindak pidana korupsi"),
-    AuditResult.PELANGGARAN_ADMINISTRATIF.value: N_("Pelanggaran administratif"),
-    AuditResult.TIDAK_ADA_PENYIMPANGAN.value: N_("Tidak ada penyimpangan"),
 }
 FOLLOW_UP_LABELS = {
     FollowUpKind.CATATAN.value: N_("Catatan"),

@@ -30,7 +30,7 @@ from wbs_contracts.events.intake import ReportSubstanceV1
 from wbs_contracts.events.triage import TelaahConclusionV1
 from wbs_investigation.adapters.audit_forms import attachment, day_of, first, moment_of, multipart
 from wbs_investigation.adapters.officer import officer_of
-from wbs_investigation.adapters.refusals import refusal
+from wbs_investigation.adapters.refusals import answer, refusal
 from wbs_investigation.domain.audit import (
     AuditProgrammeV1,
     AuditRefused,
@@ -450,21 +450,18 @@ def build_router(
     router = APIRouter(prefix=PREFIX, tags=["audit investigasi"], responses=REFUSALS)
 
     @router.get("/plan", response_model=PlanOut, summary="Rencana audit / the audit plan")
-    async def plan(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> PlanOut | JSONResponse:
-        try:
-            view = await read_plan(
+    async def plan(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> Response:
+        return await answer(
+            lambda: read_plan(
                 tenant,
                 case_id,
                 officer_of(caller, request),
                 permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
-            )
-        except AuditRefused as problem:
-            return refusal(problem)
-        if view is None:
-            raise not_found()
-        return plan_out(view)
+            ),
+            plan_out,
+        )
 
     @router.post(
         "/plan",
@@ -476,9 +473,9 @@ def build_router(
     )
     async def issue(
         tenant: str, case_id: UUID, given: SuratTugasIn, request: Request, caller: MayReadCases
-    ) -> SuratTugasOut | JSONResponse:
-        try:
-            letter = await issue_surat_tugas(
+    ) -> Response:
+        return await answer(
+            lambda: issue_surat_tugas(
                 tenant,
                 case_id,
                 surat_tugas_draft(given),
@@ -488,12 +485,10 @@ def build_router(
                 vault=vault,
                 letters=letters,
                 clock=clock,
-            )
-        except AuditRefused as problem:
-            return refusal(problem)
-        if letter is None:
-            raise not_found()
-        return letter_out(letter)
+            ),
+            letter_out,
+            status_code=status.HTTP_201_CREATED,
+        )
 
     @router.put("/programme", response_model=ProgrammeOut, summary="Program audit / the audit programme")
     async def programme(
@@ -570,23 +565,18 @@ def build_router(
         return JSONResponse(clarification_out(recorded).model_dump(mode="json"), status_code=201)
 
     @router.get("/evidence", response_model=EvidenceRegisterOut, summary="Register bukti / the evidence register")
-    async def evidence(
-        tenant: str, case_id: UUID, request: Request, caller: MayReadCases
-    ) -> EvidenceRegisterOut | JSONResponse:
-        try:
-            view = await read_evidence(
+    async def evidence(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> Response:
+        return await answer(
+            lambda: read_evidence(
                 tenant,
                 case_id,
                 officer_of(caller, request),
                 permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
-            )
-        except AuditRefused as problem:
-            return refusal(problem)
-        if view is None:
-            raise not_found()
-        return evidence_out(view)
+            ),
+            evidence_out,
+        )
 
     @router.post(
         "/evidence",
@@ -620,8 +610,8 @@ def build_router(
     async def evidence_file(
         tenant: str, case_id: UUID, evidence_id: UUID, request: Request, caller: Caller, export_to: str | None
     ) -> Response:
-        try:
-            download = await open_evidence_file(
+        return await answer(
+            lambda: open_evidence_file(
                 tenant,
                 case_id,
                 evidence_id,
@@ -632,12 +622,9 @@ def build_router(
                 vault=vault,
                 clock=clock,
                 export_to=export_to,
-            )
-        except AuditRefused as problem:
-            return refusal(problem)
-        if download is None:
-            raise not_found()
-        return attachment(download)
+            ),
+            attachment,
+        )
 
     @router.get(
         "/evidence/{evidence_id}/file",
@@ -660,21 +647,18 @@ def build_router(
         return await evidence_file(tenant, case_id, evidence_id, request, caller, given.recipient)
 
     @router.get("/result", response_model=ResultsOut, summary="Hasil audit / the result, responses and reports")
-    async def result(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> ResultsOut | JSONResponse:
-        try:
-            view = await read_results(
+    async def result(tenant: str, case_id: UUID, request: Request, caller: MayReadCases) -> Response:
+        return await answer(
+            lambda: read_results(
                 tenant,
                 case_id,
                 officer_of(caller, request),
                 permissions_in(caller.grants, tenant),
                 uow=unit_of_work(),
                 keys=keys,
-            )
-        except AuditRefused as problem:
-            return refusal(problem)
-        if view is None:
-            raise not_found()
-        return results_out(view)
+            ),
+            results_out,
+        )
 
     @router.post(
         "/result",
@@ -797,8 +781,8 @@ def build_router(
     async def document(
         tenant: str, case_id: UUID, document_id: UUID, request: Request, caller: MayReadCases
     ) -> Response:
-        try:
-            download = await download_document(
+        return await answer(
+            lambda: download_document(
                 tenant,
                 case_id,
                 document_id,
@@ -807,11 +791,8 @@ def build_router(
                 uow=unit_of_work(),
                 vault=vault,
                 clock=clock,
-            )
-        except AuditRefused as problem:
-            return refusal(problem)
-        if download is None:
-            raise not_found()
-        return attachment(download)
+            ),
+            attachment,
+        )
 
     return router

@@ -15,6 +15,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
+from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 
 from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels
@@ -29,7 +30,7 @@ from wbs_contracts.sealed import Audience
 from wbs_launcher.mail import LocalMailServer
 from wbs_notify.adapters.channels_db import officer_contact_table
 from wbs_notify.adapters.db import contact_table
-from wbs_notify.adapters.delivery import NO_ADDRESS
+from wbs_notify.adapters.delivery import NO_ADDRESS, DeliveryMetrics
 from wbs_notify.adapters.smtp import SmtpMailer
 from wbs_notify.domain.email import render
 from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
@@ -230,3 +231,24 @@ async def test_an_officer_without_an_address_gets_no_mail(channels: Channels, sm
     await channels.round(mailer=mailer(smtp, channels))()
     assert received(smtp) == []
     assert (await channels.row(queued.idempotency_key)).status == DeliveryStatus.GAGAL
+
+
+async def test_deliveries_and_the_waiting_queue_are_measured(channels: Channels, smtp: LocalMailServer) -> None:
+    metrics = DeliveryMetrics(CollectorRegistry())
+    officer = await officer_with_address(channels, "petugas.metrik@inspektorat.uji.go.id")
+    await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=officer,
+        subject=NotificationSubject.DISPOSISI,
+    )
+    async with channels.runtime.engine.connect() as db:
+        await metrics.measure(db)
+    assert metrics.waiting.labels(Channel.SUREL)._value.get() >= 1
+    delivery = channels.round(mailer=mailer(smtp, channels))
+    delivery._metrics = metrics
+    await delivery()
+    assert metrics.deliveries.labels(Channel.SUREL, DeliveryStatus.TERKIRIM)._value.get() == 1
+    async with channels.runtime.engine.connect() as db:
+        await metrics.measure(db)
+    assert metrics.waiting.labels(Channel.SUREL)._value.get() == 0

@@ -78,7 +78,7 @@ def register_officers(commands: argparse._SubParsersAction) -> None:  # type: ig
     deactivate.add_argument("login")
     deactivate.set_defaults(handler=_deactivate)
     sub.add_parser(
-        "publish", help="terbitkan ulang peran semua petugas / publish every officer's roles again"
+        "publish", help="terbitkan ulang peran dan kontak petugas / publish officers' roles and contacts again"
     ).set_defaults(handler=_publish)
     register_sso_commands(sub)
 

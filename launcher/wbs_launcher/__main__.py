@@ -42,6 +42,9 @@ def banner(stack: Stack) -> str:
     if stack.postgres is not None:
         port, data = stack.config.postgres_port, stack.postgres.data_dir
         lines.append(f"  PostgreSQL:                     127.0.0.1:{port} (data in {data})")
+    if stack.mail is not None:
+        mail = f"127.0.0.1:{stack.mail.port}, {stack.mail_dir} (wbs mail list)"
+        lines.append(f"  Surel / e-mail (SMTP lokal / local): {mail}")
     lines.append("  Layanan / services (API docs, health, readiness, metrics):")
     for service in SERVICES:
         url = stack.service_url(service)

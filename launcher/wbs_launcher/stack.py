@@ -22,6 +22,7 @@ from wbs_contracts.registry import SERVICES
 from wbs_launcher import checkpoint
 from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop, wait_or_kill
+from wbs_launcher.mail import LocalMailServer
 from wbs_launcher.postgres import EmbeddedPostgres
 from wbs_launcher.provision import provision
 from wbs_runtime.auth.keys import issue_assertion_keys
@@ -37,6 +38,8 @@ from wbs_runtime.settings import (
 )
 
 log = logging.getLogger(__name__)
+#: The local SMTP server's port for `make run` (WBS_SMTP_PORT); tests and benchmarks take a free one.
+SMTP_PORT = 8025
 
 #: The demonstration's tenants as directory's YAML documents (BPS, two inspectorates, the agencies).
 DEMO_TENANTS = Path(__file__).resolve().parent / "demo" / "tenants"
@@ -66,6 +69,9 @@ class StackConfig:
     service_log_dir: Path | None = None
     #: One demonstration account per role in the demonstration tenants (development only).
     demo_officers: bool = True
+    #: The local SMTP server keeping every e-mail under var/mail (0: any free port); not started when
+    #: WBS_NOTIFY_SMTP_HOST names another server.
+    smtp_port: int = 0
 
     @classmethod
     def from_environment(cls, root: Path) -> StackConfig:
@@ -81,6 +87,7 @@ class StackConfig:
             bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
             postgres_admin_url=env.get("WBS_POSTGRES_ADMIN_URL") or None,
             topic_prefix=env.get("WBS_KAFKA_TOPIC_PREFIX", ""),
+            smtp_port=int(env.get("WBS_SMTP_PORT", SMTP_PORT)),
         )
 
 
@@ -92,6 +99,7 @@ class Stack:
     database_urls: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     checkpoints: checkpoint.CheckpointWriter | None = None
+    mail: LocalMailServer | None = None
 
     @property
     def key_root(self) -> Path:
@@ -123,7 +131,14 @@ class Stack:
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
             # wbs keys rotate|reseal|list work on this stack's keys.
             "WBS_KEY_ROOT": str(self.key_root.resolve()),
+            # wbs mail list|show read what the local SMTP server kept.
+            "WBS_MAIL_DIR": str(self.mail_dir.resolve()),
         }
+
+    @property
+    def mail_dir(self) -> Path:
+        """Every e-mail the local SMTP server received, as a Maildir."""
+        return self.config.var_dir / "mail"
 
     @property
     def demo_officers_file(self) -> Path:
@@ -167,6 +182,10 @@ class Stack:
             self.broker = EmbeddedBroker(self.config.broker_port, self.log_dir / "broker.log")
             log.info("starting the embedded Kafka-compatible broker on 127.0.0.1:%d", self.config.broker_port)
             self.broker.start()
+        if not os.environ.get("WBS_NOTIFY_SMTP_HOST"):
+            self.mail = LocalMailServer(self.mail_dir, self.config.smtp_port)
+            self.mail.start()
+            log.info("local SMTP server on 127.0.0.1:%d keeps every e-mail in %s", self.mail.port, self.mail_dir)
 
     def prepare(self) -> None:
         """Databases, keys, topics, migrations, demonstration tenant."""
@@ -285,6 +304,8 @@ class Stack:
             checkpoint.take(self.consumed_file, self.bootstrap_servers, self.config.topic_prefix)
         if self.broker is not None:
             self.broker.stop()
+        if self.mail is not None:
+            self.mail.stop()
         if self.postgres is not None:
             self.postgres.stop()
 
@@ -301,6 +322,8 @@ class Stack:
             self.broker.stop(sig=signal.SIGKILL)
         if self.postgres is not None:
             self.postgres.stop(sig=signal.SIGKILL)
+        if self.mail is not None:
+            self.mail.stop()
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -312,6 +335,9 @@ class Stack:
             "WBS_DIRECTORY_PUBLIC_URL": os.environ.get("WBS_DIRECTORY_PUBLIC_URL", self.gateway_url),
             # The address the receipt PDF tells the reporter to follow the report at.
             "WBS_INTAKE_PUBLIC_URL": os.environ.get("WBS_INTAKE_PUBLIC_URL", self.gateway_url),
+            # Links in e-mail and webhooks; e-mail goes to the local SMTP server (var/mail).
+            "WBS_NOTIFY_PUBLIC_URL": os.environ.get("WBS_NOTIFY_PUBLIC_URL", self.gateway_url),
+            **self.mail_env(),
             **self.config.extra_env,
             f"{prefix}DATABASE_URL": self.database_urls[service],
             f"{prefix}HTTP_HOST": "127.0.0.1",
@@ -328,6 +354,17 @@ class Stack:
             "WBS_TRIAGE_INSECURE_COOKIES": "true",
             "WBS_INVESTIGATION_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
+        }
+
+    def mail_env(self) -> dict[str, str]:
+        """Notify's SMTP server when the stack runs its own, and leave to call local webhook receivers."""
+        if self.mail is None:
+            return {}
+        return {
+            "WBS_NOTIFY_SMTP_HOST": self.mail.host,
+            "WBS_NOTIFY_SMTP_PORT": str(self.mail.port),
+            "WBS_NOTIFY_MAIL_SENDER": "WBS <wbs@wbs.localhost>",
+            "WBS_NOTIFY_WEBHOOK_ALLOW_PRIVATE": "true",
         }
 
     def gateway_env(self) -> dict[str, str]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pydantic import Field, SecretStr
+
 from wbs_contracts.events.intake import ReporterContactV2
 from wbs_contracts.sealed import Audience
 from wbs_notify.adapters import broker
+from wbs_notify.adapters.channels_broker import subscribe_channels
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, contact_table, metadata
+from wbs_notify.adapters.delivery import deliver_notifications
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
@@ -21,11 +25,36 @@ CONTACTS_AT_REST = SealedColumn(
 class NotifySettings(ServiceSettings):
     service = "notify"
 
+    #: The address people reach WBS at (``https://wbs.example.go.id``): links in e-mail and webhooks.
+    public_url: str | None = Field(default=None, max_length=300)
+    #: The SMTP server e-mail goes through (``make run`` starts one); None: e-mail waits in the queue.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    #: TLS from the start (port 465); ``smtp_starttls`` None: STARTTLS when the server offers it.
+    smtp_use_tls: bool = False
+    smtp_starttls: bool | None = None
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    #: The From of every e-mail; its domain is the Message-IDs'.
+    mail_sender: str = Field(default="WBS <wbs@localhost>", max_length=300)
+    #: One call to an endpoint waits this long for an answer, then counts as failed (retried later).
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    #: Let webhooks call loopback and private addresses (tests, ``make run``'s local receivers).
+    webhook_allow_private: bool = False
+    #: False: nothing is sent (the queue keeps everything for later).
+    delivery_enabled: bool = True
+    delivery_batch: int = Field(default=20, ge=1, le=500)
+    delivery_idle_seconds: float = Field(default=2, gt=0)
+
 
 def build(settings: ServiceSettings) -> ServiceRuntime[SqlNotifyUnitOfWork]:
     # Notify alone may open a reporter's contact (see Audience.READERS), at delivery time.
     runtime = ServiceRuntime(settings, SqlNotifyUnitOfWork, opens=(Audience.REPORTER_CONTACT,))
     broker.subscribe(runtime, clock=utc_now)
+    subscribe_channels(runtime)
+    if isinstance(settings, NotifySettings):
+        deliver_notifications(runtime, settings, clock=utc_now)
     return runtime
 
 

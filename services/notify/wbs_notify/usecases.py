@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.directory import OfficerContactV1
 from wbs_contracts.events.intake import ReportSubmittedV1
 from wbs_contracts.events.triage import CaseRegisteredV1
+from wbs_notify.domain.channels import OfficerContact
 from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import acknowledgement
 from wbs_notify.ports import NotifyUnitOfWork
@@ -43,3 +45,13 @@ def keep_contact(clock: Clock) -> Callable[[Envelope[Any], NotifyUnitOfWork], An
         )
 
     return handle
+
+
+async def keep_officer_contact(event: Envelope[Any], uow: NotifyUnitOfWork) -> None:
+    """Handler of ``officer-contact``: how to reach the officer by e-mail (newest change wins)."""
+    contact: OfficerContactV1 = event.data
+    await uow.officer_contacts.keep(
+        OfficerContact(
+            officer_id=contact.officer_id, email=contact.email, active=contact.active, changed_at=contact.changed_at
+        )
+    )

@@ -14,6 +14,7 @@ from wbs_directory.adapters.db import SqlDirectoryUnitOfWork
 from wbs_directory.adapters.passwords import Argon2Passwords
 from wbs_directory.adapters.sso_commands import register_sso_commands
 from wbs_directory.domain.officer import Grant
+from wbs_directory.usecases.contact import publish_all_contacts
 from wbs_directory.usecases.officers import (
     create_officer,
     deactivate_officer,
@@ -77,7 +78,7 @@ def register_officers(commands: argparse._SubParsersAction) -> None:  # type: ig
     deactivate.add_argument("login")
     deactivate.set_defaults(handler=_deactivate)
     sub.add_parser(
-        "publish", help="terbitkan ulang peran semua petugas / publish every officer's roles again"
+        "publish", help="terbitkan ulang peran dan kontak petugas / publish officers' roles and contacts again"
     ).set_defaults(handler=_publish)
     register_sso_commands(sub)
 
@@ -156,4 +157,6 @@ def _list(arguments: argparse.Namespace) -> int:
 def _publish(arguments: argparse.Namespace) -> int:
     published = _run(lambda uow: publish_all_roles(uow, clock=utc_now))
     print(f"diterbitkan / published: {published}")
+    contacts = _run(lambda uow: publish_all_contacts(uow, clock=utc_now))
+    print(f"kontak diterbitkan / contacts published: {contacts}")
     return 0

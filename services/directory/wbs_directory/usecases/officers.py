@@ -12,6 +12,7 @@ from wbs_directory.domain.officer import Grant, InvalidOfficer, Officer, adminis
 from wbs_directory.domain.passwords import check_password, temporary_password
 from wbs_directory.domain.session import Ended
 from wbs_directory.ports import AuditAction, AuditRecord, DirectoryUnitOfWork, PasswordHasher
+from wbs_directory.usecases.contact import publish_contact
 from wbs_directory.usecases.roster import publish_roles
 from wbs_runtime.clock import Clock
 
@@ -120,6 +121,7 @@ async def create_officer(
         for grant in grants:
             await _grant(uow, officer, grant, actor=actor, clock=clock)
         await publish_roles(uow, officer, {g.tenant for g in grants}, clock=clock)
+        await publish_contact(uow, officer, clock=clock)
         await uow.commit()
     return officer, password
 
@@ -239,6 +241,7 @@ async def deactivate_officer(
             AuditRecord(AuditAction.OFFICER_DEACTIVATED, actor, tenants, subject=str(officer.id))
         )
         await publish_roles(uow, deactivated, tenants, clock=clock)  # off every roster
+        await publish_contact(uow, deactivated, clock=clock)  # no more e-mail
         await uow.commit()
     return ended
 

@@ -94,3 +94,9 @@ class SqlContactBook(Repository):
 class SqlNotifyUnitOfWork(UnitOfWork):
     notifications: SqlNotificationQueue
     contacts: SqlContactBook
+    officer_contacts: channels_db.SqlOfficerContacts
+    webhook_endpoints: channels_db.SqlWebhookEndpoints
+
+
+# Last: the channels' tables join ``metadata`` above (their module imports it from here).
+from wbs_notify.adapters import channels_db  # noqa: E402

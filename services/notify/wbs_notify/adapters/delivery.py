@@ -1,0 +1,519 @@
+"""The delivery round: e-mail and webhooks, from the queue, with retries on the spec's schedule.
+
+A round claims a small batch of due rows (``FOR UPDATE SKIP LOCKED``, so replicas share the work)
+by moving their next attempt a lease ahead, commits, delivers outside any transaction, then records
+each outcome: delivered (``terkirim``, never sent again), retried later (attempts + 1, the next
+attempt per ``domain.retry``, the error without content), or given up (``gagal``). A replica that
+dies mid-call leaves rows whose lease runs out: they are tried again, under the same Message-ID or
+``webhook-id``, so that the receiver can tell the repeat.
+
+A webhook row (recipient: a tenant) fans out to one ``webhook_delivery`` per enabled endpoint of
+that tenant that wants its subject; the row itself is then done, and each endpoint's delivery has
+its own attempts. A 410 from an endpoint disables it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from typing import Any, Protocol
+from uuid import UUID
+
+from prometheus_client import Counter, Gauge
+from pydantic import SecretStr
+from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from wbs_contracts.events.directory import NotificationSubject
+from wbs_contracts.events.intake import ReporterContactV1, ReporterContactV2
+from wbs_contracts.sealed import SealedPayload
+from wbs_notify.adapters.channels_db import (
+    endpoint_of,
+    officer_contact_table,
+    webhook_delivery_table,
+    webhook_endpoint_table,
+)
+from wbs_notify.adapters.db import contact_table, notification_table
+from wbs_notify.adapters.smtp import SmtpMailer
+from wbs_notify.adapters.webhooks import Unreachable, WebhookCaller
+from wbs_notify.domain import email as emails
+from wbs_notify.domain import webhook as webhooks
+from wbs_notify.domain.address import RefusedEndpoint
+from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
+from wbs_notify.domain.retry import next_attempt
+from wbs_runtime.clock import Clock
+from wbs_runtime.crypto import KeyRing, SealedPayloadError
+from wbs_runtime.service import ServiceRuntime
+
+log = logging.getLogger(__name__)
+
+NO_ADDRESS = "tanpa alamat surel / no e-mail address"
+NO_ENDPOINT = "tidak ada endpoint yang berlangganan / no endpoint subscribed"
+ENDPOINT_GONE = "410 Gone: endpoint dinonaktifkan / endpoint disabled"
+ENDPOINT_DISABLED = "endpoint nonaktif / endpoint disabled"
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, email: emails.Email) -> None: ...
+
+
+class Caller(Protocol):
+    async def call(self, url: str, headers: dict[str, str], body: bytes) -> int: ...
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    #: The address people reach WBS at; every link in a message is under it.
+    public_url: str | None
+    #: The domain of the messages' Message-IDs (the sender's).
+    mail_domain: str
+    batch: int = 20
+    #: How long a claimed row stays someone's: longer than any delivery of a batch takes.
+    lease: timedelta = timedelta(minutes=5)
+
+
+class DeliveryMetrics:
+    def __init__(self, registry: Any) -> None:
+        self.deliveries = Counter(
+            "wbs_notify_deliveries",
+            "Delivery attempts by channel and outcome: terkirim, ulang (retried later), gagal (given up).",
+            ["channel", "outcome"],
+            registry=registry,
+        )
+        self.oldest_age = Gauge(
+            "wbs_notify_queue_oldest_age_seconds",
+            "Age of the oldest notification (or webhook call) still waiting for its channel.",
+            ["channel"],
+            registry=registry,
+        )
+        self.waiting = Gauge(
+            "wbs_notify_queue_waiting",
+            "Notifications (or webhook calls) still waiting for their channel.",
+            ["channel"],
+            registry=registry,
+        )
+
+    async def measure(self, db: AsyncConnection) -> None:
+        n, d = notification_table, webhook_delivery_table
+        now = func.now()
+        queued = (
+            await db.execute(
+                select(n.c.channel, func.count(), func.min(n.c.queued_at))
+                .where(n.c.status == DeliveryStatus.ANTRE, n.c.channel.in_([Channel.SUREL, Channel.WEBHOOK]))
+                .group_by(n.c.channel)
+            )
+        ).all()
+        calls = (
+            await db.execute(select(func.count(), func.min(d.c.created_at)).where(d.c.status == DeliveryStatus.ANTRE))
+        ).one()
+        ages: dict[str, tuple[int, datetime | None]] = {Channel.SUREL: (0, None), Channel.WEBHOOK: (0, None)}
+        for channel, count, oldest in queued:
+            ages[channel] = (count, oldest)
+        ages["webhook-call"] = (calls[0], calls[1])
+        current = (await db.execute(select(now))).scalar_one()
+        for channel, (count, oldest) in ages.items():
+            self.waiting.labels(channel).set(count)
+            self.oldest_age.labels(channel).set((current - oldest).total_seconds() if oldest else 0.0)
+
+
+class DeliveryRound:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        keyring: KeyRing,
+        *,
+        mailer: Mailer | None,
+        caller: Caller,
+        clock: Clock,
+        options: DeliveryOptions,
+        metrics: DeliveryMetrics | None = None,
+    ) -> None:
+        self._sessions = sessionmaker
+        self._keyring = keyring
+        self._mailer = mailer
+        self._caller = caller
+        self._clock = clock
+        self._options = options
+        self._metrics = metrics
+
+    async def __call__(self) -> int:
+        """How many rows this round took (the runtime runs it again at once while it took some)."""
+        done = await self.emails() if self._mailer is not None else 0
+        done += await self.fan_out()
+        done += await self.webhook_calls()
+        return done
+
+    # -- e-mail --------------------------------------------------------------------------------
+
+    async def emails(self) -> int:
+        assert self._mailer is not None
+        rows = await self._claim_notifications(Channel.SUREL)
+        for row in rows:
+            await self._email(row, self._mailer)
+        return len(rows)
+
+    async def _claim_notifications(self, channel: Channel) -> Sequence[Any]:
+        n = notification_table
+        now = self._clock()
+        due = (
+            select(n.c.idempotency_key)
+            .where(
+                n.c.status == DeliveryStatus.ANTRE,
+                n.c.channel == channel,
+                or_(n.c.next_attempt_at.is_(None), n.c.next_attempt_at <= now),
+            )
+            .order_by(n.c.next_attempt_at)
+            .limit(self._options.batch)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(n)
+                .where(n.c.idempotency_key.in_(due.scalar_subquery()))
+                .values(next_attempt_at=now + self._options.lease)
+                .returning(
+                    n.c.idempotency_key,
+                    n.c.case_id,
+                    n.c.tenant_id,
+                    n.c.recipient_kind,
+                    n.c.recipient,
+                    n.c.subject,
+                    n.c.link,
+                    n.c.attempts,
+                    n.c.queued_at,
+                )
+            )
+            return result.all()
+
+    async def _email(self, row: Any, mailer: Mailer) -> None:
+        try:
+            to = await self._address(row)
+        except Exception as error:  # a contact that does not open: no use trying again
+            log.warning(
+                "notification %s: the recipient's address could not be read (%s)",
+                row.idempotency_key,
+                type(error).__name__,
+            )
+            await self._finish(
+                row, DeliveryStatus.GAGAL, f"alamat tidak terbaca / address unreadable: {type(error).__name__}"
+            )
+            return
+        if to is None:
+            await self._finish(row, DeliveryStatus.GAGAL, NO_ADDRESS)
+            return
+        subject = NotificationSubject(row.subject) if row.subject else None
+        message = emails.render(
+            subject=subject,
+            link=row.link,
+            public_url=self._options.public_url,
+            idempotency_key=row.idempotency_key,
+            to_reporter=row.recipient_kind == RecipientKind.PELAPOR,
+            domain=self._options.mail_domain,
+        )
+        try:
+            await mailer.send(to, message)
+        except Exception as error:  # the server refused, was unreachable, timed out: later
+            await self._retry_notification(row, f"SMTP: {type(error).__name__}: {error}"[:300])
+            return
+        await self._finish(row, DeliveryStatus.TERKIRIM, None)
+
+    async def _address(self, row: Any) -> str | None:
+        """Where the e-mail goes; opened only now, never stored or logged."""
+        async with self._sessions() as session:
+            if row.recipient_kind == RecipientKind.PETUGAS:
+                found = (
+                    await session.execute(
+                        select(officer_contact_table.c.email, officer_contact_table.c.active).where(
+                            officer_contact_table.c.officer_id == row.recipient
+                        )
+                    )
+                ).first()
+                return found.email if found is not None and found.active else None
+            if row.recipient_kind != RecipientKind.PELAPOR or row.case_id is None:
+                return None
+            sealed = (
+                await session.execute(
+                    select(contact_table.c.sealed_contact).where(contact_table.c.case_id == row.case_id)
+                )
+            ).scalar_one_or_none()
+        if sealed is None:
+            return None
+        payload = SealedPayload.model_validate(sealed)
+        try:
+            contact = self._keyring.open(
+                payload, tenant=row.tenant_id, case=row.case_id, model=ReporterContactV2
+            ).contact
+        except SealedPayloadError:
+            contact = self._keyring.open(
+                payload, tenant=row.tenant_id, case=row.case_id, model=ReporterContactV1
+            ).contact
+        return emails.looks_like_address(contact)
+
+    async def _finish(
+        self, row: Any, status: DeliveryStatus, error: str | None, channel: Channel = Channel.SUREL
+    ) -> None:
+        now = self._clock()
+        n = notification_table
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(n)
+                .where(n.c.idempotency_key == row.idempotency_key, n.c.status == DeliveryStatus.ANTRE)
+                .values(
+                    status=status,
+                    attempts=n.c.attempts + 1,
+                    last_error=error,
+                    delivered_at=now if status == DeliveryStatus.TERKIRIM else None,
+                )
+            )
+        self._count(channel, status)
+
+    async def _retry_notification(self, row: Any, error: str) -> None:
+        attempts = row.attempts + 1
+        then = next_attempt(attempts, self._clock())
+        if then is None:
+            await self._finish(row, DeliveryStatus.GAGAL, error)
+            return
+        n = notification_table
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(n)
+                .where(n.c.idempotency_key == row.idempotency_key, n.c.status == DeliveryStatus.ANTRE)
+                .values(attempts=attempts, next_attempt_at=then, last_error=error)
+            )
+        self._count(Channel.SUREL, "ulang")
+
+    def _count(self, channel: str, outcome: str) -> None:
+        if self._metrics is not None:
+            self._metrics.deliveries.labels(channel, outcome).inc()
+
+    # -- webhooks ------------------------------------------------------------------------------
+
+    async def fan_out(self) -> int:
+        """Each due webhook row becomes one call per endpoint that wants it (no network here)."""
+        n, e = notification_table, webhook_endpoint_table
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            rows = (
+                await session.execute(
+                    select(n.c.idempotency_key, n.c.tenant_id, n.c.recipient, n.c.subject)
+                    .where(
+                        n.c.status == DeliveryStatus.ANTRE,
+                        n.c.channel == Channel.WEBHOOK,
+                        or_(n.c.next_attempt_at.is_(None), n.c.next_attempt_at <= now),
+                    )
+                    .order_by(n.c.next_attempt_at)
+                    .limit(self._options.batch)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            for row in rows:
+                tenant = row.recipient or row.tenant_id
+                subject = NotificationSubject(row.subject) if row.subject else None
+                endpoints = [
+                    endpoint_of(found)
+                    for found in (await session.execute(select(e).where(e.c.tenant_id == tenant))).all()
+                ]
+                wanted = [endpoint for endpoint in endpoints if endpoint.wants(subject)]
+                for endpoint in wanted:
+                    await session.execute(
+                        insert(webhook_delivery_table)
+                        .values(
+                            notification_key=row.idempotency_key,
+                            endpoint_id=endpoint.id,
+                            status=DeliveryStatus.ANTRE,
+                            attempts=0,
+                            next_attempt_at=now,
+                            created_at=now,
+                        )
+                        .on_conflict_do_nothing()
+                    )
+                await session.execute(
+                    update(n)
+                    .where(n.c.idempotency_key == row.idempotency_key)
+                    .values(
+                        status=DeliveryStatus.TERKIRIM,
+                        delivered_at=now,
+                        last_error=None if wanted else NO_ENDPOINT,
+                    )
+                )
+        return len(rows)
+
+    async def webhook_calls(self) -> int:
+        d, e, n = webhook_delivery_table, webhook_endpoint_table, notification_table
+        now = self._clock()
+        due = (
+            select(d.c.notification_key, d.c.endpoint_id)
+            .where(d.c.status == DeliveryStatus.ANTRE, d.c.next_attempt_at <= now)
+            .order_by(d.c.next_attempt_at)
+            .limit(self._options.batch)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions() as session, session.begin():
+            claimed = (
+                await session.execute(
+                    update(d)
+                    .where(tuple_(d.c.notification_key, d.c.endpoint_id).in_(due))
+                    .values(next_attempt_at=now + self._options.lease)
+                    .returning(d.c.notification_key, d.c.endpoint_id, d.c.attempts)
+                )
+            ).all()
+            calls: list[tuple[Any, webhooks.WebhookEndpoint, Any]] = []
+            for call in claimed:
+                found = (await session.execute(select(e).where(e.c.id == call.endpoint_id))).one()
+                notification = (
+                    await session.execute(
+                        select(n.c.tenant_id, n.c.recipient, n.c.subject, n.c.link, n.c.queued_at).where(
+                            n.c.idempotency_key == call.notification_key
+                        )
+                    )
+                ).one()
+                calls.append((call, endpoint_of(found), notification))
+        for call, endpoint, notification in calls:
+            await self._call(call.notification_key, call.attempts, endpoint, notification)
+        return len(calls)
+
+    async def _call(self, key: str, attempts: int, endpoint: webhooks.WebhookEndpoint, notification: Any) -> None:
+        if not endpoint.enabled:
+            await self._record_call(key, endpoint.id, DeliveryStatus.GAGAL, attempts, ENDPOINT_DISABLED, None)
+            return
+        subject = NotificationSubject(notification.subject) if notification.subject else None
+        body = webhooks.payload(
+            subject=subject,
+            tenant=notification.recipient or notification.tenant_id,
+            link=emails.absolute_link(self._options.public_url, notification.link),
+            at=notification.queued_at,
+        )
+        headers = webhooks.signed_headers(endpoint.secret, webhooks.message_id(key, endpoint.id), self._clock(), body)
+        try:
+            status = await self._caller.call(endpoint.url, headers, body)
+        except RefusedEndpoint as refused:
+            await self._record_call(key, endpoint.id, DeliveryStatus.GAGAL, attempts + 1, str(refused), None)
+            return
+        except Unreachable as error:
+            await self._retry_call(key, endpoint.id, attempts + 1, str(error), None)
+            return
+        outcome = webhooks.outcome_of(status)
+        if outcome is webhooks.Outcome.DELIVERED:
+            await self._record_call(key, endpoint.id, DeliveryStatus.TERKIRIM, attempts + 1, None, status)
+        elif outcome is webhooks.Outcome.GONE:
+            await self._record_call(
+                key, endpoint.id, DeliveryStatus.GAGAL, attempts + 1, ENDPOINT_GONE, status, disable=True
+            )
+        else:
+            await self._retry_call(key, endpoint.id, attempts + 1, f"HTTP {status}", status)
+
+    async def _record_call(
+        self,
+        key: str,
+        endpoint_id: UUID,
+        status: DeliveryStatus,
+        attempts: int,
+        error: str | None,
+        http_status: int | None,
+        *,
+        disable: bool = False,
+    ) -> None:
+        d, e = webhook_delivery_table, webhook_endpoint_table
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(d)
+                .where(d.c.notification_key == key, d.c.endpoint_id == endpoint_id, d.c.status == DeliveryStatus.ANTRE)
+                .values(
+                    status=status,
+                    attempts=attempts,
+                    last_error=error,
+                    last_status=http_status,
+                    delivered_at=now if status == DeliveryStatus.TERKIRIM else None,
+                )
+            )
+            if disable:
+                await session.execute(
+                    update(e).where(e.c.id == endpoint_id).values(enabled=False, disabled_reason=ENDPOINT_GONE)
+                )
+                # Nothing more goes to an endpoint that said it is gone.
+                await session.execute(
+                    update(d)
+                    .where(d.c.endpoint_id == endpoint_id, d.c.status == DeliveryStatus.ANTRE)
+                    .values(status=DeliveryStatus.GAGAL, last_error=ENDPOINT_GONE)
+                )
+        self._count(Channel.WEBHOOK, status)
+
+    async def _retry_call(
+        self, key: str, endpoint_id: UUID, attempts: int, error: str, http_status: int | None
+    ) -> None:
+        then = next_attempt(attempts, self._clock())
+        if then is None:
+            await self._record_call(key, endpoint_id, DeliveryStatus.GAGAL, attempts, error, http_status)
+            return
+        d = webhook_delivery_table
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(d)
+                .where(d.c.notification_key == key, d.c.endpoint_id == endpoint_id, d.c.status == DeliveryStatus.ANTRE)
+                .values(attempts=attempts, next_attempt_at=then, last_error=error, last_status=http_status)
+            )
+        self._count(Channel.WEBHOOK, "ulang")
+
+
+class ChannelSettings(Protocol):
+    """What the channels read from notify's settings (``NotifySettings``)."""
+
+    public_url: str | None
+    smtp_host: str | None
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: SecretStr | None
+    smtp_use_tls: bool
+    smtp_starttls: bool | None
+    smtp_timeout_seconds: float
+    mail_sender: str
+    webhook_timeout_seconds: float
+    webhook_allow_private: bool
+    delivery_enabled: bool
+    delivery_batch: int
+    delivery_idle_seconds: float
+
+
+def mail_domain(sender: str) -> str:
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
+def deliver_notifications(runtime: ServiceRuntime[Any], settings: ChannelSettings, *, clock: Clock) -> None:
+    """E-mail and webhooks delivered in the background while notify runs; their metrics."""
+    metrics = DeliveryMetrics(runtime.metrics.registry)
+    runtime.gauges.register("notification queue", metrics.measure)
+    if not settings.delivery_enabled:
+        return
+    mailer = None
+    if settings.smtp_host:
+        mailer = SmtpMailer(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_sender,
+            clock=clock,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            use_tls=settings.smtp_use_tls,
+            start_tls=settings.smtp_starttls,
+            timeout=settings.smtp_timeout_seconds,
+        )
+    caller = WebhookCaller(timeout=settings.webhook_timeout_seconds, allow_private=settings.webhook_allow_private)
+    runtime.on_stop("webhook client", caller.close)
+    round_ = DeliveryRound(
+        runtime.sessionmaker,
+        runtime.keyring,
+        mailer=mailer,
+        caller=caller,
+        clock=clock,
+        options=DeliveryOptions(
+            public_url=settings.public_url, mail_domain=mail_domain(settings.mail_sender), batch=settings.delivery_batch
+        ),
+        metrics=metrics,
+    )
+    runtime.every("notification delivery", round_, idle_seconds=settings.delivery_idle_seconds)

@@ -1,0 +1,115 @@
+"""Notify's channels against real PostgreSQL and a real broker, with the delivery round driven by
+the test on a clock it moves (the service's own round is switched off)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy import select
+
+from tests.support.infrastructure import Infrastructure
+from tests.support.services import migrated_database, running, settings_for
+from wbs_contracts.events.directory import NotificationSubject
+from wbs_notify.adapters.channels_db import webhook_delivery_table
+from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata, notification_table
+from wbs_notify.adapters.delivery import Caller, DeliveryOptions, DeliveryRound, Mailer
+from wbs_notify.domain.notification import Channel, DeliveryStatus, Kind, Notification, RecipientKind
+from wbs_notify.entrypoint import PROGRAM, NotifySettings, build
+from wbs_runtime.crypto import issue_for_services
+from wbs_runtime.service import ServiceRuntime
+
+#: A tenant of its own: the session's topics also carry other modules' events.
+TENANT = "inspektorat-uji-kanal"
+PUBLIC_URL = "https://wbs.uji.go.id"
+
+
+@dataclass
+class MovableClock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class NoCalls:
+    async def call(self, url: str, headers: dict[str, str], body: bytes) -> int:
+        raise AssertionError("no webhook call expected")
+
+
+@dataclass
+class Channels:
+    runtime: ServiceRuntime[SqlNotifyUnitOfWork]
+    infra: Infrastructure
+    keys: Path
+    clock: MovableClock
+
+    def round(self, *, mailer: Mailer | None = None, caller: Caller | None = None) -> DeliveryRound:
+        return DeliveryRound(
+            self.runtime.sessionmaker,
+            self.runtime.keyring,
+            mailer=mailer,
+            caller=caller or NoCalls(),
+            clock=self.clock,
+            options=DeliveryOptions(public_url=PUBLIC_URL, mail_domain="wbs.uji.go.id", batch=5),
+        )
+
+    async def enqueue(
+        self,
+        *,
+        channel: Channel,
+        recipient_kind: RecipientKind,
+        recipient: str | None,
+        subject: NotificationSubject,
+        case_id: UUID | None = None,
+        link: str | None = None,
+        key: str | None = None,
+    ) -> Notification:
+        notification = Notification(
+            idempotency_key=key or f"{subject}:{uuid4()}:{recipient}:{channel}",
+            case_id=case_id,
+            tenant=TENANT,
+            kind=Kind.PERHATIAN,
+            channel=channel,
+            template=f"{subject}.v1",
+            status=DeliveryStatus.ANTRE,
+            queued_at=self.clock(),
+            recipient_kind=recipient_kind,
+            recipient=recipient,
+            subject=subject,
+            link=link or f"/perkara/{TENANT}/{case_id or uuid4()}",
+            next_attempt_at=self.clock(),
+        )
+        async with self.runtime.unit_of_work() as uow:
+            await uow.notifications.enqueue(notification)
+            await uow.commit()
+        return notification
+
+    async def row(self, key: str) -> Any:
+        async with self.runtime.sessionmaker() as session:
+            query = select(notification_table).where(notification_table.c.idempotency_key == key)
+            return (await session.execute(query)).one()
+
+    async def deliveries(self, key: str) -> list[Any]:
+        async with self.runtime.sessionmaker() as session:
+            query = select(webhook_delivery_table).where(webhook_delivery_table.c.notification_key == key)
+            return list((await session.execute(query)).all())
+
+
+@pytest.fixture(scope="package")
+async def channels(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Channels]:
+    keys = tmp_path_factory.mktemp("keys")
+    issue_for_services(keys, TENANT, ["intake", "notify"])
+    url = await migrated_database(infra, "notify", PROGRAM.migrations, metadata, label="channels")
+    settings = settings_for(NotifySettings, infra, url, keys / "notify", delivery_enabled=False)
+    runtime = build(settings)
+    async with running(runtime):
+        yield Channels(runtime, infra, keys, MovableClock())

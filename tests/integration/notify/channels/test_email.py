@@ -1,0 +1,254 @@
+"""E-mail through a real SMTP server (aiosmtpd keeping a Maildir, as `make run` does): exactly
+once, with no content; officers' addresses from directory's officer-contact; reporters' opened
+from the sealed contact only at delivery."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from uuid import UUID, uuid4
+
+import pytest
+from prometheus_client import CollectorRegistry
+from sqlalchemy import select
+
+from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels
+from tests.support.events import report_submitted
+from tests.support.publish import publish
+from tests.support.services import topic
+from tests.support.waiting import eventually
+from wbs_contracts.events.directory import NotificationSubject, OfficerContactV1
+from wbs_contracts.events.intake import ReporterContactV2
+from wbs_contracts.registry import OFFICER_CONTACT, REPORT_SUBMITTED
+from wbs_contracts.sealed import Audience
+from wbs_launcher.mail import LocalMailServer
+from wbs_notify.adapters.channels_db import officer_contact_table
+from wbs_notify.adapters.db import contact_table
+from wbs_notify.adapters.delivery import NO_ADDRESS, DeliveryMetrics
+from wbs_notify.adapters.smtp import SmtpMailer
+from wbs_notify.domain.email import render
+from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
+from wbs_runtime.crypto import KeyRing
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[LocalMailServer]:
+    server = LocalMailServer(tmp_path / "mail", 0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def mailer(server: LocalMailServer, channels: Channels) -> SmtpMailer:
+    return SmtpMailer(host=server.host, port=server.port, sender="WBS <wbs@wbs.uji.go.id>", clock=channels.clock)
+
+
+def received(server: LocalMailServer) -> list[EmailMessage]:
+    box = mailbox.Maildir(server.directory, create=False)
+    kept = []
+    for key in box.iterkeys():
+        message = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        kept.append(message)
+    return kept
+
+
+async def officer_with_address(channels: Channels, address: str | None) -> str:
+    officer = str(uuid4())
+    data = OfficerContactV1(officer_id=officer, email=address, active=True, changed_at=channels.clock())
+    event = OFFICER_CONTACT.envelope(data, tenant="wbs", subject=officer, time=channels.clock(), correlation_id="c")
+    await publish(channels.infra.bootstrap_servers, topic(channels.infra, OFFICER_CONTACT.topic), event)
+
+    async def kept() -> object:
+        async with channels.runtime.sessionmaker() as session:
+            query = select(officer_contact_table).where(officer_contact_table.c.officer_id == officer)
+            return (await session.execute(query)).first()
+
+    await eventually(kept, what="the officer's contact kept")
+    return officer
+
+
+async def reporter_case(channels: Channels, contact: str | None) -> UUID:
+    case = uuid4()
+    sealed = KeyRing.from_directory(channels.keys / "intake").seal(
+        TENANT, Audience.REPORTER_CONTACT, ReporterContactV2(contact=contact), case=case
+    )
+    event = report_submitted(tenant=TENANT, case_id=case, contact=sealed)
+    await publish(channels.infra.bootstrap_servers, topic(channels.infra, REPORT_SUBMITTED.topic), event)
+
+    async def kept() -> object:
+        async with channels.runtime.sessionmaker() as session:
+            query = select(contact_table).where(contact_table.c.case_id == case)
+            return (await session.execute(query)).first()
+
+    await eventually(kept, what="the reporter's sealed contact kept")
+    return case
+
+
+async def test_a_deadline_reminder_reaches_the_officer_exactly_once_without_content(
+    channels: Channels, smtp: LocalMailServer
+) -> None:
+    officer = await officer_with_address(channels, "petugas.tl@inspektorat.uji.go.id")
+    case = uuid4()
+    queued = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=officer,
+        subject=NotificationSubject.TENGGAT_MENDEKAT,
+        case_id=case,
+    )
+    delivery = channels.round(mailer=mailer(smtp, channels))
+    await delivery()
+    await delivery()  # a second round finds nothing to send
+    # The rules' redelivered event puts the same key in the queue again: a no-op.
+    again = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=officer,
+        subject=NotificationSubject.TENGGAT_MENDEKAT,
+        case_id=case,
+        key=queued.idempotency_key,
+    )
+    assert again.idempotency_key == queued.idempotency_key
+    channels.clock.advance(hours=1)
+    await delivery()
+
+    messages = received(smtp)
+    assert len(messages) == 1
+    message = messages[0]
+    assert message["To"] == "petugas.tl@inspektorat.uji.go.id"
+    assert message["Subject"] == "[WBS] Tenggat waktu segera tiba / A deadline is approaching"
+    body = message.get_content()
+    expected = render(
+        subject=NotificationSubject.TENGGAT_MENDEKAT,
+        link=queued.link,
+        public_url=PUBLIC_URL,
+        idempotency_key=queued.idempotency_key,
+        to_reporter=False,
+        domain="wbs.uji.go.id",
+    )
+    # Exactly the template and the link: nothing of the case but the page's address.
+    assert body.replace("\r\n", "\n").strip() == expected.body.strip()
+    assert f"{PUBLIC_URL}/perkara/{TENANT}/{case}" in body
+    assert message["Message-ID"] == expected.message_id
+    row = await channels.row(queued.idempotency_key)
+    assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.TERKIRIM, 1, None)
+    assert row.delivered_at == channels.clock.now - timedelta(hours=1)
+
+
+async def test_a_reply_reaches_the_reporter_at_the_address_opened_only_now(
+    channels: Channels, smtp: LocalMailServer
+) -> None:
+    case = await reporter_case(channels, "pelapor.rahasia@example.org")
+    queued = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PELAPOR,
+        recipient=None,
+        subject=NotificationSubject.BALASAN,
+        case_id=case,
+        link="/status",
+    )
+    await channels.round(mailer=mailer(smtp, channels))()
+    messages = received(smtp)
+    assert [m["To"] for m in messages] == ["pelapor.rahasia@example.org"]
+    assert messages[0]["Subject"] == "[WBS] Ada balasan atas laporan Anda / There is a reply to your report"
+    assert f"{PUBLIC_URL}/status" in messages[0].get_content()
+    row = await channels.row(queued.idempotency_key)
+    assert row.status == DeliveryStatus.TERKIRIM
+    assert "pelapor.rahasia" not in repr(tuple(row))  # the address is not kept beside the row
+
+
+@pytest.mark.parametrize("contact", [None, "0812-3456-7890"])
+async def test_a_reporter_without_an_address_gets_nothing_and_the_row_ends(
+    channels: Channels, smtp: LocalMailServer, contact: str | None
+) -> None:
+    case = await reporter_case(channels, contact)
+    queued = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PELAPOR,
+        recipient=None,
+        subject=NotificationSubject.BALASAN,
+        case_id=case,
+    )
+    delivery = channels.round(mailer=mailer(smtp, channels))
+    await delivery()
+    channels.clock.advance(days=2)
+    assert await delivery() == 0  # ended: no retries, no error storm
+    assert received(smtp) == []
+    row = await channels.row(queued.idempotency_key)
+    assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.GAGAL, 1, NO_ADDRESS)
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_an_unreachable_server_is_tried_again_on_the_schedule(channels: Channels, smtp: LocalMailServer) -> None:
+    officer = await officer_with_address(channels, "petugas.retry@inspektorat.uji.go.id")
+    queued = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=officer,
+        subject=NotificationSubject.PERSETUJUAN,
+    )
+    down = SmtpMailer(host="127.0.0.1", port=closed_port(), sender="wbs@wbs.uji.go.id", clock=channels.clock)
+    await channels.round(mailer=down)()
+    row = await channels.row(queued.idempotency_key)
+    assert (row.status, row.attempts) == (DeliveryStatus.ANTRE, 1)
+    assert row.last_error.startswith("SMTP")
+    failed_at = channels.clock.now
+    assert row.next_attempt_at == failed_at + timedelta(seconds=5)
+
+    up = channels.round(mailer=mailer(smtp, channels))
+    channels.clock.advance(seconds=4)
+    await up()
+    assert received(smtp) == []  # not due yet
+    channels.clock.advance(seconds=1)
+    await up()
+    assert [m["To"] for m in received(smtp)] == ["petugas.retry@inspektorat.uji.go.id"]
+    row = await channels.row(queued.idempotency_key)
+    assert (row.status, row.attempts) == (DeliveryStatus.TERKIRIM, 2)
+
+
+async def test_an_officer_without_an_address_gets_no_mail(channels: Channels, smtp: LocalMailServer) -> None:
+    officer = await officer_with_address(channels, None)
+    queued = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=officer,
+        subject=NotificationSubject.KASUS_BARU,
+    )
+    await channels.round(mailer=mailer(smtp, channels))()
+    assert received(smtp) == []
+    assert (await channels.row(queued.idempotency_key)).status == DeliveryStatus.GAGAL
+
+
+async def test_deliveries_and_the_waiting_queue_are_measured(channels: Channels, smtp: LocalMailServer) -> None:
+    metrics = DeliveryMetrics(CollectorRegistry())
+    officer = await officer_with_address(channels, "petugas.metrik@inspektorat.uji.go.id")
+    await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=officer,
+        subject=NotificationSubject.DISPOSISI,
+    )
+    async with channels.runtime.engine.connect() as db:
+        await metrics.measure(db)
+    assert metrics.waiting.labels(Channel.SUREL)._value.get() >= 1
+    delivery = channels.round(mailer=mailer(smtp, channels))
+    delivery._metrics = metrics
+    await delivery()
+    assert metrics.deliveries.labels(Channel.SUREL, DeliveryStatus.TERKIRIM)._value.get() == 1
+    async with channels.runtime.engine.connect() as db:
+        await metrics.measure(db)
+    assert metrics.waiting.labels(Channel.SUREL)._value.get() == 0

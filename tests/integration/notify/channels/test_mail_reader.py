@@ -1,0 +1,50 @@
+"""`make run`'s local SMTP server keeps what it receives in a Maildir that `wbs mail` reads."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from wbs_contracts.events.directory import NotificationSubject
+from wbs_launcher.mail import LocalMailServer
+from wbs_notify.adapters.smtp import SmtpMailer
+from wbs_notify.domain.email import render
+from wbs_runtime.ops.cli import main as wbs
+
+
+def test_wbs_mail_lists_and_shows_what_the_local_server_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = LocalMailServer(tmp_path / "mail", 0)
+    server.start()
+    try:
+        mailer = SmtpMailer(
+            host=server.host, port=server.port, sender="WBS <wbs@wbs.localhost>", clock=lambda: datetime.now(UTC)
+        )
+        email = render(
+            subject=NotificationSubject.KASUS_BARU,
+            link="/perkara/bps-1700/x",
+            public_url="http://127.0.0.1:8000",
+            idempotency_key="k",
+            to_reporter=False,
+            domain="wbs.localhost",
+        )
+        asyncio.run(mailer.send("petugas@bps.go.id", email))
+    finally:
+        server.stop()
+    monkeypatch.setenv("WBS_MAIL_DIR", str(tmp_path / "mail"))
+    monkeypatch.setenv("WBS_ENV_FILE", str(tmp_path / "none.env"))
+
+    assert wbs(["mail", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "petugas@bps.go.id" in listed
+    assert "[WBS] Ada pengaduan baru / A new report has arrived" in listed
+
+    assert wbs(["mail", "show", "1"]) == 0
+    shown = capsys.readouterr().out
+    assert "To: petugas@bps.go.id" in shown
+    assert "http://127.0.0.1:8000/perkara/bps-1700/x" in shown
+    assert wbs(["mail", "show", "2"]) == 1  # no such message: a clear error, not a traceback

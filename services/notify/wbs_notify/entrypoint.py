@@ -42,6 +42,10 @@ class NotifySettings(ServiceSettings):
     webhook_timeout_seconds: float = Field(default=10, gt=0)
     #: Let webhooks call loopback and private addresses (tests, ``make run``'s local receivers).
     webhook_allow_private: bool = False
+    #: The key webhook secrets are sealed under at rest (``adapters/webhook_secrets.py``); None: a
+    #: file in the key directory, made on first start unless ``webhook_key_create`` is false.
+    webhook_key: SecretStr | None = None
+    webhook_key_create: bool = True
     #: False: nothing is sent (the queue keeps everything for later).
     delivery_enabled: bool = True
     delivery_batch: int = Field(default=20, ge=1, le=500)

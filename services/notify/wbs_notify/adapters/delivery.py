@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
+from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -39,6 +40,7 @@ from wbs_notify.adapters.channels_db import (
 )
 from wbs_notify.adapters.db import contact_table, notification_table
 from wbs_notify.adapters.smtp import SmtpMailer
+from wbs_notify.adapters.webhook_secrets import webhook_sealer
 from wbs_notify.adapters.webhooks import Unreachable, WebhookCaller
 from wbs_notify.domain import email as emails
 from wbs_notify.domain import webhook as webhooks
@@ -47,6 +49,7 @@ from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKin
 from wbs_notify.domain.retry import next_attempt
 from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import KeyRing, SealedPayloadError
+from wbs_runtime.crypto.secret_sealer import SecretSealer
 from wbs_runtime.service import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -130,9 +133,11 @@ class DeliveryRound:
         caller: Caller,
         clock: Clock,
         options: DeliveryOptions,
+        sealer: SecretSealer,
         metrics: DeliveryMetrics | None = None,
     ) -> None:
         self._sessions = sessionmaker
+        self._sealer = sealer
         self._keyring = keyring
         self._mailer = mailer
         self._caller = caller
@@ -387,7 +392,8 @@ class DeliveryRound:
             link=emails.absolute_link(self._options.public_url, notification.link),
             at=notification.queued_at,
         )
-        headers = webhooks.signed_headers(endpoint.secret, webhooks.message_id(key, endpoint.id), self._clock(), body)
+        secret = self._sealer.open(endpoint.id, endpoint.secret) or ""
+        headers = webhooks.signed_headers(secret, webhooks.message_id(key, endpoint.id), self._clock(), body)
         try:
             status = await self._caller.call(endpoint.url, headers, body)
         except RefusedEndpoint as refused:
@@ -474,6 +480,9 @@ class ChannelSettings(Protocol):
     mail_sender: str
     webhook_timeout_seconds: float
     webhook_allow_private: bool
+    webhook_key: SecretStr | None
+    webhook_key_create: bool
+    key_dir: Path | None
     delivery_enabled: bool
     delivery_batch: int
     delivery_idle_seconds: float
@@ -513,6 +522,11 @@ def deliver_notifications(runtime: ServiceRuntime[Any], settings: ChannelSetting
         clock=clock,
         options=DeliveryOptions(
             public_url=settings.public_url, mail_domain=mail_domain(settings.mail_sender), batch=settings.delivery_batch
+        ),
+        sealer=webhook_sealer(
+            settings.key_dir,
+            value=settings.webhook_key.get_secret_value() if settings.webhook_key else None,
+            create=settings.webhook_key_create,
         ),
         metrics=metrics,
     )

@@ -12,19 +12,24 @@ import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import TypeVar
 from uuid import UUID, uuid4
 
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_contracts.events.directory import NotificationSubject
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork
+from wbs_notify.adapters.webhook_secrets import webhook_sealer
 from wbs_notify.adapters.webhooks import check_endpoint
 from wbs_notify.domain.webhook import SECRET_BYTES, WebhookEndpoint, secret_from
 from wbs_notify.ports import NotifyUnitOfWork
 from wbs_runtime.clock import Clock, utc_now
+from wbs_runtime.crypto.secret_sealer import SecretSealer
 from wbs_runtime.db import create_engine, create_sessionmaker
 from wbs_runtime.ops.common import table
 from wbs_runtime.ops.environment import settings_of
+from wbs_runtime.ops.keys import DEFAULT_KEY_ROOT
 
 T = TypeVar("T")
 SUBJECTS = ", ".join(s.value for s in NotificationSubject)
@@ -48,8 +53,10 @@ async def add_endpoint(
     subjects: tuple[NotificationSubject, ...],
     allow_private: bool,
     clock: Clock,
+    sealer: SecretSealer,
 ) -> WebhookEndpoint:
-    """A new enabled endpoint with a new secret; the URL must be one a webhook may call."""
+    """A new enabled endpoint with a new secret; the URL must be one a webhook may call. The secret
+    is kept sealed; the endpoint returned carries it open, to be shown once."""
     await check_endpoint(url, allow_private=allow_private)
     endpoint = WebhookEndpoint(
         id=uuid4(),
@@ -62,7 +69,7 @@ async def add_endpoint(
         created_at=clock(),
     )
     async with uow:
-        await uow.webhook_endpoints.add(endpoint)
+        await uow.webhook_endpoints.add(replace(endpoint, secret=sealer.seal(endpoint.id, endpoint.secret) or ""))
         await uow.commit()
     return endpoint
 
@@ -91,6 +98,11 @@ def _run(work: Callable[[SqlNotifyUnitOfWork], Awaitable[T]]) -> T:
             await engine.dispose()
 
     return asyncio.run(main())
+
+
+def _key_dir() -> Path:
+    """Notify's own key folder: its setting, else the stack's key root's ``notify`` (``make run``)."""
+    return settings_of("notify").key_dir or Path(os.environ.get("WBS_KEY_ROOT", DEFAULT_KEY_ROOT)) / "notify"
 
 
 def _subject(text: str) -> NotificationSubject:
@@ -151,6 +163,7 @@ def _add(arguments: argparse.Namespace) -> int:
             subjects=tuple(arguments.subject),
             allow_private=allow_private(),
             clock=utc_now,
+            sealer=webhook_sealer(_key_dir()),
         )
     )
     print(f"endpoint: {endpoint.id}")

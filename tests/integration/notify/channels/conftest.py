@@ -19,9 +19,11 @@ from wbs_contracts.events.directory import NotificationSubject
 from wbs_notify.adapters.channels_db import webhook_delivery_table
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata, notification_table
 from wbs_notify.adapters.delivery import Caller, DeliveryOptions, DeliveryRound, Mailer
+from wbs_notify.adapters.webhook_secrets import webhook_sealer
 from wbs_notify.domain.notification import Channel, DeliveryStatus, Kind, Notification, RecipientKind
 from wbs_notify.entrypoint import PROGRAM, NotifySettings, build
 from wbs_runtime.crypto import issue_for_services
+from wbs_runtime.crypto.secret_sealer import SecretSealer
 from wbs_runtime.service import ServiceRuntime
 
 #: A tenant of its own: the session's topics also carry other modules' events.
@@ -60,7 +62,12 @@ class Channels:
             caller=caller or NoCalls(),
             clock=self.clock,
             options=DeliveryOptions(public_url=PUBLIC_URL, mail_domain="wbs.uji.go.id", batch=5),
+            sealer=self.sealer,
         )
+
+    @property
+    def sealer(self) -> SecretSealer:
+        return webhook_sealer(self.keys / "notify")
 
     async def enqueue(
         self,

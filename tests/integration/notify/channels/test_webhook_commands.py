@@ -15,6 +15,7 @@ def test_an_operator_manages_a_tenants_endpoints(
 ) -> None:
     monkeypatch.setenv("WBS_NOTIFY_DATABASE_URL", channels.runtime.settings.database_url)
     monkeypatch.setenv("WBS_ENV_FILE", "/nonexistent/wbs.env")
+    monkeypatch.setenv("WBS_KEY_ROOT", str(channels.keys))  # the secret is sealed under notify's own key
     tenant = "pemkab-uji-perintah"
 
     monkeypatch.delenv("WBS_NOTIFY_WEBHOOK_ALLOW_PRIVATE", raising=False)

@@ -8,10 +8,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 from aiohttp import web
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from standardwebhooks.webhooks import Webhook
 
 from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels, MovableClock
@@ -23,6 +24,7 @@ from wbs_notify.adapters.webhooks import WebhookCaller
 from wbs_notify.domain.address import RefusedEndpoint
 from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
 from wbs_notify.domain.webhook import WebhookEndpoint
+from wbs_runtime.crypto.secret_sealer import SecretUnreadable
 
 
 @dataclass
@@ -90,6 +92,7 @@ async def endpoint_for(
         subjects=subjects,
         allow_private=True,
         clock=channels.clock,
+        sealer=channels.sealer,
     )
 
 
@@ -196,6 +199,7 @@ async def test_a_loopback_receiver_is_refused_without_the_setting(channels: Chan
             subjects=(),
             allow_private=False,
             clock=channels.clock,
+            sealer=channels.sealer,
         )
     # Registered while allowed, called by a notify that is not: refused at the call, never sent.
     endpoint = await endpoint_for(channels, receiver, tenant)
@@ -211,3 +215,17 @@ async def test_a_loopback_receiver_is_refused_without_the_setting(channels: Chan
     assert "loopback" in call.last_error
     await remove(channels.runtime.unit_of_work(), endpoint.id)
     assert await channels.deliveries(key) == []  # removed with its calls
+
+
+async def test_the_signing_secret_is_kept_sealed(channels: Channels, receiver: Receiver) -> None:
+    """A database dump must not let anyone sign calls an agency's receiver would take for ours."""
+    endpoint = await endpoint_for(channels, receiver, "pemkab-uji-sealed", NotificationSubject.PELIMPAHAN)
+    async with channels.runtime.sessionmaker() as session:
+        query = select(webhook_endpoint_table.c.secret).where(webhook_endpoint_table.c.id == endpoint.id)
+        stored = (await session.execute(query)).scalar_one()
+    assert endpoint.secret.startswith("whsec_")
+    assert stored.startswith("sealed:v1:")
+    assert endpoint.secret.removeprefix("whsec_") not in stored
+    assert channels.sealer.open(endpoint.id, stored) == endpoint.secret
+    with pytest.raises(SecretUnreadable, match="another endpoint"):
+        channels.sealer.open(uuid4(), stored)  # copied onto another endpoint's row, it does not open

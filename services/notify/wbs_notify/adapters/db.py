@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import Notification
+from wbs_runtime.roster import OfficerRoster
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
@@ -94,3 +95,12 @@ class SqlContactBook(Repository):
 class SqlNotifyUnitOfWork(UnitOfWork):
     notifications: SqlNotificationQueue
     contacts: SqlContactBook
+    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles: who holds which role
+    case_teams: rules_db.SqlCaseTeams
+    reminders: rules_db.SqlReminders
+    officer_inbox: rules_db.SqlOfficerInbox
+    tenants: rules_db.SqlTenants
+
+
+# The rules' tables live in their own module, on this module's metadata (hence imported last).
+from wbs_notify.adapters import rules_db  # noqa: E402

@@ -183,11 +183,13 @@ class SqlOfficerInbox(Repository):
         }
         return (await self._session.execute(_DELIVER, values)).first() is not None
 
-    async def of_officer(self, officer_id: str, *, limit: int, unread_only: bool = False) -> list[InboxItem]:
-        """The officer's notifications in every tenant, newest first."""
+    async def of_officer(
+        self, officer_id: str, tenants: Collection[str], *, limit: int, unread_only: bool = False
+    ) -> list[InboxItem]:
+        """The officer's notifications in ``tenants``, newest first."""
         n = notification_table.c
         statement = select(n.idempotency_key, n.tenant_id, n.subject, n.link, n.queued_at, n.read_at).where(
-            _INBOX, n.recipient == officer_id, n.subject.is_not(None)
+            _INBOX, n.recipient == officer_id, n.tenant_id.in_(list(tenants)), n.subject.is_not(None)
         )
         if unread_only:
             statement = statement.where(n.read_at.is_(None))
@@ -205,16 +207,25 @@ class SqlOfficerInbox(Repository):
             if row.subject in NotificationSubject._value2member_map_
         ]
 
-    async def unread(self, officer_id: str) -> int:
+    async def unread(self, officer_id: str, tenants: Collection[str], keys: Collection[str] | None = None) -> int:
+        """How many of the officer's notifications in ``tenants`` (of ``keys``, if given) are unread."""
         n = notification_table.c
-        statement = select(func.count()).where(_INBOX, n.recipient == officer_id, n.read_at.is_(None))
+        statement = select(func.count()).where(
+            _INBOX, n.recipient == officer_id, n.tenant_id.in_(list(tenants)), n.read_at.is_(None)
+        )
+        if keys is not None:
+            statement = statement.where(n.idempotency_key.in_(list(keys)))
         return int((await self._session.execute(statement)).scalar_one())
 
-    async def mark_read(self, officer_id: str, keys: Collection[str] | None, at: datetime) -> int:
-        """Mark the officer's notifications ``keys`` (None: all of them) read; how many were unread.
-        Another officer's key changes nothing."""
+    async def mark_read(
+        self, officer_id: str, tenants: Collection[str], keys: Collection[str] | None, at: datetime
+    ) -> int:
+        """Mark the officer's notifications ``keys`` (None: all of them) in ``tenants`` read; how
+        many were unread. Another officer's key changes nothing."""
         n = notification_table.c
-        statement = update(notification_table).where(_INBOX, n.recipient == officer_id, n.read_at.is_(None))
+        statement = update(notification_table).where(
+            _INBOX, n.recipient == officer_id, n.tenant_id.in_(list(tenants)), n.read_at.is_(None)
+        )
         if keys is not None:
             statement = statement.where(n.idempotency_key.in_(list(keys)))
         result: Any = await self._session.execute(statement.values(read_at=at))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,10 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.infrastructure import Infrastructure
+from tests.support.officers import officer_headers
 from tests.support.services import migrated_database, running, settings_for
 from tests.support.tenants import demo_configuration, keep_in
+from wbs_contracts.roles import Role
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata, notification_table
 from wbs_notify.entrypoint import PROGRAM, NotifySettings, build
+from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.crypto import issue_for_services
 from wbs_runtime.service import ServiceRuntime
 
@@ -37,6 +41,11 @@ class Notify:
     runtime: ServiceRuntime[SqlNotifyUnitOfWork]
     client: httpx.AsyncClient
     clock: MovableClock
+    keys: Path
+
+    def officer(self, officer: str, *roles: Role, tenant: str = TENANT) -> dict[str, str]:
+        """The gateway's assertion for ``officer`` holding ``roles`` in ``tenant``."""
+        return officer_headers(self.keys, "notify", {tenant: roles}, officer=officer, name=officer.title())
 
     async def rows(self, **wanted: Any) -> list[Any]:
         """The queue's rows whose columns have the ``wanted`` values."""
@@ -48,11 +57,14 @@ class Notify:
 @pytest.fixture(scope="module")
 async def notify(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Notify]:
     keys = tmp_path_factory.mktemp("keys")
+    issue_assertion_keys(keys, ["directory", "notify"])
     issue_for_services(keys, TENANT, ["notify"])
     url = await migrated_database(infra, "notify", PROGRAM.migrations, metadata, label="_rules")
     clock = MovableClock()
-    settings = settings_for(NotifySettings, infra, url, keys / "notify", reminder_round_seconds=0.2)
+    settings = settings_for(
+        NotifySettings, infra, url, keys / "notify", reminder_round_seconds=0.2, insecure_cookies=True
+    )
     runtime = build(settings, clock=clock)
     async with running(runtime) as client:
         await keep_in(runtime, demo_configuration(TENANT))
-        yield Notify(runtime, client, clock)
+        yield Notify(runtime, client, clock, keys)

@@ -89,21 +89,27 @@ class FakeOfficerInbox:
         self.delivered[notification.idempotency_key] = notification
         return True
 
-    async def of_officer(self, officer_id: str, *, limit: int, unread_only: bool = False) -> list[InboxItem]:
+    async def of_officer(
+        self, officer_id: str, tenants: Collection[str], *, limit: int, unread_only: bool = False
+    ) -> list[InboxItem]:
         items = [
-            InboxItem(n.idempotency_key, n.tenant, n.subject, n.link or "/", n.queued_at, self.read.get(k))
+            InboxItem(k, n.tenant, n.subject, n.link or "/", n.queued_at, self.read.get(k))
             for k, n in self.delivered.items()
-            if n.recipient == officer_id and n.subject is not None
+            if n.recipient == officer_id and n.tenant in tenants and n.subject is not None
         ]
         return [i for i in items if i.unread or not unread_only][:limit]
 
-    async def unread(self, officer_id: str) -> int:
-        return len(await self.of_officer(officer_id, limit=1000, unread_only=True))
+    async def unread(self, officer_id: str, tenants: Collection[str], keys: Collection[str] | None = None) -> int:
+        items = await self.of_officer(officer_id, tenants, limit=1000, unread_only=True)
+        return len([i for i in items if keys is None or i.key in keys])
 
-    async def mark_read(self, officer_id: str, keys: Collection[str] | None, at: datetime) -> int:
+    async def mark_read(
+        self, officer_id: str, tenants: Collection[str], keys: Collection[str] | None, at: datetime
+    ) -> int:
         marked = 0
         for k, n in self.delivered.items():
-            if n.recipient == officer_id and k not in self.read and (keys is None or k in keys):
+            mine = n.recipient == officer_id and n.tenant in tenants
+            if mine and k not in self.read and (keys is None or k in keys):
                 self.read[k] = at
                 marked += 1
         return marked

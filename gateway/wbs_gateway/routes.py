@@ -64,6 +64,9 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("/admin", "directory"),
     # Operators: the deployment's queue health (lag, readiness, outboxes, dead letters).
     Route("/operasi", "directory"),
+    # Officers: their in-app inbox of notifications (notify), the page and its API.
+    Route("/kotak-masuk", "notify"),
+    Route("/api/v1/inbox", "notify"),
     Route("/bahasa", "directory", exact=True),
     Route("/static/wbs", "directory"),
 )

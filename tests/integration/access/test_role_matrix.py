@@ -203,6 +203,7 @@ async def test_the_officer_routes_are_known_to_the_matrix(services: dict[str, Se
     assert ("reporting", "/api/v1/tenants/{tenant}/statistics") in paths
     assert ("directory", "/admin/{tenant}") in paths
     assert ("directory", "/admin/{tenant}/petugas/sandi") in paths
+    assert {("notify", "/kotak-masuk"), ("notify", "/api/v1/inbox")} <= paths  # any signed-in officer's own
 
 
 async def test_without_a_valid_assertion_every_officer_route_answers_401(

@@ -30,7 +30,7 @@ from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
-from wbs_contracts.events.directory import EscalationRule, EscalationTarget
+from wbs_contracts.events.directory import Decision, EscalationRule, EscalationTarget
 from wbs_contracts.events.intake import ReportedOfficial, ReportSubstanceV1
 from wbs_contracts.events.investigation import (
     AuditResult,
@@ -41,6 +41,7 @@ from wbs_contracts.events.investigation import (
 from wbs_contracts.registry import (
     CASE_HANDED_OVER,
     ESCALATION_ACKNOWLEDGED,
+    ESCALATION_APPROVAL_REQUESTED,
     RECOMMENDATION_COMPLETED,
     RECOMMENDATION_ISSUED,
     escalations_to,
@@ -207,7 +208,8 @@ async def test_bengkulu_routes_below_at_and_above_one_billion_as_its_policy_says
     assert [proposed[c]["escalations"][0]["target"] for c in (below, at, above)] == ["aph", "kpk", "kpk"]
     assert [proposed[c]["escalations"][0]["state"] for c in (below, at, above)] == ["menunggu"] * 3
     for case_id in (below, at, above):
-        assert await outbox_rows(p, case_id) == []  # nothing leaves before the approval
+        # Nothing leaves before the approval but the request for it (which says nothing of the matter).
+        assert await outbox_rows(p, case_id) == [ESCALATION_APPROVAL_REQUESTED.topic]
         assert (await case_row(p, case_id)).status == "laporan-terbit"
 
     approved = {case_id: await approve(p, BENGKULU, case_id) for case_id in (below, at, above)}
@@ -232,7 +234,23 @@ async def test_bengkulu_routes_below_at_and_above_one_billion_as_its_policy_says
         assert (sent.from_tenant, sent.from_name) == (BENGKULU, "Inspektorat Provinsi Bengkulu")
         assert (sent.policy_version, sent.approved_as) == (1, Role.PIMPINAN_DAERAH)
         assert "Pergub Bengkulu 49/2017" in sent.policy_basis
-    assert set(await outbox_rows(p, above)) == {escalations_to("kpk").topic, CASE_HANDED_OVER.topic}
+    assert set(await outbox_rows(p, above)) == {
+        ESCALATION_APPROVAL_REQUESTED.topic,
+        escalations_to("kpk").topic,
+        CASE_HANDED_OVER.topic,
+    }
+    requested = await read_until(
+        p.infra.bootstrap_servers,
+        topic(p.infra, ESCALATION_APPROVAL_REQUESTED.topic),
+        lambda rs: {uuid.UUID(r.key.decode()) for r in rs} >= {below, at, above},
+    )
+    request = next(e.data for e in (decode(r.headers, r.value) for r in requested) if e.data.case_id == above)
+    assert (request.decision, request.approver_roles, request.page) == (
+        Decision.ESCALATION,
+        (Role.PIMPINAN_DAERAH,),
+        f"/audit/{BENGKULU}/{above}/pelimpahan",
+    )
+    assert request.request_id == uuid.UUID(proposed[above]["escalations"][0]["id"])
     handed = await read_until(
         p.infra.bootstrap_servers,
         topic(p.infra, CASE_HANDED_OVER.topic),
@@ -303,7 +321,10 @@ async def test_the_hand_over_completes_the_open_recommendation_to_hand_over_with
     to_kpk = await recommend(p, case_id, "penyerahan-kpk", addressed_to="Gubernur Bengkulu", due=due.isoformat())
     sanction = await recommend(p, case_id, "hukuman-disiplin", addressed_to="Sekretaris Daerah")
     await propose(p, BENGKULU, case_id, agency="kpk")
-    assert await outbox_rows(p, case_id) == [RECOMMENDATION_ISSUED.topic] * 2  # nothing done before the approval
+    # Nothing done before the approval but asking for it.
+    assert sorted(await outbox_rows(p, case_id)) == sorted(
+        [RECOMMENDATION_ISSUED.topic] * 2 + [ESCALATION_APPROVAL_REQUESTED.topic]
+    )
     [escalation] = (await approve(p, BENGKULU, case_id))["escalations"]
 
     listed = await p.client.get(f"/api/v1/tenants/{BENGKULU}/audits/{case_id}/recommendations", headers=p.inspektur())
@@ -318,6 +339,7 @@ async def test_the_hand_over_completes_the_open_recommendation_to_hand_over_with
         [
             RECOMMENDATION_ISSUED.topic,
             RECOMMENDATION_ISSUED.topic,
+            ESCALATION_APPROVAL_REQUESTED.topic,
             escalations_to("kpk").topic,
             CASE_HANDED_OVER.topic,
             RECOMMENDATION_COMPLETED.topic,
@@ -392,7 +414,7 @@ async def test_only_the_policys_approver_decides_never_the_proposer_and_a_reject
     assert rejected.status_code == 200, rejected.text
     [escalation] = rejected.json()["escalations"]
     assert (escalation["state"], escalation["rejection_reason"]) == ("ditolak", reason)
-    assert await outbox_rows(p, case_id) == []
+    assert await outbox_rows(p, case_id) == [ESCALATION_APPROVAL_REQUESTED.topic]  # the request, nothing more
     assert (await case_row(p, case_id)).status == "laporan-terbit"
     again = await propose(p, BENGKULU, case_id)
     assert [e["state"] for e in again["escalations"]] == ["menunggu", "ditolak"]

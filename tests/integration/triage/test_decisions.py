@@ -30,7 +30,13 @@ from tests.support.waiting import eventually
 from wbs_contracts.events.directory import Approval, Decision
 from wbs_contracts.events.intake import EvidenceAddedV1, EvidenceKeyV1, MailboxMessageV1, ReportSubstanceV1
 from wbs_contracts.events.triage import TelaahConclusionV1
-from wbs_contracts.registry import CASE_REGISTERED, EVIDENCE_ADDED, REPORT_SUBMITTED, TELAAH_DECIDED
+from wbs_contracts.registry import (
+    CASE_REGISTERED,
+    EVIDENCE_ADDED,
+    REPORT_SUBMITTED,
+    TELAAH_APPROVAL_REQUESTED,
+    TELAAH_DECIDED,
+)
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_runtime.auth.keys import issue_assertion_keys
@@ -155,6 +161,21 @@ async def test_a_proposal_waits_for_the_approver_the_policy_names_never_its_prop
     assert proposed.status_code == 201, proposed.text
     assert proposed.json()["status"] == "menunggu-persetujuan"
     assert proposed.json()["proposals"][0]["approver_roles"] == ["ketua-tim"]
+    # Notify hears that an approval waits, where, and from whom; nothing of what was proposed.
+    requests = await read_until(
+        triage.infra.bootstrap_servers,
+        topic(triage.infra, TELAAH_APPROVAL_REQUESTED.topic),
+        lambda rs: any(e.data.case_id == case for e in events(rs)),
+    )
+    [request] = [e for e in events(requests) if e.data.case_id == case]
+    assert (request.tenant, request.data.decision, request.data.approver_roles, request.data.requested_by) == (
+        APPROVING,
+        Decision.TELAAH_NOT_PROCESSED,
+        (Role.KETUA_TIM,),
+        "penelaah-1",
+    )
+    assert request.data.page == f"/perkara/{APPROVING}/{case}/keputusan"
+    assert NOT_PROCESSED["reason_for_reporter"] not in request.model_dump_json()
 
     own = await triage.client.post(url + "/approval", headers=penelaah)  # holds ketua-tim, but proposed it
     assert own.status_code == 403

@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+from wbs_contracts.events.approvals import ApprovalRequestedV1
+from wbs_contracts.events.directory import Decision
 from wbs_contracts.events.intake import NAME_LIMIT, TEXT_LIMIT
 from wbs_contracts.events.investigation import CaseHandedOverV1, EscalatedDocument, EscalationV1
-from wbs_contracts.registry import CASE_HANDED_OVER, escalations_to
+from wbs_contracts.registry import CASE_HANDED_OVER, ESCALATION_APPROVAL_REQUESTED, escalations_to
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience
 from wbs_investigation.domain.case_file import CaseFile
@@ -233,8 +235,33 @@ async def propose_escalation(
             "policy_version": routing.policy_version,
         }
         await uow.audit.append(entry(tenant, case_id, proposer, "escalation.proposed", **details))
+        if escalation.approver_roles:
+            await _request_approval(escalation, proposer, uow=uow)  # notify tells the approvers
         await uow.commit()
         return escalation
+
+
+async def _request_approval(escalation: Escalation, proposer: Officer, *, uow: EscalationUnitOfWork) -> None:
+    """``approval-requested``: a hand-over waits, and where it is approved; never what it is about."""
+    requested = ApprovalRequestedV1(
+        request_id=escalation.id,
+        case_id=escalation.case_id,
+        decision=Decision.ESCALATION,
+        approver_roles=escalation.approver_roles,
+        requested_by=escalation.proposed_by,
+        requested_at=escalation.proposed_at,
+        page=f"/audit/{escalation.tenant}/{escalation.case_id}/pelimpahan",
+    )
+    await uow.outbox.add(
+        ESCALATION_APPROVAL_REQUESTED,
+        ESCALATION_APPROVAL_REQUESTED.envelope(
+            requested,
+            tenant=escalation.tenant,
+            subject=str(escalation.case_id),
+            time=escalation.proposed_at,
+            correlation_id=proposer.correlation_id or str(uuid4()),
+        ),
+    )
 
 
 async def _pending(uow: EscalationUnitOfWork, case_id: UUID) -> Escalation:

@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import Notification
+from wbs_runtime.roster import OfficerRoster
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
@@ -96,7 +97,12 @@ class SqlNotifyUnitOfWork(UnitOfWork):
     contacts: SqlContactBook
     officer_contacts: channels_db.SqlOfficerContacts
     webhook_endpoints: channels_db.SqlWebhookEndpoints
+    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles: who holds which role
+    case_teams: rules_db.SqlCaseTeams
+    reminders: rules_db.SqlReminders
+    officer_inbox: rules_db.SqlOfficerInbox
+    tenants: rules_db.SqlTenants
 
 
-# Last: the channels' tables join ``metadata`` above (their module imports it from here).
-from wbs_notify.adapters import channels_db  # noqa: E402
+# Last: the channels' and the rules' tables join ``metadata`` above (their modules import it from here).
+from wbs_notify.adapters import channels_db, rules_db  # noqa: E402

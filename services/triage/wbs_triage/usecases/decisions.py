@@ -11,14 +11,16 @@ from datetime import datetime
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+from wbs_contracts.events.approvals import ApprovalRequestedV1
 from wbs_contracts.events.intake import EvidenceKeyV1, MailboxMessageV1, ReportSubstanceV1
 from wbs_contracts.events.triage import (
+    OUTCOME_DECISIONS,
     CaseRegisteredV1,
     TelaahConclusionV1,
     TelaahDecidedV1,
     TelaahOutcome,
 )
-from wbs_contracts.registry import CASE_REGISTERED, TELAAH_DECIDED
+from wbs_contracts.registry import CASE_REGISTERED, TELAAH_APPROVAL_REQUESTED, TELAAH_DECIDED
 from wbs_contracts.roles import Role
 from wbs_contracts.sealed import Audience, SealedPayload
 from wbs_runtime.clock import Clock
@@ -270,6 +272,7 @@ async def propose_decision(
         await uow.audit.append(_entry(tenant, case_id, proposer, "case.decision-proposed", details))
         if proposal.approver_roles:
             await uow.statuses.set(case_id, CaseStatus.MENUNGGU_PERSETUJUAN)
+            await _request_approval(proposal, proposer, uow=uow)  # notify tells the approvers
         else:
             proposal.state = ProposalState.LANGSUNG
             proposal.decided_at = now
@@ -277,6 +280,29 @@ async def propose_decision(
         await uow.proposals.save(proposal)
         await uow.commit()
         return proposal
+
+
+async def _request_approval(proposal: Proposal, proposer: Reader, *, uow: DecisionUnitOfWork) -> None:
+    """``approval-requested``: which decision waits and where it is approved, never what it says."""
+    requested = ApprovalRequestedV1(
+        request_id=proposal.id,
+        case_id=proposal.case_id,
+        decision=OUTCOME_DECISIONS[proposal.outcome],
+        approver_roles=proposal.approver_roles,
+        requested_by=proposal.proposed_by,
+        requested_at=proposal.proposed_at,
+        page=f"/perkara/{proposal.tenant}/{proposal.case_id}/keputusan",
+    )
+    await uow.outbox.add(
+        TELAAH_APPROVAL_REQUESTED,
+        TELAAH_APPROVAL_REQUESTED.envelope(
+            requested,
+            tenant=proposal.tenant,
+            subject=str(proposal.case_id),
+            time=proposal.proposed_at,
+            correlation_id=proposer.correlation_id or str(uuid4()),
+        ),
+    )
 
 
 async def approve_decision(

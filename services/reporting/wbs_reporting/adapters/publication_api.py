@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.envelope import TENANT_PATTERN
-from wbs_reporting.domain.publication import Period, Publication, PublicationRefused
+from wbs_reporting.domain.publication import AlreadyApproved, Period, Publication, PublicationRefused
 from wbs_reporting.ports import PublishingUnitOfWork
 from wbs_reporting.publishing import Officer, approve_publication, propose_publication, publications_of
 from wbs_runtime.auth.access import Caller, officer, require
@@ -134,7 +134,7 @@ def build_router(*, unit_of_work: Callable[[], PublishingUnitOfWork], timezone: 
         "/{tenant}/publications/{publication_id}/approval",
         response_model=PublicationOut,
         summary="Setujui publikasi / approve a publication (as the tenant's policy asks)",
-        responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}},
+        responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
     )
     async def approve(tenant: Tenant, publication_id: UUID, caller: SignedIn) -> Any:
         try:
@@ -142,7 +142,7 @@ def build_router(*, unit_of_work: Callable[[], PublishingUnitOfWork], timezone: 
                 tenant, publication_id, officer_in(caller, tenant), now=clock(), uow=unit_of_work()
             )
         except PublicationRefused as error:
-            return refused(error, 403)
+            return refused(error, 409 if isinstance(error, AlreadyApproved) else 403)
         if item is None:
             return error_response(404, NOT_FOUND)
         return PublicationOut.of(item)

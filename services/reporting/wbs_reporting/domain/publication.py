@@ -68,6 +68,11 @@ class PublicationRefused(Exception):
         self.message = message
 
 
+class AlreadyApproved(PublicationRefused):
+    def __init__(self) -> None:
+        super().__init__("Publikasi ini sudah disetujui.", "This publication is already approved.")
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """Months 1..``through_month`` of ``year``."""
@@ -225,7 +230,7 @@ class Publication:
         """``roles``: the officer's roles in the tenant; ``may_approve_publication``: whether they hold
         the permission to approve publications there (used only when the policy names no roles)."""
         if self.state is not PublicationState.MENUNGGU:
-            raise PublicationRefused("Publikasi ini sudah disetujui.", "This publication is already approved.")
+            raise AlreadyApproved()
         held = frozenset(roles)
         if self.approver_roles:
             if officer_id == self.proposed_by:

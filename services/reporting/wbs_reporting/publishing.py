@@ -143,6 +143,11 @@ async def publications_of(tenant: str, *, uow: PublishingUnitOfWork) -> list[Pub
         return await uow.publications.listed(tenant)
 
 
+async def publication_of(tenant: str, publication_id: UUID, *, uow: PublishingUnitOfWork) -> Publication | None:
+    async with uow:
+        return await uow.publications.get(tenant, publication_id)
+
+
 async def published_statistics(tenant: str, *, uow: PublishingUnitOfWork) -> tuple[Publication | None, str | None]:
     """What the public page shows: the approved publication of the latest period (or nothing), and
     the body's name (None: no such body known)."""
@@ -156,6 +161,7 @@ __all__ = [
     "PublicationRefused",
     "approve_publication",
     "propose_publication",
+    "publication_of",
     "publications_of",
     "published_statistics",
 ]

@@ -1,6 +1,7 @@
 """The officers' API of public statistics: prepare a publication, approve it, list them.
 
-- ``GET  /api/v1/tenants/{tenant}/publications``: the body's publications (who may see its statistics).
+- ``GET  /api/v1/tenants/{tenant}/publications[/{id}]``: the body's publications, or one (who may see
+  its statistics).
 - ``POST /api/v1/tenants/{tenant}/publications``: freeze the figures of a period as a publication that
   waits for approval (who may see its statistics); the approvers are told.
 - ``POST /api/v1/tenants/{tenant}/publications/{id}/approval``: approve it. Any signed-in officer may
@@ -23,7 +24,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_reporting.domain.publication import AlreadyApproved, Period, Publication, PublicationRefused
 from wbs_reporting.ports import PublishingUnitOfWork
-from wbs_reporting.publishing import Officer, approve_publication, propose_publication, publications_of
+from wbs_reporting.publishing import (
+    Officer,
+    approve_publication,
+    propose_publication,
+    publication_of,
+    publications_of,
+)
 from wbs_runtime.auth.access import Caller, officer, require
 from wbs_runtime.auth.permissions import Permission, permissions_in
 from wbs_runtime.clock import Clock
@@ -101,6 +108,16 @@ def build_router(*, unit_of_work: Callable[[], PublishingUnitOfWork], timezone: 
     )
     async def listed(tenant: Tenant, _caller: StatisticsReader) -> list[PublicationOut]:
         return [PublicationOut.of(p) for p in await publications_of(tenant, uow=unit_of_work())]
+
+    @router.get(
+        "/{tenant}/publications/{publication_id}",
+        response_model=PublicationOut,
+        summary="Satu publikasi / one publication (where an approver is sent)",
+        responses={404: {"model": ErrorBody}},
+    )
+    async def one(tenant: Tenant, publication_id: UUID, _caller: StatisticsReader) -> Any:
+        item = await publication_of(tenant, publication_id, uow=unit_of_work())
+        return error_response(404, NOT_FOUND) if item is None else PublicationOut.of(item)
 
     @router.post(
         "/{tenant}/publications",

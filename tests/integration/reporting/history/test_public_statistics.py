@@ -130,6 +130,10 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     assert request["case_id"] is None
     assert "snapshot" not in request
 
+    shown = await reporting.client.get(request["page"], headers=reader)
+    assert shown.status_code == 200
+    assert shown.json()["snapshot"] == proposal["snapshot"]
+
     # Not yet public; the proposer and another role may not approve; the policy's approver does, once.
     assert 'id="nothing-published"' in (await reporting.client.get(public_path)).text
     approval = f"{publications}/{proposal['id']}/approval"

@@ -9,12 +9,12 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, Column, DateTime, Index, Integer, Table, Text, Uuid, extract, func, select
+from sqlalchemy import ARRAY, Column, DateTime, Index, Integer, Table, Text, Uuid, extract, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.roles import Role
-from wbs_reporting.adapters.db import audit_report_fact, case_fact, metadata, telaah_decision
+from wbs_reporting.adapters.db import audit_report_fact, case_fact, hand_over_fact, metadata, telaah_decision
 from wbs_reporting.domain.publication import (
     Period,
     Publication,
@@ -124,7 +124,9 @@ class SqlPublications(Repository):
         )
         facts = case_fact.c
         month = extract("month", func.timezone(str(timezone), facts.submitted_at)).label("month")
-        final_report = (audit_report_fact.c.case_id.is_not(None)).label("final_report")
+        handed_over = select(hand_over_fact.c.escalation_id).where(hand_over_fact.c.case_id == facts.case_id).exists()
+        # A case handed over to APH or the KPK is finished here, as the reporter's timeline says.
+        final_report = or_(audit_report_fact.c.case_id.is_not(None), handed_over).label("final_report")
         query = (
             select(
                 month,

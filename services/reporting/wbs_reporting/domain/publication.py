@@ -31,7 +31,8 @@ from wbs_reporting.domain.suppression import DEFAULT_THRESHOLD, Line, suppress
 
 
 class CaseStatus(StrEnum):
-    #: The telaah ended without an audit (not processed, forwarded, merged), or the audit's final report was issued.
+    #: The telaah ended without an audit (not processed, forwarded, merged), or the audit's final report
+    #: was issued, or the case was handed over to APH or the KPK.
     SELESAI = "selesai"
     DALAM_PROSES = "dalam-proses"
 
@@ -43,6 +44,7 @@ FINISHING_OUTCOMES = frozenset(
 
 
 def case_status(telaah_outcome: str | None, final_report: bool) -> CaseStatus:
+    """``final_report``: the audit's final report was issued, or the case was handed over."""
     if final_report or telaah_outcome in FINISHING_OUTCOMES:
         return CaseStatus.SELESAI
     return CaseStatus.DALAM_PROSES

@@ -23,7 +23,10 @@ from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
-from wbs_contracts.registry import PUBLICATION_APPROVAL_REQUESTED, REPORT_SUBMITTED
+from wbs_contracts.events.directory import EscalationTarget
+from wbs_contracts.events.investigation import CaseHandedOverV1
+from wbs_contracts.events.triage import TelaahDecidedV1, TelaahOutcome
+from wbs_contracts.registry import CASE_HANDED_OVER, PUBLICATION_APPROVAL_REQUESTED, REPORT_SUBMITTED, TELAAH_DECIDED
 from wbs_contracts.roles import Role
 from wbs_gateway.routes import match
 from wbs_reporting.adapters.db import SqlReportingUnitOfWork, metadata
@@ -76,7 +79,45 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     ]
     for report in reports:
         await publish(infra.bootstrap_servers, topic(infra, REPORT_SUBMITTED.topic), report)
+    # Five of the corruption reports merged by their telaah, one handed over to the KPK: selesai.
+    for report in reports[:5]:
+        case = report.data.report_id
+        merged = TelaahDecidedV1(
+            case_id=case,
+            outcome=TelaahOutcome.DIGABUNG,
+            decided_at=last_month,
+            policy_version=1,
+            proposed_by="p",
+            merged_into=reports[6].data.report_id,
+        )
+        event = TELAAH_DECIDED.envelope(merged, tenant=tenant, subject=str(case), time=last_month, correlation_id="c")
+        await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), event)
+    handed_case = reports[5].data.report_id
+    handed = CaseHandedOverV1(
+        case_id=handed_case,
+        escalation_id=uuid4(),
+        target=EscalationTarget.KPK,
+        agency="kpk",
+        approved_at=last_month,
+        policy_version=1,
+    )
+    event = CASE_HANDED_OVER.envelope(
+        handed, tenant=tenant, subject=str(handed_case), time=last_month, correlation_id="c"
+    )
+    await publish(infra.bootstrap_servers, topic(infra, CASE_HANDED_OVER.topic), event)
     reader = officer(key_root, tenant, "pimpinan-1", Role.PIMPINAN_SATKER)
+
+    async def decided() -> bool:
+        answer = await reporting.client.get(
+            f"/api/v1/tenants/{tenant}/statistics", params={"year": period.year}, headers=reader
+        )
+        body = answer.json()
+        return bool(
+            body["decisions"]["by_outcome"]["digabung"] == 5
+            and body["investigation"]["hand_overs"]["total"]["kpk"] == 1
+        )
+
+    await eventually(decided, what="the telaah decisions and the hand-over counted")
 
     async def counted() -> bool:
         answer = await reporting.client.get(
@@ -117,6 +158,7 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     assert month["by_category"]["etika-pegawai"] == "< 5"
     assert "2" not in json.dumps(month["by_category"]).replace("< 5", "")
     assert len(proposal["snapshot"]["months"]) == period.through_month
+    assert month["by_status"] == {"selesai": "6", "dalam-proses": "8"}
 
     # The approvers are told, through reporting's outbox, with no figures in it.
     async with reporting.runtime.engine.connect() as connection:

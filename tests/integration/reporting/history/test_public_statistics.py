@@ -101,10 +101,10 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
         approved_at=last_month,
         policy_version=1,
     )
-    event = CASE_HANDED_OVER.envelope(
+    handed_event = CASE_HANDED_OVER.envelope(
         handed, tenant=tenant, subject=str(handed_case), time=last_month, correlation_id="c"
     )
-    await publish(infra.bootstrap_servers, topic(infra, CASE_HANDED_OVER.topic), event)
+    await publish(infra.bootstrap_servers, topic(infra, CASE_HANDED_OVER.topic), handed_event)
     reader = officer(key_root, tenant, "pimpinan-1", Role.PIMPINAN_SATKER)
 
     async def decided() -> bool:

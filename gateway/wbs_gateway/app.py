@@ -140,12 +140,13 @@ NOT_FORWARDED = HOP_BY_HOP | CLIENT_IDENTIFYING | IDENTITY_LIKE
 COOKIE_SERVICE = "directory"
 #: The cookies other services set for themselves and get back (never the officer's session):
 #: intake's reporter session, and the pages' language choice and CSRF cookie (the officers' pages of
-#: triage and investigation, and the agencies' pages).
+#: triage and investigation, and the agencies' pages; reporting's public statistics).
 SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"}),
     "triage": frozenset({"wbs_bahasa", "wbs_csrf"}),
     "investigation": frozenset({"wbs_bahasa", "wbs_csrf"}),
     "notify": frozenset({"wbs_bahasa", "wbs_csrf"}),  # the officer's inbox page
+    "reporting": frozenset({"wbs_bahasa", "wbs_csrf"}),  # the public statistics page's language
 }
 #: Routes that take files: their bodies stream through under a larger limit (evidence to intake;
 #: an audit's clarifications and evidence, and a recommendation's SK and other evidence of its

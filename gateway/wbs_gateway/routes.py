@@ -47,6 +47,10 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     # counts per category are never public, as they let an employer match a report to its own
     # network logs.
     Route("/api/v1/tenants/*/statistics", "reporting", exact=True),
+    # Officers: publications of public statistics (propose, approve); the public page of a body's
+    # approved statistics needs no sign-in (counts only, small ones suppressed).
+    Route("/api/v1/tenants/*/publications", "reporting"),
+    Route("/statistik-publik", "reporting", anonymous=True),
     # Officers who may read the tenant's cases: a case's registration and its history.
     Route("/api/v1/tenants/*/cases", "triage"),
     # The audit of a case, its recommendations, exposés and escalation.

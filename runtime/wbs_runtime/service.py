@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, Response
@@ -31,6 +31,7 @@ from wbs_runtime.http import BodySizeLimitMiddleware, CorrelationIdMiddleware, U
 from wbs_runtime.messaging.consumer import BatchConsumer, Handler
 from wbs_runtime.messaging.consumer_loop import ConsumerLoop
 from wbs_runtime.messaging.dead_letters import DeadLetters
+from wbs_runtime.messaging.journal import Applied, keep
 from wbs_runtime.messaging.kafka import Producer, TopicNames
 from wbs_runtime.messaging.outbox import measure_backlog
 from wbs_runtime.messaging.relay import OutboxRelay
@@ -191,6 +192,15 @@ class ServiceRuntime(Generic[U]):
         """Keep every officer's roles per tenant as directory announces them (``wbs_runtime.roster``):
         whom work may be assigned to. Read it through a unit of work's ``OfficerRoster``."""
         self.subscribe(OFFICER_ROLES, keep_officer_roles)
+
+    def keep_journal(self) -> None:
+        """Keep every event this service applies in its own database, in the transaction that applies
+        it (``wbs_runtime.messaging.journal``): the history its read models are rebuilt from."""
+
+        async def journal(uow: U, applied: Sequence[Applied]) -> None:
+            await keep(uow.session, applied)
+
+        self.consumer.on_applied = journal
 
     def keep_audit_chain_heads(self) -> None:
         """Keep the audit chain heads the other services publish, for ``wbs audit verify``: every

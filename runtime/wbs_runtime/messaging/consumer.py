@@ -36,6 +36,7 @@ from wbs_contracts.registry import EventSpec
 from wbs_contracts.wire import MalformedEvent, decode
 from wbs_runtime.errors import backoff, describe, is_infrastructure_error, is_unretryable
 from wbs_runtime.messaging.inbox import EventKey, event_key
+from wbs_runtime.messaging.journal import Applied
 from wbs_runtime.messaging.kafka import Headers
 from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.unit_of_work import Transactional
@@ -64,6 +65,8 @@ class InboxUnitOfWork(Transactional, Protocol):
 
 U = TypeVar("U", bound=InboxUnitOfWork)
 Handler = Callable[[Envelope[Any], U], Awaitable[None]]
+#: Told, in the batch's transaction before it commits, which events were applied (the journal).
+AppliedHook = Callable[[U, Sequence[Applied]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,8 @@ class BatchConsumer(Generic[U]):
         self._stopping = stopping or asyncio.Event()
         #: topic as read on the wire (prefix included) -> subscription
         self._subscriptions: dict[str, Subscription[U]] = {}
+        #: Set by a service that keeps a journal of what it applied (``ServiceRuntime.keep_journal``).
+        self.on_applied: AppliedHook[U] | None = None
 
     def subscribe(self, topic: str, event: EventSpec[Any], handler: Handler[U]) -> None:
         seconds = self._metrics.handler_seconds.labels(self._service, event.topic)
@@ -176,6 +181,11 @@ class BatchConsumer(Generic[U]):
     @property
     def topics(self) -> list[str]:
         return list(self._subscriptions)
+
+    @property
+    def handlers(self) -> dict[str, Handler[U]]:
+        """The registry's topic (no prefix) -> its handler: what a journal's replay applies events with."""
+        return {s.event.topic: s.handler for s in self._subscriptions.values()}
 
     async def apply(self, records: Sequence[ReceivedRecord]) -> BatchOutcome:
         """Apply ``records`` (each partition's in order); return once every one is applied, found
@@ -348,6 +358,9 @@ class BatchConsumer(Generic[U]):
                         wait(event)
                         continue
                     result.applied.append((event, time.perf_counter() - started))
+                if self.on_applied is not None:
+                    applied = [Applied(e.subscription.event.topic, e.envelope, e.record) for e, _ in result.applied]
+                    await self.on_applied(uow, applied)
                 await uow.inbox.release([e.envelope for e in result.again if e.key in claimed])
                 await uow.commit()
         except _Unisolated:

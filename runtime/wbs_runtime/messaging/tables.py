@@ -124,3 +124,23 @@ officer_roles = Table(
     Column("active", Boolean, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
+
+#: Every event a service applied, as it was read, in the order applied (``wbs_runtime.messaging.journal``):
+#: the history a service whose state is built only from events replays to rebuild it. Append-only;
+#: a service keeps one only when it asks (``ServiceRuntime.keep_journal``).
+event_journal = Table(
+    "event_journal",
+    messaging_metadata,
+    Column("seq", BigInteger, Identity(), primary_key=True),
+    # The registry's topic name (without the environment's prefix): which handler applies it.
+    Column("topic", Text, nullable=False),
+    Column("event_source", Text, nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    Column("message_key", LargeBinary),
+    Column("value", LargeBinary, nullable=False),
+    Column("header_names", ARRAY(Text), nullable=False),
+    Column("header_values", ARRAY(LargeBinary), nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+#: An event is kept once, however often it was delivered.
+Index("event_journal_event", event_journal.c.event_source, event_journal.c.event_id, unique=True)

@@ -7,10 +7,13 @@ from typing import Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_reporting.domain.decisions import DecisionCount
 from wbs_reporting.domain.investigation import MonthCount
+from wbs_reporting.domain.publication import Period, Publication, PublicCount
 from wbs_reporting.domain.statistics import CountRow
-from wbs_runtime.unit_of_work import Transactional
+from wbs_runtime.audit.trail import AuditTrail
+from wbs_runtime.unit_of_work import EventOutbox, Transactional
 
 
 class CaseFacts(Protocol):
@@ -63,3 +66,29 @@ class ReportingUnitOfWork(Transactional, Protocol):
     def decisions(self) -> DecisionFacts: ...
     @property
     def investigation(self) -> InvestigationFacts: ...
+
+
+# -- public statistics and their publication ------------------------------------------------------
+
+
+class Publications(Protocol):
+    """Publications of public statistics (reporting's own records) and what they count."""
+
+    async def add(self, item: Publication) -> None: ...
+    async def save(self, item: Publication) -> None: ...
+    async def get(self, tenant: str, publication_id: UUID, *, for_update: bool = False) -> Publication | None: ...
+    async def listed(self, tenant: str) -> list[Publication]: ...
+    async def published(self, tenant: str) -> Publication | None: ...
+    async def configuration(self, tenant: str) -> TenantConfiguredV1 | None: ...
+    async def public_counts(self, tenant: str, period: Period, timezone: ZoneInfo) -> list[PublicCount]: ...
+
+
+class PublishingUnitOfWork(ReportingUnitOfWork, Protocol):
+    """What publishing needs beyond the read models: its records, the outbox and the audit trail."""
+
+    @property
+    def publications(self) -> Publications: ...
+    @property
+    def outbox(self) -> EventOutbox: ...
+    @property
+    def audit(self) -> AuditTrail: ...

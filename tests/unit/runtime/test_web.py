@@ -15,6 +15,7 @@ from fastapi.responses import Response
 import wbs_directory
 import wbs_intake
 import wbs_notify
+import wbs_reporting
 import wbs_runtime.web
 import wbs_triage
 from wbs_runtime.web import LANGUAGE_COOKIE
@@ -31,6 +32,7 @@ PACKAGES_WITH_PAGES = [
     Path(wbs_intake.__file__).parent,
     Path(wbs_triage.__file__).parent,
     Path(wbs_notify.__file__).parent,
+    Path(wbs_reporting.__file__).parent,
 ]
 
 

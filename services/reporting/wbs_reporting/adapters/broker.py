@@ -38,3 +38,4 @@ def subscribe(runtime: ServiceRuntime[SqlReportingUnitOfWork]) -> None:
     runtime.subscribe(CASE_HANDED_OVER, record_hand_over)
     runtime.keep_tenants()  # the hierarchy that statistics roll up along
     runtime.keep_audit_chain_heads()
+    runtime.keep_journal()  # every event applied, kept to rebuild from (adapters/rebuild.py)

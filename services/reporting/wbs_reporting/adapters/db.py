@@ -344,3 +344,9 @@ class SqlReportingUnitOfWork(UnitOfWork):
     facts: SqlCaseFacts
     decisions: SqlDecisionFacts
     investigation: SqlInvestigationFacts
+    publications: publication_db.SqlPublications
+
+
+# Last: these modules define their tables on this module's metadata (a module, so that the
+# annotations above resolve whichever of the two is imported first).
+import wbs_reporting.adapters.publication_db as publication_db  # noqa: E402

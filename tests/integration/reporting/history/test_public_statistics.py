@@ -1,0 +1,243 @@
+"""Public statistics through the service's HTTP routes: an officer proposes a publication of the last
+whole months, the approver the tenant's policy names approves it (not the proposer), and the public
+page, without sign-in, shows the frozen figures: small counts suppressed, the running month absent."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from tests.support.events import report_submitted
+from tests.support.infrastructure import Infrastructure
+from tests.support.officers import officer_headers
+from tests.support.publish import publish
+from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.tenants import demo_configuration, keep_in
+from tests.support.waiting import eventually
+from wbs_contracts.events.directory import EscalationTarget
+from wbs_contracts.events.investigation import CaseHandedOverV1
+from wbs_contracts.events.triage import TelaahDecidedV1, TelaahOutcome
+from wbs_contracts.registry import CASE_HANDED_OVER, PUBLICATION_APPROVAL_REQUESTED, REPORT_SUBMITTED, TELAAH_DECIDED
+from wbs_contracts.roles import Role
+from wbs_gateway.routes import match
+from wbs_reporting.adapters.db import SqlReportingUnitOfWork, metadata
+from wbs_reporting.domain.publication import latest_period
+from wbs_reporting.domain.statistics import BULAN
+from wbs_reporting.entrypoint import PROGRAM, ReportingSettings, build
+from wbs_runtime.auth.keys import issue_assertion_keys
+from wbs_runtime.messaging.tables import outbox
+from wbs_runtime.service import ServiceRuntime
+
+
+@dataclass
+class Reporting:
+    runtime: ServiceRuntime[SqlReportingUnitOfWork]
+    client: httpx.AsyncClient
+
+
+@pytest.fixture(scope="module")
+def key_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("keys")
+    issue_assertion_keys(root, ["directory", "reporting"])
+    return root
+
+
+@pytest.fixture(scope="module")
+async def reporting(infra: Infrastructure, key_root: Path) -> AsyncIterator[Reporting]:
+    url = await migrated_database(infra, "reporting", PROGRAM.migrations, metadata, label="_public")
+    runtime = build(settings_for(ReportingSettings, infra, url, key_dir=key_root / "reporting"))
+    async with running(runtime) as client:
+        yield Reporting(runtime, client)
+
+
+def officer(key_root: Path, tenant: str, officer_id: str, *roles: Role) -> dict[str, str]:
+    return officer_headers(key_root, "reporting", {tenant: set(roles)}, officer=officer_id, name=officer_id)
+
+
+async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
+    infra: Infrastructure, reporting: Reporting, key_root: Path
+) -> None:
+    tenant = f"bps-{uuid4().hex[:6]}"
+    # The demo's policy: a publication of statistics is approved by the pimpinan satker.
+    await keep_in(reporting.runtime, demo_configuration("bps-1700").model_copy(update={"tenant_id": tenant}))
+    now = datetime.now(UTC)
+    period = latest_period(now.astimezone(reporting.runtime.settings.zone).date())
+    last_month = datetime(period.year, period.through_month, 15, 3, 0, tzinfo=UTC)
+    reports = [
+        *(report_submitted(tenant=tenant, at=last_month, category="korupsi-gratifikasi") for _ in range(12)),
+        *(report_submitted(tenant=tenant, at=last_month, category="etika-pegawai") for _ in range(2)),
+        *(report_submitted(tenant=tenant, at=now - timedelta(minutes=5), category="lainnya") for _ in range(7)),
+    ]
+    for report in reports:
+        await publish(infra.bootstrap_servers, topic(infra, REPORT_SUBMITTED.topic), report)
+    # Five of the corruption reports merged by their telaah, one handed over to the KPK: selesai.
+    for report in reports[:5]:
+        case = report.data.report_id
+        merged = TelaahDecidedV1(
+            case_id=case,
+            outcome=TelaahOutcome.DIGABUNG,
+            decided_at=last_month,
+            policy_version=1,
+            proposed_by="p",
+            merged_into=reports[6].data.report_id,
+        )
+        event = TELAAH_DECIDED.envelope(merged, tenant=tenant, subject=str(case), time=last_month, correlation_id="c")
+        await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), event)
+    handed_case = reports[5].data.report_id
+    handed = CaseHandedOverV1(
+        case_id=handed_case,
+        escalation_id=uuid4(),
+        target=EscalationTarget.KPK,
+        agency="kpk",
+        approved_at=last_month,
+        policy_version=1,
+    )
+    handed_event = CASE_HANDED_OVER.envelope(
+        handed, tenant=tenant, subject=str(handed_case), time=last_month, correlation_id="c"
+    )
+    await publish(infra.bootstrap_servers, topic(infra, CASE_HANDED_OVER.topic), handed_event)
+    reader = officer(key_root, tenant, "pimpinan-1", Role.PIMPINAN_SATKER)
+
+    async def decided() -> bool:
+        answer = await reporting.client.get(
+            f"/api/v1/tenants/{tenant}/statistics", params={"year": period.year}, headers=reader
+        )
+        body = answer.json()
+        return bool(
+            body["decisions"]["by_outcome"]["digabung"] == 5
+            and body["investigation"]["hand_overs"]["total"]["kpk"] == 1
+        )
+
+    await eventually(decided, what="the telaah decisions and the hand-over counted")
+
+    async def counted() -> bool:
+        answer = await reporting.client.get(
+            f"/api/v1/tenants/{tenant}/statistics", params={"year": now.year}, headers=reader
+        )
+        received: int = answer.json()["total"]["received"]
+        if period.year != now.year:
+            return received == 7
+        return received == len(reports)
+
+    await eventually(counted, what="every report counted")
+
+    public_path = f"/statistik-publik/{tenant}"
+    routed = match(public_path)
+    assert routed is not None
+    assert (routed.service, routed.anonymous) == ("reporting", True)
+    nothing = await reporting.client.get(public_path)
+    assert nothing.status_code == 200
+    assert 'id="nothing-published"' in nothing.text
+
+    # The running month cannot be proposed.
+    proposer = officer(key_root, tenant, "penelaah-1", Role.PENELAAH)
+    publications = f"/api/v1/tenants/{tenant}/publications"
+    running_month = now.astimezone(reporting.runtime.settings.zone)
+    refused = await reporting.client.post(
+        publications, json={"year": running_month.year, "through_month": running_month.month}, headers=proposer
+    )
+    assert refused.status_code == 409
+    assert "berjalan" in refused.json()["pesan"]
+
+    proposed = await reporting.client.post(publications, headers=proposer)
+    assert proposed.status_code == 201, proposed.text
+    proposal = proposed.json()
+    assert proposal["state"] == "menunggu"
+    assert (proposal["year"], proposal["through_month"]) == (period.year, period.through_month)
+    assert proposal["approver_roles"] == ["pimpinan-satker"]
+    month = proposal["snapshot"]["months"][-1]
+    assert month["by_category"]["etika-pegawai"] == "< 5"
+    assert "2" not in json.dumps(month["by_category"]).replace("< 5", "")
+    assert len(proposal["snapshot"]["months"]) == period.through_month
+    assert month["by_status"] == {"selesai": "6", "dalam-proses": "8"}
+
+    # The approvers are told, through reporting's outbox, with no figures in it.
+    async with reporting.runtime.engine.connect() as connection:
+        rows = (
+            await connection.execute(select(outbox).where(outbox.c.topic == PUBLICATION_APPROVAL_REQUESTED.topic))
+        ).all()
+    requests = [json.loads(row.payload) for row in rows]
+    request = next(r for r in requests if r["request_id"] == proposal["id"])
+    assert request["decision"] == "publikasi-statistik"
+    assert request["approver_roles"] == ["pimpinan-satker"]
+    assert request["case_id"] is None
+    assert "snapshot" not in request
+
+    shown = await reporting.client.get(request["page"], headers=reader)
+    assert shown.status_code == 200
+    assert shown.json()["snapshot"] == proposal["snapshot"]
+
+    # Not yet public; the proposer and another role may not approve; the policy's approver does, once.
+    assert 'id="nothing-published"' in (await reporting.client.get(public_path)).text
+    approval = f"{publications}/{proposal['id']}/approval"
+    own = officer(key_root, tenant, "penelaah-1", Role.PENELAAH, Role.PIMPINAN_SATKER)
+    assert (await reporting.client.post(approval, headers=own)).status_code == 403
+    other = officer(key_root, tenant, "ketua-1", Role.KETUA_TIM, Role.PIMPINAN_DAERAH)
+    denied = await reporting.client.post(approval, headers=other)
+    assert denied.status_code == 403
+    assert denied.json()["message"] == "The body's policy asks for the approval of another role."
+    approved = await reporting.client.post(approval, headers=reader)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["state"] == "disetujui"
+    assert (await reporting.client.post(approval, headers=reader)).status_code == 409
+
+    # Reports arriving after the approval change nothing public: the snapshot is frozen.
+    for _ in range(5):
+        late = report_submitted(tenant=tenant, at=last_month, category="etika-pegawai")
+        await publish(infra.bootstrap_servers, topic(infra, REPORT_SUBMITTED.topic), late)
+
+    async def live_etika() -> bool:
+        answer = await reporting.client.get(
+            f"/api/v1/tenants/{tenant}/statistics", params={"year": period.year}, headers=reader
+        )
+        return bool(answer.json()["by_category"]["etika-pegawai"]["received"] == 7)
+
+    await eventually(live_etika, what="the late reports counted live")
+
+    page = await reporting.client.get(public_path)
+    assert page.status_code == 200
+    assert "no-store" in page.headers["cache-control"]
+    html = page.text
+    assert "&lt; 5" in html  # the two etika-pegawai reports, as frozen (seven of them by now)
+    assert f'data-month="{period.through_month}"' in html
+    shown_months = {int(m) for m in re.findall(r'data-month="(\d+)"', html)}
+    assert shown_months == set(range(1, period.through_month + 1))
+    if period.year == running_month.year:  # (in January, the page shows the whole of last year)
+        assert running_month.month not in shown_months
+        assert BULAN[running_month.month - 1] not in html
+    english = await reporting.client.get(public_path, headers={"Cookie": "wbs_bahasa=en"})
+    assert "Report statistics" in english.text
+
+
+async def test_an_unknown_body_has_no_public_statistics(reporting: Reporting) -> None:
+    answer = await reporting.client.get("/statistik-publik/tidak-ada-instansi")
+    assert answer.status_code == 404
+    assert 'id="unknown-body"' in answer.text
+
+
+async def test_without_a_rule_the_permission_to_approve_publications_decides(
+    reporting: Reporting, key_root: Path
+) -> None:
+    tenant = f"bps-{uuid4().hex[:6]}"
+    demo = demo_configuration("bps-1700")
+    bare = demo.policy.model_copy(update={"approvals": ()})
+    await keep_in(reporting.runtime, demo.model_copy(update={"tenant_id": tenant, "policy": bare}))
+    publications = f"/api/v1/tenants/{tenant}/publications"
+    proposer = officer(key_root, tenant, "pimpinan-daerah-1", Role.PIMPINAN_DAERAH)
+    proposal = (await reporting.client.post(publications, headers=proposer)).json()
+    assert proposal["approver_roles"] == []
+    approval = f"{publications}/{proposal['id']}/approval"
+    satker = officer(key_root, tenant, "satker-1", Role.PIMPINAN_SATKER)
+    assert (await reporting.client.post(approval, headers=satker)).status_code == 403
+    approved = await reporting.client.post(approval, headers=proposer)
+    assert approved.status_code == 200
+    assert approved.json()["approved_by"] == "pimpinan-daerah-1"

@@ -47,6 +47,7 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     # counts per category are never public, as they let an employer match a report to its own
     # network logs.
     Route("/api/v1/tenants/*/statistics", "reporting", exact=True),
+    Route("/statistik", "reporting"),  # officers: the annual tables, charts, report and its files
     # Officers who may read the tenant's cases: a case's registration and its history.
     Route("/api/v1/tenants/*/cases", "triage"),
     # The audit of a case, its recommendations, exposés and escalation.

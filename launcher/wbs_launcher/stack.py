@@ -327,6 +327,7 @@ class Stack:
             "WBS_INTAKE_INSECURE_COOKIES": "true",
             "WBS_TRIAGE_INSECURE_COOKIES": "true",
             "WBS_INVESTIGATION_INSECURE_COOKIES": "true",
+            "WBS_REPORTING_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
         }
 

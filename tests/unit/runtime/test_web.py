@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 import wbs_directory
 import wbs_intake
+import wbs_reporting
 import wbs_runtime.web
 import wbs_triage
 from wbs_runtime.web import LANGUAGE_COOKIE
@@ -29,6 +30,7 @@ PACKAGES_WITH_PAGES = [
     Path(wbs_directory.__file__).parent,
     Path(wbs_intake.__file__).parent,
     Path(wbs_triage.__file__).parent,
+    Path(wbs_reporting.__file__).parent,
 ]
 
 

@@ -344,3 +344,8 @@ class SqlReportingUnitOfWork(UnitOfWork):
     facts: SqlCaseFacts
     decisions: SqlDecisionFacts
     investigation: SqlInvestigationFacts
+    annual: db_tables.SqlAnnualRecords  # the annual tables' dispositions, notes and sign-off
+
+
+# At the end: db_tables defines its tables on this module's metadata.
+from wbs_reporting.adapters import db_tables  # noqa: E402

@@ -96,7 +96,7 @@ def charts(tables: AnnualTables, _: Callable[[str], str], language: str) -> dict
         "received_chart": bar_chart(received, title=_("Pengaduan diterima per bulan"), chart_id="chart-received"),
         "completion_chart": bar_chart(
             completion,
-            title=_("Penyelesaian pengaduan menurut bulan penerimaan (%)"),
+            title=_("Penyelesaian pengaduan menurut bulan penerimaan, dalam persen"),
             chart_id="chart-completion",
             maximum=100,
             unit="%",

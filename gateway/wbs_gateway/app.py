@@ -145,6 +145,7 @@ SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "intake": frozenset({"wbs_pelapor", "wbs_bahasa", "wbs_csrf"}),
     "triage": frozenset({"wbs_bahasa", "wbs_csrf"}),
     "investigation": frozenset({"wbs_bahasa", "wbs_csrf"}),
+    "reporting": frozenset({"wbs_bahasa", "wbs_csrf"}),  # the statistics pages and their notes form
 }
 #: Routes that take files: their bodies stream through under a larger limit (evidence to intake;
 #: an audit's clarifications and evidence, and a recommendation's SK and other evidence of its

@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 import httpx
 import pypdfium2
 import pytest
+from sqlalchemy import select
 
 from tests.support.events import OPAQUE, case_registered, report_submitted, telaah_decided
 from tests.support.infrastructure import Infrastructure
@@ -45,7 +46,9 @@ from wbs_contracts.roles import Role
 from wbs_directory.domain.tenant import TenantDocument, configuration
 from wbs_reporting.adapters.db import metadata
 from wbs_reporting.entrypoint import PROGRAM, ReportingSettings, build
+from wbs_runtime.audit.tables import audit_entry
 from wbs_runtime.auth.keys import issue_assertion_keys
+from wbs_runtime.db import create_engine
 
 WIB = timedelta(hours=7)
 #: Seed 001, Tabel 1: the channels as the report prints them, in its order.
@@ -98,8 +101,13 @@ def key_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-async def reporting(infra: Infrastructure, key_root: Path) -> AsyncIterator[httpx.AsyncClient]:
-    url = await migrated_database(infra, "reporting", PROGRAM.migrations, metadata, label="tables")
+async def database(infra: Infrastructure) -> str:
+    return await migrated_database(infra, "reporting", PROGRAM.migrations, metadata, label="tables")
+
+
+@pytest.fixture(scope="module")
+async def reporting(infra: Infrastructure, key_root: Path, database: str) -> AsyncIterator[httpx.AsyncClient]:
+    url = database
     settings = settings_for(ReportingSettings, infra, url, key_dir=key_root / "reporting", insecure_cookies=True)
     async with running(build(settings)) as client:
         yield client
@@ -426,3 +434,39 @@ def pdf_text(content: bytes) -> str:
         return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     finally:
         document.close()
+
+
+async def test_notes_are_refused_whole_when_a_field_is_too_long_or_the_form_is_forged(
+    reporting: httpx.AsyncClient, bodies: Bodies, key_root: Path, database: str
+) -> None:
+    path, headers = f"/statistik/{bodies.generated}/2023", reader(key_root, bodies.generated)
+    form = await reporting.get(f"{path}/catatan", headers=headers)
+    token = csrf_of(form.text)
+    too_long = {"csrf": token, "kendala-3": "Kendala", "solusi-3": "x" * 2001}
+    refused = await reporting.post(f"{path}/catatan", data=too_long, headers=headers)
+    assert refused.status_code == 400
+    assert "Setiap isian paling banyak 2000 karakter." in refused.text
+    forged = await reporting.post(f"{path}/catatan", data={"kendala-3": "Kendala"}, headers=headers)
+    assert forged.status_code == 403
+    elsewhere = await reporting.post(
+        f"/statistik/tidak-ada-{bodies.generated}/2023/catatan", data={"csrf": token}, headers=headers
+    )
+    assert elsewhere.status_code == 403  # not this officer's body
+    kendala = table_rows((await reporting.get(path, headers=headers)).text, "kendala")
+    assert kendala[2][3:] == ["-", "-"]  # nothing of either was kept
+    await write_notes(reporting, path, headers, {"kendala-3": "Kendala"})
+    kendala = table_rows((await reporting.get(path, headers=headers)).text, "kendala")
+    assert kendala[2][3:] == ["Kendala", "-"]
+    engine = create_engine(database, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            entries = (
+                await connection.execute(
+                    select(audit_entry.c.action, audit_entry.c.object_id).where(
+                        audit_entry.c.tenant_id == bodies.generated
+                    )
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(e) for e in entries] == [("annual-report.notes-written", f"{bodies.generated}/2023")]

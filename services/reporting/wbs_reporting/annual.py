@@ -15,7 +15,7 @@ from wbs_contracts.envelope import Envelope
 from wbs_contracts.events.directory import TenantConfiguredV1
 from wbs_contracts.events.triage import CaseDisposedV1
 from wbs_reporting.domain.tables import AnnualTables, Label, MonthNote, SignOff, annual_tables
-from wbs_reporting.domain.timeliness import FOLLOW_UP_LIMIT_KEY
+from wbs_reporting.domain.timeliness import FOLLOW_UP_LIMIT_KEY, RECOMMENDATION_LIMIT_KEYS, PolicyLimit
 from wbs_reporting.ports import ReportingUnitOfWork
 from wbs_runtime.audit import AuditEntry
 
@@ -60,6 +60,7 @@ async def annual_report(
         scope = [tenant, *(c.tenant_id for c in below)]
         cases = await uow.annual.cases(scope, start, end)
         events = await uow.annual.events(scope, start, end)
+        recommendations = await uow.annual.recommendations(scope, start, end)
         notes = await uow.annual.notes(tenant, year)
         sign_off = await uow.annual.sign_off(tenant, year)
     configurations = ([own] if own else []) + below
@@ -80,7 +81,22 @@ async def annual_report(
         notes=notes,
         sign_off=sign_off,
         follow_up_basis=limit.basis if limit else "",
+        recommendations=recommendations,
+        recommendation_limits=_recommendation_limits(own),
     )
+
+
+def _recommendation_limits(own: TenantConfiguredV1 | None) -> dict[str, PolicyLimit]:
+    """The policy's limits for recommendations (``tindak-lanjut-disiplin``: 3 months in Bengkulu,
+    2 in Lebak), by the recommendation kind they bound."""
+    if own is None:
+        return {}
+    found = {}
+    for kind, key in RECOMMENDATION_LIMIT_KEYS.items():
+        limit = own.policy.time_limits.get(key)
+        if limit is not None:
+            found[kind] = PolicyLimit(limit.months, limit.working_days, limit.basis)
+    return found
 
 
 async def write_notes(

@@ -31,10 +31,12 @@ from wbs_reporting.adapters.db import (
     case_fact,
     hand_over_fact,
     metadata,
+    recommendation_fact,
     telaah_decision,
 )
 from wbs_reporting.domain.cases import CaseSteps, StepEvent
 from wbs_reporting.domain.tables import MonthNote, SignOff
+from wbs_reporting.domain.timeliness import RecommendationSteps
 from wbs_runtime.tenancy import TenantDirectory
 from wbs_runtime.unit_of_work import Repository
 
@@ -174,6 +176,17 @@ class SqlAnnualRecords(Repository):
             )
             found += [StepEvent(r.tenant_id, r.kind, r.at) for r in await self._session.execute(query)]
         return found
+
+    async def recommendations(self, scope: list[str], start: datetime, end: datetime) -> list[RecommendationSteps]:
+        """The recommendations the bodies in ``scope`` issued in [start, end), and whether carried out."""
+        facts = recommendation_fact.c
+        query = select(facts.kind, facts.issued_at, facts.completed_at, facts.on_time).where(
+            facts.tenant_id.in_(scope), facts.issued_at >= start, facts.issued_at < end
+        )
+        return [
+            RecommendationSteps(r.kind, r.issued_at, r.completed_at, r.on_time)
+            for r in await self._session.execute(query)
+        ]
 
     async def notes(self, tenant: str, year: int) -> dict[int, MonthNote]:
         query = select(month_note).where(month_note.c.tenant_id == tenant, month_note.c.year == year)

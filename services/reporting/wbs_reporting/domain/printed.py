@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from wbs_reporting.domain.messages import N_
 from wbs_reporting.domain.statistics import BULAN
 from wbs_reporting.domain.tables import AnnualTables, CountTable, Label, printed
-from wbs_reporting.domain.timeliness import duration_text
+from wbs_reporting.domain.timeliness import StepTimeliness, duration_text
 
 Cell = str | int
 Translate = Callable[[str], str]
@@ -46,6 +46,12 @@ def month_name(month: int, language: str) -> str:
 
 def label_text(label: Label, language: str) -> str:
     return label.label_id if language == "id" else label.label_en
+
+
+def limit_text(step: StepTimeliness, _: Translate) -> str:
+    if not step.limit:
+        return "-"
+    return _(step.limit) % {"n": step.limit_count} if step.limit_count is not None else _(step.limit)
 
 
 def _text(value: str) -> str:
@@ -165,7 +171,7 @@ def printed_tables(tables: AnnualTables, _: Translate, language: str) -> list[Pr
             [
                 [
                     _(s.label),
-                    _(s.limit) if s.limit else "-",
+                    limit_text(s, _),
                     _(s.basis) if s.basis else "-",
                     s.reached,
                     duration_text(s.median_seconds),

@@ -23,7 +23,13 @@ from zoneinfo import ZoneInfo
 from wbs_reporting.domain.cases import CaseSteps, StepEvent
 from wbs_reporting.domain.completion import CompletionRow, completion_rows
 from wbs_reporting.domain.statistics import BULAN
-from wbs_reporting.domain.timeliness import StepTimeliness, timeliness
+from wbs_reporting.domain.timeliness import (
+    PolicyLimit,
+    RecommendationSteps,
+    StepTimeliness,
+    recommendation_timeliness,
+    timeliness,
+)
 
 #: The follow-up table's columns, in the order a case goes through them.
 FOLLOW_UP_KINDS = (
@@ -185,6 +191,8 @@ def annual_tables(
     notes: dict[int, MonthNote] | None = None,
     sign_off: SignOff | None = None,
     follow_up_basis: str = "",
+    recommendations: Iterable[RecommendationSteps] = (),
+    recommendation_limits: dict[str, PolicyLimit] | None = None,
 ) -> AnnualTables:
     """``cases``: those of the bodies in ``scope`` (handled or arrived there), whenever received;
     ``events``: the steps the bodies in scope took, whenever. Only the ``year`` is counted."""
@@ -235,6 +243,10 @@ def annual_tables(
         completion=completion_rows(
             received, finished, {m: (n.hasil_penanganan, n.keterangan) for m, n in notes.items()}
         ),
-        timeliness=timeliness(handled_this_year, zone, follow_up_basis),
+        timeliness=timeliness(handled_this_year, zone, follow_up_basis)
+        + recommendation_timeliness(
+            [r for r in recommendations if _local_month(r.issued_at, year, zone) is not None],
+            recommendation_limits or {},
+        ),
         sign_off=sign_off or SignOff(),
     )

@@ -24,6 +24,8 @@ from wbs_reporting.domain.messages import N_
 RECORDING_LIMIT = timedelta(minutes=5)
 DISPOSITION_LIMIT = timedelta(minutes=1 + 10)
 FOLLOW_UP_LIMIT_KEY = "tindak-lanjut-tim"
+#: The policy's ``time_limits`` keys that bound a recommendation kind (as investigation reads them).
+RECOMMENDATION_LIMIT_KEYS = {"hukuman-disiplin": "tindak-lanjut-disiplin"}
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,14 @@ class StepTimeliness:
     step: str
     #: What is measured, from which event to which (msgid: the Indonesian text).
     label: str
-    #: The limit as the SOP or policy states it (msgid), or "" when there is none.
+    #: The limit as the SOP or policy states it (msgid, with ``%(n)s`` for ``limit_count``), or "".
     limit: str
     basis: str
     reached: int
     median_seconds: float | None
     #: How many reached it within the limit; None when the step has no limit.
     within: int | None
+    limit_count: int | None = None
 
     @property
     def within_percent(self) -> int | None:
@@ -155,3 +158,71 @@ def duration_text(seconds: float | None) -> str:
     if whole < 86400:
         return f"{whole // 3600} h {whole % 3600 // 60} min"
     return f"{whole // 86400} d {whole % 86400 // 3600} h"
+
+
+#: Recommendations (investigation's recommendation-issued/-completed), by kind.
+RECOMMENDATION_LABELS = {
+    "hukuman-disiplin": N_("Rekomendasi hukuman disiplin dilaksanakan: dari diterbitkan"),
+    "pengembalian-kerugian": N_("Rekomendasi pengembalian kerugian dilaksanakan: dari diterbitkan"),
+    "penyerahan-aph": N_("Rekomendasi penyerahan ke APH dilaksanakan: dari diterbitkan"),
+    "penyerahan-kpk": N_("Rekomendasi penyerahan ke KPK dilaksanakan: dari diterbitkan"),
+    "pemulihan-nama-baik": N_("Rekomendasi pemulihan nama baik dilaksanakan: dari diterbitkan"),
+    "rujukan-lpsk": N_("Rekomendasi rujukan ke LPSK dilaksanakan: dari diterbitkan"),
+    "penghargaan-pelapor": N_("Rekomendasi penghargaan pelapor dilaksanakan: dari diterbitkan"),
+}
+MONTHS_LIMIT = N_("%(n)s bulan")
+WORKING_DAYS_LIMIT = N_("%(n)s hari kerja")
+#: A recommendation without a limit in the policy has the deadline the officer set when issuing it.
+OWN_DEADLINE = N_("tenggat yang ditetapkan saat diterbitkan")
+
+
+@dataclass(frozen=True)
+class RecommendationSteps:
+    kind: str
+    issued_at: datetime | None
+    completed_at: datetime | None
+    #: Carried out by its deadline (investigation decides, with the tenant's calendar).
+    on_time: bool | None
+
+
+@dataclass(frozen=True)
+class PolicyLimit:
+    """A ``time_limits`` entry of the policy: N months or N working days, and its basis."""
+
+    months: int | None
+    working_days: int | None
+    basis: str = ""
+
+
+def recommendation_timeliness(
+    recommendations: list[RecommendationSteps], limits: dict[str, PolicyLimit]
+) -> list[StepTimeliness]:
+    """One row per kind issued (or limited by the policy), in the regulations' order: how many were
+    carried out, the median time it took, and how many by their deadline."""
+    kinds = {r.kind for r in recommendations} | set(limits)
+    rows: list[StepTimeliness] = []
+    for kind in [k for k in RECOMMENDATION_LABELS if k in kinds]:
+        done = [r for r in recommendations if r.kind == kind and r.issued_at and r.completed_at]
+        seconds = [
+            max((r.completed_at - r.issued_at).total_seconds(), 0.0) for r in done if r.completed_at and r.issued_at
+        ]
+        limit = limits.get(kind)
+        if limit is None:
+            text, count, basis = OWN_DEADLINE, None, ""
+        elif limit.months is not None:
+            text, count, basis = MONTHS_LIMIT, limit.months, limit.basis
+        else:
+            text, count, basis = WORKING_DAYS_LIMIT, limit.working_days, limit.basis
+        rows.append(
+            StepTimeliness(
+                f"rekomendasi-{kind}",
+                RECOMMENDATION_LABELS[kind],
+                text,
+                basis,
+                len(done),
+                median(seconds) if seconds else None,
+                sum(1 for r in done if r.on_time),
+                count,
+            )
+        )
+    return rows

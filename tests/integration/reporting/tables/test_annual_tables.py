@@ -40,8 +40,20 @@ from tests.support.services import migrated_database, running, settings_for, top
 from tests.support.tenants import demo_documents, publish_tenant
 from tests.support.waiting import eventually
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.events.investigation import (
+    RecommendationCompletedV1,
+    RecommendationIssuedV1,
+    RecommendationKind,
+)
 from wbs_contracts.events.triage import CaseDisposedV1, TeamMember, TeamRole, TelaahOutcome
-from wbs_contracts.registry import CASE_DISPOSED, CASE_REGISTERED, REPORT_SUBMITTED, TELAAH_DECIDED
+from wbs_contracts.registry import (
+    CASE_DISPOSED,
+    CASE_REGISTERED,
+    RECOMMENDATION_COMPLETED,
+    RECOMMENDATION_ISSUED,
+    REPORT_SUBMITTED,
+    TELAAH_DECIDED,
+)
 from wbs_contracts.roles import Role
 from wbs_directory.domain.tenant import TenantDocument, configuration
 from wbs_reporting.adapters.db import metadata
@@ -91,6 +103,7 @@ class Bodies:
     tangsel: str
     lempuk: str
     generated: str
+    inspektorat: str
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +129,9 @@ async def reporting(infra: Infrastructure, key_root: Path, database: str) -> Asy
 @pytest.fixture(scope="module")
 async def bodies(infra: Infrastructure, reporting: httpx.AsyncClient, key_root: Path) -> Bodies:
     suffix = uuid4().hex[:6]
-    chosen = Bodies(*(f"{name}-{suffix}" for name in ("bps", "banten", "tangerang", "tangsel", "lempuk", "umum")))
+    chosen = Bodies(
+        *(f"{name}-{suffix}" for name in ("bps", "banten", "tangerang", "tangsel", "lempuk", "umum", "insp"))
+    )
     demo = demo_documents()
 
     def like(source: str, new_id: str, parent: str | None, **policy: Any) -> TenantDocument:
@@ -134,6 +149,7 @@ async def bodies(infra: Infrastructure, reporting: httpx.AsyncClient, key_root: 
             like("bps-3674", chosen.tangsel, chosen.banten),
             like("bps-1700", chosen.lempuk, chosen.nation),
             like("bps-1700", chosen.generated, None),
+            like("inspektorat-bengkulu", chosen.inspektorat, None),
         )
     }
     now = datetime.now(UTC)
@@ -470,3 +486,41 @@ async def test_notes_are_refused_whole_when_a_field_is_too_long_or_the_form_is_f
     finally:
         await engine.dispose()
     assert [tuple(e) for e in entries] == [("annual-report.notes-written", f"{bodies.generated}/2023")]
+
+
+async def test_recommendations_are_timed_against_the_policys_limit(
+    infra: Infrastructure, reporting: httpx.AsyncClient, bodies: Bodies, key_root: Path
+) -> None:
+    """Inspektorat Bengkulu's policy: a disciplinary sanction within 3 months (Pergub 49/2017 Pasal 8)."""
+    tenant = bodies.inspektorat
+    issued = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
+    for days, on_time in ((40, True), (100, False)):
+        case_id, recommendation_id = uuid4(), uuid4()
+        completed = RecommendationCompletedV1(
+            case_id=case_id,
+            recommendation_id=recommendation_id,
+            kind=RecommendationKind.HUKUMAN_DISIPLIN,
+            completed_at=issued + timedelta(days=days),
+            on_time=on_time,
+        )
+        given = RecommendationIssuedV1(
+            case_id=case_id,
+            recommendation_id=recommendation_id,
+            kind=RecommendationKind.HUKUMAN_DISIPLIN,
+            addressed_to="Sekretaris Daerah",
+            issued_at=issued,
+            due=date(2025, 6, 3),
+            policy_version=1,
+        )
+        for spec, data in ((RECOMMENDATION_COMPLETED, completed), (RECOMMENDATION_ISSUED, given)):
+            envelope = spec.envelope(data, tenant=tenant, subject=str(case_id), time=issued, correlation_id="c")
+            await publish(infra.bootstrap_servers, topic(infra, spec.topic), envelope)
+    path, headers = f"/statistik/{tenant}/2025", reader(key_root, tenant)
+
+    async def timed() -> list[str] | None:
+        rows = table_rows((await reporting.get(path, headers=headers)).text, "waktu")
+        found = [r for r in rows if r[0].startswith("Rekomendasi hukuman disiplin")]
+        return found[0] if found and found[0][3] == "2" else None
+
+    row = await eventually(timed, what="both recommendations carried out")
+    assert row[1:] == ["3 bulan", "Pergub Bengkulu 49/2017 Pasal 8", "2", "70 d 0 h", "1", "50"]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from wbs_reporting.domain.cases import CaseSteps, StepEvent
 from wbs_reporting.domain.printed import printed_tables
 from wbs_reporting.domain.tables import Label, MonthNote, annual_tables
+from wbs_reporting.domain.timeliness import PolicyLimit, RecommendationSteps
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 LEMPUK = [
@@ -152,3 +153,32 @@ def test_follow_up_counts_each_step_in_its_month_for_the_bodies_in_scope() -> No
     assert tables.follow_up.month(7).counts["audit-investigasi"] == 1
     assert tables.follow_up.month(9).counts["dilimpahkan"] == 1
     assert tables.follow_up.totals["didisposisi"] == 1
+
+
+def test_recommendations_against_the_policys_limit_and_their_own_deadlines() -> None:
+    issued = datetime(2024, 2, 1, tzinfo=UTC)
+    recommendations = [
+        RecommendationSteps("hukuman-disiplin", issued, issued + timedelta(days=30), on_time=True),
+        RecommendationSteps("hukuman-disiplin", issued, issued + timedelta(days=120), on_time=False),
+        RecommendationSteps("hukuman-disiplin", issued, None, on_time=None),  # not carried out yet
+        RecommendationSteps("pengembalian-kerugian", issued, issued + timedelta(days=10), on_time=True),
+        RecommendationSteps("pengembalian-kerugian", datetime(2023, 12, 1, tzinfo=UTC), None, None),  # last year
+    ]
+    tables = annual_tables(
+        tenant="inspektorat", name="x", year=2024, zone=JAKARTA, scope=["inspektorat"], rolled_up=False,
+        categories=[], channels=[], channel_labels={}, cases=[], events=[], recommendations=recommendations,
+        recommendation_limits={"hukuman-disiplin": PolicyLimit(3, None, "Pergub Bengkulu 49/2017 Pasal 8")},
+    )  # fmt: skip
+    steps = {s.step: s for s in tables.timeliness}
+    discipline = steps["rekomendasi-hukuman-disiplin"]
+    assert (discipline.reached, discipline.within, discipline.median_seconds) == (2, 1, 75 * 86400)
+    losses = steps["rekomendasi-pengembalian-kerugian"]
+    assert (losses.reached, losses.within) == (1, 1)
+    rows = {row[0]: row for row in printed_tables(tables, identity, "id")[-1].rows}
+    assert rows["Rekomendasi hukuman disiplin dilaksanakan: dari diterbitkan"][1:3] == [
+        "3 bulan",
+        "Pergub Bengkulu 49/2017 Pasal 8",
+    ]
+    assert rows["Rekomendasi pengembalian kerugian dilaksanakan: dari diterbitkan"][1] == (
+        "tenggat yang ditetapkan saat diterbitkan"
+    )

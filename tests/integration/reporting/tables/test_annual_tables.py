@@ -284,8 +284,12 @@ async def test_seed_001_the_two_banten_cases_of_february(
     )
 
     async def counted() -> str | None:
-        page = await reporting.get(path, headers=headers)
-        return page.text if table_rows(page.text, "penyelesaian")[1][2] == "100" else None
+        """Every event of both cases applied: received, registered, disposed, decided."""
+        html = (await reporting.get(path, headers=headers)).text
+        received = table_rows(html, "saluran")[1][-1] == "2"
+        # The first three steps' rows (record, dispose, follow up) each reached by both cases.
+        applied = all(row[3] == "2" for row in table_rows(html, "waktu")[:3])
+        return html if received and applied else None
 
     html = await eventually(counted, what="both February cases counted and selesai")
     # Tabel 1, as printed: SP4N LAPOR 2 in February, "-" everywhere else.
@@ -402,8 +406,9 @@ async def test_a_generated_year_gives_the_tables_it_was_generated_with(
     async def counted() -> str | None:
         page = (await reporting.get(path, headers=headers)).text
         total = table_rows(page, "kategori")[-1][-1]
-        done = sum(int(row[2]) for row in table_rows(page, "tindak-lanjut")[:-1])  # didisposisi
-        return page if total == "30" and done == 30 else None
+        follow_up = table_rows(page, "tindak-lanjut")[-1]  # the Total row: disposed, not processed, ...
+        applied = follow_up[2] == "30" and follow_up[3] == str(sum(finished.values()))
+        return page if total == "30" and applied else None
 
     html = await eventually(counted, what="the generated year counted")
     for month, row in enumerate(table_rows(html, "kategori")[:12], start=1):
@@ -512,9 +517,15 @@ async def test_recommendations_are_timed_against_the_policys_limit(
             due=date(2025, 6, 3),
             policy_version=1,
         )
-        for spec, data in ((RECOMMENDATION_COMPLETED, completed), (RECOMMENDATION_ISSUED, given)):
-            envelope = spec.envelope(data, tenant=tenant, subject=str(case_id), time=issued, correlation_id="c")
-            await publish(infra.bootstrap_servers, topic(infra, spec.topic), envelope)
+        # Completed first: topics are read in any order.
+        done = RECOMMENDATION_COMPLETED.envelope(
+            completed, tenant=tenant, subject=str(case_id), time=issued, correlation_id="c"
+        )
+        await publish(infra.bootstrap_servers, topic(infra, RECOMMENDATION_COMPLETED.topic), done)
+        sent = RECOMMENDATION_ISSUED.envelope(
+            given, tenant=tenant, subject=str(case_id), time=issued, correlation_id="c"
+        )
+        await publish(infra.bootstrap_servers, topic(infra, RECOMMENDATION_ISSUED.topic), sent)
     path, headers = f"/statistik/{tenant}/2025", reader(key_root, tenant)
 
     async def timed() -> list[str] | None:

@@ -16,6 +16,9 @@ from fpdf.fonts import FontFace
 from wbs_reporting.domain.printed import Cell, PrintedTable
 from wbs_reporting.domain.tables import SignOff
 
+#: Relative column widths of the tables without a number column: the step's name, limit and basis wide.
+WIDTHS = {"waktu": (4, 2, 3, 1, 1, 1, 1)}
+
 
 def latin1(text: str) -> str:
     kept = []
@@ -46,7 +49,11 @@ def annual_pdf(heading: list[str], tables: list[PrintedTable], sign_off: SignOff
         pdf.ln(1)
         size = 8 if len(table.header) <= 8 else 6.5
         pdf.set_font("Helvetica", "", size)
+        # The number column narrow, the month a little narrower than the counts and notes.
+        numbered = table.header[0].startswith("No")
+        widths = (1, 2, *(3,) * (len(table.header) - 2)) if numbered else WIDTHS.get(table.key)
         with pdf.table(
+            col_widths=widths,
             text_align="LEFT",
             line_height=size * 0.55,
             headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),

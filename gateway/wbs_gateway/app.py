@@ -146,7 +146,7 @@ SERVICE_COOKIES: dict[str, frozenset[str]] = {
     "triage": frozenset({"wbs_bahasa", "wbs_csrf"}),
     "investigation": frozenset({"wbs_bahasa", "wbs_csrf"}),
     "notify": frozenset({"wbs_bahasa", "wbs_csrf"}),  # the officer's inbox page
-    "reporting": frozenset({"wbs_bahasa", "wbs_csrf"}),  # the public statistics page's language
+    "reporting": frozenset({"wbs_bahasa", "wbs_csrf"}),  # statistics pages, officers' and public
 }
 #: Routes that take files: their bodies stream through under a larger limit (evidence to intake;
 #: an audit's clarifications and evidence, and a recommendation's SK and other evidence of its

@@ -51,6 +51,7 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     # approved statistics needs no sign-in (counts only, small ones suppressed).
     Route("/api/v1/tenants/*/publications", "reporting"),
     Route("/statistik-publik", "reporting", anonymous=True),
+    Route("/statistik", "reporting"),  # officers: the annual tables, charts, report and its files
     # Officers who may read the tenant's cases: a case's registration and its history.
     Route("/api/v1/tenants/*/cases", "triage"),
     # The audit of a case, its recommendations, exposés and escalation.

@@ -354,6 +354,7 @@ class Stack:
             "WBS_TRIAGE_INSECURE_COOKIES": "true",
             "WBS_INVESTIGATION_INSECURE_COOKIES": "true",
             "WBS_NOTIFY_INSECURE_COOKIES": "true",
+            "WBS_REPORTING_INSECURE_COOKIES": "true",
             "PYTHONUNBUFFERED": "1",
         }
 

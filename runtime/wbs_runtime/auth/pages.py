@@ -43,6 +43,11 @@ OFFICER_PAGES: tuple[OfficerPage, ...] = (
         Permission.MANAGE_CONFIGURATION, "/admin/{tenant}", ("Konfigurasi instansi", "The body's configuration")
     ),
     OfficerPage(Permission.MANAGE_ACCOUNTS, "/admin/{tenant}/petugas", ("Akun petugas", "Officer accounts")),
+    OfficerPage(
+        Permission.READ_STATISTICS,
+        "/statistik/{tenant}",
+        ("Statistik dan laporan tahunan", "Statistics and the annual report"),
+    ),
     # Deployment-wide: the same page whichever tenant the operator's role was granted in.
     OfficerPage(Permission.VIEW_QUEUE_HEALTH, "/operasi", ("Kesehatan antrean", "Queue health")),
 )

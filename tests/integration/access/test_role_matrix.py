@@ -201,6 +201,7 @@ async def test_the_officer_routes_are_known_to_the_matrix(services: dict[str, Se
     officer routes today."""
     paths = {(service, route.path) for service, route, _ in officer_routes(services)}
     assert ("reporting", "/api/v1/tenants/{tenant}/statistics") in paths
+    assert ("reporting", "/statistik/{tenant}/{year}") in paths
     assert ("directory", "/admin/{tenant}") in paths
     assert ("directory", "/admin/{tenant}/petugas/sandi") in paths
     assert {("notify", "/kotak-masuk"), ("notify", "/api/v1/inbox")} <= paths  # any signed-in officer's own

@@ -117,7 +117,8 @@ async def test_intake_gets_its_own_cookies_and_never_the_officers_session() -> N
     (to_intake,) = [r for r in seen if r.url.host == "intake"]
     (to_reporting,) = [r for r in seen if r.url.host == "reporting"]
     assert to_intake.headers.get_list("cookie") == ["wbs_pelapor=reporter-token; wbs_bahasa=en"]
-    assert to_reporting.headers.get_list("cookie") == ["wbs_bahasa=en"]  # its pages' language, never a session
+    # Reporting's pages read the language and CSRF cookies, never the officer's session or the reporter's.
+    assert to_reporting.headers.get_list("cookie") == ["wbs_bahasa=en"]
 
 
 async def test_triage_s_pages_get_the_language_and_csrf_cookies_and_never_a_session() -> None:
@@ -128,6 +129,18 @@ async def test_triage_s_pages_get_the_language_and_csrf_cookies_and_never_a_sess
     (to_triage,) = [r for r in seen if r.url.host == "triage"]
     assert to_triage.url.path == "/perkara/bps-1700"
     assert to_triage.headers.get_list("cookie") == ["wbs_csrf=c-1; wbs_bahasa=en"]
+
+
+async def test_reporting_s_pages_get_the_language_and_csrf_cookies_and_never_a_session() -> None:
+    """The annual report's notes form carries the CSRF token of the wbs_csrf cookie: without it the
+    form was refused as expired, and the page never switched to English."""
+    client, seen = gateway()
+    cookies = "wbs_sesi=officer-session-token; wbs_pelapor=reporter-token; wbs_csrf=c-1; wbs_bahasa=en"
+    async with client:
+        await client.post("/statistik/bps-1700/2026/catatan", headers={"Cookie": cookies})
+    (to_reporting,) = [r for r in seen if r.url.host == "reporting"]
+    assert to_reporting.url.path == "/statistik/bps-1700/2026/catatan"
+    assert to_reporting.headers.get_list("cookie") == ["wbs_csrf=c-1; wbs_bahasa=en"]
 
 
 async def test_investigation_s_pages_get_the_language_and_csrf_cookies_and_never_a_session() -> None:

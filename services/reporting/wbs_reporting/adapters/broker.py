@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wbs_contracts.registry import (
     AUDIT_REPORT_ISSUED,
+    CASE_DISPOSED,
     CASE_HANDED_OVER,
     CASE_REGISTERED,
     RECOMMENDATION_COMPLETED,
@@ -13,6 +14,7 @@ from wbs_contracts.registry import (
     TELAAH_DECIDED,
 )
 from wbs_reporting.adapters.db import SqlReportingUnitOfWork
+from wbs_reporting.annual import record_disposition
 from wbs_reporting.usecases import (
     record_audit_report,
     record_decision,
@@ -36,6 +38,7 @@ def subscribe(runtime: ServiceRuntime[SqlReportingUnitOfWork]) -> None:
     runtime.subscribe(RECOMMENDATION_OVERDUE, record_recommendation_overdue)
     runtime.subscribe(RECOMMENDATION_COMPLETED, record_recommendation_completed)
     runtime.subscribe(CASE_HANDED_OVER, record_hand_over)
+    runtime.subscribe(CASE_DISPOSED, record_disposition)  # the annual tables' time to disposition
     runtime.keep_tenants()  # the hierarchy that statistics roll up along
     runtime.keep_audit_chain_heads()
     runtime.keep_journal()  # every event applied, kept to rebuild from (adapters/rebuild.py)

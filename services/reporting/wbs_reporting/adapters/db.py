@@ -345,8 +345,10 @@ class SqlReportingUnitOfWork(UnitOfWork):
     decisions: SqlDecisionFacts
     investigation: SqlInvestigationFacts
     publications: publication_db.SqlPublications
+    annual: db_tables.SqlAnnualRecords  # the annual tables' dispositions, notes and sign-off
 
 
 # Last: these modules define their tables on this module's metadata (a module, so that the
 # annotations above resolve whichever of the two is imported first).
+import wbs_reporting.adapters.db_tables as db_tables  # noqa: E402
 import wbs_reporting.adapters.publication_db as publication_db  # noqa: E402

@@ -33,6 +33,7 @@ from wbs_reporting.adapters.db import (
 from wbs_reporting.adapters.db import (
     metadata as reporting_metadata,
 )
+from wbs_reporting.adapters.db_tables import annual_sign_off, case_disposition, month_note
 from wbs_reporting.adapters.publication_db import publication
 from wbs_runtime.messaging.journal import Replayed, replay_journal
 from wbs_runtime.service import ServiceRuntime
@@ -48,10 +49,11 @@ READ_MODELS: tuple[Table, ...] = (
     audit_report_fact,
     recommendation_fact,
     hand_over_fact,
+    case_disposition,
 )
 
 #: Reporting's own records, made by officers, not by events: a rebuild never touches them.
-OWN_RECORDS: tuple[Table, ...] = (publication,)
+OWN_RECORDS: tuple[Table, ...] = (publication, month_note, annual_sign_off)
 
 assert {t.name for t in READ_MODELS}.isdisjoint(t.name for t in OWN_RECORDS)
 assert all(t.metadata is reporting_metadata for t in (*READ_MODELS, *OWN_RECORDS))

@@ -1,7 +1,7 @@
 """Public statistics: publications proposed and approved, each with its frozen snapshot.
 
 Revision ID: reporting_0006
-Revises: reporting_0004
+Revises: reporting_0005
 Create Date: 2026-11-22
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "reporting_0006"
-down_revision: str | Sequence[str] | None = "reporting_0004"
+down_revision: str | Sequence[str] | None = "reporting_0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -23,7 +23,11 @@ class MaildirHandler:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.maildir = mailbox.Maildir(directory, create=True)
+        # Maildir(create=True) makes tmp/, new/ and cur/ only when the folder itself is new: a folder
+        # made beforehand (by a deployment, or emptied by hand) would refuse every message.
+        for part in ("tmp", "new", "cur"):
+            (directory / part).mkdir(parents=True, exist_ok=True)
+        self.maildir = mailbox.Maildir(directory, create=False)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         content: bytes = envelope.original_content or envelope.content

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import mailbox
+import smtplib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,3 +50,17 @@ def test_wbs_mail_lists_and_shows_what_the_local_server_kept(
     assert "To: petugas@bps.go.id" in shown
     assert "http://127.0.0.1:8000/perkara/bps-1700/x" in shown
     assert wbs(["mail", "show", "2"]) == 1  # no such message: a clear error, not a traceback
+
+
+def test_the_local_server_keeps_mail_in_a_folder_that_already_exists(tmp_path: Path) -> None:
+    """A mail folder made beforehand (an empty ``var/mail``) must not refuse every message."""
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    server = LocalMailServer(folder, 0)
+    server.start()
+    try:
+        with smtplib.SMTP(server.host, server.port) as client:
+            client.sendmail("wbs@uji.go.id", ["petugas@uji.go.id"], b"Subject: uji\r\n\r\nisi\r\n")
+    finally:
+        server.stop()
+    assert len(mailbox.Maildir(folder, create=False)) == 1

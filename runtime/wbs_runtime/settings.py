@@ -125,6 +125,8 @@ class ServiceSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, validation_alias="WBS_KAFKA_FETCH_MAX_WAIT_MS")
 
     key_dir: Path | None = Field(default=None, validation_alias="WBS_KEY_DIR")
+    #: Plain HTTP on 127.0.0.1 (``make run``, tests): the pages' cookies without the Secure flag.
+    insecure_cookies: bool = False
     #: Where evidence files are kept, encrypted (``wbs_runtime.blobs``): the same directory for
     #: intake, which writes them, and triage, which serves them to officers.
     blob_dir: Path = Field(default=Path("var/blobs"), validation_alias="WBS_BLOB_DIR")

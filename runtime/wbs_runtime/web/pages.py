@@ -13,6 +13,7 @@ their CSRF token, and serves the shared stylesheet, script and language switch::
 from __future__ import annotations
 
 import gettext
+import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,11 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup
 
 from wbs_runtime.auth.access import public
+from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.web import LANGUAGE_COOKIE, LANGUAGE_PATH, STATIC_PREFIX
 from wbs_runtime.web.csrf import COOKIE as CSRF_COOKIE
 from wbs_runtime.web.csrf import FIELD as CSRF_FIELD
-from wbs_runtime.web.csrf import Csrf, CsrfRejected
+from wbs_runtime.web.csrf import Csrf, CsrfRejected, load_or_create_key
 from wbs_runtime.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, RUNTIME_LOCALE, language_of, load_translations
 
 HERE = Path(__file__).resolve().parent
@@ -198,3 +200,17 @@ def _static(path: Path, media_type: str) -> Callable[[], Coroutine[Any, Any, Fil
         return FileResponse(path, media_type=media_type, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
     return endpoint
+
+
+def service_pages(settings: ServiceSettings, package_dir: Path, *, csrf_key_file: str | None = None) -> WebPages:
+    """A service's pages: the templates and the catalogue in its package, the CSRF key kept in its
+    key folder (``{service}-csrf.key``, made on first use; without a key folder, one per process),
+    cookies Secure unless ``insecure_cookies`` (plain HTTP on 127.0.0.1 under ``make run``)."""
+    key_file = csrf_key_file or f"{settings.service}-csrf.key"
+    csrf_key = load_or_create_key(settings.key_dir / key_file) if settings.key_dir else None
+    return WebPages(
+        csrf_key=csrf_key or secrets.token_bytes(32),
+        templates=package_dir / "templates",
+        locale=package_dir / "locale",
+        secure_cookies=not settings.insecure_cookies,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,8 +36,7 @@ from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.monitoring import LagProbe, QueueHealthMetrics, QueueHealthMonitor, ServiceProbe, subscriptions
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings, default_http_port
-from wbs_runtime.web.csrf import load_or_create_key
-from wbs_runtime.web.pages import WebPages
+from wbs_runtime.web.pages import service_pages
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -53,8 +51,6 @@ class DirectorySettings(ServiceSettings):
     totp_key: SecretStr | None = None
     totp_key_file: Path | None = None
     totp_key_create: bool = True
-    #: Plain HTTP on 127.0.0.1 (``make run``, tests): cookies without the Secure flag.
-    insecure_cookies: bool = False
     session_idle_minutes: float = Field(default=30, gt=0)
     session_absolute_hours: float = Field(default=12, gt=0)
     #: Wrong passwords (per account name, and per client) and wrong codes (per officer) allowed
@@ -117,13 +113,7 @@ def build(
     # Administration reaches down the hierarchy: directory's own tenant table says what is below what.
     runtime.access.ancestry = TableAncestry(runtime.sessionmaker)
     broker.subscribe(runtime)
-    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
-    web = WebPages(
-        csrf_key=csrf_key or secrets.token_bytes(32),
-        templates=HERE / "templates",
-        locale=HERE / "locale",
-        secure_cookies=not settings.insecure_cookies,
-    )
+    web = service_pages(settings, HERE, csrf_key_file=CSRF_KEY_FILE)
     context = SignInContext(
         hasher=hasher or Argon2Passwords(),
         throttle=InMemorySignInThrottle(settings.failure_policies(), clock),

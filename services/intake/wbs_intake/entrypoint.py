@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -49,11 +48,9 @@ from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_runtime.web.csrf import load_or_create_key
-from wbs_runtime.web.pages import WebPages
+from wbs_runtime.web.pages import WebPages, service_pages
 
 PEPPER_FILE_NAME = "intake-pepper"
-CSRF_KEY_FILE = "intake-csrf.key"
 HERE = Path(__file__).resolve().parent
 #: Room in an upload's body for the form's text and the multipart framing, beyond its files.
 UPLOAD_MARGIN_BYTES = 1024 * 1024
@@ -105,8 +102,6 @@ class IntakeSettings(ServiceSettings):
     reporter_session_hours: float = Field(default=2, gt=0)
     #: How long an officer may read a reporter's identity after a custodian approved its disclosure.
     identity_disclosure_hours: float = Field(default=72, gt=0)
-    #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
-    insecure_cookies: bool = False
     #: The body limit of the routes that take files (``WBS_INTAKE_MAX_UPLOAD_BYTES``); each tenant's
     #: policy limits evidence further, exactly, as the bytes arrive.
     max_upload_bytes: int = Field(default=EvidenceLimits().max_report_bytes + UPLOAD_MARGIN_BYTES, gt=0)
@@ -247,13 +242,7 @@ def build(settings: IntakeSettings) -> ServiceRuntime[SqlIntakeUnitOfWork]:
 
 
 def reporter_pages(settings: IntakeSettings) -> WebPages:
-    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
-    return WebPages(
-        csrf_key=csrf_key or secrets.token_bytes(32),
-        templates=HERE / "templates",
-        locale=HERE / "locale",
-        secure_cookies=not settings.insecure_cookies,
-    )
+    return service_pages(settings, HERE)
 
 
 PROGRAM = ServiceProgram(

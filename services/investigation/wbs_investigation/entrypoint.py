@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from functools import partial
 from pathlib import Path
 
@@ -57,8 +56,7 @@ from wbs_runtime.clock import utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_runtime.web.csrf import load_or_create_key
-from wbs_runtime.web.pages import WebPages
+from wbs_runtime.web.pages import WebPages, service_pages
 
 
 #: What investigation keeps sealed to case-substance, for ``reseal`` after a key rotation. (The
@@ -93,7 +91,6 @@ AT_REST: tuple[SealedColumn, ...] = (
 )
 
 HERE = Path(__file__).resolve().parent
-CSRF_KEY_FILE = "investigation-csrf.key"
 #: How often the agencies' topics are looked for (a new agency's topic is made within this).
 AGENCY_TOPIC_SECONDS = 5.0
 
@@ -101,8 +98,6 @@ AGENCY_TOPIC_SECONDS = 5.0
 class InvestigationSettings(ServiceSettings):
     service = "investigation"
 
-    #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
-    insecure_cookies: bool = False
     #: How often the round looks for recommendations past their deadline (each is announced once).
     recommendation_round_seconds: float = Field(default=60.0, gt=0)
     #: The largest body (and so file) an officer sends with a clarification or an item of evidence.
@@ -155,13 +150,7 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
 
 
 def officer_pages(settings: InvestigationSettings) -> WebPages:
-    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
-    return WebPages(
-        csrf_key=csrf_key or secrets.token_bytes(32),
-        templates=HERE / "templates",
-        locale=HERE / "locale",
-        secure_cookies=not settings.insecure_cookies,
-    )
+    return service_pages(settings, HERE)
 
 
 PROGRAM = ServiceProgram(

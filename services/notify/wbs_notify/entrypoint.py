@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from functools import partial
 from pathlib import Path
 
@@ -14,14 +13,13 @@ from wbs_notify.adapters import broker, inbox_api, inbox_pages
 from wbs_notify.adapters.channels_broker import subscribe_channels
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, contact_table, metadata
 from wbs_notify.adapters.delivery import deliver_notifications
-from wbs_notify.usecases_rules import send_due_reminders
+from wbs_notify.usecases.rules import send_due_reminders
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import Clock, utc_now
 from wbs_runtime.crypto.reseal import SealedColumn, reseal_command
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_runtime.web.csrf import load_or_create_key
-from wbs_runtime.web.pages import WebPages
+from wbs_runtime.web.pages import WebPages, service_pages
 
 #: What notify keeps sealed: each case's contact (first-format ones are upgraded to version 2).
 CONTACTS_AT_REST = SealedColumn(
@@ -59,12 +57,9 @@ class NotifySettings(ServiceSettings):
     delivery_idle_seconds: float = Field(default=2, gt=0)
     #: How often the round looks for reminders of deadlines that are due.
     reminder_round_seconds: float = Field(default=60.0, gt=0)
-    #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
-    insecure_cookies: bool = False
 
 
 HERE = Path(__file__).resolve().parent
-CSRF_KEY_FILE = "notify-csrf.key"
 
 
 def build(settings: ServiceSettings, *, clock: Clock = utc_now) -> ServiceRuntime[SqlNotifyUnitOfWork]:
@@ -87,13 +82,7 @@ def build(settings: ServiceSettings, *, clock: Clock = utc_now) -> ServiceRuntim
 
 
 def officer_pages(settings: ServiceSettings) -> WebPages:
-    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
-    return WebPages(
-        csrf_key=csrf_key or secrets.token_bytes(32),
-        templates=HERE / "templates",
-        locale=HERE / "locale",
-        secure_cookies=not (isinstance(settings, NotifySettings) and settings.insecure_cookies),
-    )
+    return service_pages(settings, HERE)
 
 
 PROGRAM = ServiceProgram(

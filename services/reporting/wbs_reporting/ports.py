@@ -63,7 +63,7 @@ class InvestigationFacts(Protocol):
 
 
 class AnnualRecords(Protocol):
-    """The annual tables' facts (``wbs_reporting.annual``): dispositions kept from case-disposed, the
+    """The annual tables' facts (``wbs_reporting.usecases.annual``): dispositions kept from case-disposed, the
     cases and steps of the bodies in a scope, and what officers write for the annual report."""
 
     async def record_disposition(self, case_id: UUID, tenant: str, disposed_at: datetime, due: date) -> None: ...

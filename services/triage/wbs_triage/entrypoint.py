@@ -22,8 +22,7 @@ from wbs_runtime.crypto.service_secret import load_service_secret
 from wbs_runtime.db import create_engine, create_sessionmaker
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.settings import ServiceSettings
-from wbs_runtime.web.csrf import load_or_create_key
-from wbs_runtime.web.pages import WebPages
+from wbs_runtime.web.pages import WebPages, service_pages
 from wbs_triage.adapters import (
     broker,
     decision_pages,
@@ -111,7 +110,6 @@ REJECTIONS_AT_REST = SealedColumn(
 
 
 HERE = Path(__file__).resolve().parent
-CSRF_KEY_FILE = "triage-csrf.key"
 #: The secret the related-reports digests and signatures are keyed with: under another key, what
 #: was indexed before matches nothing (`reindex-related` rebuilds it), so it is kept like the CSRF key.
 RELATED_KEY_FILE = "triage-related.key"
@@ -119,9 +117,6 @@ RELATED_KEY_FILE = "triage-related.key"
 
 class TriageSettings(ServiceSettings):
     service = "triage"
-
-    #: Plain HTTP on 127.0.0.1 (``make run``): cookies without the Secure flag.
-    insecure_cookies: bool = False
 
 
 def build(settings: TriageSettings) -> ServiceRuntime[SqlTriageUnitOfWork]:
@@ -194,13 +189,7 @@ async def reindex_related(settings: TriageSettings, tenants: Sequence[str]) -> i
 
 
 def officer_pages(settings: TriageSettings) -> WebPages:
-    csrf_key = load_or_create_key(settings.key_dir / CSRF_KEY_FILE) if settings.key_dir else None
-    return WebPages(
-        csrf_key=csrf_key or secrets.token_bytes(32),
-        templates=HERE / "templates",
-        locale=HERE / "locale",
-        secure_cookies=not settings.insecure_cookies,
-    )
+    return service_pages(settings, HERE)
 
 
 PROGRAM = ServiceProgram(

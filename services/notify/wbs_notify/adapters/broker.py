@@ -21,7 +21,7 @@ from wbs_contracts.registry import (
 )
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork
 from wbs_notify.usecases import acknowledge_registration, keep_contact
-from wbs_notify.usecases_rules import (
+from wbs_notify.usecases.rules import (
     end_follow_up,
     end_recommendation,
     one_after_another,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_notify.domain.inbox import SUBJECT_LABELS, InboxItem
 from wbs_notify.ports import RulesUnitOfWork
-from wbs_notify.usecases_inbox import mark_read, read_inbox
+from wbs_notify.usecases.inbox import mark_read, read_inbox
 from wbs_runtime.auth.access import Caller, officer
 from wbs_runtime.clock import Clock
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from wbs_notify.domain.inbox import SUBJECT_LABELS
 from wbs_notify.ports import RulesUnitOfWork
-from wbs_notify.usecases_inbox import mark_read, read_inbox, unread_among
+from wbs_notify.usecases.inbox import mark_read, read_inbox, unread_among
 from wbs_runtime.auth.access import Caller, officer
 from wbs_runtime.clock import Clock
 from wbs_runtime.web.pages import WebPages

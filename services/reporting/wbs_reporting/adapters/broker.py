@@ -14,7 +14,6 @@ from wbs_contracts.registry import (
     TELAAH_DECIDED,
 )
 from wbs_reporting.adapters.db import SqlReportingUnitOfWork
-from wbs_reporting.annual import record_disposition
 from wbs_reporting.usecases import (
     record_audit_report,
     record_decision,
@@ -25,6 +24,7 @@ from wbs_reporting.usecases import (
     record_registration,
     record_submission,
 )
+from wbs_reporting.usecases.annual import record_disposition
 from wbs_runtime.service import ServiceRuntime
 
 

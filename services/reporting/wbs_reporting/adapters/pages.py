@@ -21,11 +21,11 @@ from fastapi.responses import Response
 from wbs_reporting.adapters.annual_pdf import annual_pdf
 from wbs_reporting.adapters.charts import Bar, bar_chart
 from wbs_reporting.adapters.exports import csv_bytes, xlsx_bytes
-from wbs_reporting.annual import Writer, annual_report, write_notes
 from wbs_reporting.domain.messages import N_
 from wbs_reporting.domain.printed import month_name, printed_tables
 from wbs_reporting.domain.tables import AnnualTables, MonthNote, SignOff
 from wbs_reporting.ports import ReportingUnitOfWork
+from wbs_reporting.usecases.annual import Writer, annual_report, write_notes
 from wbs_runtime.auth.access import Caller, not_found, require
 from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.clock import Clock

@@ -7,7 +7,6 @@ reads the live read models.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +16,10 @@ from fastapi import Path as PathParameter
 from fastapi.responses import Response
 
 from wbs_contracts.envelope import TENANT_PATTERN
+from wbs_reporting.domain.messages import N_
+from wbs_reporting.domain.printed import month_name
 from wbs_reporting.ports import PublishingUnitOfWork
-from wbs_reporting.publishing import published_statistics
+from wbs_reporting.usecases.publishing import published_statistics
 from wbs_runtime.auth.access import public
 from wbs_runtime.web.pages import WebPages
 
@@ -26,22 +27,8 @@ PACKAGE = Path(__file__).resolve().parent.parent
 PUBLIC_STATISTICS = "/statistik-publik"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
-    """Marks a message for the catalogue; translated when shown."""
-    return message
-
-
-#: Months and statuses as the page names them (msgids are the Indonesian text).
-MONTHS = (
-    N_("Januari"), N_("Februari"), N_("Maret"), N_("April"), N_("Mei"), N_("Juni"),
-    N_("Juli"), N_("Agustus"), N_("September"), N_("Oktober"), N_("November"), N_("Desember"),
-)  # fmt: skip
+#: Statuses as the page names them (msgids are the Indonesian text).
 STATUSES = {"selesai": N_("Selesai"), "dalam-proses": N_("Dalam proses")}
-
-
-def public_pages() -> WebPages:
-    """The page has no form: the CSRF key is of no use, and a fresh one is enough."""
-    return WebPages(csrf_key=secrets.token_bytes(32), templates=PACKAGE / "templates", locale=PACKAGE / "locale")
 
 
 def build_router(*, web: WebPages, unit_of_work: Callable[[], PublishingUnitOfWork]) -> APIRouter:
@@ -59,7 +46,7 @@ def build_router(*, web: WebPages, unit_of_work: Callable[[], PublishingUnitOfWo
             "name": name or tenant,
             "snapshot": published.snapshot if published else None,
             "approved_at": published.approved_at.date().isoformat() if published and published.approved_at else "",
-            "months": MONTHS,
+            "months": [month_name(month, web.language(request)) for month in range(1, 13)],
             "statuses": STATUSES,
         }
         return web.render(request, "reporting_public/statistik_publik.html", context)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_reporting.domain.publication import AlreadyApproved, Period, Publication, PublicationRefused
 from wbs_reporting.ports import PublishingUnitOfWork
-from wbs_reporting.publishing import (
+from wbs_reporting.usecases.publishing import (
     Officer,
     approve_publication,
     propose_publication,

@@ -24,8 +24,8 @@ from typing import Any
 from uuid import UUID
 
 from wbs_contracts.events.directory import Decision, TenantPolicy
-from wbs_contracts.events.triage import TelaahOutcome
 from wbs_contracts.roles import Role
+from wbs_reporting.domain.cases import ENDING_OUTCOMES
 from wbs_reporting.domain.statistics import BULAN
 from wbs_reporting.domain.suppression import DEFAULT_THRESHOLD, Line, suppress
 
@@ -37,10 +37,9 @@ class CaseStatus(StrEnum):
     DALAM_PROSES = "dalam-proses"
 
 
-#: Telaah outcomes that end a case in this body (an audit's case ends with its final report).
-FINISHING_OUTCOMES = frozenset(
-    {TelaahOutcome.TIDAK_DIPROSES.value, TelaahOutcome.DITERUSKAN.value, TelaahOutcome.DIGABUNG.value}
-)
+#: Telaah outcomes that end a case in this body (an audit's case ends with its final report): the
+#: annual tables' rule (``domain.cases``), so the public page and the annual report never disagree.
+FINISHING_OUTCOMES = ENDING_OUTCOMES
 
 
 def case_status(telaah_outcome: str | None, final_report: bool) -> CaseStatus:

@@ -18,7 +18,7 @@ from tests.unit.notify.rules.events import case_disposed
 from wbs_contracts.events.triage import TelaahOutcome
 from wbs_contracts.registry import CASE_DISPOSED, TELAAH_DECIDED
 from wbs_contracts.roles import Role
-from wbs_notify.usecases_rules import send_due_reminders
+from wbs_notify.usecases.rules import send_due_reminders
 from wbs_runtime.working_days import JAKARTA
 
 #: Every column of a notification: who, which channel, what subject, where, when. Nothing else.

@@ -54,7 +54,8 @@ def key_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 async def reporting(infra: Infrastructure, key_root: Path) -> AsyncIterator[Reporting]:
     url = await migrated_database(infra, "reporting", PROGRAM.migrations, metadata, label="_public")
-    runtime = build(settings_for(ReportingSettings, infra, url, key_dir=key_root / "reporting"))
+    settings = settings_for(ReportingSettings, infra, url, key_dir=key_root / "reporting", insecure_cookies=True)
+    runtime = build(settings)
     async with running(runtime) as client:
         yield Reporting(runtime, client)
 
@@ -172,9 +173,11 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     assert request["case_id"] is None
     assert "snapshot" not in request
 
+    # The request leads the approver to the publication's page: the figures as the public will see them.
     shown = await reporting.client.get(request["page"], headers=reader)
     assert shown.status_code == 200
-    assert shown.json()["snapshot"] == proposal["snapshot"]
+    assert 'id="approve-form"' in shown.text
+    assert "&lt; 5" in shown.text
 
     # Not yet public; the proposer and another role may not approve; the policy's approver does, once.
     assert 'id="nothing-published"' in (await reporting.client.get(public_path)).text
@@ -241,3 +244,82 @@ async def test_without_a_rule_the_permission_to_approve_publications_decides(
     approved = await reporting.client.post(approval, headers=proposer)
     assert approved.status_code == 200
     assert approved.json()["approved_by"] == "pimpinan-daerah-1"
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field in the form"
+    return found.group(1)
+
+
+async def test_officers_propose_and_approve_a_publication_on_their_pages(
+    infra: Infrastructure, reporting: Reporting, key_root: Path
+) -> None:
+    tenant = f"bps-{uuid4().hex[:6]}"
+    await keep_in(reporting.runtime, demo_configuration("bps-1700").model_copy(update={"tenant_id": tenant}))
+    now = datetime.now(UTC)
+    zone = reporting.runtime.settings.zone
+    period = latest_period(now.astimezone(zone).date())
+    last_month = datetime(period.year, period.through_month, 15, 3, 0, tzinfo=UTC)
+    for _ in range(6):
+        report = report_submitted(tenant=tenant, at=last_month, category="korupsi-gratifikasi")
+        await publish(infra.bootstrap_servers, topic(infra, REPORT_SUBMITTED.topic), report)
+    proposer = officer(key_root, tenant, "penelaah-2", Role.PENELAAH)
+    approver = officer(key_root, tenant, "pimpinan-2", Role.PIMPINAN_SATKER)
+
+    async def counted() -> bool:
+        answer = await reporting.client.get(
+            f"/api/v1/tenants/{tenant}/statistics", params={"year": period.year}, headers=proposer
+        )
+        return bool(answer.json()["total"]["received"] >= 6)
+
+    await eventually(counted, what="the reports counted")
+
+    pages = f"/statistik/{tenant}/publikasi"
+    listed = await reporting.client.get(pages, headers=proposer)
+    assert listed.status_code == 200
+    assert 'id="no-publications"' in listed.text
+    token = csrf_of(listed.text)
+
+    # A half-typed period, and the running month, are refused on the page; nothing is kept.
+    half = await reporting.client.post(pages, data={"csrf": token, "tahun": str(period.year)}, headers=proposer)
+    assert half.status_code == 400
+    assert 'id="error"' in half.text
+    running_month = now.astimezone(zone)
+    current = {"csrf": token, "tahun": str(running_month.year), "bulan": str(running_month.month)}
+    refused = await reporting.client.post(pages, data=current, headers=proposer)
+    assert refused.status_code == 409
+    assert "berjalan" in refused.text
+    assert 'id="no-publications"' in refused.text
+    forged = await reporting.client.post(pages, data={"csrf": "palsu"}, headers=proposer)
+    assert forged.status_code == 403
+
+    proposed = await reporting.client.post(pages, data={"csrf": token}, headers=proposer)
+    assert proposed.status_code == 303, proposed.text
+    page = proposed.headers["location"]
+    assert page.startswith(f"{pages}/")
+    assert page.endswith("?pesan=diusulkan")
+    shown = await reporting.client.get(page, headers=approver)
+    assert shown.status_code == 200
+    assert 'id="notice"' in shown.text
+    assert 'id="approve-form"' in shown.text
+    assert 'id="state">Menunggu persetujuan' in shown.text
+
+    # The proposer may not approve (the policy names the pimpinan satker); the page says why.
+    approval = page.split("?")[0] + "/persetujuan"
+    own = await reporting.client.post(approval, data={"csrf": token}, headers=proposer)
+    assert own.status_code == 403
+    assert 'id="error"' in own.text
+    assert 'id="nothing-published"' in (await reporting.client.get(f"/statistik-publik/{tenant}")).text
+
+    approved = await reporting.client.post(approval, data={"csrf": token}, headers=approver)
+    assert approved.status_code == 303
+    done = await reporting.client.get(approved.headers["location"], headers=approver)
+    assert 'id="state">Disetujui dan dipublikasikan' in done.text
+    assert 'id="approve-form"' not in done.text
+    public = await reporting.client.get(f"/statistik-publik/{tenant}")
+    assert 'id="grand-total">6<' in public.text
+
+    # In English too.
+    english = await reporting.client.get(pages, headers=approver, cookies={"wbs_bahasa": "en"})
+    assert "Approved and published" in english.text

@@ -29,11 +29,11 @@ from wbs_contracts.events.directory import (
 )
 from wbs_contracts.events.triage import TelaahOutcome
 from wbs_contracts.roles import Role
-from wbs_notify.deadlines import approaching_at, passed_at
 from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
 from wbs_notify.domain.reminders import Deadline, ReminderState
 from wbs_notify.domain.rules import DEFAULT_RULES, rule_for
-from wbs_notify.usecases_rules import (
+from wbs_notify.usecases.deadlines import approaching_at, passed_at
+from wbs_notify.usecases.rules import (
     end_follow_up,
     end_recommendation,
     plan_recommendation,

@@ -25,7 +25,6 @@ from wbs_contracts.events.investigation import (
 )
 from wbs_contracts.events.triage import CaseDisposedV1, CaseRegisteredV1, OfficerMessageSentV1, TelaahDecidedV1
 from wbs_contracts.roles import Role
-from wbs_notify import deadlines
 from wbs_notify.domain import links
 from wbs_notify.domain.notification import Channel, Notification
 from wbs_notify.domain.reminders import Deadline, Reminder, plan
@@ -43,6 +42,7 @@ from wbs_notify.domain.rules import (
 )
 from wbs_notify.domain.team import CaseTeam
 from wbs_notify.ports import RulesUnitOfWork
+from wbs_notify.usecases import deadlines
 from wbs_runtime.clock import Clock
 
 S = NotificationSubject

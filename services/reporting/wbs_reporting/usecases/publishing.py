@@ -47,7 +47,7 @@ class Officer:
 
 def publication_page(tenant: str, publication_id: UUID) -> str:
     """Where an approver acts (behind sign-in)."""
-    return f"/api/v1/tenants/{tenant}/publications/{publication_id}"
+    return f"/statistik/{tenant}/publikasi/{publication_id}"
 
 
 def _entry(tenant: str, officer: Officer, action: str, item: Publication, **details: Any) -> AuditEntry:
@@ -138,6 +138,12 @@ async def approve_publication(
     return approved
 
 
+async def body_known(tenant: str, *, uow: PublishingUnitOfWork) -> bool:
+    """Whether reporting knows ``tenant`` (its configuration): nothing is proposed for an unknown body."""
+    async with uow:
+        return await uow.publications.configuration(tenant) is not None
+
+
 async def publications_of(tenant: str, *, uow: PublishingUnitOfWork) -> list[Publication]:
     async with uow:
         return await uow.publications.listed(tenant)
@@ -160,6 +166,7 @@ __all__ = [
     "Officer",
     "PublicationRefused",
     "approve_publication",
+    "body_known",
     "propose_publication",
     "publication_of",
     "publications_of",

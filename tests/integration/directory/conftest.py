@@ -7,7 +7,6 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
+from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import migrated_database, running, settings_for
 from wbs_contracts.roles import Role
@@ -26,7 +26,6 @@ from wbs_directory.entrypoint import PROGRAM, DirectorySettings, build
 from wbs_directory.usecases import import_tenants
 from wbs_directory.usecases.officers import create_officer
 from wbs_runtime.auth.keys import issue_assertion_keys
-from wbs_runtime.clock import utc_now
 from wbs_runtime.service import ServiceRuntime
 from wbs_runtime.web import CLIENT_PSEUDONYM_HEADER
 
@@ -42,17 +41,6 @@ TENANTS = [
 ]
 #: Cheap parameters: the tests hash many passwords; production uses argon2-cffi's defaults.
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-class MovableClock:
-    def __init__(self) -> None:
-        self.now = utc_now()
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass

@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pytest
 from sqlalchemy import select, text
 
+from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.investigation import case_in_audit
 from tests.support.officers import officer_headers
@@ -77,14 +78,6 @@ AUDITOR = {"read-cases", "investigate-cases"}
 KETUA_TIM = {"read-cases", "assign-cases", "approve-decisions"}
 #: Monday 4 May 2026, 10:00 in Jakarta: when each test's invitations go out.
 MONDAY = datetime(2026, 5, 4, 10, tzinfo=WIB)
-
-
-@dataclass
-class MovableClock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

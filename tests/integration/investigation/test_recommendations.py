@@ -19,6 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.investigation import case_in_audit
 from tests.support.kafka import events, read_until
@@ -55,16 +56,6 @@ BENGKULU, LEBAK = "inspektorat-bengkulu", "inspektorat-lebak"
 QUEUED = "inspektorat-antrean"
 TENANTS = (BENGKULU, LEBAK, "lpsk", QUEUED)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% SK Bupati tentang hukuman disiplin\n%%EOF\n"
-
-
-class MovableClock:
-    """The clock the use cases are given: a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

@@ -18,8 +18,9 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import select
 
-from tests.integration.notify.rules.conftest import TENANT, MovableClock
+from tests.integration.notify.rules.conftest import TENANT
 from tests.integration.notify.rules.test_reminders import a_weekday_ahead
+from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for, topic

@@ -8,13 +8,13 @@ and Courier fonts (nothing embedded, nothing loaded), so text outside Latin-1 is
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 
 from wbs_intake.usecases import ReceiptDetails
+from wbs_runtime.printing import latin1, zone_name
 
 MONTHS_ID = (
     "Januari",
@@ -30,25 +30,12 @@ MONTHS_ID = (
     "November",
     "Desember",
 )
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
-
-def _latin1(text: str) -> str:
-    """What the core fonts can print: Latin-1 as is, anything else without its accents or as ``?``."""
-    kept = []
-    for ch in text:
-        if ord(ch) < 256:
-            kept.append(ch)
-            continue
-        plain = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-        kept.append(plain or "?")
-    return "".join(kept)
 
 
 def received_on(at: datetime, zone: ZoneInfo) -> tuple[str, str]:
     """(Indonesian, English) date and time of receipt in the body's time zone."""
     local = at.astimezone(zone)
-    label = ZONE_NAMES.get(str(zone), local.strftime("%Z"))
+    label = zone_name(local)
     indonesian = f"{local.day} {MONTHS_ID[local.month - 1]} {local.year}, pukul {local:%H.%M} {label}"
     english = f"{local:%d %B %Y}, {local:%H:%M} {label}"
     return indonesian, english
@@ -66,7 +53,7 @@ def receipt_pdf(details: ReceiptDetails, secret: str | None, *, zone: ZoneInfo, 
 
     def line(text: str, *, size: float = 11, style: str = "", font: str = "Helvetica", gap: float = 1.5) -> None:
         pdf.set_font(font, style, size)
-        pdf.multi_cell(width, size * 0.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
     line("TANDA TERIMA LAPORAN", size=18, style="B", gap=0)

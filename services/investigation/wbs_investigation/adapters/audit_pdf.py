@@ -9,7 +9,6 @@ Latin-1 is transliterated.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -20,6 +19,7 @@ from wbs_investigation.domain.audit import rupiah_text
 from wbs_investigation.domain.audit_result import AuditeeResponseV1, FinalReport, RecordedResult
 from wbs_investigation.domain.surat_tugas import SuratTugas
 from wbs_investigation.domain.team import TeamMember, TeamSeat
+from wbs_runtime.printing import latin1
 
 MONTHS_ID = (
     "Januari",
@@ -47,18 +47,6 @@ RESULTS_ID = {
 }
 
 
-def _latin1(text: str) -> str:
-    """What the core fonts can print: Latin-1 as is, anything else without its accents or as ``?``."""
-    kept = []
-    for ch in text:
-        if ord(ch) < 256:
-            kept.append(ch)
-            continue
-        plain = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-        kept.append(plain or "?")
-    return "".join(kept)
-
-
 def tanggal(day: date) -> str:
     """``17 Agustus 2026``."""
     return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
@@ -76,7 +64,7 @@ class _Document:
 
     def line(self, text: str, *, size: float = 11, style: str = "", align: str = "L", gap: float = 1.5) -> None:
         self.pdf.set_font("Helvetica", style, size)
-        self.pdf.multi_cell(self.width, size * 0.5, _latin1(text), align=align, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(self.width, size * 0.5, latin1(text), align=align, new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(gap)
 
     def field(self, label: str, value: str) -> None:

@@ -5,7 +5,6 @@ nothing loaded), so text outside Latin-1 is transliterated. Both are kept in the
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,8 +19,8 @@ from wbs_investigation.domain.ekspose import (
     PresenterSeat,
     tanggal,
 )
+from wbs_runtime.printing import latin1, zone_name
 
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 KIND_TITLES = {EksposeKind.INTERNAL: "EKSPOSE INTERNAL", EksposeKind.EKSTERNAL: "EKSPOSE EKSTERNAL"}
 SEAT_LABELS = {PresenterSeat.PENYAJI: "Penyaji", PresenterSeat.NOTULEN: "Notulen", PresenterSeat.MODERATOR: "Moderator"}
 CONCLUSION_LABELS = {
@@ -29,18 +28,6 @@ CONCLUSION_LABELS = {
     MinutesConclusion.TIDAK_SEPAKAT: "Tidak sepakat: dibahas dalam rapat antar pimpinan",
     MinutesConclusion.BUKTI_BARU: "Bukti baru yang mengubah nilai kerugian: dilakukan pengujian ulang",
 }
-
-
-def _latin1(text: str) -> str:
-    """What the core fonts can print: Latin-1 as is, anything else without its accents or as ``?``."""
-    kept = []
-    for ch in text:
-        if ord(ch) < 256:
-            kept.append(ch)
-            continue
-        plain = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-        kept.append(plain or "?")
-    return "".join(kept)
 
 
 class _Sheet:
@@ -55,7 +42,7 @@ class _Sheet:
 
     def line(self, text: str, *, size: float = 11, style: str = "", gap: float = 1.5) -> None:
         self.pdf.set_font("Helvetica", style, size)
-        self.pdf.multi_cell(self.width, size * 0.5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(self.width, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(gap)
 
     def field(self, label: str, value: str) -> None:
@@ -74,7 +61,7 @@ class EksposePdf:
 
     def _when(self, at: datetime) -> str:
         local = at.astimezone(self._zone)
-        label = ZONE_NAMES.get(str(self._zone), local.strftime("%Z"))
+        label = zone_name(local)
         return f"{tanggal(local.date())}, pukul {local:%H.%M} {label}"
 
     def _heading(self, sheet: _Sheet, title: str, ekspose: Ekspose, *, body: str, agenda_number: str) -> None:

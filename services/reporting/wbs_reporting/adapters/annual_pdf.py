@@ -7,7 +7,6 @@ Latin-1 is transliterated."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 
 from fpdf import FPDF
@@ -15,20 +14,10 @@ from fpdf.fonts import FontFace
 
 from wbs_reporting.domain.printed import Cell, PrintedTable
 from wbs_reporting.domain.tables import SignOff
+from wbs_runtime.printing import latin1
 
 #: Relative column widths of the tables without a number column: the step's name, limit and basis wide.
 WIDTHS = {"waktu": (4, 2, 3, 1, 1, 1, 1)}
-
-
-def latin1(text: str) -> str:
-    kept = []
-    for ch in text:
-        if ord(ch) < 256:
-            kept.append(ch)
-            continue
-        plain = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-        kept.append(plain or "?")
-    return "".join(kept)
 
 
 def annual_pdf(heading: list[str], tables: list[PrintedTable], sign_off: SignOff, _: Callable[[str], str]) -> bytes:

@@ -4,8 +4,8 @@ the test on a clock it moves (the service's own round is switched off)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import select
 
+from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import migrated_database, running, settings_for
 from wbs_contracts.events.directory import NotificationSubject
@@ -29,17 +30,6 @@ from wbs_runtime.service import ServiceRuntime
 #: A tenant of its own: the session's topics also carry other modules' events.
 TENANT = "inspektorat-uji-kanal"
 PUBLIC_URL = "https://wbs.uji.go.id"
-
-
-@dataclass
-class MovableClock:
-    now: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 class NoCalls:
@@ -119,4 +109,4 @@ async def channels(infra: Infrastructure, tmp_path_factory: pytest.TempPathFacto
     settings = settings_for(NotifySettings, infra, url, keys / "notify", delivery_enabled=False)
     runtime = build(settings)
     async with running(runtime):
-        yield Channels(runtime, infra, keys, MovableClock())
+        yield Channels(runtime, infra, keys, MovableClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))

@@ -15,7 +15,8 @@ from aiohttp import web
 from sqlalchemy import delete, select
 from standardwebhooks.webhooks import Webhook
 
-from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels, MovableClock
+from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels
+from tests.support.clock import MovableClock
 from wbs_contracts.events.directory import NotificationSubject
 from wbs_notify.adapters.channels_db import webhook_endpoint_table
 from wbs_notify.adapters.delivery import ENDPOINT_GONE, NO_ENDPOINT

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.officers import officer_headers
 from tests.support.services import migrated_database, running, settings_for
@@ -24,16 +24,6 @@ from wbs_runtime.crypto import issue_for_services
 from wbs_runtime.service import ServiceRuntime
 
 TENANT = "bps-1700"
-
-
-class MovableClock:
-    """The service's clock: now, until a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

@@ -23,13 +23,12 @@ from tests.integration.notify.rules.test_reminders import a_weekday_ahead
 from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.publish import publish
-from tests.support.services import migrated_database, running, settings_for, topic
-from tests.support.teams import staff
+from tests.support.services import migrated_database, running, settings_for
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
 from tests.unit.notify.rules.events import case_disposed
-from wbs_contracts.events.directory import OfficerContactV1
-from wbs_contracts.registry import CASE_DISPOSED, OFFICER_CONTACT
+from wbs_contracts.events.directory import OfficerContactV1, OfficerRolesV1
+from wbs_contracts.registry import CASE_DISPOSED, OFFICER_CONTACT, OFFICER_ROLES
 from wbs_contracts.roles import Role
 from wbs_launcher.mail import LocalMailServer
 from wbs_notify.adapters.channels_db import officer_contact_table
@@ -48,6 +47,9 @@ class Running:
     clock: MovableClock
     mail: LocalMailServer
     infra: Infrastructure
+
+    def topic(self, name: str) -> str:
+        return f"{self.runtime.settings.kafka_topic_prefix}{name}"
 
     def messages(self) -> list[EmailMessage]:
         if not (self.mail.directory / "cur").exists():
@@ -80,6 +82,8 @@ async def notify(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
         smtp_port=mail.port,
         mail_sender="WBS <wbs@bps.uji.go.id>",
         public_url=PUBLIC_URL,
+        # Topics of its own: other tests' cases on the shared ones would send other mail.
+        kafka_topic_prefix=f"{infra.namespace}.delivered.",
     )
     runtime = build(settings, clock=clock)
     try:
@@ -90,11 +94,29 @@ async def notify(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
         mail.stop()
 
 
+async def on_the_roster(notify: Running, officers: dict[str, Role]) -> None:
+    """Directory's officer-roles for ``officers``, on this notify's own topics."""
+    for officer, role in officers.items():
+        data = OfficerRolesV1(
+            tenant_id=TENANT, officer_id=officer, name=officer.title(), roles=(role,), changed_at=notify.clock()
+        )
+        event = OFFICER_ROLES.envelope(
+            data, tenant=TENANT, subject=f"{TENANT}/{officer}", time=notify.clock(), correlation_id="c"
+        )
+        await publish(notify.infra.bootstrap_servers, notify.topic(OFFICER_ROLES.topic), event)
+
+    async def kept() -> bool:
+        async with notify.runtime.unit_of_work() as uow:
+            return all([await uow.roster.get(TENANT, officer) is not None for officer in officers])
+
+    await eventually(kept, what="the officers on notify's roster")
+
+
 async def addresses_known(notify: Running) -> None:
     for officer, address in ADDRESSES.items():
         data = OfficerContactV1(officer_id=officer, email=address, active=True, changed_at=notify.clock())
         event = OFFICER_CONTACT.envelope(data, tenant="wbs", subject=officer, time=notify.clock(), correlation_id="c")
-        await publish(notify.infra.bootstrap_servers, topic(notify.infra, OFFICER_CONTACT.topic), event)
+        await publish(notify.infra.bootstrap_servers, notify.topic(OFFICER_CONTACT.topic), event)
 
     async def kept() -> bool:
         async with notify.runtime.sessionmaker() as session:
@@ -107,13 +129,11 @@ async def addresses_known(notify: Running) -> None:
 async def test_a_deadline_reminder_reaches_the_inbox_and_the_smtp_server_exactly_once_without_content(
     notify: Running,
 ) -> None:
-    await staff(
-        notify.infra, notify.runtime, TENANT, {"ketua-surel": [Role.KETUA_TIM], "penelaah-surel": [Role.PENELAAH]}
-    )
+    await on_the_roster(notify, {"ketua-surel": Role.KETUA_TIM, "penelaah-surel": Role.PENELAAH})
     await addresses_known(notify)
     case = uuid4()
     disposed = case_disposed(case, a_weekday_ahead(21), "ketua-surel", "penelaah-surel")
-    cases = topic(notify.infra, CASE_DISPOSED.topic)
+    cases = notify.topic(CASE_DISPOSED.topic)
     await publish(notify.infra.bootstrap_servers, cases, disposed)
 
     def mails(subject_line: str) -> list[EmailMessage]:

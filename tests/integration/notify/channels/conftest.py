@@ -95,6 +95,10 @@ class Channels:
             query = select(notification_table).where(notification_table.c.idempotency_key == key)
             return (await session.execute(query)).one()
 
+    def topic(self, name: str) -> str:
+        """The topic ``name`` as this notify reads it (its own prefix)."""
+        return f"{self.runtime.settings.kafka_topic_prefix}{name}"
+
     async def deliveries(self, key: str) -> list[Any]:
         async with self.runtime.sessionmaker() as session:
             query = select(webhook_delivery_table).where(webhook_delivery_table.c.notification_key == key)
@@ -106,7 +110,12 @@ async def channels(infra: Infrastructure, tmp_path_factory: pytest.TempPathFacto
     keys = tmp_path_factory.mktemp("keys")
     issue_for_services(keys, TENANT, ["intake", "notify"])
     url = await migrated_database(infra, "notify", PROGRAM.migrations, metadata, label="channels")
-    settings = settings_for(NotifySettings, infra, url, keys / "notify", delivery_enabled=False)
+    # Topics of its own: the session's other tests publish cases, hand-overs and messages on the shared
+    # ones, which notify's rules would turn into deliveries these tests do not expect.
+    prefix = f"{infra.namespace}.channels."
+    settings = settings_for(
+        NotifySettings, infra, url, keys / "notify", delivery_enabled=False, kafka_topic_prefix=prefix
+    )
     runtime = build(settings)
     async with running(runtime):
         yield Channels(runtime, infra, keys, MovableClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))

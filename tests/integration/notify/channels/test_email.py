@@ -21,7 +21,6 @@ from sqlalchemy import select
 from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels
 from tests.support.events import report_submitted
 from tests.support.publish import publish
-from tests.support.services import topic
 from tests.support.waiting import eventually
 from wbs_contracts.events.directory import NotificationSubject, OfficerContactV1
 from wbs_contracts.events.intake import ReporterContactV2
@@ -65,7 +64,7 @@ async def officer_with_address(channels: Channels, address: str | None) -> str:
     officer = str(uuid4())
     data = OfficerContactV1(officer_id=officer, email=address, active=True, changed_at=channels.clock())
     event = OFFICER_CONTACT.envelope(data, tenant="wbs", subject=officer, time=channels.clock(), correlation_id="c")
-    await publish(channels.infra.bootstrap_servers, topic(channels.infra, OFFICER_CONTACT.topic), event)
+    await publish(channels.infra.bootstrap_servers, channels.topic(OFFICER_CONTACT.topic), event)
 
     async def kept() -> object:
         async with channels.runtime.sessionmaker() as session:
@@ -82,7 +81,7 @@ async def reporter_case(channels: Channels, contact: str | None) -> UUID:
         TENANT, Audience.REPORTER_CONTACT, ReporterContactV2(contact=contact), case=case
     )
     event = report_submitted(tenant=TENANT, case_id=case, contact=sealed)
-    await publish(channels.infra.bootstrap_servers, topic(channels.infra, REPORT_SUBMITTED.topic), event)
+    await publish(channels.infra.bootstrap_servers, channels.topic(REPORT_SUBMITTED.topic), event)
 
     async def kept() -> object:
         async with channels.runtime.sessionmaker() as session:

@@ -39,7 +39,7 @@ from wbs_notify.adapters.channels_db import (
     webhook_endpoint_table,
 )
 from wbs_notify.adapters.db import contact_table, notification_table
-from wbs_notify.adapters.smtp import SmtpMailer
+from wbs_notify.adapters.smtp import MailNotSent, SmtpMailer
 from wbs_notify.adapters.webhook_secrets import webhook_sealer
 from wbs_notify.adapters.webhooks import Unreachable, WebhookCaller
 from wbs_notify.domain import email as emails
@@ -222,7 +222,16 @@ class DeliveryRound:
         try:
             await mailer.send(to, message)
         except Exception as error:  # the server refused, was unreachable, timed out: later
-            await self._retry_notification(row, f"SMTP: {type(error).__name__}: {error}"[:300])
+            # Only the class and the code: the server's text quotes the address.
+            failure = (
+                error
+                if isinstance(error, MailNotSent)
+                else MailNotSent(type(error).__name__, None, recipient_refused=False)
+            )
+            if failure.permanent:
+                await self._finish(row, DeliveryStatus.GAGAL, f"SMTP: {failure}")
+            else:
+                await self._retry_notification(row, f"SMTP: {failure}")
             return
         await self._finish(row, DeliveryStatus.TERKIRIM, None)
 

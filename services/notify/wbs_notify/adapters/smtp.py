@@ -5,10 +5,35 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from aiosmtplib import send
+from aiosmtplib import SMTPRecipientRefused, SMTPRecipientsRefused, SMTPResponseException, send
 
 from wbs_notify.domain.email import Email
 from wbs_runtime.clock import Clock
+
+
+class MailNotSent(Exception):
+    """A send that failed, told without anything the server said: its replies quote the address
+    (``550 5.1.1 <x@y>: no such user``), which must never reach the queue's ``last_error`` or a log."""
+
+    def __init__(self, kind: str, code: int | None, *, recipient_refused: bool) -> None:
+        super().__init__(kind if code is None else f"{kind} {code}")
+        self.kind, self.code, self.recipient_refused = kind, code, recipient_refused
+
+    @property
+    def permanent(self) -> bool:
+        """A recipient refused for good (5xx): trying again would only be refused again."""
+        return self.recipient_refused and self.code is not None and 500 <= self.code < 600
+
+
+def not_sent(error: Exception) -> MailNotSent:
+    """Only the exception's class and the SMTP code are kept."""
+    if isinstance(error, SMTPRecipientsRefused):
+        codes = [refused.code for refused in error.recipients]
+        return MailNotSent(type(error).__name__, min(codes) if codes else None, recipient_refused=True)
+    if isinstance(error, SMTPResponseException):
+        refused = isinstance(error, SMTPRecipientRefused)
+        return MailNotSent(type(error).__name__, error.code, recipient_refused=refused)
+    return MailNotSent(type(error).__name__, None, recipient_refused=False)
 
 
 class SmtpMailer:
@@ -42,14 +67,19 @@ class SmtpMailer:
         return message
 
     async def send(self, to: str, email: Email) -> None:
-        """Raises on any failure (refused, unreachable, timed out): the round retries later."""
-        await send(
-            self.message(to, email),
-            hostname=self.host,
-            port=self.port,
-            username=self._username,
-            password=self._password,
-            use_tls=self._use_tls,
-            start_tls=self._start_tls,
-            timeout=self._timeout,
-        )
+        """Raises ``MailNotSent`` on any failure (refused, unreachable, timed out), with nothing the
+        server said in it."""
+        try:
+            await send(
+                self.message(to, email),
+                hostname=self.host,
+                port=self.port,
+                username=self._username,
+                password=self._password,
+                use_tls=self._use_tls,
+                start_tls=self._start_tls,
+                timeout=self._timeout,
+            )
+        except Exception as error:
+            # ``from None``: a traceback logged further up must not print the server's reply either.
+            raise not_sent(error) from None

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from aiosmtpd.controller import Controller
 from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 
@@ -26,7 +28,7 @@ from wbs_contracts.events.directory import NotificationSubject, OfficerContactV1
 from wbs_contracts.events.intake import ReporterContactV2
 from wbs_contracts.registry import OFFICER_CONTACT, REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience
-from wbs_launcher.mail import LocalMailServer
+from wbs_launcher.mail import LocalMailServer, MaildirHandler
 from wbs_notify.adapters.channels_db import officer_contact_table
 from wbs_notify.adapters.db import contact_table
 from wbs_notify.adapters.delivery import NO_ADDRESS, DeliveryMetrics
@@ -39,6 +41,43 @@ from wbs_runtime.crypto import KeyRing
 @pytest.fixture
 def smtp(tmp_path: Path) -> Iterator[LocalMailServer]:
     server = LocalMailServer(tmp_path / "mail", 0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class RefusingHandler(MaildirHandler):
+    """Refuses one mailbox, quoting it, as a real server's ``550 5.1.1`` does."""
+
+    refused = "petugas.pindah@inspektorat.uji.go.id"
+    code = 550
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: object, session: object, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address == self.refused:
+            return f"{self.code} 5.1.1 <{address}>: Recipient address rejected: user {address} unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+class RefusingMailServer(LocalMailServer):
+    def __init__(self, directory: Path, code: int) -> None:
+        super().__init__(directory, 0)
+        self.code = code
+
+    def start(self) -> None:
+        handler = RefusingHandler(self.directory)
+        handler.code = self.code
+        self._controller = Controller(handler, hostname=self.host, port=self.port)
+        self._controller.start()
+
+
+@pytest.fixture(params=[550, 450])
+def refusing(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RefusingMailServer]:
+    server = RefusingMailServer(tmp_path / "mail", request.param)
     server.start()
     try:
         yield server
@@ -251,3 +290,30 @@ async def test_deliveries_and_the_waiting_queue_are_measured(channels: Channels,
     async with channels.runtime.engine.connect() as db:
         await metrics.measure(db)
     assert metrics.waiting.labels(Channel.SUREL)._value.get() == 0
+
+
+async def test_a_refused_recipient_leaves_no_address_behind_and_a_permanent_refusal_ends_the_row(
+    channels: Channels, refusing: RefusingMailServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    address = RefusingHandler.refused
+    officer = await officer_with_address(channels, address)
+    queued = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=officer,
+        subject=NotificationSubject.DISPOSISI,
+    )
+    with caplog.at_level("DEBUG"):
+        await channels.round(mailer=mailer(refusing, channels))()
+    row = await channels.row(queued.idempotency_key)
+    assert received(refusing) == []
+    # Only the exception's class and the SMTP code: the server's reply quoted the address.
+    assert row.last_error == f"SMTP: SMTPRecipientsRefused {refusing.code}"
+    assert "petugas.pindah" not in repr(tuple(row))
+    ours = [record.getMessage() for record in caplog.records if not record.name.startswith("mail.log")]
+    assert not [line for line in ours if "petugas.pindah" in line]  # the SMTP server's own log aside
+    if refusing.code >= 500:  # refused for good: given up at once
+        assert (row.status, row.attempts) == (DeliveryStatus.GAGAL, 1)
+    else:  # a 4xx is the server's "not now": on the schedule
+        assert (row.status, row.attempts) == (DeliveryStatus.ANTRE, 1)
+        assert row.next_attempt_at == channels.clock.now + timedelta(seconds=5)

@@ -3,6 +3,7 @@ database and topic the code expects, so it cannot silently drift from the code."
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from typing import Any
@@ -69,3 +70,26 @@ def test_private_keys_go_only_to_entitled_services(tmp_path: Path) -> None:
         assert {p.name.removesuffix(".pub.json") for p in folder.glob("*.pub.json")} == set(Audience.ALL)
         private = {p.name.rsplit("-", 1)[0] for p in folder.glob("*.key")}
         assert private == {a for a in Audience.ALL if service in Audience.READERS[a]}
+
+
+def secrets_made_on_first_start(service: str) -> list[str]:
+    """The settings of ``service`` that name a secret it makes itself unless ``<name>_create`` is false."""
+    settings = importlib.import_module(f"wbs_{service}.entrypoint").PROGRAM.settings
+    return [name.removesuffix("_create") for name in settings.model_fields if name.endswith("_create")]
+
+
+def test_some_service_makes_a_secret_of_its_own() -> None:
+    made = {service: secrets_made_on_first_start(service) for service in SERVICES}
+    assert made["notify"] == ["webhook_key"]
+    assert made["directory"] == ["totp_key"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_deployment_sets_every_secret_a_service_would_otherwise_make(compose: dict[str, Any], service: str) -> None:
+    """The key folders are mounted read-only: a service told to make its secret could not start,
+    and one that could would lose it with the container. Each is set, and required, in compose."""
+    environment = compose["services"][service]["environment"]
+    for secret in secrets_made_on_first_start(service):
+        name = f"{env_prefix(service)}{secret.upper()}"
+        assert environment.get(f"{name}_CREATE") == "false", name
+        assert re.fullmatch(rf"\$\{{{name}:\?.+\}}", str(environment.get(name))), name

@@ -13,6 +13,7 @@ from wbs_notify.adapters import broker, inbox_api, inbox_pages
 from wbs_notify.adapters.channels_broker import subscribe_channels
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, contact_table, metadata
 from wbs_notify.adapters.delivery import deliver_notifications
+from wbs_notify.adapters.webhook_secrets import WebhookKeySettings
 from wbs_notify.usecases.rules import send_due_reminders
 from wbs_runtime.cli import ServiceProgram
 from wbs_runtime.clock import Clock, utc_now
@@ -27,7 +28,7 @@ CONTACTS_AT_REST = SealedColumn(
 )
 
 
-class NotifySettings(ServiceSettings):
+class NotifySettings(WebhookKeySettings):
     service = "notify"
 
     #: The address people reach WBS at (``https://wbs.example.go.id``): links in e-mail and webhooks.
@@ -45,12 +46,7 @@ class NotifySettings(ServiceSettings):
     mail_sender: str = Field(default="WBS <wbs@localhost>", max_length=300)
     #: One call to an endpoint waits this long for an answer, then counts as failed (retried later).
     webhook_timeout_seconds: float = Field(default=10, gt=0)
-    #: Let webhooks call loopback and private addresses (tests, ``make run``'s local receivers).
-    webhook_allow_private: bool = False
-    #: The key webhook secrets are sealed under at rest (``adapters/webhook_secrets.py``); None: a
-    #: file in the key directory, made on first start unless ``webhook_key_create`` is false.
-    webhook_key: SecretStr | None = None
-    webhook_key_create: bool = True
+    # webhook_key, webhook_key_create, webhook_allow_private: WebhookKeySettings (shared with ``wbs webhooks``).
     #: False: nothing is sent (the queue keeps everything for later).
     delivery_enabled: bool = True
     delivery_batch: int = Field(default=20, ge=1, le=500)

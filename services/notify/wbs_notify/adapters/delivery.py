@@ -40,7 +40,7 @@ from wbs_notify.adapters.channels_db import (
 )
 from wbs_notify.adapters.db import contact_table, notification_table
 from wbs_notify.adapters.smtp import MailNotSent, SmtpMailer
-from wbs_notify.adapters.webhook_secrets import webhook_sealer
+from wbs_notify.adapters.webhook_secrets import sealer_of
 from wbs_notify.adapters.webhooks import Unreachable, WebhookCaller
 from wbs_notify.domain import email as emails
 from wbs_notify.domain import webhook as webhooks
@@ -49,7 +49,7 @@ from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKin
 from wbs_notify.domain.retry import next_attempt
 from wbs_runtime.clock import Clock
 from wbs_runtime.crypto import KeyRing, SealedPayloadError
-from wbs_runtime.crypto.secret_sealer import SecretSealer
+from wbs_runtime.crypto.secret_sealer import SecretSealer, SecretUnreadable
 from wbs_runtime.service import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,9 @@ NO_ADDRESS = "tanpa alamat surel / no e-mail address"
 NO_ENDPOINT = "tidak ada endpoint yang berlangganan / no endpoint subscribed"
 ENDPOINT_GONE = "410 Gone: endpoint dinonaktifkan / endpoint disabled"
 ENDPOINT_DISABLED = "endpoint nonaktif / endpoint disabled"
+SIGNING_KEY_UNREADABLE = (
+    "rahasia endpoint tidak terbuka dengan kunci notify / the endpoint's secret does not open with notify's key"
+)
 
 
 class Mailer(Protocol):
@@ -401,7 +404,14 @@ class DeliveryRound:
             link=emails.absolute_link(self._options.public_url, notification.link),
             at=notification.queued_at,
         )
-        secret = self._sealer.open(endpoint.id, endpoint.secret) or ""
+        try:
+            secret = self._sealer.open(endpoint.id, endpoint.secret) or ""
+        except SecretUnreadable:
+            # Sealed under another key (or copied from another endpoint's row): no call can be signed,
+            # now or later; the operator re-adds the endpoint. One row ends, the round goes on.
+            log.warning("webhook endpoint %s: its secret does not open with notify's key", endpoint.id)
+            await self._record_call(key, endpoint.id, DeliveryStatus.GAGAL, attempts + 1, SIGNING_KEY_UNREADABLE, None)
+            return
         headers = webhooks.signed_headers(secret, webhooks.message_id(key, endpoint.id), self._clock(), body)
         try:
             status = await self._caller.call(endpoint.url, headers, body)
@@ -532,11 +542,7 @@ def deliver_notifications(runtime: ServiceRuntime[Any], settings: ChannelSetting
         options=DeliveryOptions(
             public_url=settings.public_url, mail_domain=mail_domain(settings.mail_sender), batch=settings.delivery_batch
         ),
-        sealer=webhook_sealer(
-            settings.key_dir,
-            value=settings.webhook_key.get_secret_value() if settings.webhook_key else None,
-            create=settings.webhook_key_create,
-        ),
+        sealer=sealer_of(settings),
         metrics=metrics,
     )
     runtime.every("notification delivery", round_, idle_seconds=settings.delivery_idle_seconds)

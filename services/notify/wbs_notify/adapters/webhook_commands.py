@@ -20,7 +20,7 @@ from uuid import UUID, uuid4
 from wbs_contracts.envelope import TENANT_PATTERN
 from wbs_contracts.events.directory import NotificationSubject
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork
-from wbs_notify.adapters.webhook_secrets import webhook_sealer
+from wbs_notify.adapters.webhook_secrets import WebhookKeySettings, sealer_of
 from wbs_notify.adapters.webhooks import check_endpoint
 from wbs_notify.domain.webhook import SECRET_BYTES, WebhookEndpoint, secret_from
 from wbs_notify.ports import NotifyUnitOfWork
@@ -40,9 +40,11 @@ class UnknownEndpoint(LookupError):
         super().__init__(f"endpoint tidak dikenal / unknown endpoint {endpoint}")
 
 
-def allow_private() -> bool:
-    """Notify's own setting (``WBS_NOTIFY_WEBHOOK_ALLOW_PRIVATE``), read as the service reads it."""
-    return os.environ.get("WBS_NOTIFY_WEBHOOK_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes", "on")
+def notify_settings() -> WebhookKeySettings:
+    """Notify's own settings (``WBS_NOTIFY_WEBHOOK_KEY``, ``..._KEY_CREATE``, ``..._ALLOW_PRIVATE``,
+    its key folder), read as the service reads them: the endpoint's secret is sealed under the key
+    notify will open it with, and never under a key made here that notify does not know."""
+    return WebhookKeySettings()
 
 
 async def add_endpoint(
@@ -100,9 +102,9 @@ def _run(work: Callable[[SqlNotifyUnitOfWork], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
-def _key_dir() -> Path:
+def _key_dir(settings: WebhookKeySettings) -> Path:
     """Notify's own key folder: its setting, else the stack's key root's ``notify`` (``make run``)."""
-    return settings_of("notify").key_dir or Path(os.environ.get("WBS_KEY_ROOT", DEFAULT_KEY_ROOT)) / "notify"
+    return settings.key_dir or Path(os.environ.get("WBS_KEY_ROOT", DEFAULT_KEY_ROOT)) / "notify"
 
 
 def _subject(text: str) -> NotificationSubject:
@@ -155,15 +157,17 @@ def register_webhooks(commands: argparse._SubParsersAction) -> None:  # type: ig
 
 
 def _add(arguments: argparse.Namespace) -> int:
+    settings = notify_settings()
+    sealer = sealer_of(settings, _key_dir(settings))
     endpoint = _run(
         lambda uow: add_endpoint(
             uow,
             tenant=arguments.tenant,
             url=arguments.url,
             subjects=tuple(arguments.subject),
-            allow_private=allow_private(),
+            allow_private=settings.webhook_allow_private,
             clock=utc_now,
-            sealer=webhook_sealer(_key_dir()),
+            sealer=sealer,
         )
     )
     print(f"endpoint: {endpoint.id}")

@@ -19,8 +19,9 @@ from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Chann
 from tests.support.clock import MovableClock
 from wbs_contracts.events.directory import NotificationSubject
 from wbs_notify.adapters.channels_db import webhook_endpoint_table
-from wbs_notify.adapters.delivery import ENDPOINT_GONE, NO_ENDPOINT
+from wbs_notify.adapters.delivery import ENDPOINT_GONE, NO_ENDPOINT, SIGNING_KEY_UNREADABLE
 from wbs_notify.adapters.webhook_commands import add_endpoint, remove
+from wbs_notify.adapters.webhook_secrets import webhook_sealer
 from wbs_notify.adapters.webhooks import WebhookCaller
 from wbs_notify.domain.address import RefusedEndpoint
 from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
@@ -230,3 +231,30 @@ async def test_the_signing_secret_is_kept_sealed(channels: Channels, receiver: R
     assert channels.sealer.open(endpoint.id, stored) == endpoint.secret
     with pytest.raises(SecretUnreadable, match="another endpoint"):
         channels.sealer.open(uuid4(), stored)  # copied onto another endpoint's row, it does not open
+
+
+async def test_a_secret_sealed_under_another_key_ends_its_call_and_the_round_goes_on(
+    channels: Channels, receiver: Receiver, caller: WebhookCaller
+) -> None:
+    tenant = "pemkab-uji-kunci-lain"
+    await add_endpoint(
+        channels.runtime.unit_of_work(),
+        tenant=tenant,
+        url=receiver.url,
+        subjects=(),
+        allow_private=True,
+        clock=channels.clock,
+        sealer=webhook_sealer(None, value="k" * 40, create=False),  # not notify's key
+    )
+    good = await endpoint_for(channels, receiver, tenant)
+    key = await handed_over(channels, tenant)
+    await channels.round(caller=caller)()
+    calls = {call.endpoint_id: call for call in await channels.deliveries(key)}
+    unreadable = next(call for endpoint_id, call in calls.items() if endpoint_id != good.id)
+    assert (unreadable.status, unreadable.attempts, unreadable.last_error) == (
+        DeliveryStatus.GAGAL,
+        1,
+        SIGNING_KEY_UNREADABLE,
+    )
+    assert calls[good.id].status == DeliveryStatus.TERKIRIM  # the other endpoint was still called
+    assert len(receiver.received) == 1

@@ -55,12 +55,18 @@ from wbs_runtime.service import ServiceRuntime
 log = logging.getLogger(__name__)
 
 NO_ADDRESS = "tanpa alamat surel / no e-mail address"
+CONTACT_NOT_KNOWN_YET = "kontak petugas belum diterima / the officer's contact has not arrived yet"
 NO_ENDPOINT = "tidak ada endpoint yang berlangganan / no endpoint subscribed"
 ENDPOINT_GONE = "410 Gone: endpoint dinonaktifkan / endpoint disabled"
 ENDPOINT_DISABLED = "endpoint nonaktif / endpoint disabled"
 SIGNING_KEY_UNREADABLE = (
     "rahasia endpoint tidak terbuka dengan kunci notify / the endpoint's secret does not open with notify's key"
 )
+
+
+class ContactNotKnownYet(LookupError):
+    """No officer-contact of this officer has arrived yet (directory's event may follow the rule's
+    notification): tried again on the schedule, not given up."""
 
 
 class Mailer(Protocol):
@@ -200,6 +206,9 @@ class DeliveryRound:
     async def _email(self, row: Any, mailer: Mailer) -> None:
         try:
             to = await self._address(row)
+        except ContactNotKnownYet:
+            await self._retry_notification(row, CONTACT_NOT_KNOWN_YET)
+            return
         except Exception as error:  # a contact that does not open: no use trying again
             log.warning(
                 "notification %s: the recipient's address could not be read (%s)",
@@ -239,7 +248,8 @@ class DeliveryRound:
         await self._finish(row, DeliveryStatus.TERKIRIM, None)
 
     async def _address(self, row: Any) -> str | None:
-        """Where the e-mail goes; opened only now, never stored or logged."""
+        """Where the e-mail goes; opened only now, never stored or logged. None: nowhere, for good (a
+        known officer without an address or no longer active, a reporter without one)."""
         async with self._sessions() as session:
             if row.recipient_kind == RecipientKind.PETUGAS:
                 found = (
@@ -249,7 +259,9 @@ class DeliveryRound:
                         )
                     )
                 ).first()
-                return found.email if found is not None and found.active else None
+                if found is None:
+                    raise ContactNotKnownYet(row.recipient)
+                return found.email if found.active else None
             if row.recipient_kind != RecipientKind.PELAPOR or row.case_id is None:
                 return None
             sealed = (

@@ -7,6 +7,12 @@ attempt per ``domain.retry``, the error without content), or given up (``gagal``
 dies mid-call leaves rows whose lease runs out: they are tried again, under the same Message-ID or
 ``webhook-id``, so that the receiver can tell the repeat.
 
+The lease is the claim: each send has a deadline (the channel's configured timeout), a row whose
+lease ran out before its turn is left to whoever claims it next, and an outcome is recorded only on
+a row whose ``next_attempt_at`` is still the lease this round set (a later claim sets a later one),
+so a round that overran never overwrites the round that took its rows over. E-mail and webhooks
+are two rounds of their own, so a slow endpoint never holds mail up.
+
 A webhook row (recipient: a tenant) fans out to one ``webhook_delivery`` per enabled endpoint of
 that tenant that wants its subject; the row itself is then done, and each endpoint's delivery has
 its own attempts. A 410 from an endpoint disables it.
@@ -14,6 +20,7 @@ its own attempts. A 410 from an endpoint disables it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +93,27 @@ class DeliveryOptions:
     batch: int = 20
     #: How long a claimed row stays someone's: longer than any delivery of a batch takes.
     lease: timedelta = timedelta(minutes=5)
+    #: The longest one e-mail, or one webhook call, may take, all of it (connecting included).
+    mail_deadline_seconds: float = 10.0
+    call_deadline_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class Lease:
+    """One webhook call as this round claimed it: its row, and the lease it set."""
+
+    key: str
+    endpoint_id: UUID
+    leased_until: datetime
+
+    def still_held(self) -> tuple[Any, ...]:
+        d = webhook_delivery_table
+        return (
+            d.c.notification_key == self.key,
+            d.c.endpoint_id == self.endpoint_id,
+            d.c.status == DeliveryStatus.ANTRE,
+            d.c.next_attempt_at == self.leased_until,
+        )
 
 
 class DeliveryMetrics:
@@ -156,17 +184,24 @@ class DeliveryRound:
 
     async def __call__(self) -> int:
         """How many rows this round took (the runtime runs it again at once while it took some)."""
-        done = await self.emails() if self._mailer is not None else 0
-        done += await self.fan_out()
-        done += await self.webhook_calls()
-        return done
+        return await self.emails() + await self.webhook_deliveries()
+
+    async def webhook_deliveries(self) -> int:
+        return await self.fan_out() + await self.webhook_calls()
+
+    def _lease_over(self, leased_until: datetime) -> bool:
+        """The row may already be someone else's: not sent by this round."""
+        return self._clock() >= leased_until
 
     # -- e-mail --------------------------------------------------------------------------------
 
     async def emails(self) -> int:
-        assert self._mailer is not None
+        if self._mailer is None:  # no SMTP server configured: e-mail waits in the queue
+            return 0
         rows = await self._claim_notifications(Channel.SUREL)
         for row in rows:
+            if self._lease_over(row.leased_until):
+                continue
             await self._email(row, self._mailer)
         return len(rows)
 
@@ -199,6 +234,7 @@ class DeliveryRound:
                     n.c.link,
                     n.c.attempts,
                     n.c.queued_at,
+                    n.c.next_attempt_at.label("leased_until"),
                 )
             )
             return result.all()
@@ -232,7 +268,8 @@ class DeliveryRound:
             domain=self._options.mail_domain,
         )
         try:
-            await mailer.send(to, message)
+            async with asyncio.timeout(self._options.mail_deadline_seconds):
+                await mailer.send(to, message)
         except Exception as error:  # the server refused, was unreachable, timed out: later
             # Only the class and the code: the server's text quotes the address.
             failure = (
@@ -290,7 +327,7 @@ class DeliveryRound:
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(n)
-                .where(n.c.idempotency_key == row.idempotency_key, n.c.status == DeliveryStatus.ANTRE)
+                .where(*self._still_leased(row))
                 .values(
                     status=status,
                     attempts=n.c.attempts + 1,
@@ -310,10 +347,20 @@ class DeliveryRound:
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(n)
-                .where(n.c.idempotency_key == row.idempotency_key, n.c.status == DeliveryStatus.ANTRE)
+                .where(*self._still_leased(row))
                 .values(attempts=attempts, next_attempt_at=then, last_error=error)
             )
         self._count(Channel.SUREL, "ulang")
+
+    @staticmethod
+    def _still_leased(row: Any) -> tuple[Any, ...]:
+        """The row, as long as it is still queued under the lease this round claimed it with."""
+        n = notification_table
+        return (
+            n.c.idempotency_key == row.idempotency_key,
+            n.c.status == DeliveryStatus.ANTRE,
+            n.c.next_attempt_at == row.leased_until,
+        )
 
     def _count(self, channel: str, outcome: str) -> None:
         if self._metrics is not None:
@@ -387,7 +434,9 @@ class DeliveryRound:
                     update(d)
                     .where(tuple_(d.c.notification_key, d.c.endpoint_id).in_(due))
                     .values(next_attempt_at=now + self._options.lease)
-                    .returning(d.c.notification_key, d.c.endpoint_id, d.c.attempts)
+                    .returning(
+                        d.c.notification_key, d.c.endpoint_id, d.c.attempts, d.c.next_attempt_at.label("leased_until")
+                    )
                 )
             ).all()
             calls: list[tuple[Any, webhooks.WebhookEndpoint, Any]] = []
@@ -402,10 +451,13 @@ class DeliveryRound:
                 ).one()
                 calls.append((call, endpoint_of(found), notification))
         for call, endpoint, notification in calls:
-            await self._call(call.notification_key, call.attempts, endpoint, notification)
+            if self._lease_over(call.leased_until):
+                continue
+            lease = Lease(call.notification_key, endpoint.id, call.leased_until)
+            await self._call(lease, call.attempts, endpoint, notification)
         return len(calls)
 
-    async def _call(self, key: str, attempts: int, endpoint: webhooks.WebhookEndpoint, notification: Any) -> None:
+    async def _call(self, key: Lease, attempts: int, endpoint: webhooks.WebhookEndpoint, notification: Any) -> None:
         if not endpoint.enabled:
             await self._record_call(key, endpoint.id, DeliveryStatus.GAGAL, attempts, ENDPOINT_DISABLED, None)
             return
@@ -424,9 +476,13 @@ class DeliveryRound:
             log.warning("webhook endpoint %s: its secret does not open with notify's key", endpoint.id)
             await self._record_call(key, endpoint.id, DeliveryStatus.GAGAL, attempts + 1, SIGNING_KEY_UNREADABLE, None)
             return
-        headers = webhooks.signed_headers(secret, webhooks.message_id(key, endpoint.id), self._clock(), body)
+        headers = webhooks.signed_headers(secret, webhooks.message_id(key.key, endpoint.id), self._clock(), body)
         try:
-            status = await self._caller.call(endpoint.url, headers, body)
+            async with asyncio.timeout(self._options.call_deadline_seconds):
+                status = await self._caller.call(endpoint.url, headers, body)
+        except TimeoutError:  # the whole call, however slowly the endpoint answered: later
+            await self._retry_call(key, endpoint.id, attempts + 1, "Timeout: no answer in time", None)
+            return
         except RefusedEndpoint as refused:
             await self._record_call(key, endpoint.id, DeliveryStatus.GAGAL, attempts + 1, str(refused), None)
             return
@@ -445,7 +501,7 @@ class DeliveryRound:
 
     async def _record_call(
         self,
-        key: str,
+        key: Lease,
         endpoint_id: UUID,
         status: DeliveryStatus,
         attempts: int,
@@ -459,7 +515,7 @@ class DeliveryRound:
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(d)
-                .where(d.c.notification_key == key, d.c.endpoint_id == endpoint_id, d.c.status == DeliveryStatus.ANTRE)
+                .where(*key.still_held())
                 .values(
                     status=status,
                     attempts=attempts,
@@ -481,7 +537,7 @@ class DeliveryRound:
         self._count(Channel.WEBHOOK, status)
 
     async def _retry_call(
-        self, key: str, endpoint_id: UUID, attempts: int, error: str, http_status: int | None
+        self, key: Lease, endpoint_id: UUID, attempts: int, error: str, http_status: int | None
     ) -> None:
         then = next_attempt(attempts, self._clock())
         if then is None:
@@ -491,7 +547,7 @@ class DeliveryRound:
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(d)
-                .where(d.c.notification_key == key, d.c.endpoint_id == endpoint_id, d.c.status == DeliveryStatus.ANTRE)
+                .where(*key.still_held())
                 .values(attempts=attempts, next_attempt_at=then, last_error=error, last_status=http_status)
             )
         self._count(Channel.WEBHOOK, "ulang")
@@ -552,9 +608,15 @@ def deliver_notifications(runtime: ServiceRuntime[Any], settings: ChannelSetting
         caller=caller,
         clock=clock,
         options=DeliveryOptions(
-            public_url=settings.public_url, mail_domain=mail_domain(settings.mail_sender), batch=settings.delivery_batch
+            public_url=settings.public_url,
+            mail_domain=mail_domain(settings.mail_sender),
+            batch=settings.delivery_batch,
+            mail_deadline_seconds=settings.smtp_timeout_seconds,
+            call_deadline_seconds=settings.webhook_timeout_seconds,
         ),
         sealer=sealer_of(settings),
         metrics=metrics,
     )
-    runtime.every("notification delivery", round_, idle_seconds=settings.delivery_idle_seconds)
+    # Two rounds: a slow webhook endpoint never holds e-mail up, nor the other way round.
+    runtime.every("e-mail delivery", round_.emails, idle_seconds=settings.delivery_idle_seconds)
+    runtime.every("webhook delivery", round_.webhook_deliveries, idle_seconds=settings.delivery_idle_seconds)

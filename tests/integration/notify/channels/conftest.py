@@ -44,14 +44,14 @@ class Channels:
     keys: Path
     clock: MovableClock
 
-    def round(self, *, mailer: Mailer | None = None, caller: Caller | None = None) -> DeliveryRound:
+    def round(self, *, mailer: Mailer | None = None, caller: Caller | None = None, **options: Any) -> DeliveryRound:
         return DeliveryRound(
             self.runtime.sessionmaker,
             self.runtime.keyring,
             mailer=mailer,
             caller=caller or NoCalls(),
             clock=self.clock,
-            options=DeliveryOptions(public_url=PUBLIC_URL, mail_domain="wbs.uji.go.id", batch=5),
+            options=DeliveryOptions(public_url=PUBLIC_URL, mail_domain="wbs.uji.go.id", batch=5, **options),
             sealer=self.sealer,
         )
 

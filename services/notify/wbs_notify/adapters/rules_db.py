@@ -50,6 +50,16 @@ reminder_table = Table(
     Index("ix_reminder_reference", "reference", "deadline"),
 )
 
+#: Deadlines met (telaah-decided, recommendation-completed), kept even when nothing was planned
+#: yet: the event that sets the deadline may come later, and must then plan no reminder.
+met_deadline_table = Table(
+    "met_deadline",
+    metadata,
+    Column("deadline", Text, primary_key=True),
+    Column("reference", Uuid, primary_key=True),
+    Column("met_at", DateTime(timezone=True), nullable=False),
+)
+
 _TEAM = insert(case_team_table)
 #: A later disposition replaces the team; an older one (redelivered, read late) changes nothing.
 _KEEP_TEAM = _TEAM.on_conflict_do_update(
@@ -120,6 +130,21 @@ class SqlReminders(Repository):
         )
         result: Any = await self._session.execute(statement)
         return int(result.rowcount)
+
+    async def met(self, deadline: Deadline, reference: UUID, at: datetime) -> None:
+        """The deadline is met: its waiting reminders are cancelled, and none is planned later."""
+        await self._session.execute(
+            insert(met_deadline_table)
+            .values(deadline=deadline.value, reference=reference, met_at=at)
+            .on_conflict_do_nothing()
+        )
+        await self.cancel(deadline, reference)
+
+    async def was_met(self, deadline: Deadline, reference: UUID) -> bool:
+        query = select(met_deadline_table.c.met_at).where(
+            met_deadline_table.c.deadline == deadline.value, met_deadline_table.c.reference == reference
+        )
+        return (await self._session.execute(query)).first() is not None
 
     async def due(self, now: datetime, limit: int) -> list[Reminder]:
         """Waiting reminders due at ``now``, locked (another replica's round skips them)."""

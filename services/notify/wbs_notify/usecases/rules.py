@@ -176,11 +176,12 @@ def tell_reporter_of_reply(clock: Clock) -> Handler:
 
 
 def end_follow_up() -> Handler:
-    """``telaah-decided``: the follow-up limit is met; its reminders are cancelled."""
+    """``telaah-decided``: the follow-up limit is met; its reminders are cancelled, and none is
+    planned by a disposition read after it."""
 
     async def handle(event: Envelope[Any], uow: RulesUnitOfWork) -> None:
         decided: TelaahDecidedV1 = event.data
-        await uow.reminders.cancel(Deadline.TINDAK_LANJUT, decided.case_id)
+        await uow.reminders.met(Deadline.TINDAK_LANJUT, decided.case_id, event.time)
 
     return handle
 
@@ -225,11 +226,12 @@ def tell_recommendation_overdue(clock: Clock) -> Handler:
 
 
 def end_recommendation() -> Handler:
-    """``recommendation-completed``: its reminders are cancelled."""
+    """``recommendation-completed``: its reminders are cancelled, and none is planned by an
+    issuing read after it."""
 
     async def handle(event: Envelope[Any], uow: RulesUnitOfWork) -> None:
         completed: RecommendationCompletedV1 = event.data
-        await uow.reminders.cancel(Deadline.REKOMENDASI, completed.recommendation_id)
+        await uow.reminders.met(Deadline.REKOMENDASI, completed.recommendation_id, event.time)
 
     return handle
 
@@ -313,7 +315,10 @@ async def _responsible(uow: RulesUnitOfWork, occasion: Occasion) -> set[str]:
 async def _replace_reminders(
     uow: RulesUnitOfWork, deadline: Deadline, reference: UUID, planned: list[Reminder]
 ) -> None:
-    """Plan ``planned`` (each once) and cancel the deadline's other waiting reminders (a new limit)."""
+    """Plan ``planned`` (each once) and cancel the deadline's other waiting reminders (a new limit);
+    nothing when the deadline was met already (its event came first)."""
+    if await uow.reminders.was_met(deadline, reference):
+        return
     for reminder in planned:
         await uow.reminders.plan(reminder)
     await uow.reminders.cancel(deadline, reference, keep=tuple(r.id for r in planned))

@@ -47,6 +47,14 @@ class FakeCaseTeams:
 class FakeReminders:
     def __init__(self) -> None:
         self.planned: dict[UUID, Reminder] = {}
+        self.met_deadlines: set[tuple[Deadline, UUID]] = set()
+
+    async def met(self, deadline: Deadline, reference: UUID, at: datetime) -> None:
+        self.met_deadlines.add((deadline, reference))
+        await self.cancel(deadline, reference)
+
+    async def was_met(self, deadline: Deadline, reference: UUID) -> bool:
+        return (deadline, reference) in self.met_deadlines
 
     async def plan(self, reminder: Reminder) -> bool:
         if reminder.id in self.planned:

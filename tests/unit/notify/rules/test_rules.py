@@ -162,6 +162,24 @@ async def test_the_round_fires_due_reminders_once_and_a_telaah_decision_cancels_
     assert told(uow, S.TENGGAT_LEWAT) == set()
 
 
+async def test_a_telaah_decision_read_before_the_disposition_leaves_no_reminder() -> None:
+    uow = staffed()
+    case = uuid4()
+    await end_follow_up()(telaah_decided(TENANT, TelaahOutcome.DIGABUNG, case_id=case, merged_into=uuid4()), uow)
+    await tell_team_and_plan(clock, JAKARTA)(case_disposed(case, MONDAY, "ketua", "penelaah"), uow)
+    assert "penelaah" in {r for r, _ in told(uow, S.DISPOSISI)}  # the team is still told of it
+    assert uow.reminders.planned == {}
+    assert await send_due_reminders(lambda: uow, clock=lambda: datetime(2026, 12, 9, tzinfo=UTC)) == 0
+
+
+async def test_a_recommendation_completed_before_it_is_read_as_issued_leaves_no_reminder() -> None:
+    uow = staffed()
+    case, recommendation = uuid4(), uuid4()
+    await end_recommendation()(recommendation_completed(case, recommendation), uow)
+    await plan_recommendation(JAKARTA)(recommendation_issued(case, recommendation, date(2026, 12, 11)), uow)
+    assert uow.reminders.planned == {}
+
+
 async def test_a_follow_up_limit_passed_without_decision_tells_the_team_and_the_pimpinan() -> None:
     uow = staffed()
     case = uuid4()

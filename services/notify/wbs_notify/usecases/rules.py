@@ -80,12 +80,18 @@ async def holders(uow: RulesUnitOfWork, tenant: str, roles: Collection[Role]) ->
 
 
 async def tell_officers(
-    uow: RulesUnitOfWork, occasion: Occasion, officers: Collection[str], rule: NotificationRule | None = None
+    uow: RulesUnitOfWork,
+    occasion: Occasion,
+    officers: Collection[str],
+    rule: NotificationRule | None = None,
+    *,
+    not_to: Collection[str] = (),
 ) -> int:
     """``officers`` and the holders of the rule's roles, through the rule's channels (and the
-    tenant's webhook endpoints when the rule names them)."""
+    tenant's webhook endpoints when the rule names them); never those in ``not_to`` (whoever did
+    what the notification is about), even when they hold one of the rule's roles."""
     rule = rule or await rule_of(uow, occasion.tenant, occasion.subject)
-    everyone = set(officers) | await holders(uow, occasion.tenant, rule.roles)
+    everyone = (set(officers) | await holders(uow, occasion.tenant, rule.roles)) - set(not_to)
     return await tell(
         uow, for_officers(occasion, rule, everyone) + for_tenant_endpoints(occasion, rule, occasion.tenant)
     )
@@ -130,7 +136,7 @@ def tell_team_and_plan(clock: Clock, zone: ZoneInfo) -> Handler:
             return
         link = links.case_page(event.tenant, disposed.case_id)
         occasion = occasion_of(event, S.DISPOSISI, disposed.case_id, link, clock)
-        await tell_officers(uow, occasion, set(team.members) - {disposed.disposed_by})
+        await tell_officers(uow, occasion, team.members, not_to={disposed.disposed_by})
         configuration = await uow.tenants.get(event.tenant)
         calendar = configuration.policy.calendar if configuration else deadlines.weekends_only(disposed.follow_up_due)
         lead = lead_days(await rule_of(uow, event.tenant, S.TENGGAT_MENDEKAT), FOLLOW_UP_LEAD_DAYS)
@@ -263,7 +269,7 @@ def tell_approvers(clock: Clock) -> Handler:
         request: ApprovalRequestedV1 = event.data
         occasion = occasion_of(event, S.PERSETUJUAN, request.case_id, request.page, clock)
         approvers = await holders(uow, event.tenant, request.approver_roles)
-        await tell_officers(uow, occasion, approvers - {request.requested_by})
+        await tell_officers(uow, occasion, approvers, not_to={request.requested_by})
 
     return handle
 

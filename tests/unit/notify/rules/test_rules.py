@@ -249,6 +249,21 @@ async def test_approvers_holding_the_roles_are_told_but_not_the_proposer() -> No
     assert {n.link for n in uow.everything()} == {event.data.page}
 
 
+async def test_the_proposer_and_the_disposer_are_not_told_of_their_own_act_even_by_a_tenants_rule() -> None:
+    uow = staffed()
+    uow.roster.add(TENANT, "pimpinan-2", Role.PIMPINAN_SATKER, Role.PENELAAH)
+    uow.tenants.configurations[TENANT] = _configuration(
+        NotificationRule(subject=S.PERSETUJUAN, roles=(Role.PENELAAH,)),
+        NotificationRule(subject=S.DISPOSISI, roles=(Role.PIMPINAN_SATKER,)),
+    )
+    await tell_approvers(clock)(approval_requested(uuid4(), "pimpinan-2", Role.PIMPINAN_SATKER), uow)
+    assert "pimpinan-2" not in {r for r, _ in told(uow, S.PERSETUJUAN)}
+    assert "pimpinan" in {r for r, _ in told(uow, S.PERSETUJUAN)}
+    await tell_team_and_plan(clock, JAKARTA)(case_disposed(uuid4(), MONDAY, "ketua", by="pimpinan-2"), uow)
+    assert {r for r, _ in told(uow, S.DISPOSISI)} >= {"ketua", "pimpinan"}
+    assert "pimpinan-2" not in {r for r, _ in told(uow, S.DISPOSISI)}
+
+
 async def test_a_hand_over_tells_the_agencys_subscribers_and_its_webhooks_once() -> None:
     uow = staffed()
     event = handed_over(uuid4(), "kpk")

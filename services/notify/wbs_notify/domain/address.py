@@ -36,18 +36,21 @@ def check_url(url: str) -> str:
 
 def refusal(address: str, *, allow_private: bool) -> str | None:
     """Why a webhook may not call ``address`` (an IP address as resolved), or None when it may.
-    ``allow_private`` (tests, ``make run``) lets it call loopback and private networks."""
+    ``allow_private`` (tests, ``make run``) lets it call loopback and private networks, never
+    link-local ones."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip.is_unspecified or ip.is_multicast:
         return f"alamat {ip} tidak dapat dipanggil / address {ip} cannot be called"
+    # Link-local is a cloud's metadata address (169.254.169.254), never a receiver: refused even
+    # where private networks are allowed.
+    if ip.is_link_local:
+        return f"alamat link-local {ip} ditolak / link-local address {ip} refused"
     if allow_private:
         return None
     if ip.is_loopback:
         return f"alamat loopback {ip} ditolak / loopback address {ip} refused"
-    if ip.is_link_local:
-        return f"alamat link-local {ip} ditolak / link-local address {ip} refused"
     if ip.is_private or ip.is_reserved or not ip.is_global:
         return f"alamat jaringan privat {ip} ditolak / private network address {ip} refused"
     return None

@@ -44,6 +44,14 @@ def test_the_setting_lets_private_addresses_through_but_never_unspecified() -> N
     assert refusal(UNSPECIFIED, allow_private=True) is not None
 
 
+@pytest.mark.parametrize(
+    "address", ["169.254.169.254", "169.254.0.1", "fe80::1", "fe80::1%eth0", "::ffff:169.254.169.254"]
+)
+def test_link_local_addresses_stay_refused_even_with_the_setting(address: str) -> None:
+    """A cloud's metadata address is never a receiver, whatever the deployment allows."""
+    assert "link-local" in (refusal(address, allow_private=True) or "")
+
+
 def test_one_refused_address_among_several_refuses_the_url() -> None:
     with pytest.raises(RefusedEndpoint):
         check_addresses(["8.8.8.8", "10.0.0.1"], allow_private=False)

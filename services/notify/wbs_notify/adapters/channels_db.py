@@ -53,6 +53,8 @@ webhook_delivery_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True)),
     Index("ix_webhook_delivery_due", "next_attempt_at", postgresql_where=text("status = 'antre'")),
+    # Disabling or removing an endpoint finds its calls (the key's first column is the notification).
+    Index("ix_webhook_delivery_endpoint", "endpoint_id"),
 )
 
 _KEEP_CONTACT = insert(officer_contact_table)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import ARRAY, Column, Date, DateTime, Index, Table, Text, Uuid, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.events.directory import NotificationSubject, TenantConfiguredV1
 from wbs_notify.adapters.db import metadata, notification_table
@@ -258,7 +259,17 @@ class SqlOfficerInbox(Repository):
 
 
 class SqlTenants(Repository):
-    """The tenants' configurations notify keeps (``runtime.keep_tenants``): rules and calendars."""
+    """The tenants' configurations notify keeps (``runtime.keep_tenants``): rules and calendars.
+
+    Read once per transaction and tenant: a consumer's batch asks for the same tenant's rules for
+    every case in it, and reading and validating the whole configuration cost more than the rest of
+    a new case's handling (a configuration changed meanwhile applies from the next batch)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._read: dict[str, TenantConfiguredV1 | None] = {}
 
     async def get(self, tenant: str) -> TenantConfiguredV1 | None:
-        return await TenantDirectory(self._session).get(tenant)
+        if tenant not in self._read:
+            self._read[tenant] = await TenantDirectory(self._session).get(tenant)
+        return self._read[tenant]

@@ -65,7 +65,8 @@ class InboxUnitOfWork(Transactional, Protocol):
 
 U = TypeVar("U", bound=InboxUnitOfWork)
 Handler = Callable[[Envelope[Any], U], Awaitable[None]]
-#: Told, in the batch's transaction before it commits, which events were applied (the journal).
+#: Told, in the batch's transaction before it commits, which events were applied, or found applied
+#: already (the inbox's duplicates): the journal.
 AppliedHook = Callable[[U, Sequence[Applied]], Awaitable[None]]
 
 
@@ -359,7 +360,12 @@ class BatchConsumer(Generic[U]):
                         continue
                     result.applied.append((event, time.perf_counter() - started))
                 if self.on_applied is not None:
-                    applied = [Applied(e.subscription.event.topic, e.envelope, e.record) for e, _ in result.applied]
+                    # Duplicates too: their effects committed before (perhaps before the journal
+                    # existed); the journal keeps each event once.
+                    applied = [
+                        *(Applied(e.subscription.event.topic, e.envelope, e.record) for e, _ in result.applied),
+                        *(Applied(e.subscription.event.topic, e.envelope, e.record) for e in result.duplicates),
+                    ]
                     await self.on_applied(uow, applied)
                 await uow.inbox.release([e.envelope for e in result.again if e.key in claimed])
                 await uow.commit()

@@ -5,11 +5,16 @@ them only as long as its retention; a service whose state is built only from eve
 read models) keeps its own history instead. The consumer writes the journal in the transaction
 that applies the batch (:meth:`wbs_runtime.service.ServiceRuntime.keep_journal`), so an event is in
 the journal exactly when its effects committed. Each event is kept as it was read (headers and
-value, bytes intact), once, in the order applied.
+value, bytes intact), once, in the order applied. A redelivered event the inbox already holds is
+kept too (``ON CONFLICT DO NOTHING``: still once): so an event applied before the journal existed
+reaches it when it comes again.
 
 :func:`replay_journal` applies the whole journal again through the service's own handlers, in one
 transaction that first empties what is to be rebuilt: readers see the old tables until it commits,
 and a consumer's batch that touches them waits for it (then applies on top of the rebuilt state).
+Given the events it rebuilds from, it replays only their topics and checks each kept record's type
+and schema version as the consumer does. :func:`unjournaled_claims` counts what a consumer applied
+that the journal lacks (applied before the journal existed): a rebuild would lose it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.envelope import Envelope
+from wbs_contracts.registry import EventSpec
 from wbs_contracts.wire import decode
 from wbs_runtime.db import driver_connection
 from wbs_runtime.unit_of_work import UnitOfWork
@@ -36,6 +42,14 @@ _KEEP = """
 _PAGE = """
     SELECT seq, topic, value, header_names, header_values FROM event_journal
     WHERE seq > $1 ORDER BY seq LIMIT $2
+"""
+
+_UNJOURNALED = """
+    SELECT count(*) FROM inbox
+    WHERE inbox.consumer = $1 AND NOT EXISTS (
+        SELECT 1 FROM event_journal
+        WHERE event_journal.event_source = inbox.source AND event_journal.event_id = inbox.event_id
+    )
 """
 
 #: Events applied per page of a replay (all pages are one transaction).
@@ -84,6 +98,16 @@ async def keep(session: AsyncSession, applied: Sequence[Applied]) -> None:
     )
 
 
+async def unjournaled_claims(session: AsyncSession, consumer: str) -> int:
+    """How many events ``consumer``'s inbox says it applied that the journal does not hold."""
+    driver = await driver_connection(session)
+    return int(await driver.fetchval(_UNJOURNALED, consumer))
+
+
+class JournalMismatch(Exception):
+    """A kept record is not the event type or schema version its topic carries: nothing is rebuilt."""
+
+
 U = TypeVar("U", bound=UnitOfWork)
 JournalHandler = Callable[[Envelope[Any], U], Awaitable[None]]
 
@@ -100,10 +124,13 @@ async def replay_journal(
     handlers: Mapping[str, JournalHandler[U]],
     *,
     empty: Callable[[U], Awaitable[None]],
+    events: Mapping[str, EventSpec[Any]] | None = None,
     page: int = REPLAY_PAGE,
 ) -> Replayed:
     """In one transaction: ``empty`` what the journal rebuilds, then apply every kept event, in the
-    order it was first applied, through ``handlers`` (registry topic -> handler). Raises (and
+    order it was first applied, through ``handlers`` (registry topic -> handler). ``events``
+    (registry topic -> event): only these topics are replayed, and a kept record of another type or
+    schema version raises :class:`JournalMismatch`, as the consumer would refuse it. Raises (and
     commits nothing) if any event fails: a rebuild is all or nothing."""
     applied = skipped = 0
     async with unit_of_work() as uow:
@@ -115,17 +142,22 @@ async def replay_journal(
             if not rows:
                 break
             after = rows[-1]["seq"]
-            events = [
-                (row["topic"], decode(zip(row["header_names"], row["header_values"], strict=True), row["value"]))
-                for row in rows
-            ]
-            await uow.expect([envelope for _, envelope in events])
-            for topic, envelope in events:
-                handler = handlers.get(topic)
-                if handler is None:
+            kept = []
+            for row in rows:
+                topic = row["topic"]
+                if topic not in handlers or (events is not None and topic not in events):
                     skipped += 1
                     continue
-                await handler(envelope, uow)
+                envelope = decode(zip(row["header_names"], row["header_values"], strict=True), row["value"])
+                spec = events.get(topic) if events is not None else None
+                if spec is not None and (envelope.type, envelope.schemaversion) != (spec.event_type, spec.version):
+                    raise JournalMismatch(
+                        f"journal record {row['seq']}: a {envelope.type} v{envelope.schemaversion} event on {topic}"
+                    )
+                kept.append((topic, envelope))
+            await uow.expect([envelope for _, envelope in kept])
+            for topic, envelope in kept:
+                await handlers[topic](envelope, uow)
                 applied += 1
         await uow.commit()
     log.info("replayed %d event(s) from the journal; %d of topics no longer handled", applied, skipped)

@@ -17,7 +17,7 @@ from wbs_reporting.domain.tables import SignOff
 from wbs_runtime.printing import latin1
 
 #: Relative column widths of the tables without a number column: the step's name, limit and basis wide.
-WIDTHS = {"waktu": (4, 2, 3, 1, 1, 1, 1)}
+WIDTHS = {"waktu": (4, 2, 3, 1, 1, 1, 1, 1)}
 
 
 def annual_pdf(heading: list[str], tables: list[PrintedTable], sign_off: SignOff, _: Callable[[str], str]) -> bytes:

@@ -180,11 +180,11 @@ class SqlAnnualRecords(Repository):
     async def recommendations(self, scope: list[str], start: datetime, end: datetime) -> list[RecommendationSteps]:
         """The recommendations the bodies in ``scope`` issued in [start, end), and whether carried out."""
         facts = recommendation_fact.c
-        query = select(facts.kind, facts.issued_at, facts.completed_at, facts.on_time).where(
-            facts.tenant_id.in_(scope), facts.issued_at >= start, facts.issued_at < end
-        )
+        query = select(
+            facts.kind, facts.issued_at, facts.completed_at, facts.on_time, facts.due, facts.overdue_at
+        ).where(facts.tenant_id.in_(scope), facts.issued_at >= start, facts.issued_at < end)
         return [
-            RecommendationSteps(r.kind, r.issued_at, r.completed_at, r.on_time)
+            RecommendationSteps(r.kind, r.issued_at, r.completed_at, r.on_time, r.due, r.overdue_at)
             for r in await self._session.execute(query)
         ]
 

@@ -9,10 +9,26 @@ import io
 
 import xlsxwriter  # type: ignore[import-untyped]
 
-from wbs_reporting.domain.printed import PrintedTable
+from wbs_reporting.domain.printed import Cell, PrintedTable
 
 #: Excel's limit on a sheet's name.
 SHEET_NAME_LIMIT = 31
+#: A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The tables' placeholder for "nothing" (a lone dash), harmless and kept as it is.
+PLACEHOLDER = "-"
+
+
+def spreadsheet_safe(value: Cell) -> Cell:
+    """A text cell that a spreadsheet would run as a formula gets a leading ``'`` (shown as text);
+    numbers and the lone "-" placeholder stay as they are. The officers' notes are free text."""
+    if isinstance(value, str) and value != PLACEHOLDER and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_row(values: list[Cell] | list[str]) -> list[Cell]:
+    return [spreadsheet_safe(v) for v in values]
 
 
 def csv_bytes(heading: list[str], tables: list[PrintedTable]) -> bytes:
@@ -20,12 +36,12 @@ def csv_bytes(heading: list[str], tables: list[PrintedTable]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for line in heading:
-        writer.writerow([line])
+        writer.writerow(_safe_row([line]))
     for table in tables:
         writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.header)
-        writer.writerows(table.rows)
+        writer.writerow(_safe_row([table.title]))
+        writer.writerow(_safe_row(table.header))
+        writer.writerows(_safe_row(row) for row in table.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

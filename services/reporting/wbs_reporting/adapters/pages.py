@@ -110,7 +110,7 @@ def build_router(
     router = web.router()
 
     async def tables_of(tenant: str, year: int, scope: str) -> AnnualTables:
-        return await annual_report(tenant, year, zone, uow=unit_of_work(), rolled_up=scope != "sendiri")
+        return await annual_report(tenant, year, zone, uow=unit_of_work(), rolled_up=scope != "sendiri", now=clock())
 
     def values(request: Request, tables: AnnualTables, scope: str) -> dict[str, Any]:
         _ = web.gettext(request)

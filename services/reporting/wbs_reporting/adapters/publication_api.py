@@ -2,11 +2,13 @@
 
 - ``GET  /api/v1/tenants/{tenant}/publications[/{id}]``: the body's publications, or one (who may see
   its statistics).
-- ``POST /api/v1/tenants/{tenant}/publications``: freeze the figures of a period as a publication that
-  waits for approval (who may see its statistics); the approvers are told.
+- ``POST /api/v1/tenants/{tenant}/publications``: ``{"year": 2025}`` (default: last year) freezes the
+  figures of a whole year that is over as a publication that waits for approval (who may see its
+  statistics); the approvers are told. Refused (409) for a year already published; a proposal of the
+  year still waiting is superseded.
 - ``POST /api/v1/tenants/{tenant}/publications/{id}/approval``: approve it. Any signed-in officer may
-  ask; the tenant's policy decides (an approver role, not the proposer; without a rule, the
-  permission to approve publications), and a refusal says why.
+  ask; the tenant's policy decides (an approver role; without a rule, the permission to approve
+  publications; never the proposer), and a refusal says why.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from wbs_contracts.envelope import TENANT_PATTERN
-from wbs_reporting.domain.publication import AlreadyApproved, Period, Publication, PublicationRefused
+from wbs_reporting.domain.publication import AlreadyApproved, Period, Publication, PublicationRefused, Superseded
 from wbs_reporting.ports import PublishingUnitOfWork
 from wbs_reporting.usecases.publishing import (
     Officer,
@@ -44,19 +46,17 @@ Tenant = Annotated[str, Path(pattern=TENANT_PATTERN)]
 
 
 class ProposalIn(BaseModel):
-    """The period: months 1..``through_month`` of ``year``; default: the last whole month's year to date."""
+    """The year to publish (January to December, a year that is over); default: last year."""
 
     model_config = ConfigDict(extra="forbid")
 
     year: int | None = Field(default=None, ge=2000, le=9999)
-    through_month: int | None = Field(default=None, ge=1, le=12)
 
 
 class PublicationOut(BaseModel):
     id: UUID
     tenant: str
     year: int
-    through_month: int
     state: str
     proposed_by: str
     proposed_at: datetime
@@ -72,7 +72,6 @@ class PublicationOut(BaseModel):
             id=item.id,
             tenant=item.tenant,
             year=item.period.year,
-            through_month=item.period.through_month,
             state=item.state.value,
             proposed_by=item.proposed_by,
             proposed_at=item.proposed_at,
@@ -128,17 +127,7 @@ def build_router(*, unit_of_work: Callable[[], PublishingUnitOfWork], timezone: 
     )
     async def propose(tenant: Tenant, caller: StatisticsReader, body: ProposalIn | None = None) -> Any:
         wanted = body or ProposalIn()
-        period = None
-        if wanted.year is not None or wanted.through_month is not None:
-            if wanted.year is None or wanted.through_month is None:
-                return error_response(
-                    422,
-                    ErrorBody(
-                        pesan="Isi tahun dan bulan terakhir bersama-sama.",
-                        message="Give the year and the last month together.",
-                    ),
-                )
-            period = Period(wanted.year, wanted.through_month)
+        period = None if wanted.year is None else Period(wanted.year)
         try:
             item = await propose_publication(
                 tenant, period, officer_in(caller, tenant), timezone=timezone, now=clock(), uow=unit_of_work()
@@ -159,7 +148,7 @@ def build_router(*, unit_of_work: Callable[[], PublishingUnitOfWork], timezone: 
                 tenant, publication_id, officer_in(caller, tenant), now=clock(), uow=unit_of_work()
             )
         except PublicationRefused as error:
-            return refused(error, 409 if isinstance(error, AlreadyApproved) else 403)
+            return refused(error, 409 if isinstance(error, AlreadyApproved | Superseded) else 403)
         if item is None:
             return error_response(404, NOT_FOUND)
         return PublicationOut.of(item)

@@ -9,7 +9,22 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, Column, DateTime, Index, Integer, Table, Text, Uuid, extract, func, or_, select
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    Table,
+    Text,
+    Uuid,
+    and_,
+    extract,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from wbs_contracts.events.directory import TenantConfiguredV1
@@ -31,6 +46,7 @@ publication = Table(
     Column("id", Uuid, primary_key=True),
     Column("tenant_id", Text, nullable=False),
     Column("year", Integer, nullable=False),
+    #: Always 12 since publications cover whole years (reporting_0007); the column stays for old rows.
     Column("through_month", Integer, nullable=False),
     Column("state", Text, nullable=False),
     #: The figures as proposed, suppressed already: what the public page shows once approved.
@@ -42,6 +58,21 @@ publication = Table(
     Column("approved_at", DateTime(timezone=True)),
     Column("via_roles", ARRAY(Text), nullable=False),
     Index("ix_publication_tenant_state", "tenant_id", "state"),
+    # At most one approved and one waiting publication per year (reporting_0007).
+    Index(
+        "ux_publication_year_approved",
+        "tenant_id",
+        "year",
+        unique=True,
+        postgresql_where=text("state = 'disetujui'"),
+    ),
+    Index(
+        "ux_publication_year_waiting",
+        "tenant_id",
+        "year",
+        unique=True,
+        postgresql_where=text("state = 'menunggu'"),
+    ),
 )
 
 
@@ -49,7 +80,7 @@ def _publication(row: Any) -> Publication:
     return Publication(
         id=row.id,
         tenant=row.tenant_id,
-        period=Period(row.year, row.through_month),
+        period=Period(row.year),
         snapshot=row.snapshot,
         proposed_by=row.proposed_by,
         proposed_at=row.proposed_at,
@@ -66,7 +97,7 @@ def _values(item: Publication) -> dict[str, Any]:
         "id": item.id,
         "tenant_id": item.tenant,
         "year": item.period.year,
-        "through_month": item.period.through_month,
+        "through_month": 12,
         "state": item.state.value,
         "snapshot": dict(item.snapshot),
         "proposed_by": item.proposed_by,
@@ -100,12 +131,17 @@ class SqlPublications(Repository):
         )
         return [_publication(row) for row in await self._session.execute(query)]
 
+    async def of_year(self, tenant: str, year: int, *, for_update: bool = False) -> list[Publication]:
+        query = select(publication).where(publication.c.tenant_id == tenant, publication.c.year == year)
+        rows = await self._session.execute(query.with_for_update() if for_update else query)
+        return [_publication(row) for row in rows]
+
     async def published(self, tenant: str) -> Publication | None:
-        """The approved publication of the latest period (the latest approved, for one period)."""
+        """The approved publication of the latest year (one at most per year)."""
         query = (
             select(publication)
             .where(publication.c.tenant_id == tenant, publication.c.state == PublicationState.DISETUJUI.value)
-            .order_by(publication.c.year.desc(), publication.c.through_month.desc(), publication.c.approved_at.desc())
+            .order_by(publication.c.year.desc())
             .limit(1)
         )
         row = (await self._session.execute(query)).first()
@@ -115,16 +151,18 @@ class SqlPublications(Repository):
         return await TenantDirectory(self._session).get(tenant)
 
     async def public_counts(self, tenant: str, period: Period, timezone: ZoneInfo) -> list[PublicCount]:
-        """The body's reports received in ``period`` (local months), by category, channel and status now."""
+        """The body's reports received in ``period``'s year (local months), by category, channel and
+        status at the year's end: what was decided, issued or handed over before 1 January of the next
+        year (local), so that counting again later gives the same figures."""
         start = datetime(period.year, 1, 1, tzinfo=timezone)
-        end = (
-            datetime(period.year + 1, 1, 1, tzinfo=timezone)
-            if period.through_month == 12
-            else datetime(period.year, period.through_month + 1, 1, tzinfo=timezone)
-        )
+        end = datetime(period.year + 1, 1, 1, tzinfo=timezone)
         facts = case_fact.c
         month = extract("month", func.timezone(str(timezone), facts.submitted_at)).label("month")
-        handed_over = select(hand_over_fact.c.escalation_id).where(hand_over_fact.c.case_id == facts.case_id).exists()
+        handed_over = (
+            select(hand_over_fact.c.escalation_id)
+            .where(hand_over_fact.c.case_id == facts.case_id, hand_over_fact.c.approved_at < end)
+            .exists()
+        )
         # A case handed over to APH or the KPK is finished here, as the reporter's timeline says.
         final_report = or_(audit_report_fact.c.case_id.is_not(None), handed_over).label("final_report")
         query = (
@@ -137,8 +175,12 @@ class SqlPublications(Repository):
                 func.count().label("n"),
             )
             .select_from(
-                case_fact.outerjoin(telaah_decision, telaah_decision.c.case_id == facts.case_id).outerjoin(
-                    audit_report_fact, audit_report_fact.c.case_id == facts.case_id
+                case_fact.outerjoin(
+                    telaah_decision,
+                    and_(telaah_decision.c.case_id == facts.case_id, telaah_decision.c.decided_at < end),
+                ).outerjoin(
+                    audit_report_fact,
+                    and_(audit_report_fact.c.case_id == facts.case_id, audit_report_fact.c.issued_at < end),
                 )
             )
             .where(facts.tenant_id == tenant, facts.submitted_at >= start, facts.submitted_at < end)

@@ -1,10 +1,13 @@
 """The officers' pages of public statistics, behind sign-in (``read-statistics`` in the body):
 
 - ``GET|POST /statistik/{tenant}/publikasi``: the body's publications, and a form that freezes the
-  figures of a period as a publication waiting for approval (the approvers are told);
+  figures of a whole past year as a publication waiting for approval (the approvers are told);
 - ``GET /statistik/{tenant}/publikasi/{id}``: one publication, its figures exactly as the public page
   will show them, and the approval (where the approvers' notification leads);
 - ``POST /statistik/{tenant}/publikasi/{id}/persetujuan``: approve it, as the tenant's policy asks.
+
+The last two are open to any signed-in officer holding a role in the body (the policy's approver
+roles need not include reading statistics; the domain decides who approves); others get 404.
 
 The same use cases as the JSON API (``publication_api``); a refusal is shown on the page, in the
 page's language, and changes nothing.
@@ -26,7 +29,7 @@ from wbs_reporting.adapters.public_pages import STATUSES
 from wbs_reporting.adapters.publication_api import officer_in
 from wbs_reporting.domain.messages import N_
 from wbs_reporting.domain.printed import month_name
-from wbs_reporting.domain.publication import AlreadyApproved, Period, Publication, PublicationRefused
+from wbs_reporting.domain.publication import AlreadyApproved, Period, Publication, PublicationRefused, Superseded
 from wbs_reporting.ports import PublishingUnitOfWork
 from wbs_reporting.usecases.publishing import (
     approve_publication,
@@ -35,7 +38,7 @@ from wbs_reporting.usecases.publishing import (
     publication_of,
     publications_of,
 )
-from wbs_runtime.auth.access import Caller, not_found, require
+from wbs_runtime.auth.access import Caller, not_found, officer, require
 from wbs_runtime.auth.permissions import Permission
 from wbs_runtime.clock import Clock
 from wbs_runtime.web.pages import WebPages
@@ -43,13 +46,20 @@ from wbs_runtime.web.pages import WebPages
 PREFIX = "/statistik/{tenant}/publikasi"
 #: At module level: FastAPI resolves the (postponed) annotations in the module's namespace.
 Reader = Annotated[Caller, require(Permission.READ_STATISTICS)]
+#: The approval page and its form: any officer with a role in the body (the domain applies the policy's
+#: approver roles; an approver need not read statistics); anyone else is told nothing (404).
+SignedIn = Annotated[Caller, officer()]
 Tenant = Annotated[str, PathParameter(pattern=TENANT_PATTERN)]
-STATES = {"menunggu": N_("Menunggu persetujuan"), "disetujui": N_("Disetujui dan dipublikasikan")}
+STATES = {
+    "menunggu": N_("Menunggu persetujuan"),
+    "disetujui": N_("Disetujui dan dipublikasikan"),
+    "digantikan": N_("Digantikan oleh usulan yang lebih baru"),
+}
 NOTICES = {
     "diusulkan": N_("Publikasi diusulkan; yang berwenang menyetujui telah diberi tahu."),
     "disetujui": N_("Publikasi disetujui; halaman statistik publik kini menampilkannya."),
 }
-PERIOD_INCOMPLETE = N_("Isi tahun dan bulan terakhir bersama-sama, atau kosongkan keduanya.")
+YEAR_INVALID = N_("Isi tahun dengan empat angka, atau kosongkan untuk tahun lalu.")
 
 
 def build_router(
@@ -111,14 +121,14 @@ def build_router(
             raise not_found()  # tell nothing about a body reporting does not know
         await web.verify_csrf(request)
         form = await request.form()
-        typed = {name: str(form.get(name, "")).strip() for name in ("tahun", "bulan")}
+        typed = {"tahun": str(form.get("tahun", "")).strip()}
         period: Period | None = None
-        if any(typed.values()):
-            if not all(v.isdigit() for v in typed.values()) or not 1 <= int(typed["bulan"]) <= 12:
+        if typed["tahun"]:
+            if not (typed["tahun"].isdigit() and 2000 <= int(typed["tahun"]) <= 9999):
                 items = await publications_of(tenant, uow=unit_of_work())
-                error = reason(request, PERIOD_INCOMPLETE)
+                error = reason(request, YEAR_INVALID)
                 return render_list(request, tenant, items, error=error, typed=typed, status_code=400)
-            period = Period(int(typed["tahun"]), int(typed["bulan"]))
+            period = Period(int(typed["tahun"]))
         try:
             item = await propose_publication(
                 tenant, period, officer_in(caller, tenant), timezone=zone, now=clock(), uow=unit_of_work()
@@ -128,15 +138,21 @@ def build_router(
             return render_list(request, tenant, items, error=reason(request, refusal), typed=typed, status_code=409)
         return web.redirect(f"/statistik/{tenant}/publikasi/{item.id}?pesan=diusulkan")
 
+    def member(caller: Caller, tenant: str) -> None:
+        if not caller.roles_in(tenant):
+            raise not_found()
+
     @router.get(PREFIX + "/{publication_id}")
-    async def publication_page(request: Request, tenant: Tenant, publication_id: UUID, caller: Reader) -> Response:
+    async def publication_page(request: Request, tenant: Tenant, publication_id: UUID, caller: SignedIn) -> Response:
+        member(caller, tenant)
         item = await publication_of(tenant, publication_id, uow=unit_of_work())
         if item is None:
             raise not_found()
         return render_one(request, tenant, item)
 
     @router.post(PREFIX + "/{publication_id}/persetujuan")
-    async def approve(request: Request, tenant: Tenant, publication_id: UUID, caller: Reader) -> Response:
+    async def approve(request: Request, tenant: Tenant, publication_id: UUID, caller: SignedIn) -> Response:
+        member(caller, tenant)
         if await publication_of(tenant, publication_id, uow=unit_of_work()) is None:
             raise not_found()
         await web.verify_csrf(request)
@@ -148,7 +164,7 @@ def build_router(
             found = await publication_of(tenant, publication_id, uow=unit_of_work())
             if found is None:
                 raise not_found() from None
-            status_code = 409 if isinstance(refusal, AlreadyApproved) else 403
+            status_code = 409 if isinstance(refusal, AlreadyApproved | Superseded) else 403
             return render_one(request, tenant, found, error=reason(request, refusal), status_code=status_code)
         if item is None:
             raise not_found()

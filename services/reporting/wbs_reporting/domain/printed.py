@@ -167,7 +167,16 @@ def printed_tables(tables: AnnualTables, _: Translate, language: str) -> list[Pr
         PrintedTable(
             "waktu",
             _("Waktu penanganan tiap langkah terhadap batasnya"),
-            [_("Langkah"), _("Batas"), _("Dasar"), _("Perkara"), _("Median"), _("Dalam batas"), _("Dalam batas (%)")],
+            [
+                _("Langkah"),
+                _("Batas"),
+                _("Dasar"),
+                _("Perkara"),
+                _("Median"),
+                _("Dalam batas"),
+                _("Lewat batas, belum sampai"),
+                _("Dalam batas (%)"),
+            ],
             [
                 [
                     _(s.label),
@@ -176,6 +185,7 @@ def printed_tables(tables: AnnualTables, _: Translate, language: str) -> list[Pr
                     s.reached,
                     duration_text(s.median_seconds),
                     "-" if s.within is None else s.within,
+                    "-" if s.within is None else s.overdue,
                     "-" if s.within_percent is None else s.within_percent,
                 ]
                 for s in tables.timeliness

@@ -1,17 +1,21 @@
 """Public statistics of a body and their publication.
 
-What the public sees: how many reports the body received in each month of a period, by category,
-by channel, and how many of them are selesai (finished) or still dalam proses, with small counts
-suppressed (``wbs_reporting.domain.suppression``). Never substance, names or anything of one case.
+What the public sees: how many reports the body received in each month of one year, by category,
+by channel, and how many of them were selesai (finished) or still dalam proses at the year's end,
+with small counts suppressed (``wbs_reporting.domain.suppression``). Never substance, names or
+anything of one case.
 
-The current period is held back: a publication covers whole months of one year, the last of them
-already over in the body's time zone, so that a report made this month never shows up while its
-reporter could still be matched to it by time.
+A publication covers one whole year that is over in the body's time zone (January to December; the
+running year is held back, as the annual reports do). Statuses are counted as of the year's end, so
+counting again later gives the same figures, and there is at most one approved publication per year:
+two publications that differed by a few months, or by cases whose status changed since, could be
+subtracted from one another to reveal the small counts that each of them hides.
 
 A publication is prepared by a proposer and frozen as a snapshot; it is what the public page shows
-once approved. The tenant's policy says who approves (``Decision.STATISTICS_PUBLICATION`` in
-``policy.approvals``): an officer holding one of those roles, not the proposer. Without such a rule,
-an officer with the permission to approve publications approves (possibly their own proposal).
+once approved. A new proposal for a year supersedes the one still waiting for that year. The
+tenant's policy says who approves (``Decision.STATISTICS_PUBLICATION`` in ``policy.approvals``): an
+officer holding one of those roles. Without such a rule, an officer with the permission to approve
+publications approves. Never the proposer.
 """
 
 from __future__ import annotations
@@ -51,7 +55,8 @@ def case_status(telaah_outcome: str | None, final_report: bool) -> CaseStatus:
 
 @dataclass(frozen=True)
 class PublicCount:
-    """Cases received in ``month`` (local), of this category and channel, now in this status."""
+    """Cases received in ``month`` (local) of the year, of this category and channel, in this status
+    at the year's end."""
 
     month: int
     category: str
@@ -74,34 +79,47 @@ class AlreadyApproved(PublicationRefused):
         super().__init__("Publikasi ini sudah disetujui.", "This publication is already approved.")
 
 
+class Superseded(PublicationRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "Publikasi ini sudah digantikan oleh usulan yang lebih baru; tidak dapat disetujui.",
+            "This publication was superseded by a newer proposal; it cannot be approved.",
+        )
+
+
+class YearAlreadyPublished(PublicationRefused):
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            f"Statistik tahun {year} sudah dipublikasikan; satu tahun hanya dipublikasikan sekali.",
+            f"The statistics of {year} are published already; a year is published only once.",
+        )
+
+
 @dataclass(frozen=True, order=True)
 class Period:
-    """Months 1..``through_month`` of ``year``."""
+    """The whole ``year``, January to December (a year is published once, when it is over)."""
 
     year: int
-    through_month: int
 
     def __post_init__(self) -> None:
-        if not 1 <= self.through_month <= 12:
-            raise ValueError(f"month {self.through_month} out of range")
+        if not 2000 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} out of range")
 
     def is_over(self, today: date) -> bool:
-        """Whether its last month is over on ``today`` (the body's local date)."""
-        return (self.year, self.through_month) < (today.year, today.month)
+        """Whether the year is over on ``today`` (the body's local date)."""
+        return self.year < today.year
 
 
 def latest_period(today: date) -> Period:
-    """The last whole month before ``today``'s, in its year (January: the whole of last year)."""
-    if today.month == 1:
-        return Period(today.year - 1, 12)
-    return Period(today.year, today.month - 1)
+    """The last whole year before ``today``'s."""
+    return Period(today.year - 1)
 
 
 def check_period(period: Period, today: date) -> None:
     if not period.is_over(today):
         raise PublicationRefused(
-            "Periode yang sedang berjalan belum boleh dipublikasikan; pilih bulan yang sudah berakhir.",
-            "The current period cannot be published yet; choose a month that has ended.",
+            "Tahun yang sedang berjalan belum boleh dipublikasikan; pilih tahun yang sudah berakhir.",
+            "The running year cannot be published yet; choose a year that has ended.",
         )
 
 
@@ -117,9 +135,9 @@ def public_statistics(
     channel_labels: Mapping[str, tuple[str, str]] | None = None,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[str, Any]:
-    """The published figures of ``period`` (a JSON-ready snapshot): every month of the period,
-    every category given or seen, each number already suppressed (a string: ``12``, ``< 5``, ``x``)."""
-    months = range(1, period.through_month + 1)
+    """The published figures of ``period`` (a JSON-ready snapshot): every month of the year, every
+    category given or seen, each number already suppressed (a string: ``12``, ``< 5``, ``x``)."""
+    months = range(1, 13)
     counted = [r for r in rows if r.month in months]
     known = list(categories) + sorted({r.category for r in counted} - set(categories))
     channels = sorted({r.channel for r in counted})
@@ -165,7 +183,6 @@ def public_statistics(
     channel_labels = channel_labels or {}
     return {
         "year": period.year,
-        "through_month": period.through_month,
         "threshold": threshold,
         "categories": [
             {"slug": c, "id": category_labels.get(c, (c, c))[0], "en": category_labels.get(c, (c, c))[1]} for c in known
@@ -198,6 +215,7 @@ def public_statistics(
 class PublicationState(StrEnum):
     MENUNGGU = "menunggu"  # waiting for approval
     DISETUJUI = "disetujui"  # approved: public
+    DIGANTIKAN = "digantikan"  # superseded by a newer proposal for the same year: never approved
 
 
 def approver_roles(policy: TenantPolicy) -> tuple[Role, ...]:
@@ -225,20 +243,29 @@ class Publication:
     approved_at: datetime | None = None
     via_roles: tuple[Role, ...] = field(default=())
 
+    def supersede(self) -> Publication:
+        """Set aside by a newer proposal for the same year (only a waiting one is)."""
+        if self.state is not PublicationState.MENUNGGU:
+            raise AlreadyApproved() if self.state is PublicationState.DISETUJUI else Superseded()
+        return replace(self, state=PublicationState.DIGANTIKAN)
+
     def approve(
         self, officer_id: str, roles: Iterable[Role], *, may_approve_publication: bool, at: datetime
     ) -> Publication:
         """``roles``: the officer's roles in the tenant; ``may_approve_publication``: whether they hold
         the permission to approve publications there (used only when the policy names no roles)."""
-        if self.state is not PublicationState.MENUNGGU:
+        if self.state is PublicationState.DISETUJUI:
             raise AlreadyApproved()
+        if self.state is PublicationState.DIGANTIKAN:
+            raise Superseded()
+        # Four eyes in every branch: with a policy rule or without one.
+        if officer_id == self.proposed_by:
+            raise PublicationRefused(
+                "Pengusul tidak boleh menyetujui publikasinya sendiri.",
+                "The proposer may not approve their own publication.",
+            )
         held = frozenset(roles)
         if self.approver_roles:
-            if officer_id == self.proposed_by:
-                raise PublicationRefused(
-                    "Pengusul tidak boleh menyetujui publikasinya sendiri.",
-                    "The proposer may not approve their own publication.",
-                )
             via = tuple(r for r in self.approver_roles if r in held)
             if not via:
                 raise PublicationRefused(

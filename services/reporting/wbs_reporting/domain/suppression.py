@@ -15,16 +15,23 @@ The rule (what the public page explains in a sentence):
    belong to the table by category and to the table by status) are one number, so hiding it
    counts in every line it belongs to.
 
-Hiding two numbers of a line is the usual rule of statistical offices; it stops exact recovery by
-subtraction, though bounds remain (a hidden small count is between 1 and 4, which ``< 5`` says
-anyway).
+3. **No recovery by combining lines.** Two hidden numbers per line do not suffice: adding and
+   subtracting several lines (a month's row, a category's column, the totals) can still give a
+   hidden number back exactly. So every hidden number is then checked by exact Gaussian
+   elimination (rational, ``fractions.Fraction``) over all the lines, the shown numbers put in: while
+   some hidden number is determined by the shown ones, one more number of a line it belongs to is
+   hidden (as in 2.), until no hidden number can be worked out.
+
+This stops exact recovery by any linear combination, though bounds remain (a hidden small count is
+between 1 and 4, which ``< 5`` says anyway).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 
 DEFAULT_THRESHOLD = 5
 
@@ -84,6 +91,11 @@ def suppress(
                 continue
             hidden[_complement(line, counts, hidden)] = Hidden.PROTECTING
             changed = True
+    while determined := determined_cells(counts, lines, hidden.keys()):
+        more = _more_protection(determined[0], lines, counts, hidden)
+        if more is None:
+            break  # everything is hidden already
+        hidden[more] = Hidden.PROTECTING
     return {k: Shown(None, hidden[k]) if k in hidden else Shown(n) for k, n in counts.items()}
 
 
@@ -97,3 +109,75 @@ def _complement(line: Line, counts: Mapping[Hashable, int], hidden: Mapping[Hash
     if line.total not in hidden:
         return line.total
     return shown_parts[0]  # the total is hidden and every other part is zero: hide a zero
+
+
+def determined_cells(
+    counts: Mapping[Hashable, int], lines: Sequence[Line], hidden: Iterable[Hashable]
+) -> list[Hashable]:
+    """The hidden numbers that the shown ones determine through the lines, by any linear combination
+    of them: exact Gaussian elimination over the rationals (the tables are small). A hidden number is
+    determined exactly when its unit vector is in the row space of the lines' equations on the hidden
+    numbers, that is when the reduced row echelon form has a row with that one number alone."""
+    unknown = list(dict.fromkeys(hidden))
+    column = {k: i for i, k in enumerate(unknown)}
+    rows: list[list[Fraction]] = []
+    for line in lines:
+        row = [Fraction(0)] * len(unknown)
+        for key, sign in ((line.total, -1), *((p, 1) for p in line.parts)):
+            if key in column:
+                row[column[key]] += sign
+        if any(row):
+            rows.append(row)
+    pivots = _reduce(rows, len(unknown))
+    found = []
+    for r, c in pivots:
+        if all(v == 0 for j, v in enumerate(rows[r]) if j != c):
+            found.append(unknown[c])
+    return found
+
+
+def _reduce(rows: list[list[Fraction]], width: int) -> list[tuple[int, int]]:
+    """Bring ``rows`` to reduced row echelon form in place; the (row, column) of each pivot."""
+    pivots: list[tuple[int, int]] = []
+    r = 0
+    for c in range(width):
+        pick = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
+        if pick is None:
+            continue
+        rows[r], rows[pick] = rows[pick], rows[r]
+        lead = rows[r][c]
+        rows[r] = [v / lead for v in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][c] != 0:
+                factor = rows[i][c]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=True)]
+        pivots.append((r, c))
+        r += 1
+        if r == len(rows):
+            break
+    return pivots
+
+
+def _more_protection(
+    exposed: Hashable, lines: Sequence[Line], counts: Mapping[Hashable, int], hidden: Mapping[Hashable, Hidden]
+) -> Hashable | None:
+    """A shown number to hide beside ``exposed`` (a hidden number the shown ones determine): of the
+    lines it belongs to, the smallest shown part above zero, else a shown total, else a shown zero."""
+    candidates: list[tuple[int, int, Hashable]] = []
+    for line in lines:
+        if exposed != line.total and exposed not in line.parts:
+            continue
+        for order, key in enumerate((*line.parts, line.total)):
+            if key in hidden:
+                continue
+            if key != line.total and counts[key] > 0:
+                rank = 0
+            elif key == line.total:
+                rank = 1
+            else:
+                rank = 2
+            candidates.append((rank, counts[key] if rank == 0 else order, key))
+    if not candidates:  # every number of its lines is hidden: only other lines tie it; hide the smallest shown
+        shown = [k for k in counts if k not in hidden]
+        return min(shown, key=lambda k: counts[k]) if shown else None
+    return min(candidates, key=lambda c: (c[0], c[1]))[2]

@@ -193,9 +193,11 @@ def annual_tables(
     follow_up_basis: str = "",
     recommendations: Iterable[RecommendationSteps] = (),
     recommendation_limits: dict[str, PolicyLimit] | None = None,
+    now: datetime | None = None,
 ) -> AnnualTables:
     """``cases``: those of the bodies in ``scope`` (handled or arrived there), whenever received;
-    ``events``: the steps the bodies in scope took, whenever. Only the ``year`` is counted."""
+    ``events``: the steps the bodies in scope took, whenever. Only the ``year`` is counted. ``now``:
+    when the tables are made (cases past a step's limit without it are late)."""
     bodies = set(scope)
     notes = notes or {}
     by_category: dict[int, dict[str, int]] = {}
@@ -243,10 +245,11 @@ def annual_tables(
         completion=completion_rows(
             received, finished, {m: (n.hasil_penanganan, n.keterangan) for m, n in notes.items()}
         ),
-        timeliness=timeliness(handled_this_year, zone, follow_up_basis)
+        timeliness=timeliness(handled_this_year, zone, follow_up_basis, now)
         + recommendation_timeliness(
             [r for r in recommendations if _local_month(r.issued_at, year, zone) is not None],
             recommendation_limits or {},
+            now.astimezone(zone).date() if now is not None else None,
         ),
         sign_off=sign_off or SignOff(),
     )

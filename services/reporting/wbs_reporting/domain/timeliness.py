@@ -7,13 +7,17 @@ the seed's own; the team's follow-up (5 hari kerja in the SOP) is the ``follow_u
 triage computed with the tenant's calendar and ``time_limits["tindak-lanjut-tim"]`` at the
 disposition, so it is measured against that date. Steps the seeds give no limit for (the audit's
 final report, the hand-over) show their median only.
+
+A case that has not reached a limited step although its limit has passed (as of ``now``) is late,
+not absent: it is counted beside those that reached the step (``overdue``), and the share within the
+limit is taken over both, so that leaving a step undone never looks better than doing it late.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
 
@@ -41,35 +45,56 @@ class StepTimeliness:
     #: How many reached it within the limit; None when the step has no limit.
     within: int | None
     limit_count: int | None = None
+    #: Cases past the limit that have not reached the step (late); 0 when the step has no limit.
+    overdue: int = 0
 
     @property
     def within_percent(self) -> int | None:
-        if self.within is None or self.reached == 0:
+        """Within the limit, of the cases that reached the step or are past its limit without it."""
+        counted = self.reached + self.overdue
+        if self.within is None or counted == 0:
             return None
-        return self.within * 100 // self.reached
+        return self.within * 100 // counted
 
 
 Span = Callable[[CaseSteps], tuple[datetime | None, datetime | None]]
 
 
 def _measure(
-    cases: Iterable[CaseSteps], span: Span, within: Callable[[CaseSteps, timedelta], bool] | None
-) -> tuple[int, float | None, int | None]:
+    cases: Iterable[CaseSteps],
+    span: Span,
+    within: Callable[[CaseSteps, timedelta], bool] | None,
+    late: Callable[[CaseSteps, datetime], bool] | None = None,
+) -> tuple[int, float | None, int | None, int]:
+    """Reached, the median seconds, how many within the limit, and how many past it without the step."""
     seconds: list[float] = []
-    inside = 0
+    inside = overdue = 0
     for case in cases:
         start, end = span(case)
+        if start is not None and end is None and late is not None and late(case, start):
+            overdue += 1
         if start is None or end is None:
             continue
         took = max(end - start, timedelta(0))
         seconds.append(took.total_seconds())
         if within is not None and within(case, took):
             inside += 1
-    return len(seconds), (median(seconds) if seconds else None), (inside if within is not None else None)
+    return len(seconds), (median(seconds) if seconds else None), (inside if within is not None else None), overdue
 
 
-def timeliness(cases: list[CaseSteps], zone: ZoneInfo, follow_up_basis: str = "") -> list[StepTimeliness]:
-    """The steps in the SOP's order, measured over ``cases`` (those received in the period)."""
+def timeliness(
+    cases: list[CaseSteps], zone: ZoneInfo, follow_up_basis: str = "", now: datetime | None = None
+) -> list[StepTimeliness]:
+    """The steps in the SOP's order, measured over ``cases`` (those received in the period); ``now``:
+    when the tables are made, to count the cases past a limit without its step (None: none)."""
+
+    def past(limit: timedelta) -> Callable[[CaseSteps, datetime], bool] | None:
+        if now is None:
+            return None
+        return lambda _case, start: now - start > limit
+
+    def follow_up_late(case: CaseSteps, _start: datetime) -> bool:
+        return now is not None and case.follow_up_due is not None and now.astimezone(zone).date() > case.follow_up_due
 
     def follow_up_in_time(case: CaseSteps, _took: timedelta) -> bool:
         decided = case.decided_at
@@ -81,9 +106,17 @@ def timeliness(cases: list[CaseSteps], zone: ZoneInfo, follow_up_basis: str = ""
 
     rows: list[StepTimeliness] = []
 
-    def add(step: str, label: str, limit: str, basis: str, span: Span, within: Callable[..., bool] | None) -> None:
-        reached, middle, inside = _measure(cases, span, within)
-        rows.append(StepTimeliness(step, label, limit, basis, reached, middle, inside))
+    def add(
+        step: str,
+        label: str,
+        limit: str,
+        basis: str,
+        span: Span,
+        within: Callable[..., bool] | None,
+        late: Callable[[CaseSteps, datetime], bool] | None = None,
+    ) -> None:
+        reached, middle, inside, overdue = _measure(cases, span, within, late)
+        rows.append(StepTimeliness(step, label, limit, basis, reached, middle, inside, overdue=overdue))
 
     sop = N_("SOP penanganan pengaduan (seed 001, Gambar 8)")
     add(
@@ -93,6 +126,7 @@ def timeliness(cases: list[CaseSteps], zone: ZoneInfo, follow_up_basis: str = ""
         sop,
         lambda c: (c.submitted_at, c.registered_at),
         lambda _c, took: took <= RECORDING_LIMIT,
+        past(RECORDING_LIMIT),
     )
     add(
         "disposisi",
@@ -101,6 +135,7 @@ def timeliness(cases: list[CaseSteps], zone: ZoneInfo, follow_up_basis: str = ""
         sop,
         lambda c: (c.registered_at, c.disposed_at),
         lambda _c, took: took <= DISPOSITION_LIMIT,
+        past(DISPOSITION_LIMIT),
     )
     add(
         "tindak-lanjut-tim",
@@ -109,6 +144,7 @@ def timeliness(cases: list[CaseSteps], zone: ZoneInfo, follow_up_basis: str = ""
         follow_up_basis or sop,
         lambda c: (c.disposed_at, c.decided_at),
         follow_up_in_time,
+        follow_up_late if now is not None else None,
     )
     add(
         "keputusan-telaah",
@@ -183,6 +219,15 @@ class RecommendationSteps:
     completed_at: datetime | None
     #: Carried out by its deadline (investigation decides, with the tenant's calendar).
     on_time: bool | None
+    #: Its deadline (a date in the body's working days), and when investigation found it overdue.
+    due: date | None = None
+    overdue_at: datetime | None = None
+
+    def late_without_completion(self, today: date | None) -> bool:
+        """Not carried out, and its deadline has passed (investigation said so, or ``today`` is later)."""
+        if self.completed_at is not None:
+            return False
+        return self.overdue_at is not None or (today is not None and self.due is not None and today > self.due)
 
 
 @dataclass(frozen=True)
@@ -195,10 +240,11 @@ class PolicyLimit:
 
 
 def recommendation_timeliness(
-    recommendations: list[RecommendationSteps], limits: dict[str, PolicyLimit]
+    recommendations: list[RecommendationSteps], limits: dict[str, PolicyLimit], today: date | None = None
 ) -> list[StepTimeliness]:
     """One row per kind issued (or limited by the policy), in the regulations' order: how many were
-    carried out, the median time it took, and how many by their deadline."""
+    carried out, the median time it took, how many by their deadline, and how many are past it
+    without being carried out (``today``: the body's date; None: only those investigation found overdue)."""
     kinds = {r.kind for r in recommendations} | set(limits)
     rows: list[StepTimeliness] = []
     for kind in [k for k in RECOMMENDATION_LABELS if k in kinds]:
@@ -223,6 +269,7 @@ def recommendation_timeliness(
                 median(seconds) if seconds else None,
                 sum(1 for r in done if r.on_time),
                 count,
+                overdue=sum(1 for r in recommendations if r.kind == kind and r.late_without_completion(today)),
             )
         )
     return rows

@@ -51,8 +51,15 @@ def _categories(configurations: list[TenantConfiguredV1]) -> list[Label]:
 
 
 async def annual_report(
-    tenant: str, year: int, zone: ZoneInfo, *, uow: ReportingUnitOfWork, rolled_up: bool = True
+    tenant: str,
+    year: int,
+    zone: ZoneInfo,
+    *,
+    uow: ReportingUnitOfWork,
+    rolled_up: bool = True,
+    now: datetime | None = None,
 ) -> AnnualTables:
+    """``now``: when the tables are made, so that a case past a step's limit without it counts as late."""
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
     async with uow:
         own = await uow.annual.configuration(tenant)
@@ -83,6 +90,7 @@ async def annual_report(
         follow_up_basis=limit.basis if limit else "",
         recommendations=recommendations,
         recommendation_limits=_recommendation_limits(own),
+        now=now,
     )
 
 

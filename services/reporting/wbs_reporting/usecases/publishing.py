@@ -20,6 +20,8 @@ from wbs_reporting.domain.publication import (
     Period,
     Publication,
     PublicationRefused,
+    PublicationState,
+    YearAlreadyPublished,
     approver_roles,
     check_period,
     latest_period,
@@ -60,7 +62,7 @@ def _entry(tenant: str, officer: Officer, action: str, item: Publication, **deta
         action=action,
         object_type="publication",
         object_id=str(item.id),
-        details={"year": item.period.year, "through_month": item.period.through_month, **details},
+        details={"year": item.period.year, **details},
         correlation_id=officer.correlation_id,
     )
 
@@ -74,11 +76,19 @@ async def propose_publication(
     now: datetime,
     uow: PublishingUnitOfWork,
 ) -> Publication:
-    """Freeze the figures of ``period`` (default: the last whole month's year to date) as a publication
-    waiting for approval, and tell the approvers (``publication-approval-requested``)."""
+    """Freeze the figures of ``period`` (default: last year) as a publication waiting for approval,
+    and tell the approvers (``publication-approval-requested``). Refused for a year already
+    published; a proposal of the same year still waiting is superseded (it can no longer be approved)."""
     chosen = period or latest_period(now.astimezone(timezone).date())
     check_period(chosen, now.astimezone(timezone).date())
     async with uow:
+        of_year = await uow.publications.of_year(tenant, chosen.year, for_update=True)
+        if any(p.state is PublicationState.DISETUJUI for p in of_year):
+            raise YearAlreadyPublished(chosen.year)
+        for older in of_year:
+            if older.state is PublicationState.MENUNGGU:
+                await uow.publications.save(older.supersede())
+                await uow.audit.append(_entry(tenant, officer, "publication.superseded", older))
         configuration = await uow.publications.configuration(tenant)
         policy = configuration.policy if configuration else None
         categories = [c.slug for c in policy.categories] if policy else []
@@ -155,7 +165,7 @@ async def publication_of(tenant: str, publication_id: UUID, *, uow: PublishingUn
 
 
 async def published_statistics(tenant: str, *, uow: PublishingUnitOfWork) -> tuple[Publication | None, str | None]:
-    """What the public page shows: the approved publication of the latest period (or nothing), and
+    """What the public page shows: the approved publication of the latest year (or nothing), and
     the body's name (None: no such body known)."""
     async with uow:
         configuration = await uow.publications.configuration(tenant)

@@ -1,6 +1,7 @@
-"""Public statistics through the service's HTTP routes: an officer proposes a publication of the last
-whole months, the approver the tenant's policy names approves it (not the proposer), and the public
-page, without sign-in, shows the frozen figures: small counts suppressed, the running month absent."""
+"""Public statistics through the service's HTTP routes: an officer proposes a publication of last
+year, the approver the tenant's policy names approves it (not the proposer), and the public page,
+without sign-in, shows the frozen figures: small counts suppressed, statuses as of the year's end, the
+running year absent; a year is published once."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ from wbs_contracts.roles import Role
 from wbs_gateway.routes import match
 from wbs_reporting.adapters.db import SqlReportingUnitOfWork, metadata
 from wbs_reporting.domain.publication import latest_period
-from wbs_reporting.domain.statistics import BULAN
 from wbs_reporting.entrypoint import PROGRAM, ReportingSettings, build
 from wbs_runtime.auth.keys import issue_assertion_keys
 from wbs_runtime.messaging.tables import outbox
@@ -64,7 +64,7 @@ def officer(key_root: Path, tenant: str, officer_id: str, *roles: Role) -> dict[
     return officer_headers(key_root, "reporting", {tenant: set(roles)}, officer=officer_id, name=officer_id)
 
 
-async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
+async def test_a_small_count_is_suppressed_and_the_running_year_is_not_shown(
     infra: Infrastructure, reporting: Reporting, key_root: Path
 ) -> None:
     tenant = f"bps-{uuid4().hex[:6]}"
@@ -72,7 +72,7 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     await keep_in(reporting.runtime, demo_configuration("bps-1700").model_copy(update={"tenant_id": tenant}))
     now = datetime.now(UTC)
     period = latest_period(now.astimezone(reporting.runtime.settings.zone).date())
-    last_month = datetime(period.year, period.through_month, 15, 3, 0, tzinfo=UTC)
+    last_month = datetime(period.year, 11, 15, 3, 0, tzinfo=UTC)  # (a month of last year)
     reports = [
         *(report_submitted(tenant=tenant, at=last_month, category="korupsi-gratifikasi") for _ in range(12)),
         *(report_submitted(tenant=tenant, at=last_month, category="etika-pegawai") for _ in range(2)),
@@ -93,6 +93,20 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
         )
         event = TELAAH_DECIDED.envelope(merged, tenant=tenant, subject=str(case), time=last_month, correlation_id="c")
         await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), event)
+    # One decided only this year: at last year's end it was still dalam proses.
+    later = reports[7].data.report_id
+    decided_later = TelaahDecidedV1(
+        case_id=later,
+        outcome=TelaahOutcome.DIGABUNG,
+        decided_at=now,
+        policy_version=1,
+        proposed_by="p",
+        merged_into=reports[6].data.report_id,
+    )
+    later_event = TELAAH_DECIDED.envelope(
+        decided_later, tenant=tenant, subject=str(later), time=now, correlation_id="c"
+    )
+    await publish(infra.bootstrap_servers, topic(infra, TELAAH_DECIDED.topic), later_event)
     handed_case = reports[5].data.report_id
     handed = CaseHandedOverV1(
         case_id=handed_case,
@@ -113,9 +127,13 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
             f"/api/v1/tenants/{tenant}/statistics", params={"year": period.year}, headers=reader
         )
         body = answer.json()
+        this_year = await reporting.client.get(
+            f"/api/v1/tenants/{tenant}/statistics", params={"year": now.year}, headers=reader
+        )
         return bool(
             body["decisions"]["by_outcome"]["digabung"] == 5
             and body["investigation"]["hand_overs"]["total"]["kpk"] == 1
+            and this_year.json()["decisions"]["by_outcome"]["digabung"] == 1
         )
 
     await eventually(decided, what="the telaah decisions and the hand-over counted")
@@ -139,26 +157,29 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     assert nothing.status_code == 200
     assert 'id="nothing-published"' in nothing.text
 
-    # The running month cannot be proposed.
+    # The running year cannot be proposed; a year is all one asks for.
     proposer = officer(key_root, tenant, "penelaah-1", Role.PENELAAH)
     publications = f"/api/v1/tenants/{tenant}/publications"
-    running_month = now.astimezone(reporting.runtime.settings.zone)
-    refused = await reporting.client.post(
-        publications, json={"year": running_month.year, "through_month": running_month.month}, headers=proposer
-    )
+    running_year = now.astimezone(reporting.runtime.settings.zone).year
+    refused = await reporting.client.post(publications, json={"year": running_year}, headers=proposer)
     assert refused.status_code == 409
     assert "berjalan" in refused.json()["pesan"]
+    monthly = await reporting.client.post(
+        publications, json={"year": period.year, "through_month": 3}, headers=proposer
+    )
+    assert monthly.status_code == 422
 
     proposed = await reporting.client.post(publications, headers=proposer)
     assert proposed.status_code == 201, proposed.text
     proposal = proposed.json()
     assert proposal["state"] == "menunggu"
-    assert (proposal["year"], proposal["through_month"]) == (period.year, period.through_month)
+    assert proposal["year"] == period.year
     assert proposal["approver_roles"] == ["pimpinan-satker"]
-    month = proposal["snapshot"]["months"][-1]
+    month = proposal["snapshot"]["months"][10]
     assert month["by_category"]["etika-pegawai"] == "< 5"
     assert "2" not in json.dumps(month["by_category"]).replace("< 5", "")
-    assert len(proposal["snapshot"]["months"]) == period.through_month
+    assert len(proposal["snapshot"]["months"]) == 12
+    # As of the year's end: the telaah decided this year leaves its case dalam proses.
     assert month["by_status"] == {"selesai": "6", "dalam-proses": "8"}
 
     # The approvers are told, through reporting's outbox, with no figures in it.
@@ -193,6 +214,12 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     assert approved.json()["state"] == "disetujui"
     assert (await reporting.client.post(approval, headers=reader)).status_code == 409
 
+    # A year is published once: a new proposal for it is refused, and says why in both languages.
+    again = await reporting.client.post(publications, json={"year": period.year}, headers=proposer)
+    assert again.status_code == 409
+    assert "sudah dipublikasikan" in again.json()["pesan"]
+    assert "published only once" in again.json()["message"]
+
     # Reports arriving after the approval change nothing public: the snapshot is frozen.
     for _ in range(5):
         late = report_submitted(tenant=tenant, at=last_month, category="etika-pegawai")
@@ -211,12 +238,9 @@ async def test_a_small_count_is_suppressed_and_the_running_month_is_not_shown(
     assert "no-store" in page.headers["cache-control"]
     html = page.text
     assert "&lt; 5" in html  # the two etika-pegawai reports, as frozen (seven of them by now)
-    assert f'data-month="{period.through_month}"' in html
     shown_months = {int(m) for m in re.findall(r'data-month="(\d+)"', html)}
-    assert shown_months == set(range(1, period.through_month + 1))
-    if period.year == running_month.year:  # (in January, the page shows the whole of last year)
-        assert running_month.month not in shown_months
-        assert BULAN[running_month.month - 1] not in html
+    assert shown_months == set(range(1, 13))
+    assert f'id="period">Tahun {period.year} (Januari sampai Desember)' in html
     english = await reporting.client.get(public_path, headers={"Cookie": "wbs_bahasa=en"})
     assert "Report statistics" in english.text
 
@@ -241,9 +265,14 @@ async def test_without_a_rule_the_permission_to_approve_publications_decides(
     approval = f"{publications}/{proposal['id']}/approval"
     satker = officer(key_root, tenant, "satker-1", Role.PIMPINAN_SATKER)
     assert (await reporting.client.post(approval, headers=satker)).status_code == 403
-    approved = await reporting.client.post(approval, headers=proposer)
+    # Holding the permission is not enough for one's own proposal: never the proposer.
+    own = await reporting.client.post(approval, headers=proposer)
+    assert own.status_code == 403
+    assert own.json()["message"] == "The proposer may not approve their own publication."
+    other = officer(key_root, tenant, "pimpinan-daerah-2", Role.PIMPINAN_DAERAH)
+    approved = await reporting.client.post(approval, headers=other)
     assert approved.status_code == 200
-    assert approved.json()["approved_by"] == "pimpinan-daerah-1"
+    assert approved.json()["approved_by"] == "pimpinan-daerah-2"
 
 
 def csrf_of(html: str) -> str:
@@ -260,7 +289,7 @@ async def test_officers_propose_and_approve_a_publication_on_their_pages(
     now = datetime.now(UTC)
     zone = reporting.runtime.settings.zone
     period = latest_period(now.astimezone(zone).date())
-    last_month = datetime(period.year, period.through_month, 15, 3, 0, tzinfo=UTC)
+    last_month = datetime(period.year, 6, 15, 3, 0, tzinfo=UTC)  # (a month of last year)
     for _ in range(6):
         report = report_submitted(tenant=tenant, at=last_month, category="korupsi-gratifikasi")
         await publish(infra.bootstrap_servers, topic(infra, REPORT_SUBMITTED.topic), report)
@@ -281,12 +310,11 @@ async def test_officers_propose_and_approve_a_publication_on_their_pages(
     assert 'id="no-publications"' in listed.text
     token = csrf_of(listed.text)
 
-    # A half-typed period, and the running month, are refused on the page; nothing is kept.
-    half = await reporting.client.post(pages, data={"csrf": token, "tahun": str(period.year)}, headers=proposer)
+    # A year that is not one, and the running year, are refused on the page; nothing is kept.
+    half = await reporting.client.post(pages, data={"csrf": token, "tahun": "20x5"}, headers=proposer)
     assert half.status_code == 400
     assert 'id="error"' in half.text
-    running_month = now.astimezone(zone)
-    current = {"csrf": token, "tahun": str(running_month.year), "bulan": str(running_month.month)}
+    current = {"csrf": token, "tahun": str(now.astimezone(zone).year)}
     refused = await reporting.client.post(pages, data=current, headers=proposer)
     assert refused.status_code == 409
     assert "berjalan" in refused.text
@@ -294,8 +322,17 @@ async def test_officers_propose_and_approve_a_publication_on_their_pages(
     forged = await reporting.client.post(pages, data={"csrf": "palsu"}, headers=proposer)
     assert forged.status_code == 403
 
+    # Proposing again supersedes the proposal still waiting: it can no longer be approved.
+    first = await reporting.client.post(pages, data={"csrf": token, "tahun": str(period.year)}, headers=proposer)
+    assert first.status_code == 303, first.text
     proposed = await reporting.client.post(pages, data={"csrf": token}, headers=proposer)
     assert proposed.status_code == 303, proposed.text
+    superseded = first.headers["location"].split("?")[0]
+    assert superseded != proposed.headers["location"].split("?")[0]
+    stale = await reporting.client.post(superseded + "/persetujuan", data={"csrf": token}, headers=approver)
+    assert stale.status_code == 409
+    assert "digantikan" in stale.text
+    assert 'id="state">Digantikan oleh usulan yang lebih baru' in stale.text
     page = proposed.headers["location"]
     assert page.startswith(f"{pages}/")
     assert page.endswith("?pesan=diusulkan")
@@ -304,6 +341,16 @@ async def test_officers_propose_and_approve_a_publication_on_their_pages(
     assert 'id="notice"' in shown.text
     assert 'id="approve-form"' in shown.text
     assert 'id="state">Menunggu persetujuan' in shown.text
+    # An approver needs a role in the body, not the permission to read statistics; an officer of
+    # another body is told nothing.
+    auditor = officer(key_root, tenant, "auditor-2", Role.AUDITOR)
+    assert (await reporting.client.get(page, headers=auditor)).status_code == 200
+    stranger = officer(key_root, "bps-lain", "pimpinan-lain", Role.PIMPINAN_SATKER)
+    assert (await reporting.client.get(page, headers=stranger)).status_code == 404
+    stranger_post = await reporting.client.post(
+        page.split("?")[0] + "/persetujuan", data={"csrf": token}, headers=stranger
+    )
+    assert stranger_post.status_code == 404
 
     # The proposer may not approve (the policy names the pimpinan satker); the page says why.
     approval = page.split("?")[0] + "/persetujuan"

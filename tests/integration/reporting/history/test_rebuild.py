@@ -43,13 +43,15 @@ from wbs_contracts.registry import (
     RECOMMENDATION_ISSUED,
     REPORT_SUBMITTED,
     TELAAH_DECIDED,
+    TENANT_CONFIGURED,
     EventSpec,
 )
 from wbs_contracts.roles import Role
 from wbs_reporting.adapters.db import SqlReportingUnitOfWork, metadata
-from wbs_reporting.adapters.rebuild import OWN_RECORDS, READ_MODELS, rebuild
+from wbs_reporting.adapters.rebuild import OWN_RECORDS, READ_MODELS, RebuildRefused, empty_read_models, rebuild
 from wbs_reporting.entrypoint import PROGRAM, ReportingSettings, build
 from wbs_runtime.auth.keys import issue_assertion_keys
+from wbs_runtime.messaging.journal import JournalMismatch
 from wbs_runtime.messaging.tables import event_journal
 from wbs_runtime.service import ServiceRuntime
 
@@ -264,6 +266,119 @@ async def test_a_rebuild_repairs_tampered_and_emptied_read_models_with_the_comma
     assert "rebuilt from" in out.decode()
     assert await recaps(reporting, key_root) == before
     assert await tables(reporting) == rows_before
+
+
+async def run_rebuild_command(reporting: Reporting, *arguments: str) -> tuple[int, str, str]:
+    environment = {
+        **os.environ,
+        "WBS_REPORTING_DATABASE_URL": reporting.url,
+        "KAFKA_BOOTSTRAP_SERVERS": reporting.runtime.settings.kafka_bootstrap_servers,
+    }
+    wbs = Path(sys.executable).parent / "wbs"
+    process = await asyncio.create_subprocess_exec(
+        str(wbs),
+        "reporting",
+        "rebuild",
+        *arguments,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_a_rebuild_refuses_to_drop_events_applied_before_the_journal_and_a_redelivery_journals_them(
+    infra: Infrastructure, reporting: Reporting, key_root: Path, applied: Any, published: list[Envelope[Any]]
+) -> None:
+    before, rows_before = await recaps(reporting, key_root), await tables(reporting)
+    # As if applied before the journal existed: in the inbox, not in the journal.
+    kept_hand_over = select(event_journal.c.event_id).where(event_journal.c.topic == CASE_HANDED_OVER.topic)
+    async with reporting.runtime.engine.begin() as connection:
+        hand_over_id = (await connection.execute(kept_hand_over.limit(1))).scalar_one()
+        await connection.execute(event_journal.delete().where(event_journal.c.event_id == hand_over_id))
+    with pytest.raises(RebuildRefused) as refused:
+        await rebuild(reporting.runtime)
+    assert refused.value.missing == 1
+    assert "sebelum jurnal ada" in refused.value.pesan
+    assert "before the journal existed" in refused.value.message
+    assert await tables(reporting) == rows_before  # nothing changed
+    code, _out, err = await run_rebuild_command(reporting)
+    assert code == 1
+    assert "--force" in err
+    assert "before the journal existed" in err
+    assert await tables(reporting) == rows_before
+
+    # --force rebuilds without it: the statistics lose that hand-over.
+    code, out, err = await run_rebuild_command(reporting, "--force")
+    assert code == 0, err
+    assert "rebuilt from" in out
+    assert await recaps(reporting, key_root) != before
+
+    # The same event delivered again is a duplicate for the inbox, but the journal keeps it now (once).
+    again = next(event for event in published if event.id == hand_over_id)
+    await publish(infra.bootstrap_servers, topic(infra, CASE_HANDED_OVER.topic), again)
+
+    async def journaled() -> bool:
+        async with reporting.runtime.engine.connect() as connection:
+            found = await connection.execute(
+                select(func.count()).select_from(event_journal).where(event_journal.c.event_id == hand_over_id)
+            )
+            return bool(found.scalar_one() == 1)
+
+    await eventually(journaled, what="the redelivered duplicate kept in the journal")
+    replayed = await rebuild(reporting.runtime)
+    assert replayed.applied == await journal_size(reporting)
+    assert await recaps(reporting, key_root) == before
+    assert await tables(reporting) == rows_before
+
+
+async def test_a_rebuild_replays_only_the_read_models_topics_and_checks_each_records_type(
+    reporting: Reporting, key_root: Path, applied: Any
+) -> None:
+    rows_before = await tables(reporting)
+    first_report = (
+        select(event_journal.c.seq).where(event_journal.c.topic == REPORT_SUBMITTED.topic).order_by("seq").limit(1)
+    )
+    async with reporting.runtime.engine.begin() as connection:
+        seq = (await connection.execute(first_report)).scalar_one()
+        await connection.execute(
+            event_journal.update().where(event_journal.c.seq == seq).values(topic=TELAAH_DECIDED.topic)
+        )
+    try:
+        # A report-submitted record under the telaah topic: the consumer would refuse it, so does the rebuild.
+        with pytest.raises(JournalMismatch, match="report-submitted"):
+            await rebuild(reporting.runtime)
+        assert await tables(reporting) == rows_before
+        # A topic the service consumes but no read model is made of (the tenants' configuration) is
+        # not replayed through its handler.
+        async with reporting.runtime.engine.begin() as connection:
+            await connection.execute(
+                event_journal.update().where(event_journal.c.seq == seq).values(topic=TENANT_CONFIGURED.topic)
+            )
+        replayed = await rebuild(reporting.runtime)
+        assert replayed.skipped == 1
+    finally:
+        async with reporting.runtime.engine.begin() as connection:
+            await connection.execute(
+                event_journal.update().where(event_journal.c.seq == seq).values(topic=REPORT_SUBMITTED.topic)
+            )
+    await rebuild(reporting.runtime)
+    assert await tables(reporting) == rows_before
+
+
+async def test_the_pages_keep_reading_while_a_rebuild_empties_the_read_models(
+    reporting: Reporting, applied: Any
+) -> None:
+    async with reporting.runtime.unit_of_work() as uow:
+        await empty_read_models(reporting.runtime.name, force=False)(uow)
+        # The rebuild's transaction is open: a reader sees the old rows, without waiting for a lock.
+        async with reporting.runtime.engine.connect() as connection:
+            await connection.execute(text("SET lock_timeout = '2s'"))
+            count = (await connection.execute(select(func.count()).select_from(READ_MODELS[0]))).scalar_one()
+        assert count > 0
+        # (left without commit: rolled back)
 
 
 def test_every_table_of_reporting_is_either_a_read_model_or_its_own_record() -> None:

@@ -314,7 +314,7 @@ async def test_seed_001_the_two_banten_cases_of_february(
     # Time to each step: registered and disposed days after the LAPOR submission, decided in time.
     steps = {row[0]: row for row in table_rows(html, "waktu")}
     follow_up = next(row for label, row in steps.items() if label.startswith("Tindak lanjut tim"))
-    assert follow_up[3:] == ["2", "2 min", "2", "100"]
+    assert follow_up[3:] == ["2", "2 min", "2", "0", "100"]  # none late without its step
     assert 'id="chart-completion"' in html
     assert "<script" not in html.split("</head>")[1]
 
@@ -534,4 +534,4 @@ async def test_recommendations_are_timed_against_the_policys_limit(
         return found[0] if found and found[0][3] == "2" else None
 
     row = await eventually(timed, what="both recommendations carried out")
-    assert row[1:] == ["3 bulan", "Pergub Bengkulu 49/2017 Pasal 8", "2", "70 d 0 h", "1", "50"]
+    assert row[1:] == ["3 bulan", "Pergub Bengkulu 49/2017 Pasal 8", "2", "70 d 0 h", "1", "0", "50"]

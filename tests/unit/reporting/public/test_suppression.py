@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from fractions import Fraction
+from typing import Any
 
 import pytest
 
+from wbs_reporting.domain.publication import CaseStatus, Period, PublicCount, public_statistics
 from wbs_reporting.domain.suppression import Hidden, Line, Shown, suppress
 
 
@@ -103,3 +106,114 @@ def test_random_tables_show_no_small_count_and_let_none_be_worked_out(seed: int)
 def test_parts_that_do_not_add_up_are_refused() -> None:
     with pytest.raises(ValueError, match="do not add up"):
         suppress({"a": 1, "b": 1, "t": 3}, [Line("t", ("a", "b"))])
+
+
+# -- recovery by combining lines: an attacker with an exact solver ----------------------------------
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    """The rank of a rational matrix (rows copied: Gaussian elimination, exact)."""
+    work = [list(r) for r in rows]
+    rank = 0
+    width = len(work[0]) if work else 0
+    for c in range(width):
+        pivot = next((i for i in range(rank, len(work)) if work[i][c] != 0), None)
+        if pivot is None:
+            continue
+        work[rank], work[pivot] = work[pivot], work[rank]
+        for i in range(rank + 1, len(work)):
+            factor = work[i][c] / work[rank][c]
+            work[i] = [a - factor * b for a, b in zip(work[i], work[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def solved_exactly(shown: Mapping[Hashable, str | int | None], lines: list[Line]) -> set[Hashable]:
+    """The hidden numbers (None) that some linear combination of the lines gives back from the shown
+    ones. A hidden number is determined exactly when its column of the lines' equations is not in the
+    span of the other hidden numbers' columns, i.e. dropping it lowers the rank."""
+    hidden = [k for k, v in shown.items() if v is None]
+    equations = []
+    for line in lines:
+        row = [Fraction((k in line.parts) - (k == line.total)) for k in hidden]
+        if any(row):
+            equations.append(row)
+    full = _rank(equations)
+    return {k for i, k in enumerate(hidden) if _rank([r[:i] + r[i + 1 :] for r in equations]) < full}
+
+
+def published_cells(figures: Mapping[str, Any]) -> tuple[dict[Hashable, int | None], list[Line]]:
+    """What a reader of a publication knows: every cell (None: hidden) and how they add up."""
+
+    def value(text: str) -> int | None:
+        return None if text == "x" or text.startswith("<") else int(text)
+
+    cells: dict[Hashable, int | None] = {("all",): value(figures["total"])}
+    months = [m["month"] for m in figures["months"]]
+    categories = [c["slug"] for c in figures["categories"]]
+    statuses = list(figures["by_status"])
+    channels = [c["slug"] for c in figures["channels"]]
+    for m in figures["months"]:
+        cells[("m", m["month"])] = value(m["total"])
+        cells.update({("m", m["month"], "cat", c): value(t) for c, t in m["by_category"].items()})
+        cells.update({("m", m["month"], "st", s): value(t) for s, t in m["by_status"].items()})
+    cells.update({("cat", c): value(t) for c, t in figures["by_category"].items()})
+    cells.update({("st", s): value(t) for s, t in figures["by_status"].items()})
+    cells.update({("ch", c): value(t) for c, t in figures["by_channel"].items()})
+    lines = [Line(("m", m), tuple(("m", m, "cat", c) for c in categories)) for m in months]
+    lines += [Line(("m", m), tuple(("m", m, "st", s) for s in statuses)) for m in months]
+    lines += [Line(("cat", c), tuple(("m", m, "cat", c) for m in months)) for c in categories]
+    lines += [Line(("st", s), tuple(("m", m, "st", s) for m in months)) for s in statuses]
+    lines += [
+        Line(("all",), tuple(("m", m) for m in months)),
+        Line(("all",), tuple(("cat", c) for c in categories)),
+        Line(("all",), tuple(("st", s) for s in statuses)),
+        Line(("all",), tuple(("ch", c) for c in channels)),
+    ]
+    return cells, lines
+
+
+def test_the_reviewers_minimal_example_is_not_recovered_by_combining_lines() -> None:
+    # Two hidden numbers in every line, yet January × c (1) came back by adding and subtracting lines.
+    rows = [
+        PublicCount(1, "b", "web", CaseStatus.DALAM_PROSES, 2),
+        PublicCount(1, "c", "web", CaseStatus.SELESAI, 1),
+        PublicCount(2, "a", "web", CaseStatus.SELESAI, 3),
+        PublicCount(2, "a", "web", CaseStatus.DALAM_PROSES, 3),
+        PublicCount(2, "c", "web", CaseStatus.SELESAI, 3),
+        PublicCount(3, "b", "web", CaseStatus.SELESAI, 3),
+    ]
+    figures = public_statistics(Period(2024), rows, categories=["a", "b", "c"])
+    cells, lines = published_cells(figures)
+    assert figures["months"][0]["by_category"]["c"] == "< 5"
+    assert solved_exactly(cells, lines) == set()
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_publications_let_no_hidden_number_be_solved_exactly(seed: int) -> None:
+    chance = random.Random(seed)
+    categories = ["a", "b", "c", "d"][: chance.randint(1, 4)]
+    rows = [
+        PublicCount(m, c, chance.choice(["web", "surat"]), s, n)
+        for m in range(1, chance.randint(1, 12) + 1)
+        for c in categories
+        for s in CaseStatus
+        if (n := chance.choice([0, 0, 0, 1, 2, 3, 5, 6, 9]))
+    ]
+    figures = public_statistics(Period(2024), rows, categories=categories)
+    cells, lines = published_cells(figures)
+    assert solved_exactly(cells, lines) == set()
+    small = {("m", r.month, "cat", r.category) for r in rows}
+    for key in small:
+        shown = cells[key]
+        assert shown is None or not 0 < shown < 5
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_tables_let_no_hidden_number_be_solved_exactly(seed: int) -> None:
+    chance = random.Random(1000 + seed)
+    width = chance.randint(1, 6)
+    rows = [[chance.choice([0, 0, 1, 2, 3, 5, 8, 13]) for _ in range(width)] for _ in range(chance.randint(1, 8))]
+    counts, lines = table(rows)
+    shown = suppress(counts, lines)
+    assert solved_exactly({k: s.value for k, s in shown.items()}, lines) == set()

@@ -182,3 +182,51 @@ def test_recommendations_against_the_policys_limit_and_their_own_deadlines() -> 
     assert rows["Rekomendasi pengembalian kerugian dilaksanakan: dari diterbitkan"][1] == (
         "tenggat yang ditetapkan saat diterbitkan"
     )
+
+
+def test_a_case_past_a_steps_limit_without_the_step_counts_as_late() -> None:
+    quick = banten_case("bps-3603", 20)  # every step within its limit
+    never_registered = CaseSteps(**{**vars(banten_case("bps-3603", 21)), "registered_at": None, "disposed_at": None,
+                                    "follow_up_due": None, "decided_at": None})  # fmt: skip
+    never_decided = CaseSteps(**{**vars(banten_case("bps-3603", 22)), "decided_at": None})
+    now = datetime(2023, 12, 31, tzinfo=UTC)
+    tables = annual_tables(
+        tenant="bps-3603", name="x", year=2023, zone=JAKARTA, scope=["bps-3603"], rolled_up=False,
+        categories=[], channels=[], channel_labels={}, cases=[quick, never_registered, never_decided], events=[],
+        now=now,
+    )  # fmt: skip
+    steps = {s.step: s for s in tables.timeliness}
+    recording = steps["pencatatan"]
+    assert (recording.reached, recording.within, recording.overdue) == (2, 2, 1)
+    assert recording.within_percent == 66  # not 100: the case never registered is late
+    follow_up = steps["tindak-lanjut-tim"]
+    assert (follow_up.reached, follow_up.within, follow_up.overdue) == (1, 1, 1)
+    assert follow_up.within_percent == 50
+    assert steps["laporan-hasil-audit"].overdue == 0  # no limit: never late
+    printed = printed_tables(tables, identity, "id")[-1]
+    assert "Lewat batas, belum sampai" in printed.header
+    assert printed.rows[0][6] == 1  # the case never registered, in the recording step's row
+    # Not yet past the limit when the tables are made: not late.
+    early = annual_tables(
+        tenant="bps-3603", name="x", year=2023, zone=JAKARTA, scope=["bps-3603"], rolled_up=False,
+        categories=[], channels=[], channel_labels={}, cases=[quick, never_decided], events=[],
+        now=datetime(2023, 2, 23, tzinfo=UTC),
+    )  # fmt: skip
+    assert {s.step: s for s in early.timeliness}["tindak-lanjut-tim"].overdue == 0
+
+
+def test_a_recommendation_past_its_deadline_without_being_carried_out_is_late() -> None:
+    issued = datetime(2024, 2, 1, tzinfo=UTC)
+    recommendations = [
+        RecommendationSteps("hukuman-disiplin", issued, issued + timedelta(days=30), on_time=True),
+        RecommendationSteps("hukuman-disiplin", issued, None, None, due=date(2024, 5, 1)),  # past its deadline
+        RecommendationSteps("hukuman-disiplin", issued, None, None, due=date(2024, 12, 1)),  # not yet due
+    ]
+    tables = annual_tables(
+        tenant="inspektorat", name="x", year=2024, zone=JAKARTA, scope=["inspektorat"], rolled_up=False,
+        categories=[], channels=[], channel_labels={}, cases=[], events=[], recommendations=recommendations,
+        now=datetime(2024, 6, 1, tzinfo=UTC),
+    )  # fmt: skip
+    discipline = {s.step: s for s in tables.timeliness}["rekomendasi-hukuman-disiplin"]
+    assert (discipline.reached, discipline.within, discipline.overdue) == (1, 1, 1)
+    assert discipline.within_percent == 50

@@ -50,3 +50,32 @@ def test_the_spreadsheet_writes_counts_as_numbers() -> None:
         assert "saluran" in book.read("xl/workbook.xml").decode()
     assert '<c r="C5" s="3"><v>2</v></c>' in sheet or "<v>2</v>" in sheet
     assert 't="s"' in sheet  # the month's name is a string
+
+
+def test_the_csv_turns_formulas_in_text_cells_into_text() -> None:
+    # An officer's note (free text) opened in a spreadsheet must never run as a formula.
+    noted = PrintedTable(
+        "catatan",
+        '=HYPERLINK("http://x")',
+        ["No.", "@SUM(A1)"],
+        [
+            [1, "=1+1"],
+            [2, "+62 812"],
+            [3, "-2+3"],
+            [4, "\tTAB"],
+            [5, "\rCR"],
+            [6, "-"],
+            [-7, "biasa - saja"],
+        ],
+    )
+    rows = list(csv.reader(io.StringIO(csv_bytes(["-cmd"], [noted]).decode("utf-8-sig"))))
+    cells = [c for row in rows for c in row]
+    assert "'-cmd" in cells
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert "'@SUM(A1)" in cells
+    for text in ("=1+1", "+62 812", "-2+3", "\tTAB", "\rCR"):
+        assert "'" + text in cells, text
+        assert text not in cells
+    assert "-" in cells  # the lone placeholder stays
+    assert "biasa - saja" in cells
+    assert "-7" in cells  # a number is a number

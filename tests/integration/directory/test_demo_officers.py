@@ -51,6 +51,8 @@ async def test_demo_accounts_are_made_once_in_the_tenants_that_exist(
     officer, grants = officers["kpk"]
     assert [(g.tenant, g.role.value) for g in grants] == [("kpk", "agency-subscriber")]
     assert not officer.must_change_password
+    # Each has an address under a reserved name: make run's local SMTP server shows their mail.
+    assert officer.email == "kpk@demo.wbs.example"
     login, password = lines[expected.index("penelaah.bps-1700")].split()[:2]
     assert (await sign_in(directory.browser(), login, password)).headers["location"] == "/akun"
 

@@ -101,6 +101,9 @@ async def seed_demo_officers(uow: Callable[[], SqlDirectoryUnitOfWork]) -> list[
             actor="launcher:demo",
             clock=utc_now,
             password=password,
+            # The local SMTP server of ``make run`` keeps every message (wbs mail list): demo addresses
+            # under a reserved name, so nothing could ever leave for a real mailbox.
+            email=f"{login}@demo.wbs.example",
         )
         created.append((login, password, tenant, ",".join(role.value for role in roles)))
     return created

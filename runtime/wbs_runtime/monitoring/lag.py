@@ -159,7 +159,7 @@ class LagProbe:
                 enable_auto_commit=False,
                 client_id=self._client_id,
             )
-            await consumer.start()
+            await _started(consumer)
             self._groups[group] = consumer
         return {tp: await consumer.committed(tp) for tp in partitions}
 
@@ -173,7 +173,7 @@ class LagProbe:
                 client_id=self._client_id,
                 max_partition_fetch_bytes=READ_BYTES,
             )
-            await reader.start()
+            await _started(reader)
             self._reader = reader
         return self._reader
 
@@ -216,3 +216,15 @@ class LagProbe:
         for consumer in consumers:
             with contextlib.suppress(Exception):
                 await consumer.stop()
+
+
+async def _started(consumer: AIOKafkaConsumer) -> AIOKafkaConsumer:
+    """Started, or stopped again when it could not start (the broker not up yet, at a service's
+    start): a consumer left half-started holds its connections until collected, and says so."""
+    try:
+        await consumer.start()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await consumer.stop()
+        raise
+    return consumer

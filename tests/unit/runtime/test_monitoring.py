@@ -3,11 +3,15 @@ exported metrics, and a measurement that keeps the last lag when the broker cann
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import socket
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from aiokafka.errors import KafkaError
 from prometheus_client import CollectorRegistry, generate_latest
 
 from wbs_runtime.metrics import ServiceMetrics
@@ -175,3 +179,21 @@ async def test_when_the_broker_cannot_be_asked_the_last_lag_stays_with_the_reaso
 def test_a_groups_age_is_its_oldest_known_one(ages: tuple[float | None, ...], lag: int, expected: float | None) -> None:
     parts = tuple(partition(10 - lag if i == 0 else 10, 0, 10, age, number=i) for i, age in enumerate(ages))
     assert GroupLag("wbs-notify", "notify", parts).lag_seconds == expected
+
+
+async def test_a_probe_that_cannot_reach_the_broker_leaves_no_client_open() -> None:
+    """At a service's start the broker may not answer yet: the client that failed to start must be
+    stopped, not left to be collected half-open (47 'Unclosed AIOKafkaConsumer' at one make run)."""
+    complaints: list[str] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: complaints.append(str(context.get("message"))))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"127.0.0.1:{probe.getsockname()[1]}"  # bound, never listening: refused at once
+        lag = LagProbe(nowhere, subscriptions())
+        for _ in range(3):
+            with pytest.raises(KafkaError):
+                await lag.measure()
+    gc.collect()
+    await asyncio.sleep(0)
+    assert [c for c in complaints if "Unclosed" in c] == []

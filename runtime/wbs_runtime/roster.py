@@ -105,4 +105,8 @@ def _entry(row: Any) -> RosterEntry:
 async def keep_officer_roles(event: Envelope[Any], uow: UnitOfWork) -> None:
     """Handler of ``officer-roles``: keep the officer's roles in the tenant, unless an announcement
     made later is kept already (a redelivery, or partitions read out of order)."""
-    await OfficerRoster(uow.session).keep(entry_of(event.data))
+    # The unit of work's own roster when it has one: it may hold what it read earlier in the batch.
+    roster = getattr(uow, "roster", None)
+    if not isinstance(roster, OfficerRoster):
+        roster = OfficerRoster(uow.session)
+    await roster.keep(entry_of(event.data))

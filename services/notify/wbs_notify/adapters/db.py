@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Column, DateTime, Index, Integer, MetaData, Table, Text, Uuid, text
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import JSONB
 
 from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import Notification
-from wbs_runtime.roster import OfficerRoster
 from wbs_runtime.unit_of_work import Repository, UnitOfWork
 
 metadata = MetaData()
@@ -50,46 +51,63 @@ contact_table = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
-#: Built once: building a statement per call costs more than executing it.
-_ENQUEUE = insert(notification_table).on_conflict_do_nothing().returning(notification_table.c.idempotency_key)
-_KEEP = insert(contact_table).on_conflict_do_nothing().returning(contact_table.c.case_id)
+#: Every notification made, queued or (the officer's inbox) delivered at once; on the driver, as
+#: each new case makes several and SQLAlchemy's session cost more per row than PostgreSQL did.
+_INSERT_NOTIFICATION = """
+    INSERT INTO notification (
+        idempotency_key, case_id, tenant_id, kind, channel, template, status, queued_at,
+        delivered_at, recipient_kind, recipient, subject, link, next_attempt_at
+    ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    ON CONFLICT DO NOTHING
+    RETURNING idempotency_key
+"""
+
+_KEEP_CONTACT = """
+    INSERT INTO reporter_contact (case_id, tenant_id, sealed_contact, received_at) VALUES ($1, $2, $3::jsonb, $4)
+    ON CONFLICT DO NOTHING
+    RETURNING case_id
+"""
 
 
-class SqlNotificationQueue(Repository):
-    async def enqueue(self, notification: Notification) -> bool:
-        result = await self._session.execute(
-            _ENQUEUE,
-            {
-                "idempotency_key": notification.idempotency_key,
-                "case_id": notification.case_id,
-                "tenant_id": notification.tenant,
-                "kind": notification.kind.value,
-                "channel": notification.channel.value,
-                "template": notification.template,
-                "status": notification.status.value,
-                "queued_at": notification.queued_at,
-                "recipient_kind": notification.recipient_kind.value,
-                "recipient": notification.recipient,
-                "subject": notification.subject.value if notification.subject else None,
-                "link": notification.link,
-                "next_attempt_at": notification.next_attempt_at,
-            },
+class NotificationRows(Repository):
+    """Writes notification rows: the queue's and the officer's inbox's."""
+
+    async def _insert(self, notification: Notification, *, delivered: bool) -> bool:
+        """Keep ``notification`` once (False when its idempotency key is there already);
+        ``delivered`` for the officer's inbox, where making it is delivering it."""
+        driver = await self._driver()
+        kept = await driver.fetchval(
+            _INSERT_NOTIFICATION,
+            notification.idempotency_key,
+            notification.case_id,
+            notification.tenant,
+            notification.kind.value,
+            notification.channel.value,
+            notification.template,
+            notification.status.value,
+            notification.queued_at,
+            notification.queued_at if delivered else None,
+            notification.recipient_kind.value,
+            notification.recipient,
+            notification.subject.value if notification.subject else None,
+            notification.link,
+            None if delivered else notification.next_attempt_at,
         )
-        return result.first() is not None
+        return kept is not None
+
+
+class SqlNotificationQueue(NotificationRows):
+    async def enqueue(self, notification: Notification) -> bool:
+        return await self._insert(notification, delivered=False)
 
 
 class SqlContactBook(Repository):
     async def keep(self, contact: SealedContact) -> bool:
-        result = await self._session.execute(
-            _KEEP,
-            {
-                "case_id": contact.case_id,
-                "tenant_id": contact.tenant,
-                "sealed_contact": contact.sealed,
-                "received_at": contact.received_at,
-            },
+        driver = await self._driver()
+        kept = await driver.fetchval(
+            _KEEP_CONTACT, contact.case_id, contact.tenant, json.dumps(contact.sealed), contact.received_at
         )
-        return result.first() is not None
+        return kept is not None
 
 
 class SqlNotifyUnitOfWork(UnitOfWork):
@@ -97,7 +115,7 @@ class SqlNotifyUnitOfWork(UnitOfWork):
     contacts: SqlContactBook
     officer_contacts: channels_db.SqlOfficerContacts
     webhook_endpoints: channels_db.SqlWebhookEndpoints
-    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles: who holds which role
+    roster: rules_db.SqlRoster  # the runtime's, kept from directory's officer-roles: who holds which role
     case_teams: rules_db.SqlCaseTeams
     reminders: rules_db.SqlReminders
     officer_inbox: rules_db.SqlOfficerInbox

@@ -13,11 +13,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wbs_contracts.events.directory import NotificationSubject, TenantConfiguredV1
-from wbs_notify.adapters.db import metadata, notification_table
+from wbs_notify.adapters.db import NotificationRows, metadata, notification_table
 from wbs_notify.domain.inbox import InboxItem
 from wbs_notify.domain.notification import Channel, Notification, RecipientKind
 from wbs_notify.domain.reminders import Deadline, Reminder, ReminderState
 from wbs_notify.domain.team import CaseTeam
+from wbs_runtime.roster import OfficerRoster, RosterEntry
 from wbs_runtime.tenancy import TenantDirectory
 from wbs_runtime.unit_of_work import Repository
 
@@ -69,7 +70,6 @@ _KEEP_TEAM = _TEAM.on_conflict_do_update(
     where=case_team_table.c.disposed_at < _TEAM.excluded.disposed_at,
 ).returning(case_team_table.c.case_id)
 _PLAN = insert(reminder_table).on_conflict_do_nothing().returning(reminder_table.c.id)
-_DELIVER = insert(notification_table).on_conflict_do_nothing().returning(notification_table.c.idempotency_key)
 _INBOX = (notification_table.c.channel == Channel.KOTAK_MASUK_PETUGAS.value) & (
     notification_table.c.recipient_kind == RecipientKind.PETUGAS.value
 )
@@ -187,27 +187,12 @@ def _reminder(row: Any) -> Reminder:
     )
 
 
-class SqlOfficerInbox(Repository):
+class SqlOfficerInbox(NotificationRows):
     """The officer's in-app inbox: rows of the queue on ``kotak-masuk-petugas``, delivered when made."""
 
     async def deliver(self, notification: Notification) -> bool:
         """Put ``notification`` in the officer's inbox once (False when its key is there already)."""
-        values = {
-            "idempotency_key": notification.idempotency_key,
-            "case_id": notification.case_id,
-            "tenant_id": notification.tenant,
-            "kind": notification.kind.value,
-            "channel": notification.channel.value,
-            "template": notification.template,
-            "status": notification.status.value,
-            "queued_at": notification.queued_at,
-            "delivered_at": notification.queued_at,
-            "recipient_kind": notification.recipient_kind.value,
-            "recipient": notification.recipient,
-            "subject": notification.subject.value if notification.subject else None,
-            "link": notification.link,
-        }
-        return (await self._session.execute(_DELIVER, values)).first() is not None
+        return await self._insert(notification, delivered=True)
 
     async def of_officer(
         self, officer_id: str, tenants: Collection[str], *, limit: int, unread_only: bool = False
@@ -273,3 +258,22 @@ class SqlTenants(Repository):
         if tenant not in self._read:
             self._read[tenant] = await TenantDirectory(self._session).get(tenant)
         return self._read[tenant]
+
+
+class SqlRoster(OfficerRoster):
+    """The runtime's roster, with each tenant's officers read once per transaction: every new case
+    in a batch asks who holds the roles it names. Keeping an announcement forgets what was read, so
+    a batch that carries both sees the roster it changed."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._read: dict[str, list[RosterEntry]] = {}
+
+    async def of_tenant(self, tenant: str) -> list[RosterEntry]:
+        if tenant not in self._read:
+            self._read[tenant] = await super().of_tenant(tenant)
+        return self._read[tenant]
+
+    async def keep(self, entry: RosterEntry) -> bool:
+        self._read.clear()
+        return await super().keep(entry)

@@ -18,6 +18,14 @@ from wbs_runtime.unit_of_work import Repository
 
 _table = case_file_table
 
+#: A case enters the register (``open``); a telaah decision that came first left the row already.
+_OPEN = """
+    INSERT INTO case_file (case_id, tenant_id, agenda_number, registered_on, status)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (case_id) DO UPDATE
+    SET agenda_number = excluded.agenda_number, registered_on = excluded.registered_on
+"""
+
 
 def case_file_of(row: Any) -> CaseFile:
     return CaseFile(
@@ -40,21 +48,15 @@ def case_file_of(row: Any) -> CaseFile:
 class SqlCaseFiles(Repository):
     async def open(self, case_file: CaseFile) -> None:
         """Record a registered case; if the telaah's decision came first, fill in its agenda."""
-        statement = insert(_table).values(
-            case_id=case_file.case_id,
-            tenant_id=case_file.tenant,
-            agenda_number=case_file.agenda_number,
-            registered_on=case_file.registered_on,
-            status=case_file.status.value,
-        )
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[_table.c.case_id],
-                set_={
-                    "agenda_number": statement.excluded.agenda_number,
-                    "registered_on": statement.excluded.registered_on,
-                },
-            )
+        # On the driver: every case-registered runs it, and building the statement through
+        # SQLAlchemy (``excluded`` proxies every column of this wide table) cost 0.3 ms an event.
+        await (await self._driver()).execute(
+            _OPEN,
+            case_file.case_id,
+            case_file.tenant,
+            case_file.agenda_number,
+            case_file.registered_on,
+            case_file.status.value,
         )
 
     async def record_telaah(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import email
 import email.policy
+import logging
 import mailbox
 import os
 import socket
@@ -52,6 +53,9 @@ class LocalMailServer:
         self._controller: Controller | None = None
 
     def start(self) -> None:
+        # aiosmtpd logs every line of every conversation at INFO, recipients' addresses included (a
+        # reporter's too): they would fill ``make run``'s output. Its warnings and errors still show.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self._controller = Controller(MaildirHandler(self.directory), hostname=self.host, port=self.port)
         self._controller.start()
 

@@ -79,6 +79,9 @@ class ContactNotKnownYet(LookupError):
 class Mailer(Protocol):
     async def send(self, to: str, email: emails.Email) -> None: ...
 
+    async def close(self) -> None:
+        """The end of a round: a connection kept between its messages is closed."""
+
 
 class Caller(Protocol):
     async def call(self, url: str, headers: dict[str, str], body: bytes) -> int: ...
@@ -199,10 +202,13 @@ class DeliveryRound:
         if self._mailer is None:  # no SMTP server configured: e-mail waits in the queue
             return 0
         rows = await self._claim_notifications(Channel.SUREL)
-        for row in rows:
-            if self._lease_over(row.leased_until):
-                continue
-            await self._email(row, self._mailer)
+        try:
+            for row in rows:
+                if self._lease_over(row.leased_until):
+                    continue
+                await self._email(row, self._mailer)
+        finally:
+            await self._mailer.close()  # one connection per round, not one per message
         return len(rows)
 
     async def _claim_notifications(self, channel: Channel) -> Sequence[Any]:

@@ -30,10 +30,16 @@ class Hanging:
         await asyncio.sleep(3600)
         return 200
 
+    async def close(self) -> None:
+        """Nothing kept open between messages."""
+
 
 class Failing:
     async def send(self, to: str, email: Email) -> None:
         raise ConnectionRefusedError
+
+    async def close(self) -> None:
+        """Nothing was opened."""
 
 
 class Recording:
@@ -45,6 +51,9 @@ class Recording:
         self.sent.append(to)
         if len(self.sent) == 1 and self._during_first is not None:
             await self._during_first()
+
+    async def close(self) -> None:
+        """Nothing kept open between messages."""
 
 
 async def officer_mail(channels: Channels, address: str) -> str:

@@ -34,7 +34,12 @@ def test_wbs_mail_lists_and_shows_what_the_local_server_kept(
             to_reporter=False,
             domain="wbs.localhost",
         )
-        asyncio.run(mailer.send("petugas@bps.go.id", email))
+
+        async def send() -> None:
+            await mailer.send("petugas@bps.go.id", email)
+            await mailer.close()
+
+        asyncio.run(send())
     finally:
         server.stop()
     monkeypatch.setenv("WBS_MAIL_DIR", str(tmp_path / "mail"))
@@ -64,3 +69,17 @@ def test_the_local_server_keeps_mail_in_a_folder_that_already_exists(tmp_path: P
     finally:
         server.stop()
     assert len(mailbox.Maildir(folder, create=False)) == 1
+
+
+def test_the_local_server_logs_no_conversation_and_no_address(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """aiosmtpd logs each SMTP line at INFO: a reporter's address would land in make run's output."""
+    server = LocalMailServer(tmp_path / "mail", 0)
+    with caplog.at_level("INFO"):
+        server.start()
+        try:
+            with smtplib.SMTP(server.host, server.port) as client:
+                client.sendmail("wbs@wbs.localhost", ["pelapor.rahasia@example.org"], b"Subject: x\r\n\r\nisi")
+        finally:
+            server.stop()
+    assert len(mailbox.Maildir(tmp_path / "mail", create=False)) == 1
+    assert not [r for r in caplog.records if "pelapor.rahasia" in r.getMessage()]

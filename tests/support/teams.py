@@ -17,14 +17,23 @@ from tests.support.infrastructure import Infrastructure
 from tests.support.publish import publish
 from tests.support.services import topic
 from tests.support.waiting import eventually
-from wbs_contracts.events.directory import OfficerRolesV1
-from wbs_contracts.registry import OFFICER_ROLES
+from wbs_contracts.events.directory import OfficerContactV1, OfficerRolesV1
+from wbs_contracts.registry import OFFICER_CONTACT, OFFICER_ROLES
 from wbs_contracts.roles import Role
 
 
-async def staff(infra: Infrastructure, runtime: Any, tenant: str, officers: Mapping[str, Sequence[Role]]) -> None:
-    """Announce ``officers`` (id: roles) in ``tenant`` and wait until triage's roster keeps them."""
-    at = datetime.now(UTC)
+async def staff(
+    infra: Infrastructure,
+    runtime: Any,
+    tenant: str,
+    officers: Mapping[str, Sequence[Role]],
+    *,
+    on: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Announce ``officers`` (id: roles) in ``tenant`` and wait until ``runtime``'s roster keeps
+    them; on the session's ``officer-roles`` topic, or the topic ``on`` (a test's own)."""
+    at = at or datetime.now(UTC)
     for officer, roles in officers.items():
         data = OfficerRolesV1(
             tenant_id=tenant, officer_id=officer, name=officer.title(), roles=tuple(roles), active=True, changed_at=at
@@ -32,13 +41,36 @@ async def staff(infra: Infrastructure, runtime: Any, tenant: str, officers: Mapp
         envelope = OFFICER_ROLES.envelope(
             data, tenant=tenant, subject=f"{tenant}/{officer}", time=at, correlation_id=str(uuid.uuid4())
         )
-        await publish(infra.bootstrap_servers, topic(infra, OFFICER_ROLES.topic), envelope)
+        await publish(infra.bootstrap_servers, on or topic(infra, OFFICER_ROLES.topic), envelope)
 
     async def kept() -> bool:
         async with runtime.unit_of_work() as uow:
             return all([await uow.roster.get(tenant, officer) is not None for officer in officers])
 
-    await eventually(kept, what="the officers on triage's roster")
+    await eventually(kept, what="the officers on the roster")
+
+
+async def known_addresses(
+    infra: Infrastructure,
+    runtime: Any,
+    addresses: Mapping[str, str | None],
+    *,
+    on: str,
+    at: datetime,
+    active: bool = True,
+) -> None:
+    """Directory's ``officer-contact`` for each officer (id: e-mail address) on the topic ``on``,
+    and wait until notify (``runtime``) keeps them."""
+    for officer, address in addresses.items():
+        data = OfficerContactV1(officer_id=officer, email=address, active=active, changed_at=at)
+        event = OFFICER_CONTACT.envelope(data, tenant="wbs", subject=officer, time=at, correlation_id="c")
+        await publish(infra.bootstrap_servers, on, event)
+
+    async def kept() -> bool:
+        async with runtime.unit_of_work() as uow:
+            return all([await uow.officer_contacts.get(officer) is not None for officer in addresses])
+
+    await eventually(kept, what="the officers' addresses kept")
 
 
 async def dispose(

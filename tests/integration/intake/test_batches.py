@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import insert, select
 
+from tests.support.batches import ListSink, batch_consumer
 from tests.support.events import case_registered
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import migrated_database, settings_for
@@ -22,20 +23,11 @@ from wbs_contracts.wire import encode
 from wbs_intake.adapters.db import SqlIntakeUnitOfWork, metadata, report_table, status_table
 from wbs_intake.entrypoint import PROGRAM, IntakeSettings, build
 from wbs_intake.usecases import UnknownReport, offer_tenant, record_registration
-from wbs_runtime.messaging.consumer import BatchConsumer, Parked, ReceivedRecord
-from wbs_runtime.metrics import ServiceMetrics
+from wbs_runtime.messaging.consumer import BatchConsumer, ReceivedRecord
 from wbs_runtime.service import ServiceRuntime
 
 TOPIC = "batches." + CASE_REGISTERED.topic
 RECEIVED = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.parked: list[Parked] = []
-
-    async def park(self, parked: Sequence[Parked]) -> None:
-        self.parked += parked
 
 
 class Failing:
@@ -63,17 +55,7 @@ async def runtime(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactor
 
 
 def consumer(runtime: ServiceRuntime[Any], handler: Any = record_registration) -> tuple[BatchConsumer[Any], ListSink]:
-    sink = ListSink()
-    applying: BatchConsumer[Any] = BatchConsumer(
-        service="intake",
-        unit_of_work=runtime.unit_of_work,
-        dead_letters=sink,
-        metrics=ServiceMetrics("intake"),
-        max_attempts=3,
-        backoff_seconds=0.001,
-    )
-    applying.subscribe(TOPIC, CASE_REGISTERED, handler)
-    return applying, sink
+    return batch_consumer(runtime, "intake", [(TOPIC, CASE_REGISTERED, handler)])
 
 
 def records(events: Sequence[Envelope[Any]]) -> list[ReceivedRecord]:

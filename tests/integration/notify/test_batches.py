@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import select
 
+from tests.support.batches import ListSink, batch_consumer
 from tests.support.events import case_registered
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import migrated_database, settings_for
@@ -26,21 +27,12 @@ from wbs_notify.entrypoint import PROGRAM, NotifySettings, build
 from wbs_notify.usecases import acknowledge_registration
 from wbs_notify.usecases.rules import one_after_another, tell_new_case
 from wbs_runtime.crypto import issue_for_services
-from wbs_runtime.messaging.consumer import BatchConsumer, Parked, ReceivedRecord
-from wbs_runtime.metrics import ServiceMetrics
+from wbs_runtime.messaging.consumer import BatchConsumer, ReceivedRecord
 from wbs_runtime.roster import keep_officer_roles
 from wbs_runtime.service import ServiceRuntime
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 CASES, ROSTER = "batches." + CASE_REGISTERED.topic, "batches." + OFFICER_ROLES.topic
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.parked: list[Parked] = []
-
-    async def park(self, parked: Sequence[Parked]) -> None:
-        self.parked += parked
 
 
 @pytest.fixture(scope="module")
@@ -51,20 +43,12 @@ async def notify(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
     return build(settings_for(NotifySettings, infra, url, keys / "notify"), clock=lambda: NOW)
 
 
-def consumer(runtime: ServiceRuntime[SqlNotifyUnitOfWork]) -> tuple[BatchConsumer[SqlNotifyUnitOfWork], ListSink]:
-    sink = ListSink()
-    batch: BatchConsumer[SqlNotifyUnitOfWork] = BatchConsumer(
-        service="notify",
-        unit_of_work=runtime.unit_of_work,
-        dead_letters=sink,
-        metrics=ServiceMetrics("notify"),
-        max_attempts=3,
-        backoff_seconds=0.001,
-    )
+def consumer(runtime: ServiceRuntime[SqlNotifyUnitOfWork]) -> tuple[BatchConsumer[Any], ListSink]:
     clock = lambda: NOW  # noqa: E731
-    batch.subscribe(CASES, CASE_REGISTERED, one_after_another(acknowledge_registration(clock), tell_new_case(clock)))
-    batch.subscribe(ROSTER, OFFICER_ROLES, keep_officer_roles)
-    return batch, sink
+    registered = one_after_another(acknowledge_registration(clock), tell_new_case(clock))
+    return batch_consumer(
+        runtime, "notify", [(CASES, CASE_REGISTERED, registered), (ROSTER, OFFICER_ROLES, keep_officer_roles)]
+    )
 
 
 def announced(tenant: str, officer: str, *roles: Role) -> Envelope[Any]:

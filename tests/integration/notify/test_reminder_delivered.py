@@ -24,14 +24,13 @@ from tests.support.clock import MovableClock
 from tests.support.infrastructure import Infrastructure
 from tests.support.publish import publish
 from tests.support.services import migrated_database, running, settings_for
+from tests.support.teams import known_addresses, staff
 from tests.support.tenants import demo_configuration, keep_in
 from tests.support.waiting import eventually
 from tests.unit.notify.rules.events import case_disposed
-from wbs_contracts.events.directory import OfficerContactV1, OfficerRolesV1
 from wbs_contracts.registry import CASE_DISPOSED, OFFICER_CONTACT, OFFICER_ROLES
 from wbs_contracts.roles import Role
 from wbs_launcher.mail import LocalMailServer
-from wbs_notify.adapters.channels_db import officer_contact_table
 from wbs_notify.adapters.db import SqlNotifyUnitOfWork, metadata, notification_table
 from wbs_notify.entrypoint import PROGRAM, NotifySettings, build
 from wbs_runtime.crypto import issue_for_services
@@ -96,34 +95,13 @@ async def notify(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
 
 async def on_the_roster(notify: Running, officers: dict[str, Role]) -> None:
     """Directory's officer-roles for ``officers``, on this notify's own topics."""
-    for officer, role in officers.items():
-        data = OfficerRolesV1(
-            tenant_id=TENANT, officer_id=officer, name=officer.title(), roles=(role,), changed_at=notify.clock()
-        )
-        event = OFFICER_ROLES.envelope(
-            data, tenant=TENANT, subject=f"{TENANT}/{officer}", time=notify.clock(), correlation_id="c"
-        )
-        await publish(notify.infra.bootstrap_servers, notify.topic(OFFICER_ROLES.topic), event)
-
-    async def kept() -> bool:
-        async with notify.runtime.unit_of_work() as uow:
-            return all([await uow.roster.get(TENANT, officer) is not None for officer in officers])
-
-    await eventually(kept, what="the officers on notify's roster")
+    roles = {officer: [role] for officer, role in officers.items()}
+    await staff(notify.infra, notify.runtime, TENANT, roles, on=notify.topic(OFFICER_ROLES.topic), at=notify.clock())
 
 
 async def addresses_known(notify: Running) -> None:
-    for officer, address in ADDRESSES.items():
-        data = OfficerContactV1(officer_id=officer, email=address, active=True, changed_at=notify.clock())
-        event = OFFICER_CONTACT.envelope(data, tenant="wbs", subject=officer, time=notify.clock(), correlation_id="c")
-        await publish(notify.infra.bootstrap_servers, notify.topic(OFFICER_CONTACT.topic), event)
-
-    async def kept() -> bool:
-        async with notify.runtime.sessionmaker() as session:
-            rows = (await session.execute(select(officer_contact_table.c.officer_id))).scalars().all()
-        return set(ADDRESSES) <= set(rows)
-
-    await eventually(kept, what="the officers' addresses kept")
+    topic = notify.topic(OFFICER_CONTACT.topic)
+    await known_addresses(notify.infra, notify.runtime, ADDRESSES, on=topic, at=notify.clock())
 
 
 async def test_a_deadline_reminder_reaches_the_inbox_and_the_smtp_server_exactly_once_without_content(

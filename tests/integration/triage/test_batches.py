@@ -15,15 +15,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from tests.support.batches import ListSink, batch_consumer
 from tests.support.events import report_submitted
 from tests.support.infrastructure import Infrastructure
 from tests.support.services import migrated_database, settings_for
 from wbs_contracts.envelope import Envelope
 from wbs_contracts.registry import CASE_REGISTERED, REPORT_SUBMITTED
 from wbs_contracts.wire import encode
-from wbs_runtime.messaging.consumer import BatchConsumer, Parked, ReceivedRecord
+from wbs_runtime.messaging.consumer import BatchConsumer, ReceivedRecord
 from wbs_runtime.messaging.tables import outbox
-from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.service import ServiceRuntime
 from wbs_triage.adapters.db import SqlTriageUnitOfWork, agenda_counter, case_table, metadata
 from wbs_triage.entrypoint import PROGRAM, TriageSettings, build
@@ -32,14 +32,6 @@ from wbs_triage.usecases import register_case
 TOPIC = "batches." + REPORT_SUBMITTED.topic
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
 YEAR = 2026
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.parked: list[Parked] = []
-
-    async def park(self, parked: Sequence[Parked]) -> None:
-        self.parked += parked
 
 
 @dataclass
@@ -66,17 +58,7 @@ class Triage:
     runtime: ServiceRuntime[SqlTriageUnitOfWork]
 
     def consumer(self, handler: Scripted | None = None) -> tuple[BatchConsumer[SqlTriageUnitOfWork], ListSink]:
-        sink = ListSink()
-        consumer: BatchConsumer[SqlTriageUnitOfWork] = BatchConsumer(
-            service="triage",
-            unit_of_work=self.runtime.unit_of_work,
-            dead_letters=sink,
-            metrics=ServiceMetrics("triage"),
-            max_attempts=3,
-            backoff_seconds=0.001,
-        )
-        consumer.subscribe(TOPIC, REPORT_SUBMITTED, handler or Scripted())
-        return consumer, sink
+        return batch_consumer(self.runtime, "triage", [(TOPIC, REPORT_SUBMITTED, handler or Scripted())])
 
     async def agenda(self, tenant: str) -> list[tuple[UUID, int]]:
         async with self.runtime.sessionmaker() as session:

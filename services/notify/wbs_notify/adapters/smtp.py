@@ -70,8 +70,8 @@ class SmtpMailer:
 
     async def send(self, to: str, email: Email) -> None:
         """Raises ``MailNotSent`` on any failure (refused, unreachable, timed out), with nothing the
-        server said in it. The connection is kept for the next message until :meth:`close`:
-        connecting and greeting for each message cost notify more CPU than the rest of a new case."""
+        server said in it. The connection is kept for the next message until :meth:`close`, so a
+        round connects and greets once, not once per message."""
         try:
             client = await self._connected()
             await client.send_message(self.message(to, email))

@@ -23,13 +23,13 @@ from sqlalchemy import delete, select
 from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels
 from tests.support.events import report_submitted
 from tests.support.publish import publish
+from tests.support.teams import known_addresses
 from tests.support.waiting import eventually
-from wbs_contracts.events.directory import NotificationSubject, OfficerContactV1
+from wbs_contracts.events.directory import NotificationSubject
 from wbs_contracts.events.intake import ReporterContactV2
 from wbs_contracts.registry import OFFICER_CONTACT, REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience
 from wbs_launcher.mail import LocalMailServer, MaildirHandler
-from wbs_notify.adapters.channels_db import officer_contact_table
 from wbs_notify.adapters.db import contact_table, notification_table
 from wbs_notify.adapters.delivery import CONTACT_NOT_KNOWN_YET, NO_ADDRESS, DeliveryMetrics
 from wbs_notify.adapters.smtp import SmtpMailer
@@ -112,16 +112,14 @@ async def officer_with_address(
     channels: Channels, address: str | None, *, officer: str | None = None, active: bool = True
 ) -> str:
     officer = officer or str(uuid4())
-    data = OfficerContactV1(officer_id=officer, email=address, active=active, changed_at=channels.clock())
-    event = OFFICER_CONTACT.envelope(data, tenant="wbs", subject=officer, time=channels.clock(), correlation_id="c")
-    await publish(channels.infra.bootstrap_servers, channels.topic(OFFICER_CONTACT.topic), event)
-
-    async def kept() -> object:
-        async with channels.runtime.sessionmaker() as session:
-            query = select(officer_contact_table).where(officer_contact_table.c.officer_id == officer)
-            return (await session.execute(query)).first()
-
-    await eventually(kept, what="the officer's contact kept")
+    await known_addresses(
+        channels.infra,
+        channels.runtime,
+        {officer: address},
+        on=channels.topic(OFFICER_CONTACT.topic),
+        at=channels.clock(),
+        active=active,
+    )
     return officer
 
 
@@ -338,7 +336,8 @@ async def test_a_refused_recipient_leaves_no_address_behind_and_a_permanent_refu
 async def test_a_round_sends_its_messages_on_one_connection_past_a_refused_recipient(
     channels: Channels, refusing: RefusingMailServer
 ) -> None:
-    """Connecting and greeting once per message cost notify more CPU than the rest of a new case."""
+    """A round connects and greets once, not once per message; a refused recipient does not end
+    the conversation (the server reset it), so the next message goes on the same connection."""
     first = await officer_with_address(channels, "ketua.tim@inspektorat.uji.go.id")
     moved = await officer_with_address(channels, RefusingHandler.refused)
     second = await officer_with_address(channels, "anggota.tim@inspektorat.uji.go.id")

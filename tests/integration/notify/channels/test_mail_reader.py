@@ -61,25 +61,24 @@ def test_the_local_server_keeps_mail_in_a_folder_that_already_exists(tmp_path: P
     """A mail folder made beforehand (an empty ``var/mail``) must not refuse every message."""
     folder = tmp_path / "mail"
     folder.mkdir()
-    server = LocalMailServer(folder, 0)
-    server.start()
-    try:
-        with smtplib.SMTP(server.host, server.port) as client:
-            client.sendmail("wbs@uji.go.id", ["petugas@uji.go.id"], b"Subject: uji\r\n\r\nisi\r\n")
-    finally:
-        server.stop()
+    sent_through_local_server(folder, "petugas@uji.go.id")
     assert len(mailbox.Maildir(folder, create=False)) == 1
 
 
 def test_the_local_server_logs_no_conversation_and_no_address(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """aiosmtpd logs each SMTP line at INFO: a reporter's address would land in make run's output."""
-    server = LocalMailServer(tmp_path / "mail", 0)
     with caplog.at_level("INFO"):
-        server.start()
-        try:
-            with smtplib.SMTP(server.host, server.port) as client:
-                client.sendmail("wbs@wbs.localhost", ["pelapor.rahasia@example.org"], b"Subject: x\r\n\r\nisi")
-        finally:
-            server.stop()
+        sent_through_local_server(tmp_path / "mail", "pelapor.rahasia@example.org")
     assert len(mailbox.Maildir(tmp_path / "mail", create=False)) == 1
     assert not [r for r in caplog.records if "pelapor.rahasia" in r.getMessage()]
+
+
+def sent_through_local_server(folder: Path, recipient: str) -> None:
+    """One message to ``recipient`` through a local server keeping ``folder``, then stopped."""
+    server = LocalMailServer(folder, 0)
+    server.start()
+    try:
+        with smtplib.SMTP(server.host, server.port) as client:
+            client.sendmail("wbs@uji.go.id", [recipient], b"Subject: uji\r\n\r\nisi\r\n")
+    finally:
+        server.stop()

@@ -12,6 +12,7 @@ from types import FrameType
 
 from wbs_contracts.registry import SERVICES
 from wbs_launcher.stack import Stack, StackConfig, StackFailed
+from wbs_runtime.cli import quiet_chatty_libraries
 
 log = logging.getLogger("wbs.launcher")
 ROOT = Path.cwd()
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["run"])
     parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s [launcher] %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    quiet_chatty_libraries()
     return run()
 
 

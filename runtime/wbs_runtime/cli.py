@@ -53,13 +53,24 @@ class ServiceProgram:
         return run(self, argv)
 
 
+#: Libraries whose INFO is a line per request or per coordinator lookup: queue health's probes
+#: (httpx, every few seconds) and ``make run``'s record of what was applied (aiokafka, six groups
+#: every five seconds) would bury what a person needs to read. Their warnings still show.
+CHATTY_LIBRARIES = ("aiokafka", "httpx")
+
+
+def quiet_chatty_libraries() -> None:
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure_logging(service: str, level: str) -> None:
     logging.basicConfig(
         level=level.upper(),
         format=f"%(asctime)s %(levelname)-7s [wbs-{service}] %(name)s: %(message)s",
         force=True,
     )
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    quiet_chatty_libraries()
 
 
 def serve(program: ServiceProgram, settings: ServiceSettings) -> int:

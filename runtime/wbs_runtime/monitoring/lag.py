@@ -115,7 +115,12 @@ class LagProbe:
             return []
         ends: dict[TopicPartition, int] = await reader.end_offsets(every)
         starts: dict[TopicPartition, int] = await reader.beginning_offsets(every)
-        committed = await asyncio.gather(*(self._committed(s.group, partitions.get(s.topic, [])) for s in self._wanted))
+        # Each group's client is made before the questions go out together: made inside them, the
+        # first measurement made one per subscription and kept one per group, leaving the rest open.
+        groups = {group: await self._group(group) for group in dict.fromkeys(s.group for s in self._wanted)}
+        committed = await asyncio.gather(
+            *(self._committed(groups[s.group], partitions.get(s.topic, [])) for s in self._wanted)
+        )
         now = self._clock()
         rows: list[tuple[Subscription, TopicPartition, int | None]] = [
             (subscription, tp, offsets[tp])
@@ -150,7 +155,8 @@ class LagProbe:
             )
         return measured
 
-    async def _committed(self, group: str, partitions: Sequence[TopicPartition]) -> dict[TopicPartition, int | None]:
+    async def _group(self, group: str) -> AIOKafkaConsumer:
+        """The client that asks for ``group``'s committed offsets (it never joins the group)."""
         consumer = self._groups.get(group)
         if consumer is None:
             consumer = AIOKafkaConsumer(
@@ -161,6 +167,12 @@ class LagProbe:
             )
             await _started(consumer)
             self._groups[group] = consumer
+        return consumer
+
+    @staticmethod
+    async def _committed(
+        consumer: AIOKafkaConsumer, partitions: Sequence[TopicPartition]
+    ) -> dict[TopicPartition, int | None]:
         return {tp: await consumer.committed(tp) for tp in partitions}
 
     async def _started_reader(self) -> AIOKafkaConsumer:

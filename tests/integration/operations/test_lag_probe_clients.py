@@ -1,0 +1,34 @@
+"""Queue health's probe against the real broker: one Kafka client per consumer group, every one
+of them closed with the probe. Its first measurement asked the groups' committed offsets all at
+once and made a client inside each question: one per subscription (47), of which it kept one per
+group; the rest were collected half-open, each logged as an error at every ``make run``."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from tests.support.infrastructure import Infrastructure
+from wbs_runtime.messaging.kafka import ensure_topics
+from wbs_runtime.monitoring.lag import LagProbe, subscriptions
+
+
+async def test_a_probe_keeps_one_client_per_group_and_closes_them_all(infra: Infrastructure) -> None:
+    prefix = f"{infra.namespace}.probe."
+    await ensure_topics(infra.bootstrap_servers, prefix=prefix)
+    complaints: list[str] = []
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: complaints.append(str(context.get("message"))))
+    try:
+        wanted = subscriptions(prefix)
+        probe = LagProbe(infra.bootstrap_servers, wanted)
+        measured = await probe.measure()
+        await probe.measure()  # the same clients again
+        await probe.close()
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(previous)
+    assert {row.group for row in measured} == {s.group for s in wanted}
+    assert [c for c in complaints if "Unclosed" in c] == []

@@ -86,12 +86,13 @@ def describe(error: BaseException, limit: int = ERROR_TEXT_LIMIT) -> str:
             for e in error.errors(include_input=False, include_url=False)[:5]
         )
         return _cut(f"{error.title}: {text}", limit)
-    if isinstance(error, StatementError):
-        # The driver's own error, innermost: its first line is the message, without DETAIL.
-        original: BaseException = error
-        while isinstance(inner := getattr(original, "orig", None), BaseException) and inner is not original:
-            original = inner
-        state = _sqlstate(original)
+    # The driver's own error, innermost (through SQLAlchemy, or raised by a statement run on the
+    # driver itself): its first line is the message, without DETAIL.
+    original: BaseException = error
+    while isinstance(inner := getattr(original, "orig", None), BaseException) and inner is not original:
+        original = inner
+    state = _sqlstate(original)
+    if isinstance(error, StatementError) or state:
         first_line = _without_statement(str(original)).split("\n", 1)[0]
         return _cut(f"{type(original).__name__}{f' [{state}]' if state else ''}: {first_line}", limit)
     return _cut(_without_statement(str(error)), limit)

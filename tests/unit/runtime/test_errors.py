@@ -85,6 +85,12 @@ def test_an_error_described_for_storage_carries_no_parameters_detail_or_input() 
     assert "isi laporan" not in describe(invalid.value)
     assert "amount_idr" in describe(invalid.value)
 
+    # Raised by a statement run on the driver itself (no SQLAlchemy around it): str() adds DETAIL.
+    on_the_driver = asyncpg.exceptions.NotNullViolationError('null value in column "link" violates not-null')
+    on_the_driver.detail = "Failing row contains (kunci, rahasia-pelapor@example.org, null)."
+    assert "rahasia-pelapor" in str(on_the_driver)
+    assert describe(on_the_driver) == ('NotNullViolationError [23502]: null value in column "link" violates not-null')
+
     careless = RuntimeError("cannot apply\n[SQL: SELECT 1]\n[parameters: ('rahasia',)]")
     assert describe(careless) == "cannot apply"
     assert len(describe(RuntimeError("x" * 5000))) == 1000

@@ -8,14 +8,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from wbs_runtime.cli import configure_logging
+from wbs_runtime.cli import CHATTY_LIBRARIES, configure_logging
 
 
 @pytest.fixture
 def restored() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    chatty = {name: logging.getLogger(name).level for name in ("httpx", "aiokafka.consumer.group_coordinator")}
+    chatty = {
+        name: logging.getLogger(name).level for name in (*CHATTY_LIBRARIES, "aiokafka.consumer.group_coordinator")
+    }
     try:
         yield
     finally:
@@ -27,6 +29,7 @@ def restored() -> Iterator[None]:
 @pytest.mark.usefixtures("restored")
 def test_a_service_logs_no_line_per_probe_request_or_coordinator_lookup(caplog: pytest.LogCaptureFixture) -> None:
     logging.getLogger("httpx").setLevel(logging.NOTSET)  # as the library leaves it
+    logging.getLogger().handlers.clear()  # configuring closes the root's handlers: not pytest's
     configure_logging("directory", "info")
     logging.getLogger().addHandler(caplog.handler)  # configuring replaced the root's handlers
     with caplog.at_level(logging.INFO):

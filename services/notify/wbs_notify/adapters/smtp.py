@@ -94,6 +94,9 @@ class SmtpMailer:
                 await client.quit(timeout=self._timeout)
             except Exception:  # the server went away first: nothing left to end
                 client.close()
+            except BaseException:  # the round cancelled (the service stopping): the socket still goes
+                client.close()
+                raise
 
     async def _connected(self) -> SMTP:
         if self._client is None or not self._client.is_connected:

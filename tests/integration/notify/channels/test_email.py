@@ -32,7 +32,7 @@ from wbs_contracts.sealed import Audience
 from wbs_launcher.mail import LocalMailServer, MaildirHandler
 from wbs_notify.adapters.db import contact_table, notification_table
 from wbs_notify.adapters.delivery import CONTACT_NOT_KNOWN_YET, NO_ADDRESS, DeliveryMetrics
-from wbs_notify.adapters.smtp import SmtpMailer
+from wbs_notify.adapters.smtp import MailNotSent, SmtpMailer
 from wbs_notify.domain.email import render
 from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
 from wbs_runtime.crypto import KeyRing
@@ -368,6 +368,29 @@ async def test_a_round_sends_its_messages_on_one_connection_past_a_refused_recip
                 notification_table.c.idempotency_key.in_([r.idempotency_key for r in rows])
             )
         )
+
+
+async def test_a_refused_recipient_between_two_messages_keeps_the_connection(
+    channels: Channels, refusing: RefusingMailServer
+) -> None:
+    """In this order, whatever order a round claims its rows in: the server's refusal (and its
+    reset) leaves the conversation usable for the next message."""
+    sender = mailer(refusing, channels)
+    message = render(
+        subject=NotificationSubject.DISPOSISI,
+        link="/perkara/bps-1700/x",
+        public_url=PUBLIC_URL,
+        idempotency_key="k",
+        to_reporter=False,
+        domain="wbs.uji.go.id",
+    )
+    await sender.send("ketua.tim@inspektorat.uji.go.id", message)
+    with pytest.raises(MailNotSent):
+        await sender.send(RefusingHandler.refused, message)
+    await sender.send("anggota.tim@inspektorat.uji.go.id", message)
+    await sender.close()
+    assert len(received(refusing)) == 2
+    assert refusing.handler.connections() == 1
 
 
 async def test_an_officer_whose_contact_has_not_arrived_yet_is_tried_again(

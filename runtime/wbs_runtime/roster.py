@@ -5,7 +5,7 @@ deactivation) on a compacted topic. The services that assign work (triage's disp
 team of investigation's Surat Tugas) keep the latest announcement of each officer in their own
 database, so they never ask directory while they handle a request. A service subscribes with
 ``ServiceRuntime.keep_roster()`` and reads through :class:`OfficerRoster`, a repository its unit
-of work declares (``roster: OfficerRoster``).
+of work declares by subclassing :class:`RosterUnitOfWork`.
 """
 
 from __future__ import annotations
@@ -102,11 +102,16 @@ def _entry(row: Any) -> RosterEntry:
     )
 
 
-async def keep_officer_roles(event: Envelope[Any], uow: UnitOfWork) -> None:
+class RosterUnitOfWork(UnitOfWork):
+    """A unit of work that keeps the roster: the services that subscribe with
+    ``ServiceRuntime.keep_roster()`` subclass this (a subclass may narrow ``roster``, e.g. to one
+    that reads each tenant once per transaction)."""
+
+    roster: OfficerRoster
+
+
+async def keep_officer_roles(event: Envelope[Any], uow: RosterUnitOfWork) -> None:
     """Handler of ``officer-roles``: keep the officer's roles in the tenant, unless an announcement
-    made later is kept already (a redelivery, or partitions read out of order)."""
-    # The unit of work's own roster when it has one: it may hold what it read earlier in the batch.
-    roster = getattr(uow, "roster", None)
-    if not isinstance(roster, OfficerRoster):
-        roster = OfficerRoster(uow.session)
-    await roster.keep(entry_of(event.data))
+    made later is kept already (a redelivery, or partitions read out of order). Through the unit of
+    work's own roster: it may hold what it read earlier in the batch."""
+    await uow.roster.keep(entry_of(event.data))

@@ -36,7 +36,7 @@ from wbs_runtime.messaging.kafka import Producer, TopicNames
 from wbs_runtime.messaging.outbox import measure_backlog
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.metrics import ServiceMetrics
-from wbs_runtime.roster import keep_officer_roles
+from wbs_runtime.roster import RosterUnitOfWork, keep_officer_roles
 from wbs_runtime.settings import ServiceSettings
 from wbs_runtime.tenancy import AfterKept, StoredAncestry, keeper
 from wbs_runtime.unit_of_work import UnitOfWork
@@ -44,6 +44,7 @@ from wbs_runtime.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 U = TypeVar("U", bound=UnitOfWork)
+KeepsRoster = TypeVar("KeepsRoster", bound=RosterUnitOfWork)
 READINESS_TIMEOUT = 2.0
 
 
@@ -188,7 +189,7 @@ class ServiceRuntime(Generic[U]):
         self.subscribe(TENANT_CONFIGURED, keeper(then))
         self.access.ancestry = StoredAncestry(self.sessionmaker)
 
-    def keep_roster(self) -> None:
+    def keep_roster(self: ServiceRuntime[KeepsRoster]) -> None:
         """Keep every officer's roles per tenant as directory announces them (``wbs_runtime.roster``):
         whom work may be assigned to. Read it through a unit of work's ``OfficerRoster``."""
         self.subscribe(OFFICER_ROLES, keep_officer_roles)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from types import TracebackType
-from typing import Any, Protocol, Self, get_type_hints
+from typing import Any, Generic, Protocol, Self, TypeVar, get_type_hints
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -54,6 +54,28 @@ class Repository:
         """The asyncpg connection of this unit of work's transaction, for hot statements (see
         :func:`wbs_runtime.db.driver_connection`)."""
         return await driver_connection(self._session)
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class ReadOnce(Generic[K, V]):
+    """What a repository read in its transaction, by key: a batch asks the same question for many
+    of its events (the same tenant's rules, the same tenant's officers). It lives as long as the
+    repository, one unit of work; :meth:`forget` it when the transaction writes what was read."""
+
+    def __init__(self, read: Callable[[K], Awaitable[V]]) -> None:
+        self._read = read
+        self._answers: dict[K, V] = {}
+
+    async def __call__(self, key: K) -> V:
+        if key not in self._answers:
+            self._answers[key] = await self._read(key)
+        return self._answers[key]
+
+    def forget(self) -> None:
+        self._answers.clear()
 
 
 class UnitOfWork:

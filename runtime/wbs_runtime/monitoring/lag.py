@@ -117,7 +117,9 @@ class LagProbe:
         starts: dict[TopicPartition, int] = await reader.beginning_offsets(every)
         # Each group's client is made before the questions go out together: made inside them, the
         # first measurement made one per subscription and kept one per group, leaving the rest open.
-        groups = {group: await self._group(group) for group in dict.fromkeys(s.group for s in self._wanted)}
+        # Distinct groups start together (a first measurement must finish within the monitor's timeout).
+        names = list(dict.fromkeys(s.group for s in self._wanted))
+        groups = dict(zip(names, await asyncio.gather(*(self._group(group) for group in names)), strict=True))
         committed = await asyncio.gather(
             *(self._committed(groups[s.group], partitions.get(s.topic, [])) for s in self._wanted)
         )

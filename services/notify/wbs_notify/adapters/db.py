@@ -9,7 +9,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from wbs_notify.domain.contact import SealedContact
 from wbs_notify.domain.notification import Notification
-from wbs_runtime.unit_of_work import Repository, UnitOfWork
+from wbs_runtime.roster import RosterUnitOfWork
+from wbs_runtime.unit_of_work import Repository
 
 metadata = MetaData()
 
@@ -110,7 +111,7 @@ class SqlContactBook(Repository):
         return kept is not None
 
 
-class SqlNotifyUnitOfWork(UnitOfWork):
+class SqlNotifyUnitOfWork(RosterUnitOfWork):
     notifications: SqlNotificationQueue
     contacts: SqlContactBook
     officer_contacts: channels_db.SqlOfficerContacts

@@ -20,7 +20,7 @@ from wbs_notify.domain.reminders import Deadline, Reminder, ReminderState
 from wbs_notify.domain.team import CaseTeam
 from wbs_runtime.roster import OfficerRoster, RosterEntry
 from wbs_runtime.tenancy import TenantDirectory
-from wbs_runtime.unit_of_work import Repository
+from wbs_runtime.unit_of_work import ReadOnce, Repository
 
 #: The team the latest disposition of a case named (case-disposed).
 case_team_table = Table(
@@ -252,12 +252,10 @@ class SqlTenants(Repository):
 
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
-        self._read: dict[str, TenantConfiguredV1 | None] = {}
+        self._configuration = ReadOnce(TenantDirectory(session).get)
 
     async def get(self, tenant: str) -> TenantConfiguredV1 | None:
-        if tenant not in self._read:
-            self._read[tenant] = await TenantDirectory(self._session).get(tenant)
-        return self._read[tenant]
+        return await self._configuration(tenant)
 
 
 class SqlRoster(OfficerRoster):
@@ -267,13 +265,11 @@ class SqlRoster(OfficerRoster):
 
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
-        self._read: dict[str, list[RosterEntry]] = {}
+        self._officers = ReadOnce(super().of_tenant)
 
     async def of_tenant(self, tenant: str) -> list[RosterEntry]:
-        if tenant not in self._read:
-            self._read[tenant] = await super().of_tenant(tenant)
-        return self._read[tenant]
+        return await self._officers(tenant)
 
     async def keep(self, entry: RosterEntry) -> bool:
-        self._read.clear()
+        self._officers.forget()
         return await super().keep(entry)

@@ -10,11 +10,10 @@ from wbs_investigation.adapters.db.escalations import SqlEscalations
 from wbs_investigation.adapters.db.recommendations import SqlRecommendations
 from wbs_investigation.adapters.db.teams import SqlAuditTeams
 from wbs_investigation.adapters.db.tenants import SqlTenants
-from wbs_runtime.roster import OfficerRoster
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.roster import RosterUnitOfWork
 
 
-class SqlInvestigationUnitOfWork(UnitOfWork):
+class SqlInvestigationUnitOfWork(RosterUnitOfWork):  # with the runtime's roster, kept from directory's officer-roles
     case_files: SqlCaseFiles
     documents: SqlCaseDocuments
     teams: SqlAuditTeams
@@ -22,7 +21,6 @@ class SqlInvestigationUnitOfWork(UnitOfWork):
     escalations: SqlEscalations
     tenants: SqlTenants
     recommendations: SqlRecommendations
-    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles
     surat_tugas: SqlSuratTugas
     audit_records: SqlAuditRecords
     audit_results: SqlAuditResults

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from wbs_runtime.roster import OfficerRoster
-from wbs_runtime.unit_of_work import UnitOfWork
+from wbs_runtime.roster import RosterUnitOfWork
 from wbs_triage.adapters.db.cases import SqlAgenda, SqlCaseRepository, SqlOpenQuestions, SqlTenantConfigurations
 from wbs_triage.adapters.db.decisions import SqlBodies, SqlCaseLinks, SqlCaseStatuses, SqlPriorAudits, SqlProposals
 from wbs_triage.adapters.db.dispositions import SqlDispositions
@@ -14,7 +13,7 @@ from wbs_triage.adapters.db.related import SqlRelatedIndex
 from wbs_triage.adapters.db.telaah import SqlTelaahRepository
 
 
-class SqlTriageUnitOfWork(UnitOfWork):
+class SqlTriageUnitOfWork(RosterUnitOfWork):  # with the runtime's roster, kept from directory's officer-roles
     cases: SqlCaseRepository
     agenda: SqlAgenda
     evidence: SqlEvidenceRepository
@@ -30,4 +29,3 @@ class SqlTriageUnitOfWork(UnitOfWork):
     statuses: SqlCaseStatuses
     bodies: SqlBodies
     dispositions: SqlDispositions
-    roster: OfficerRoster  # the runtime's, kept from directory's officer-roles

@@ -42,6 +42,7 @@ from wbs_contracts.registry import CASE_REGISTERED
 from wbs_launcher.stack import Stack
 
 RESULTS = Path(__file__).resolve().parent / "results"
+log = logging.getLogger("bench")
 TARGET_P95_SECONDS = 1.0
 TARGET_INTAKE_P95_MS = 50.0
 TARGET_ACCEPTED_PER_SECOND = 150.0
@@ -183,6 +184,28 @@ async def intake_phase(stack: Stack, watch: Watch, count: int, rate: float) -> d
     return {"reports": count, "rate_per_second": rate, "answer": percentiles([seconds for _, seconds in results])}
 
 
+async def batches(stack: Stack) -> dict[str, tuple[float, float]]:
+    """Each consumer's batches so far: (records, batches), from its own metrics."""
+    counted: dict[str, tuple[float, float]] = {}
+    async with httpx.AsyncClient(timeout=5) as client:
+        for name in stack.processes:
+            if name == "gateway":
+                continue
+            try:
+                text = (await client.get(f"{stack.service_url(name)}/metrics")).text
+            except httpx.HTTPError:
+                continue
+            found = {
+                metric: float(line.rsplit(" ", 1)[1])
+                for line in text.splitlines()
+                for metric in ("wbs_consumer_batch_events_sum", "wbs_consumer_batch_events_count")
+                if line.startswith(metric + "{")
+            }
+            if len(found) == 2:
+                counted[name] = (found["wbs_consumer_batch_events_sum"], found["wbs_consumer_batch_events_count"])
+    return counted
+
+
 def cpu_seconds(stack: Stack) -> dict[str, float]:
     spent = {}
     for name, process in stack.processes.items():
@@ -197,7 +220,7 @@ def cpu_seconds(stack: Stack) -> dict[str, float]:
 async def throughput_phase(stack: Stack, watch: Watch, count: int, concurrency: int) -> dict[str, Any]:
     """A burst through the gateway; also the CPU each process spent per report on it, until the
     last report was registered and the other consumers had a few seconds to follow."""
-    cpu_before = cpu_seconds(stack)
+    cpu_before, batches_before = cpu_seconds(stack), await batches(stack)
     limit = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60, limits=limits) as client:
@@ -213,7 +236,7 @@ async def throughput_phase(stack: Stack, watch: Watch, count: int, concurrency: 
     await wait_for(watch, correlations, 300)
     registered = max(watch.seen[c] for c in correlations) - started
     await asyncio.sleep(5)
-    cpu_after = cpu_seconds(stack)
+    cpu_after, batches_after = cpu_seconds(stack), await batches(stack)
     return {
         "reports": count,
         "concurrent_clients": concurrency,
@@ -224,6 +247,12 @@ async def throughput_phase(stack: Stack, watch: Watch, count: int, concurrency: 
             name: round((cpu_after[name] - cpu_before[name]) / count * 1000, 2)
             for name in cpu_after
             if name in cpu_before
+        },
+        # Small batches cost most per event: each has a transaction, an inbox claim and a commit.
+        "records_per_batch": {
+            name: round((after[0] - before[0]) / max(1.0, after[1] - before[1]), 1)
+            for name, after in batches_after.items()
+            if (before := batches_before.get(name)) is not None
         },
     }
 
@@ -244,12 +273,13 @@ async def measure(stack: Stack, arguments: argparse.Namespace) -> dict[str, Any]
     watcher = asyncio.create_task(watch_registrations(stack.bootstrap_servers, topic, watch, stop))
     await asyncio.wait_for(watch.ready.wait(), 60)
     await latency_phase(stack, watch, 20, 10)  # warm-up: connections, caches, JIT of the query planner
-    results = {
-        "latency": await latency_phase(stack, watch, arguments.reports, arguments.rate),
-        "intake": await intake_phase(stack, watch, arguments.intake_reports, arguments.intake_rate),
-        "throughput": await throughput_phase(stack, watch, arguments.burst, arguments.concurrency),
-        "memory_rss_mib": memory(stack),
-    }
+    log.info("latency: %d reports at %g/s", arguments.reports, arguments.rate)
+    latency = await latency_phase(stack, watch, arguments.reports, arguments.rate)
+    log.info("intake's own answer: %d reports at %g/s", arguments.intake_reports, arguments.intake_rate)
+    intake = await intake_phase(stack, watch, arguments.intake_reports, arguments.intake_rate)
+    log.info("burst: %d reports, %d clients at once", arguments.burst, arguments.concurrency)
+    throughput = await throughput_phase(stack, watch, arguments.burst, arguments.concurrency)
+    results = {"latency": latency, "intake": intake, "throughput": throughput, "memory_rss_mib": memory(stack)}
     stop.set()
     await watcher
     return results

@@ -102,6 +102,15 @@ class DeliveryOptions:
 
 
 @dataclass(frozen=True)
+class Contacts:
+    """A round's recipients' contacts: each officer's address (None: none, or no longer active),
+    and each case's sealed reporter contact."""
+
+    officers: dict[str, str | None]
+    sealed: dict[UUID, Any]
+
+
+@dataclass(frozen=True)
 class Lease:
     """One webhook call as this round claimed it: its row, and the lease it set."""
 
@@ -202,11 +211,14 @@ class DeliveryRound:
         if self._mailer is None:  # no SMTP server configured: e-mail waits in the queue
             return 0
         rows = await self._claim_notifications(Channel.SUREL)
+        if not rows:
+            return 0
+        contacts = await self._contacts(rows)
         try:
             for row in rows:
                 if self._lease_over(row.leased_until):
                     continue
-                await self._email(row, self._mailer)
+                await self._email(row, contacts, self._mailer)
         finally:
             await self._mailer.close()  # one connection per round, not one per message
         return len(rows)
@@ -245,9 +257,9 @@ class DeliveryRound:
             )
             return result.all()
 
-    async def _email(self, row: Any, mailer: Mailer) -> None:
+    async def _email(self, row: Any, contacts: Contacts, mailer: Mailer) -> None:
         try:
-            to = await self._address(row)
+            to = self._address(row, contacts)
         except ContactNotKnownYet:
             await self._retry_notification(row, CONTACT_NOT_KNOWN_YET)
             return
@@ -290,28 +302,34 @@ class DeliveryRound:
             return
         await self._finish(row, DeliveryStatus.TERKIRIM, None)
 
-    async def _address(self, row: Any) -> str | None:
+    async def _contacts(self, rows: Sequence[Any]) -> Contacts:
+        """What the round's recipients are reached at, read in one go: the officers' contacts, and
+        the reporters' sealed contacts (opened one by one, only when their e-mail is sent)."""
+        officers = {row.recipient for row in rows if row.recipient_kind == RecipientKind.PETUGAS}
+        cases = {row.case_id for row in rows if row.recipient_kind == RecipientKind.PELAPOR and row.case_id}
+        o, c = officer_contact_table, contact_table
+        contacts = Contacts(officers={}, sealed={})
+        async with self._sessions() as session:
+            if officers:
+                statement = select(o.c.officer_id, o.c.email, o.c.active).where(o.c.officer_id.in_(officers))
+                for officer in await session.execute(statement):
+                    contacts.officers[officer.officer_id] = officer.email if officer.active else None
+            if cases:
+                statement = select(c.c.case_id, c.c.sealed_contact).where(c.c.case_id.in_(cases))
+                for case in await session.execute(statement):
+                    contacts.sealed[case.case_id] = case.sealed_contact
+        return contacts
+
+    def _address(self, row: Any, contacts: Contacts) -> str | None:
         """Where the e-mail goes; opened only now, never stored or logged. None: nowhere, for good (a
         known officer without an address or no longer active, a reporter without one)."""
-        async with self._sessions() as session:
-            if row.recipient_kind == RecipientKind.PETUGAS:
-                found = (
-                    await session.execute(
-                        select(officer_contact_table.c.email, officer_contact_table.c.active).where(
-                            officer_contact_table.c.officer_id == row.recipient
-                        )
-                    )
-                ).first()
-                if found is None:
-                    raise ContactNotKnownYet(row.recipient)
-                return found.email if found.active else None
-            if row.recipient_kind != RecipientKind.PELAPOR or row.case_id is None:
-                return None
-            sealed = (
-                await session.execute(
-                    select(contact_table.c.sealed_contact).where(contact_table.c.case_id == row.case_id)
-                )
-            ).scalar_one_or_none()
+        if row.recipient_kind == RecipientKind.PETUGAS:
+            if row.recipient not in contacts.officers:
+                raise ContactNotKnownYet(row.recipient)
+            return contacts.officers[row.recipient]
+        if row.recipient_kind != RecipientKind.PELAPOR or row.case_id is None:
+            return None
+        sealed = contacts.sealed.get(row.case_id)
         if sealed is None:
             return None
         payload = SealedPayload.model_validate(sealed)

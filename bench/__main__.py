@@ -207,13 +207,20 @@ async def batches(stack: Stack) -> dict[str, tuple[float, float]]:
 
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
+    """CPU spent so far by each service, the gateway, and the embedded broker and PostgreSQL (with
+    the backends it forked)."""
+    pids = {name: process.pid for name, process in stack.processes.items()}
+    for name, infrastructure in (("broker", stack.broker), ("postgres", stack.postgres)):
+        if infrastructure is not None and infrastructure.pid is not None:
+            pids[name] = infrastructure.pid
     spent = {}
-    for name, process in stack.processes.items():
+    for name, pid in pids.items():
         try:
-            times = psutil.Process(process.pid).cpu_times()
+            process = psutil.Process(pid)
+            times = [process.cpu_times(), *(child.cpu_times() for child in process.children(recursive=True))]
         except psutil.Error:
             continue
-        spent[name] = times.user + times.system
+        spent[name] = sum(t.user + t.system for t in times)
     return spent
 
 

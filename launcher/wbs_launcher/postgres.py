@@ -67,6 +67,11 @@ class EmbeddedPostgres:
         self._user = SYSTEM_USER if os.geteuid() == 0 else None
 
     @property
+    def pid(self) -> int | None:
+        """The process started (to measure what it spends), while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def admin_url(self) -> str:
         return f"postgresql://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/postgres"
 

@@ -19,6 +19,7 @@ import httpx
 import yaml
 
 from wbs_contracts.registry import SERVICES
+from wbs_launcher import broker as embedded_broker
 from wbs_launcher import checkpoint
 from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop, wait_or_kill
@@ -129,6 +130,7 @@ class Stack:
             **{f"{env_prefix(s)}DATABASE_URL": url for s, url in self.database_urls.items()},
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
+            **({"WBS_KAFKA_PARTITIONS": str(self.partitions)} if self.partitions else {}),
             # wbs keys rotate|reseal|list work on this stack's keys.
             "WBS_KEY_ROOT": str(self.key_root.resolve()),
             # wbs mail list|show read what the local SMTP server kept.
@@ -159,6 +161,15 @@ class Stack:
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.config.gateway_port}"
+
+    @property
+    def partitions(self) -> int | None:
+        """Partitions of the topics WBS creates: ``WBS_KAFKA_PARTITIONS``, else the embedded broker's,
+        else (a Kafka cluster) the registry's."""
+        chosen = os.environ.get("WBS_KAFKA_PARTITIONS") or self.config.extra_env.get("WBS_KAFKA_PARTITIONS")
+        if chosen:
+            return int(chosen)
+        return embedded_broker.PARTITIONS if self.broker is not None else None
 
     def service_url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.config.service_ports[service]}"
@@ -203,7 +214,9 @@ class Stack:
         for tenant in self.tenant_ids():
             issue_for_services(self.key_root, tenant, SERVICES)
         issue_assertion_keys(self.key_root, SERVICES)
-        created = asyncio.run(ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix))
+        created = asyncio.run(
+            ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix, partitions=self.partitions)
+        )
         log.info("topics ready (%d created)", len(created))
         # A memory-only broker forgot every event: each service publishes again what some consumer
         # had not applied when the broker stopped (all it retains, without a record of that).
@@ -344,6 +357,7 @@ class Stack:
             f"{prefix}HTTP_PORT": str(self.config.service_ports[service]),
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
+            **({"WBS_KAFKA_PARTITIONS": str(self.partitions)} if self.partitions else {}),
             "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
             "WBS_BLOB_DIR": str(self.blob_dir.resolve()),
             # Where directory's queue-health page reads each service's /readyz and /metrics.

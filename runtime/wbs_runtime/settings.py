@@ -120,9 +120,15 @@ class ServiceSettings(BaseSettings):
     kafka_topic_prefix: str = Field(default="", validation_alias="WBS_KAFKA_TOPIC_PREFIX")
     #: Real Kafka supports idempotent producers; the embedded broker does not.
     kafka_idempotent_producer: bool = Field(default=False, validation_alias="WBS_KAFKA_IDEMPOTENT_PRODUCER")
-    #: How long a fetch may wait for data. Kafka answers as soon as data arrives, so 500 ms costs
-    #: nothing there; the embedded broker waits out the whole interval, so it defaults to 50 ms.
-    kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, validation_alias="WBS_KAFKA_FETCH_MAX_WAIT_MS")
+    #: How long a fetch may wait for data: Kafka's own default. Kafka answers as soon as data
+    #: arrives, so it costs nothing there. The embedded broker answers within about half of it
+    #: (each hop between services waits that much more), but every fetch costs it CPU: at 50 ms
+    #: the idle system spent about one core of two on fetches (bench/RESULTS.md). Tests choose 50.
+    kafka_fetch_max_wait_ms: int = Field(default=500, ge=1, validation_alias="WBS_KAFKA_FETCH_MAX_WAIT_MS")
+    #: Partitions of every topic WBS creates, instead of the registry's. The launcher sets 1 for the
+    #: embedded broker: one consumer per service reads them anyway, and each partition is work for
+    #: every fetch. Topics that exist keep theirs.
+    kafka_partitions: int | None = Field(default=None, ge=1, validation_alias="WBS_KAFKA_PARTITIONS")
 
     key_dir: Path | None = Field(default=None, validation_alias="WBS_KEY_DIR")
     #: Plain HTTP on 127.0.0.1 (``make run``, tests): the pages' cookies without the Secure flag.

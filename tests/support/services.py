@@ -43,6 +43,8 @@ def settings_for(
         "consumer_backoff_seconds": 0.05,
         "consumer_max_attempts": 3,
         "outbox_poll_seconds": 0.5,
+        # Tests wait on each hop between services: a short fetch wait, at the broker's CPU's expense.
+        "kafka_fetch_max_wait_ms": 50,
     }
     return settings_class(
         database_url=database_url,

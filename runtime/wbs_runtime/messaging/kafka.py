@@ -93,9 +93,9 @@ class Producer:
         return await (await self.send(topic, key, value, headers))
 
 
-def _new_topic(name: str, spec: TopicSpec, replication_factor: int) -> NewTopic:
+def _new_topic(name: str, spec: TopicSpec, replication_factor: int, partitions: int | None) -> NewTopic:
     configs = {"cleanup.policy": "compact"} if spec.compacted else {}
-    return NewTopic(name, spec.partitions, replication_factor, topic_configs=configs)
+    return NewTopic(name, partitions or spec.partitions, replication_factor, topic_configs=configs)
 
 
 async def ensure_topics(
@@ -104,8 +104,10 @@ async def ensure_topics(
     *,
     prefix: str = "",
     replication_factor: int = 1,
+    partitions: int | None = None,
 ) -> list[str]:
-    """Create the registry's topics that do not exist yet; returns the names created."""
+    """Create the registry's topics that do not exist yet; returns the names created.
+    ``partitions``: instead of each topic's own (``ServiceSettings.kafka_partitions``)."""
     names = TopicNames(prefix)
     wanted = list(all_topics() if topics is None else topics)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="wbs-topics")
@@ -115,7 +117,8 @@ async def ensure_topics(
         missing = [t for t in wanted if names(t.name) not in existing]
         if missing:
             try:
-                await admin.create_topics([_new_topic(names(t.name), t, replication_factor) for t in missing])
+                new = [_new_topic(names(t.name), t, replication_factor, partitions) for t in missing]
+                await admin.create_topics(new)
             except TopicAlreadyExistsError:
                 log.info("another process created the topics first")
         return [names(t.name) for t in missing]

@@ -122,7 +122,9 @@ def build(settings: InvestigationSettings) -> ServiceRuntime[SqlInvestigationUni
         idle_seconds=settings.recommendation_round_seconds,
     )
     # Each receiving agency's own topic, made for every agency tenant kept and before a first publish.
-    topics = KafkaAgencyTopics(settings.kafka_bootstrap_servers, prefix=settings.kafka_topic_prefix)
+    topics = KafkaAgencyTopics(
+        settings.kafka_bootstrap_servers, prefix=settings.kafka_topic_prefix, partitions=settings.kafka_partitions
+    )
     runtime.every("agency topics", lambda: topics.keep(uow), idle_seconds=AGENCY_TOPIC_SECONDS)
     recommendation_http.allow_uploads(runtime.uploads)  # the copy of an SK, other evidence
     web = officer_pages(settings)

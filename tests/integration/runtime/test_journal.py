@@ -59,6 +59,7 @@ async def start(infra: Infrastructure, *, journal: bool) -> AsyncIterator[Servic
         kafka_topic_prefix=prefix,
         consumer_backoff_seconds=0.01,
         outbox_poll_seconds=0.2,
+        kafka_fetch_max_wait_ms=50,
     )
     runtime: ServiceRuntime[SqlNotifyUnitOfWork] = ServiceRuntime(settings, SqlNotifyUnitOfWork)
     handler = Recorder()

@@ -24,11 +24,13 @@ class KafkaAgencyTopics:
         bootstrap_servers: str,
         *,
         prefix: str = "",
+        partitions: int | None = None,
         recheck_seconds: float = RECHECK_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._bootstrap_servers = bootstrap_servers
         self._prefix = prefix
+        self._partitions = partitions
         self._recheck_seconds = recheck_seconds
         self._clock = clock
         #: The agencies whose topics this process made or found.
@@ -41,7 +43,7 @@ class KafkaAgencyTopics:
         if not wanted:
             return 0
         specs = [escalations_to(agency).topic_spec for agency in wanted]
-        created = await ensure_topics(self._bootstrap_servers, specs, prefix=self._prefix)
+        created = await ensure_topics(self._bootstrap_servers, specs, prefix=self._prefix, partitions=self._partitions)
         self._known.update(wanted)
         return len(created)
 

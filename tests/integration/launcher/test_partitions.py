@@ -1,7 +1,5 @@
-"""Topics on the embedded broker get one partition each; on a Kafka cluster, the registry's count.
-
-Every partition is work in every fetch of every consumer: measured on 2 cores, the embedded broker
-spent about half the CPU of a report with the registry's six per topic."""
+"""Topics get the registry's partitions, or the count an operator chose (``WBS_KAFKA_PARTITIONS``):
+fewer cost the embedded broker less per fetch, more let consumers catch up faster."""
 
 from __future__ import annotations
 
@@ -12,9 +10,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from tests.support.infrastructure import Infrastructure
-from wbs_contracts.registry import EVENTS, REPORT_SUBMITTED
-from wbs_launcher import broker as embedded_broker
-from wbs_launcher.broker import EmbeddedBroker
+from wbs_contracts.registry import REPORT_SUBMITTED
 from wbs_launcher.stack import Stack, StackConfig
 from wbs_runtime.messaging.kafka import TopicNames, ensure_topics
 
@@ -41,19 +37,18 @@ async def test_topics_are_made_with_the_partitions_asked_for_or_the_registrys(in
     assert REPORT_SUBMITTED.partitions > 1  # otherwise this test shows nothing
 
 
-def test_the_launcher_asks_one_partition_of_its_own_broker_only(
+def test_the_launcher_passes_the_partitions_chosen_to_its_topics_and_services(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("WBS_KAFKA_PARTITIONS", raising=False)
-    cluster = Stack(StackConfig(var_dir=tmp_path, bootstrap_servers="kafka.example:9092"))
-    assert cluster.partitions is None  # the registry's: a cluster's replicas share them
+    stack = Stack(StackConfig(var_dir=tmp_path, bootstrap_servers="kafka.example:9092"))
+    stack.database_urls = dict.fromkeys(stack.config.service_ports, "postgresql://x/y")
+    assert stack.partitions is None  # the registry's
+    assert "WBS_KAFKA_PARTITIONS" not in stack.env_for("triage")
 
-    embedded = Stack(StackConfig(var_dir=tmp_path))
-    embedded.broker = EmbeddedBroker(0, tmp_path / "broker.log")  # not started: only its presence counts
-    assert embedded.partitions == embedded_broker.PARTITIONS == 1
-    embedded.database_urls = dict.fromkeys(embedded.config.service_ports, "postgresql://x/y")
-    assert embedded.env_for("triage")["WBS_KAFKA_PARTITIONS"] == "1"  # the services' own topics too
-
-    monkeypatch.setenv("WBS_KAFKA_PARTITIONS", "3")
-    assert embedded.partitions == cluster.partitions == 3
-    assert {spec.partitions for spec in EVENTS} - {1}  # the registry has topics with several
+    monkeypatch.setenv("WBS_KAFKA_PARTITIONS", "2")
+    assert stack.partitions == 2
+    assert stack.env_for("investigation")["WBS_KAFKA_PARTITIONS"] == "2"  # its agencies' topics too
+    chosen = Stack(StackConfig(var_dir=tmp_path, extra_env={"WBS_KAFKA_PARTITIONS": "3"}))
+    monkeypatch.delenv("WBS_KAFKA_PARTITIONS")
+    assert chosen.partitions == 3

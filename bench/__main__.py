@@ -208,7 +208,7 @@ async def batches(stack: Stack) -> dict[str, tuple[float, float]]:
 
 def cpu_seconds(stack: Stack) -> dict[str, float]:
     """CPU spent so far by each service, the gateway, and the embedded broker and PostgreSQL (with
-    the backends it forked)."""
+    the backends it forked, running or ended)."""
     pids = {name: process.pid for name, process in stack.processes.items()}
     for name, infrastructure in (("broker", stack.broker), ("postgres", stack.postgres)):
         if infrastructure is not None and infrastructure.pid is not None:
@@ -220,7 +220,8 @@ def cpu_seconds(stack: Stack) -> dict[str, float]:
             times = [process.cpu_times(), *(child.cpu_times() for child in process.children(recursive=True))]
         except psutil.Error:
             continue
-        spent[name] = sum(t.user + t.system for t in times)
+        # With what each has reaped: PostgreSQL's backends and workers that ended meanwhile.
+        spent[name] = sum(t.user + t.system + t.children_user + t.children_system for t in times)
     return spent
 
 

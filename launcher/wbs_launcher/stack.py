@@ -169,7 +169,11 @@ class Stack:
         (measured on 2 cores, bench/RESULTS.md): with one per topic a burst of submissions took
         about a third more reports per second, and triage caught up at half the rate (966/s)."""
         chosen = os.environ.get("WBS_KAFKA_PARTITIONS") or self.config.extra_env.get("WBS_KAFKA_PARTITIONS")
-        return int(chosen) if chosen else None
+        if not chosen:
+            return None
+        if not chosen.isdigit() or int(chosen) < 1:
+            raise StackFailed(f"WBS_KAFKA_PARTITIONS must be a whole number of at least 1, not {chosen!r}")
+        return int(chosen)
 
     def service_url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.config.service_ports[service]}"

@@ -47,7 +47,7 @@ class ConsumerLoop:
         metrics: ServiceMetrics,
         client_id: str,
         max_records: int = 500,
-        fetch_max_wait_ms: int = 50,
+        fetch_max_wait_ms: int = 500,
         max_partition_fetch_bytes: int = 4 * 1024 * 1024,
         stopping: asyncio.Event | None = None,
     ) -> None:

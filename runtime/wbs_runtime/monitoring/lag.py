@@ -117,9 +117,16 @@ class LagProbe:
         starts: dict[TopicPartition, int] = await reader.beginning_offsets(every)
         # Each group's client is made before the questions go out together: made inside them, the
         # first measurement made one per subscription and kept one per group, leaving the rest open.
-        # Distinct groups start together (a first measurement must finish within the monitor's timeout).
+        # Distinct groups start together (a first measurement must finish within the monitor's
+        # timeout), and all of them finish before a failure is raised: a start still running then
+        # would keep its client after measure() closed the others.
         names = list(dict.fromkeys(s.group for s in self._wanted))
-        groups = dict(zip(names, await asyncio.gather(*(self._group(group) for group in names)), strict=True))
+        started = await asyncio.gather(*(self._group(group) for group in names), return_exceptions=True)
+        groups: dict[str, AIOKafkaConsumer] = {}
+        for group, outcome in zip(names, started, strict=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            groups[group] = outcome
         committed = await asyncio.gather(
             *(self._committed(groups[s.group], partitions.get(s.topic, [])) for s in self._wanted)
         )

@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaConsumer
 
 from tests.support.infrastructure import Infrastructure
 from wbs_contracts.registry import REPORT_SUBMITTED
-from wbs_launcher.stack import Stack, StackConfig
+from wbs_launcher.stack import Stack, StackConfig, StackFailed
 from wbs_runtime.messaging.kafka import TopicNames, ensure_topics
 
 
@@ -52,3 +52,8 @@ def test_the_launcher_passes_the_partitions_chosen_to_its_topics_and_services(
     chosen = Stack(StackConfig(var_dir=tmp_path, extra_env={"WBS_KAFKA_PARTITIONS": "3"}))
     monkeypatch.delenv("WBS_KAFKA_PARTITIONS")
     assert chosen.partitions == 3
+
+    for wrong in ("0", "enam", "-2"):
+        monkeypatch.setenv("WBS_KAFKA_PARTITIONS", wrong)
+        with pytest.raises(StackFailed, match="WBS_KAFKA_PARTITIONS"):
+            stack.partitions  # noqa: B018 (a property that checks)

@@ -25,9 +25,10 @@ async def test_each_key_is_read_once_until_forgotten() -> None:
 async def test_an_absent_answer_is_kept_too() -> None:
     asked = 0
 
-    async def read(tenant: str) -> None:
+    async def read(tenant: str) -> str | None:
         nonlocal asked
         asked += 1
+        return None  # no such tenant
 
     nothing = ReadOnce(read)
     assert await nothing("unknown") is None

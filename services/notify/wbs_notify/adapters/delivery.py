@@ -304,7 +304,10 @@ class DeliveryRound:
 
     async def _contacts(self, rows: Sequence[Any]) -> Contacts:
         """What the round's recipients are reached at, read in one go: the officers' contacts, and
-        the reporters' sealed contacts (opened one by one, only when their e-mail is sent)."""
+        the reporters' sealed contacts (opened one by one, only when their e-mail is sent). As of
+        the round's start: an officer deactivated while it sends (at most a batch of deadlines) may
+        still get its e-mail; a contact that arrives meanwhile is used by the next round. A failure
+        here ends the round; its rows are claimed again when their lease runs out."""
         officers = {row.recipient for row in rows if row.recipient_kind == RecipientKind.PETUGAS}
         cases = {row.case_id for row in rows if row.recipient_kind == RecipientKind.PELAPOR and row.case_id}
         o, c = officer_contact_table, contact_table

@@ -273,3 +273,6 @@ class SqlRoster(OfficerRoster):
     async def keep(self, entry: RosterEntry) -> bool:
         self._officers.forget()
         return await super().keep(entry)
+
+    def rewind(self, mark: object) -> None:
+        self._officers.forget()  # what was read after a write that is now undone

@@ -361,7 +361,6 @@ class Stack:
             f"{prefix}HTTP_PORT": str(self.config.service_ports[service]),
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "WBS_KAFKA_TOPIC_PREFIX": self.config.topic_prefix,
-            **({"WBS_KAFKA_PARTITIONS": str(self.partitions)} if self.partitions else {}),
             "WBS_KEY_DIR": str(self.key_dir(service).resolve()),
             "WBS_BLOB_DIR": str(self.blob_dir.resolve()),
             # Where directory's queue-health page reads each service's /readyz and /metrics.

@@ -51,8 +51,9 @@ def _replace_closed_connection(dbapi_connection: Any, record: Any, proxy: Any) -
         raise DisconnectionError("the server closed this connection")  # the pool connects anew
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_sessionmaker(engine: AsyncEngine, **info: Any) -> async_sessionmaker[AsyncSession]:
+    """``info``: what every session carries in ``Session.info`` (the outbox's doorbell, say)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 _DRIVER = "wbs_driver_connection"

@@ -33,7 +33,7 @@ from wbs_runtime.messaging.consumer_loop import ConsumerLoop
 from wbs_runtime.messaging.dead_letters import DeadLetters
 from wbs_runtime.messaging.journal import Applied, keep
 from wbs_runtime.messaging.kafka import Producer, TopicNames
-from wbs_runtime.messaging.outbox import measure_backlog
+from wbs_runtime.messaging.outbox import DOORBELL, Doorbell, measure_backlog
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.metrics import ServiceMetrics
 from wbs_runtime.roster import RosterUnitOfWork, keep_officer_roles
@@ -79,7 +79,9 @@ class ServiceRuntime(Generic[U]):
         #: ``access.ancestry`` so administration reaches down the hierarchy.
         self.access = AccessControl(AssertionKeys(settings.key_dir, name))
         self.engine = create_engine(settings.database_url, settings.database_pool_size)
-        self.sessionmaker = create_sessionmaker(self.engine)
+        #: Commits wake this process's relay directly while it leads (no NOTIFY: see outbox.Doorbell).
+        self.doorbell = Doorbell()
+        self.sessionmaker = create_sessionmaker(self.engine, **{DOORBELL: self.doorbell})
         self.topics = TopicNames(settings.kafka_topic_prefix)
         self.producer = Producer(
             settings.kafka_bootstrap_servers,
@@ -102,6 +104,7 @@ class ServiceRuntime(Generic[U]):
             poll_seconds=settings.outbox_poll_seconds,
             retention_days=(settings.outbox_retention_days, settings.inbox_retention_days),
         )
+        self.doorbell.attach(self.relay)
         # Read at each scrape: whether this replica publishes, or waits on standby for the lock.
         self.metrics.relay_leader.labels(name).set_function(lambda: 1.0 if self.relay.is_leader else 0.0)
         self.stopping = asyncio.Event()

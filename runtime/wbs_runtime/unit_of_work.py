@@ -142,6 +142,7 @@ class UnitOfWork:
             await repository.flush()
         await self.outbox.flush()
         await self.session.commit()
+        self.outbox.committed()
         forget_driver(self.session)  # the next transaction may run on another connection
 
     @contextlib.asynccontextmanager

@@ -15,7 +15,8 @@
   event is harmless: consumers are idempotent.
 - The partition and offset the broker acknowledged are stored with each row: after a
   memory-only broker restarted, they tell what it lost.
-- It wakes on ``NOTIFY`` from committing transactions, and polls as a fallback.
+- It is woken by a commit in its own process while it leads (``outbox.Doorbell``), by ``NOTIFY``
+  from any other writer, and polls as a fallback.
 """
 
 from __future__ import annotations
@@ -349,6 +350,10 @@ class OutboxRelay:
             self._in_flight.clear()
 
     def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Something was committed to the outbox in this process (see ``outbox.Doorbell``)."""
         self._wake.set()
 
     async def _wait_for(self, *events: asyncio.Event) -> None:

@@ -29,11 +29,12 @@ from wbs_runtime import migrate
 from wbs_runtime.db import create_engine, create_sessionmaker, plain_url
 from wbs_runtime.gauges import GaugeRefresher
 from wbs_runtime.messaging.kafka import Producer, RecordSender, TopicNames, ensure_topics
-from wbs_runtime.messaging.outbox import NOTIFY_CHANNEL, Outbox, measure_backlog, prune
+from wbs_runtime.messaging.outbox import DOORBELL, NOTIFY_CHANNEL, Doorbell, Outbox, measure_backlog, prune
 from wbs_runtime.messaging.relay import OutboxRelay
 from wbs_runtime.messaging.restart import Replayed, replay
 from wbs_runtime.messaging.tables import inbox, outbox
 from wbs_runtime.metrics import ServiceMetrics
+from wbs_runtime.unit_of_work import UnitOfWork
 
 
 @pytest.fixture
@@ -75,7 +76,9 @@ async def add_events(engine: AsyncEngine, cases: list[str], per_case: int) -> di
 
 
 @contextlib.asynccontextmanager
-async def relaying(url: str, engine: AsyncEngine, bootstrap: str, prefix: str) -> AsyncIterator[OutboxRelay]:
+async def relaying(
+    url: str, engine: AsyncEngine, bootstrap: str, prefix: str, poll_seconds: float = 0.2
+) -> AsyncIterator[OutboxRelay]:
     producer = Producer(bootstrap)
     await producer.start()
     metrics = ServiceMetrics("intake")
@@ -85,7 +88,7 @@ async def relaying(url: str, engine: AsyncEngine, bootstrap: str, prefix: str) -
         producer=producer,
         topics=TopicNames(prefix),
         metrics=metrics,
-        poll_seconds=0.2,
+        poll_seconds=poll_seconds,
     )
     gauges, stopping = GaugeRefresher(engine, every=0.2), asyncio.Event()
     gauges.register("outbox", lambda db: measure_backlog(db, metrics))
@@ -332,6 +335,58 @@ async def test_the_relay_is_notified_once_per_transaction_not_once_per_event(
     async with engine.connect() as db:
         written = (await db.execute(select(outbox.c.event_id).order_by(outbox.c.seq.desc()).limit(10))).scalars()
         assert list(written)[::-1] == [e.id for e in events]  # seq follows the order they were added in
+
+
+class Standby:
+    """A relay of this process that does not lead (another replica does)."""
+
+    is_leader = False
+
+    def wake(self) -> None:
+        raise AssertionError("a relay on standby is not woken: the leader is, by NOTIFY")
+
+
+async def test_a_commit_wakes_its_own_leading_relay_without_notify_and_notifies_any_other(
+    infra: Infrastructure, database: tuple[str, AsyncEngine]
+) -> None:
+    """NOTIFY holds a cluster-wide lock through each commit's WAL flush: the writer's own relay,
+    when it leads, is woken in the process instead. The relay polls only every 30 s here, so an
+    event published at once was woken, not found."""
+    url, engine = database
+    prefix = f"{infra.namespace}.bell{uuid4().hex[:4]}."
+    topic = prefix + REPORT_SUBMITTED.topic
+    await ensure_topics(infra.bootstrap_servers, prefix=prefix)
+    listener = await asyncpg.connect(plain_url(url))
+    notifications: list[str] = []
+    await listener.add_listener(NOTIFY_CHANNEL, lambda *args: notifications.append(args[2]))
+
+    async def commit_one(sessionmaker: Any) -> str:
+        envelope = report_submitted()
+        async with UnitOfWork(sessionmaker, "intake") as uow:
+            await uow.outbox.add(REPORT_SUBMITTED, envelope)
+            await uow.commit()
+        return str(envelope.id)
+
+    try:
+        async with relaying(url, engine, infra.bootstrap_servers, prefix, poll_seconds=30) as relay:
+            await eventually(lambda: _any_leader(relay), what="the relay leading")
+            await asyncio.sleep(0.3)  # its first look at the outbox is over: it waits on the poll now
+            doorbell = Doorbell()
+            doorbell.attach(relay)
+            own = await commit_one(create_sessionmaker(engine, **{DOORBELL: doorbell}))
+            records = await read_until(infra.bootstrap_servers, topic, lambda r: len(r) >= 1, within=10)
+            assert [header(r, "ce_id") for r in records] == [own]
+            assert notifications == []
+
+            standby = Doorbell()
+            standby.attach(Standby())
+            for writer in (create_sessionmaker(engine), create_sessionmaker(engine, **{DOORBELL: standby})):
+                await commit_one(writer)
+            await eventually(lambda: _at_least(notifications, 2), what="a NOTIFY from each other writer")
+            records = await read_until(infra.bootstrap_servers, topic, lambda r: len(r) >= 3, within=10)
+            assert len(records) == 3
+    finally:
+        await listener.close()
 
 
 async def _at_least(items: list[str], count: int) -> list[str] | None:

@@ -52,6 +52,7 @@ from wbs_notify.adapters.webhooks import Unreachable, WebhookCaller
 from wbs_notify.domain import email as emails
 from wbs_notify.domain import webhook as webhooks
 from wbs_notify.domain.address import RefusedEndpoint
+from wbs_notify.domain.email import Email
 from wbs_notify.domain.notification import Channel, DeliveryStatus, RecipientKind
 from wbs_notify.domain.retry import next_attempt
 from wbs_runtime.clock import Clock
@@ -126,6 +127,22 @@ class Lease:
             d.c.status == DeliveryStatus.ANTRE,
             d.c.next_attempt_at == self.leased_until,
         )
+
+
+def one_email_each(rows: Sequence[Any]) -> list[list[Any]]:
+    """A round's e-mail rows as e-mails: an officer's rows together, as one digest (in the order
+    they were queued); a reporter's each alone (each is about another report)."""
+    by_officer: dict[str, list[Any]] = {}
+    messages: list[list[Any]] = []
+    for row in sorted(rows, key=lambda r: r.queued_at):
+        if row.recipient_kind != RecipientKind.PETUGAS:
+            messages.append([row])
+        elif row.recipient in by_officer:
+            by_officer[row.recipient].append(row)
+        else:
+            by_officer[row.recipient] = [row]
+            messages.append(by_officer[row.recipient])
+    return messages
 
 
 class DeliveryMetrics:
@@ -215,10 +232,10 @@ class DeliveryRound:
             return 0
         contacts = await self._contacts(rows)
         try:
-            for row in rows:
-                if self._lease_over(row.leased_until):
+            for group in one_email_each(rows):
+                if self._lease_over(group[0].leased_until):
                     continue
-                await self._email(row, contacts, self._mailer)
+                await self._email(group, contacts, self._mailer)
         finally:
             await self._mailer.close()  # one connection per round, not one per message
         return len(rows)
@@ -257,11 +274,13 @@ class DeliveryRound:
             )
             return result.all()
 
-    async def _email(self, row: Any, contacts: Contacts, mailer: Mailer) -> None:
+    async def _email(self, rows: Sequence[Any], contacts: Contacts, mailer: Mailer) -> None:
+        """One e-mail for ``rows`` (one recipient's), and their outcome, the same for all."""
+        row = rows[0]
         try:
             to = self._address(row, contacts)
         except ContactNotKnownYet:
-            await self._retry_notification(row, CONTACT_NOT_KNOWN_YET)
+            await self._retry_notifications(rows, CONTACT_NOT_KNOWN_YET)
             return
         except Exception as error:  # a contact that does not open: no use trying again
             log.warning(
@@ -270,24 +289,15 @@ class DeliveryRound:
                 type(error).__name__,
             )
             await self._finish(
-                row, DeliveryStatus.GAGAL, f"alamat tidak terbaca / address unreadable: {type(error).__name__}"
+                rows, DeliveryStatus.GAGAL, f"alamat tidak terbaca / address unreadable: {type(error).__name__}"
             )
             return
         if to is None:
-            await self._finish(row, DeliveryStatus.GAGAL, NO_ADDRESS)
+            await self._finish(rows, DeliveryStatus.GAGAL, NO_ADDRESS)
             return
-        subject = NotificationSubject(row.subject) if row.subject else None
-        message = emails.render(
-            subject=subject,
-            link=row.link,
-            public_url=self._options.public_url,
-            idempotency_key=row.idempotency_key,
-            to_reporter=row.recipient_kind == RecipientKind.PELAPOR,
-            domain=self._options.mail_domain,
-        )
         try:
             async with asyncio.timeout(self._options.mail_deadline_seconds):
-                await mailer.send(to, message)
+                await mailer.send(to, self._render(rows))
         except Exception as error:  # the server refused, was unreachable, timed out: later
             # Only the class and the code: the server's text quotes the address.
             failure = (
@@ -296,11 +306,28 @@ class DeliveryRound:
                 else MailNotSent(type(error).__name__, None, recipient_refused=False)
             )
             if failure.permanent:
-                await self._finish(row, DeliveryStatus.GAGAL, f"SMTP: {failure}")
+                await self._finish(rows, DeliveryStatus.GAGAL, f"SMTP: {failure}")
             else:
-                await self._retry_notification(row, f"SMTP: {failure}")
+                await self._retry_notifications(rows, f"SMTP: {failure}")
             return
-        await self._finish(row, DeliveryStatus.TERKIRIM, None)
+        await self._finish(rows, DeliveryStatus.TERKIRIM, None)
+
+    def _render(self, rows: Sequence[Any]) -> Email:
+        if len(rows) > 1:
+            items = [
+                emails.Item(NotificationSubject(row.subject) if row.subject else None, row.link, row.idempotency_key)
+                for row in rows
+            ]
+            return emails.render_digest(items, public_url=self._options.public_url, domain=self._options.mail_domain)
+        row = rows[0]
+        return emails.render(
+            subject=NotificationSubject(row.subject) if row.subject else None,
+            link=row.link,
+            public_url=self._options.public_url,
+            idempotency_key=row.idempotency_key,
+            to_reporter=row.recipient_kind == RecipientKind.PELAPOR,
+            domain=self._options.mail_domain,
+        )
 
     async def _contacts(self, rows: Sequence[Any]) -> Contacts:
         """What the round's recipients are reached at, read in one go: the officers' contacts, and
@@ -346,48 +373,58 @@ class DeliveryRound:
             ).contact
         return emails.looks_like_address(contact)
 
-    async def _finish(
-        self, row: Any, status: DeliveryStatus, error: str | None, channel: Channel = Channel.SUREL
-    ) -> None:
+    async def _finish(self, rows: Sequence[Any], status: DeliveryStatus, error: str | None) -> None:
+        """The outcome of one e-mail's rows, in one transaction; each row is counted
+        (``wbs_notify_deliveries`` counts notifications, a digest as many as it lists)."""
         now = self._clock()
         n = notification_table
         async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(n)
-                .where(*self._still_leased(row))
-                .values(
-                    status=status,
-                    attempts=n.c.attempts + 1,
-                    last_error=error,
-                    delivered_at=now if status == DeliveryStatus.TERKIRIM else None,
+            for still_leased in self._still_leased(rows):
+                await session.execute(
+                    update(n)
+                    .where(*still_leased)
+                    .values(
+                        status=status,
+                        attempts=n.c.attempts + 1,
+                        last_error=error,
+                        delivered_at=now if status == DeliveryStatus.TERKIRIM else None,
+                    )
                 )
-            )
-        self._count(channel, status)
+        for _ in rows:
+            self._count(Channel.SUREL, status)
 
-    async def _retry_notification(self, row: Any, error: str) -> None:
-        attempts = row.attempts + 1
-        then = next_attempt(attempts, self._clock())
-        if then is None:
-            await self._finish(row, DeliveryStatus.GAGAL, error)
-            return
-        n = notification_table
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(n)
-                .where(*self._still_leased(row))
-                .values(attempts=attempts, next_attempt_at=then, last_error=error)
-            )
-        self._count(Channel.SUREL, "ulang")
+    async def _retry_notifications(self, rows: Sequence[Any], error: str) -> None:
+        """One e-mail's rows again, all at the time its most-tried row is due (so that they stay
+        one digest, as a rule); a row out of attempts ends (``gagal``, a second transaction)."""
+        n, now = notification_table, self._clock()
+        spent = [row for row in rows if next_attempt(row.attempts + 1, now) is None]
+        retried = [row for row in rows if row not in spent]
+        if retried:
+            then = next_attempt(max(row.attempts for row in retried) + 1, now)
+            async with self._sessions() as session, session.begin():
+                for still_leased in self._still_leased(retried):
+                    await session.execute(
+                        update(n)
+                        .where(*still_leased)
+                        .values(attempts=n.c.attempts + 1, next_attempt_at=then, last_error=error)
+                    )
+        for _ in retried:
+            self._count(Channel.SUREL, "ulang")
+        if spent:
+            await self._finish(spent, DeliveryStatus.GAGAL, error)
 
     @staticmethod
-    def _still_leased(row: Any) -> tuple[Any, ...]:
-        """The row, as long as it is still queued under the lease this round claimed it with."""
+    def _still_leased(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The rows, as long as they are still queued under the lease this round claimed them with
+        (a row's attempts are then as claimed): one condition per lease, one as a rule."""
         n = notification_table
-        return (
-            n.c.idempotency_key == row.idempotency_key,
-            n.c.status == DeliveryStatus.ANTRE,
-            n.c.next_attempt_at == row.leased_until,
-        )
+        by_lease: dict[datetime, list[str]] = {}
+        for row in rows:
+            by_lease.setdefault(row.leased_until, []).append(row.idempotency_key)
+        return [
+            (n.c.idempotency_key.in_(keys), n.c.status == DeliveryStatus.ANTRE, n.c.next_attempt_at == leased_until)
+            for leased_until, keys in by_lease.items()
+        ]
 
     def _count(self, channel: str, outcome: str) -> None:
         if self._metrics is not None:

@@ -9,6 +9,7 @@ reporter or an officer; the Message-ID is derived from the idempotency key, so t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wbs_contracts.events.directory import NotificationSubject
@@ -29,6 +30,8 @@ GENERIC_TEXT = ("Ada yang memerlukan perhatian Anda", "Something needs your atte
 
 SIGN_IN_ID = "Buka tautan berikut; Anda akan diminta masuk terlebih dahulu."
 SIGN_IN_EN = "Open the link below; you will be asked to sign in first."
+DIGEST_SIGN_IN_ID = "Buka tautan di bawah; Anda akan diminta masuk terlebih dahulu."
+DIGEST_SIGN_IN_EN = "Open the links below; you will be asked to sign in first."
 REPORTER_ID = "Buka tautan berikut dan masukkan nomor registrasi serta kata sandi laporan Anda."
 REPORTER_EN = "Open the link below and enter your report's registration number and secret."
 NOTICE_ID = "Surel ini dikirim otomatis oleh WBS dan tidak memuat isi laporan. Jangan membalas surel ini."
@@ -89,6 +92,44 @@ def render(
         subject=f"[WBS] {indonesian} / {english}",
         body=body,
         message_id=message_id(idempotency_key, domain),
+    )
+
+
+@dataclass(frozen=True)
+class Item:
+    """One notification in a digest: what needs attention, and where."""
+
+    subject: NotificationSubject | None
+    link: str | None
+    idempotency_key: str
+
+
+def render_digest(items: Sequence[Item], *, public_url: str | None, domain: str) -> Email:
+    """Several notifications for one officer, due in the same round, as one e-mail.
+
+    A flood of reports would otherwise put one e-mail per report in every officer's mailbox (and
+    cost notify an SMTP conversation each). Each item keeps its own line and link, in the order
+    given; nothing of any case but the page's address. The Message-ID is derived from the items'
+    keys, in any order: the same digest handed over again is one message. (A digest tried again
+    after a failure may be put together differently, with rows that came due since, and then is
+    another message.)"""
+    count = len(items)
+    lines = [
+        f"Ada {count} hal yang memerlukan perhatian Anda.",
+        DIGEST_SIGN_IN_ID,
+        "",
+        f"{count} things need your attention.",
+        DIGEST_SIGN_IN_EN,
+        "",
+    ]
+    for item in items:
+        indonesian, english = SUBJECT_TEXT.get(item.subject, GENERIC_TEXT) if item.subject else GENERIC_TEXT
+        lines += [f"- {indonesian} / {english}", f"  {absolute_link(public_url, item.link)}"]
+    lines += ["", "-- ", NOTICE_ID, NOTICE_EN, ""]
+    return Email(
+        subject=f"[WBS] {count} hal memerlukan perhatian Anda / {count} things need your attention",
+        body="\n".join(lines),
+        message_id=message_id("\n".join(sorted(item.idempotency_key for item in items)), domain),
     )
 
 

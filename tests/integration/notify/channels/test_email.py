@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 import pytest
 from aiosmtpd.controller import Controller
 from prometheus_client import CollectorRegistry
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from tests.integration.notify.channels.conftest import PUBLIC_URL, TENANT, Channels
 from tests.support.events import report_submitted
@@ -30,7 +30,7 @@ from wbs_contracts.events.intake import ReporterContactV2
 from wbs_contracts.registry import OFFICER_CONTACT, REPORT_SUBMITTED
 from wbs_contracts.sealed import Audience
 from wbs_launcher.mail import LocalMailServer, MaildirHandler
-from wbs_notify.adapters.db import contact_table, notification_table
+from wbs_notify.adapters.db import contact_table
 from wbs_notify.adapters.delivery import CONTACT_NOT_KNOWN_YET, NO_ADDRESS, DeliveryMetrics
 from wbs_notify.adapters.smtp import MailNotSent, SmtpMailer
 from wbs_notify.domain.email import render
@@ -326,11 +326,7 @@ async def test_a_refused_recipient_leaves_no_address_behind_and_a_permanent_refu
     else:  # a 4xx is the server's "not now": on the schedule
         assert (row.status, row.attempts) == (DeliveryStatus.ANTRE, 1)
         assert row.next_attempt_at == channels.clock.now + timedelta(seconds=5)
-        # Taken out of the queue: the package's later tests' rounds would send it to their servers.
-        async with channels.runtime.sessionmaker() as session, session.begin():
-            await session.execute(
-                delete(notification_table).where(notification_table.c.idempotency_key == row.idempotency_key)
-            )
+        await channels.forget([row.idempotency_key])
 
 
 async def test_a_round_sends_its_messages_on_one_connection_past_a_refused_recipient(
@@ -362,12 +358,7 @@ async def test_a_round_sends_its_messages_on_one_connection_past_a_refused_recip
         DeliveryStatus.GAGAL if refusing.code >= 500 else DeliveryStatus.ANTRE,
         DeliveryStatus.TERKIRIM,
     ]
-    async with channels.runtime.sessionmaker() as session, session.begin():  # as above: out of later rounds' way
-        await session.execute(
-            delete(notification_table).where(
-                notification_table.c.idempotency_key.in_([r.idempotency_key for r in rows])
-            )
-        )
+    await channels.forget([r.idempotency_key for r in rows])
 
 
 async def test_a_refused_recipient_between_two_messages_keeps_the_connection(
@@ -428,3 +419,69 @@ async def test_a_deactivated_officer_gets_no_mail_and_the_row_ends(channels: Cha
     assert received(smtp) == []
     row = await channels.row(queued.idempotency_key)
     assert (row.status, row.last_error) == (DeliveryStatus.GAGAL, NO_ADDRESS)
+
+
+async def test_an_officers_notifications_due_in_one_round_are_one_digest(
+    channels: Channels, smtp: LocalMailServer
+) -> None:
+    """A flood of reports must not put one e-mail per report in an officer's mailbox: what is due
+    for one officer in a round goes as one message listing each link; every row is delivered."""
+    busy = await officer_with_address(channels, "petugas.sibuk@inspektorat.uji.go.id")
+    other = await officer_with_address(channels, "pimpinan.satker@inspektorat.uji.go.id")
+    cases = [uuid4() for _ in range(3)]
+    digested = [
+        await channels.enqueue(
+            channel=Channel.SUREL,
+            recipient_kind=RecipientKind.PETUGAS,
+            recipient=busy,
+            subject=NotificationSubject.KASUS_BARU,
+            case_id=case,
+        )
+        for case in cases
+    ]
+    alone = await channels.enqueue(
+        channel=Channel.SUREL,
+        recipient_kind=RecipientKind.PETUGAS,
+        recipient=other,
+        subject=NotificationSubject.KASUS_BARU,
+        case_id=cases[0],
+    )
+    await channels.round(mailer=mailer(smtp, channels), batch=50)()
+
+    messages: dict[str, list[EmailMessage]] = {}
+    for message in received(smtp):
+        messages.setdefault(message["To"], []).append(message)
+    assert len(messages["petugas.sibuk@inspektorat.uji.go.id"]) == 1
+    assert len(messages["pimpinan.satker@inspektorat.uji.go.id"]) == 1
+    digest = messages["petugas.sibuk@inspektorat.uji.go.id"][0]
+    assert digest["Subject"] == "[WBS] 3 hal memerlukan perhatian Anda / 3 things need your attention"
+    body = digest.get_content()
+    listed = [line.strip() for line in body.splitlines() if line.startswith("  http")]
+    assert sorted(listed) == sorted(f"{PUBLIC_URL}/perkara/{TENANT}/{case}" for case in cases)
+    # One notification alone is the usual message.
+    assert messages["pimpinan.satker@inspektorat.uji.go.id"][0]["Subject"] == (
+        "[WBS] Ada pengaduan baru / A new report has arrived"
+    )
+    for queued in [*digested, alone]:
+        row = await channels.row(queued.idempotency_key)
+        assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.TERKIRIM, 1, None)
+
+
+async def test_a_digest_refused_for_good_ends_every_row_in_it(channels: Channels, refusing: RefusingMailServer) -> None:
+    moved = await officer_with_address(channels, RefusingHandler.refused)
+    queued = [
+        await channels.enqueue(
+            channel=Channel.SUREL,
+            recipient_kind=RecipientKind.PETUGAS,
+            recipient=moved,
+            subject=subject,
+        )
+        for subject in (NotificationSubject.DISPOSISI, NotificationSubject.PERSETUJUAN)
+    ]
+    await channels.round(mailer=mailer(refusing, channels), batch=50)()
+    rows = [await channels.row(q.idempotency_key) for q in queued]
+    expected = DeliveryStatus.GAGAL if refusing.code >= 500 else DeliveryStatus.ANTRE
+    assert [(r.status, r.attempts) for r in rows] == [(expected, 1), (expected, 1)]
+    assert all(r.last_error == f"SMTP: SMTPRecipientsRefused {refusing.code}" for r in rows)
+    assert RefusingHandler.refused not in str([r.last_error for r in rows])
+    await channels.forget([q.idempotency_key for q in queued])

@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +28,15 @@ def _die_with_parent() -> None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _prepare_child(nice: int) -> Callable[[], None]:
+    def prepare() -> None:
+        _die_with_parent()
+        if nice:
+            os.nice(nice)  # lowering one's own priority needs no privilege
+
+    return prepare
+
+
 def spawn(
     command: Sequence[str],
     *,
@@ -35,7 +44,9 @@ def spawn(
     user: str | None = None,
     log_file: Path | None = None,
     cwd: Path | None = None,
+    nice: int = 0,
 ) -> subprocess.Popen[bytes]:
+    """Start ``command``; ``nice`` lowers its CPU priority (see ``StackConfig.back_office_nice``)."""
     output: IO[Any] | None = None
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +62,7 @@ def spawn(
             stdin=subprocess.DEVNULL,
             # Own process group: Ctrl-C reaches the launcher only, which then stops children in order.
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_prepare_child(nice),
         )
     finally:
         if output is not None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,6 +44,12 @@ SMTP_PORT = 8025
 
 #: The demonstration's tenants as directory's YAML documents (BPS, two inspectorates, the agencies).
 DEMO_TENANTS = Path(__file__).resolve().parent / "demo" / "tenants"
+
+
+#: The public edge: what a reporter waits on. The rest is the back office, fed through Kafka.
+EDGE = frozenset({"gateway", "intake"})
+#: The back office's CPU priority below the edge's (nice): measured in bench/RESULTS.md.
+BACK_OFFICE_NICE = 10
 
 
 class StackFailed(RuntimeError):
@@ -168,11 +175,28 @@ class Stack:
         Fewer partitions cost the embedded broker less per fetch, but they slow down catching up
         (measured on 2 cores, bench/RESULTS.md): with one per topic a burst of submissions took
         about a third more reports per second, and triage caught up at half the rate (966/s)."""
-        chosen = os.environ.get("WBS_KAFKA_PARTITIONS") or self.config.extra_env.get("WBS_KAFKA_PARTITIONS")
+        return self._whole_number("WBS_KAFKA_PARTITIONS", lowest=1, highest=None)
+
+    @property
+    def back_office_nice(self) -> int:
+        """How much lower the back office's CPU priority is than the public edge's
+        (``WBS_BACK_OFFICE_NICE``, 0-19, default ``BACK_OFFICE_NICE``).
+
+        Under a flood of reports the edge (gateway and intake) takes the CPU first and every report
+        is accepted and kept; the services behind it apply the queued events in bigger batches,
+        which cost less each, and catch up when the flood ebbs (bench/RESULTS.md). When the CPU is
+        not contended, priority changes nothing."""
+        chosen = self._whole_number("WBS_BACK_OFFICE_NICE", lowest=0, highest=19)
+        return BACK_OFFICE_NICE if chosen is None else chosen
+
+    def _whole_number(self, name: str, *, lowest: int, highest: int | None) -> int | None:
+        """A launcher setting from the environment or ``extra_env``, refused before anything starts."""
+        chosen = os.environ.get(name) or self.config.extra_env.get(name)
         if not chosen:
             return None
-        if not chosen.isdigit() or int(chosen) < 1:
-            raise StackFailed(f"WBS_KAFKA_PARTITIONS must be a whole number of at least 1, not {chosen!r}")
+        if not chosen.isdigit() or int(chosen) < lowest or (highest is not None and int(chosen) > highest):
+            span = f"between {lowest} and {highest}" if highest is not None else f"at least {lowest}"
+            raise StackFailed(f"{name} must be a whole number {span}, not {chosen!r}")
         return int(chosen)
 
     def service_url(self, service: str) -> str:
@@ -181,9 +205,14 @@ class Stack:
     # -- start -------------------------------------------------------------------------------
 
     def start(self) -> None:
+        # Refuse a wrong setting before anything starts.
+        _ = self.partitions, self.back_office_nice
         self.start_infrastructure()
         self.prepare()
-        self.start_services()
+        self.start_services(replay=self.replay_arguments())
+        self.seed()
+        self.wait_for_tenants()
+        self.start_checkpoints()
 
     def start_infrastructure(self) -> None:
         self.config.var_dir.mkdir(parents=True, exist_ok=True)
@@ -203,7 +232,7 @@ class Stack:
             log.info("local SMTP server on 127.0.0.1:%d keeps every e-mail in %s", self.mail.port, self.mail_dir)
 
     def prepare(self) -> None:
-        """Databases, keys, topics, migrations, demonstration tenant."""
+        """Databases, keys, topics. Each service migrates its own database as it starts."""
         admin_url = self.config.postgres_admin_url or (self.postgres.admin_url if self.postgres else "")
         suffix = self.config.database_suffix
 
@@ -222,26 +251,47 @@ class Stack:
             ensure_topics(self.bootstrap_servers, prefix=self.config.topic_prefix, partitions=self.partitions)
         )
         log.info("topics ready (%d created)", len(created))
-        # A memory-only broker forgot every event: each service publishes again what some consumer
-        # had not applied when the broker stopped (all it retains, without a record of that).
-        replay = []
-        if self.broker is not None:
-            replay = ["--replay-outbox"]
-            if self.consumed_file.is_file():
-                replay += ["--consumed", str(self.consumed_file)]
-        self._run_all({s: [*self._module(s), "migrate", *replay] for s in SERVICES}, "migrate")
-        if self.broker is not None:
-            # That record described the broker that stopped. The new one starts with nothing
-            # applied, so that a crash before its first mark still republishes only its own events.
-            checkpoint.write(self.consumed_file, {})
+
+    def migrate_all(self) -> None:
+        """Every service's database to the newest schema, without starting the services (benchmarks
+        write into a service's tables before it starts)."""
+        self._run_all({s: [*self._module(s), "migrate"] for s in SERVICES}, "migrate")
+
+    def replay_arguments(self) -> list[str]:
+        """What each service publishes again as it starts: a memory-only broker forgot every event,
+        so each service publishes what some consumer had not applied when the broker stopped (all
+        it retains, without a record of that).
+
+        The record describes the broker that stopped; the services get a copy of it, and the
+        record itself says "nothing applied" from now on, before any service publishes to the new
+        broker. A crash before the new broker's first mark then republishes all it published
+        (consumers are idempotent) and never takes one of its offsets for an old broker's."""
+        if self.broker is None:
+            return []
+        replay = ["--replay-outbox"]
+        if self.consumed_file.is_file():
+            shutil.copyfile(self.consumed_file, self.replayed_record)
+            replay += ["--consumed", str(self.replayed_record)]
+        checkpoint.write(self.consumed_file, {})
+        return replay
+
+    @property
+    def replayed_record(self) -> Path:
+        """The copy of the stopped broker's record the services replay from at this start."""
+        return self.config.var_dir / "broker-consumed-before-start.json"
+
+    def seed(self) -> None:
+        """The demonstration's tenants, once: afterwards they are the administrators'
+        (`wbs tenants import`), and a restart must not put the demonstration's policies back over
+        their changes. Then one demonstration account per role, in the tenants that exist: made
+        once (delete ``var/demo-officers.txt`` to make those missing again)."""
+        imported = False
         if self.config.tenants is not None and not self.tenants_seeded.exists():
-            # Once: afterwards the tenants are the administrators' (`wbs tenants import`), and a
-            # restart must not put the demonstration's policies back over their changes.
             wbs = [sys.executable, "-m", "wbs_runtime.ops.cli"]
             self._run_all({"directory": [*wbs, "tenants", "import", str(self.config.tenants)]}, "seed-tenants")
             self.tenants_seeded.write_text(f"{self.config.tenants}\n")
-        if self.config.demo_officers:
-            # After the demonstration tenants: accounts are made once, in the tenants that exist.
+            imported = True
+        if self.config.demo_officers and (imported or not self.demo_officers_file.is_file()):
             seed = [*self._module("directory"), "seed-demo-officers", "--output", str(self.demo_officers_file)]
             self._run_all({"directory": seed}, "seed-demo-officers")
 
@@ -277,14 +327,19 @@ class Stack:
                 time.sleep(0.2)
         raise StackFailed(f"intake does not offer the seeded tenants after {timeout:.0f}s")
 
-    def start_services(self, timeout: float = 90.0) -> None:
+    def start_services(self, timeout: float = 300.0, replay: list[str] | None = None) -> None:
+        """Every service (each migrates its database, and publishes again what ``replay`` asks),
+        then the gateway; until all are ready. The timeout is the old migration round's: a long
+        migration or a replay without a record runs before a service answers."""
         for service in SERVICES:
-            self._spawn_service(service)
+            self._spawn_service(service, replay)
         self.processes["gateway"] = spawn(
             [sys.executable, "-m", "wbs_gateway"], env=self.gateway_env(), log_file=self._log_file("gateway")
         )
         self._wait_ready(self.processes, timeout)
-        self.wait_for_tenants()
+
+    def start_checkpoints(self) -> None:
+        """The record of what every consumer applied, kept while the embedded broker runs."""
         if self.broker is not None:
             self.checkpoints = checkpoint.CheckpointWriter(
                 self.consumed_file, self.bootstrap_servers, self.config.topic_prefix
@@ -299,9 +354,12 @@ class Stack:
         self._spawn_service(service)
         self._wait_ready({service: self.processes[service]}, timeout)
 
-    def _spawn_service(self, service: str) -> None:
+    def _spawn_service(self, service: str, replay: list[str] | None = None) -> None:
         self.processes[service] = spawn(
-            [*self._module(service), "serve"], env=self.env_for(service), log_file=self._log_file(service)
+            [*self._module(service), "serve", "--migrate", *(replay or [])],
+            env=self.env_for(service),
+            log_file=self._log_file(service),
+            nice=0 if service in EDGE else self.back_office_nice,
         )
 
     # -- stop --------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The command line every service shares: ``python -m wbs_<service> serve|migrate|replay-outbox|revision``."""
+"""The command line every service shares: ``python -m wbs_<service> serve|migrate|replay-outbox|revision``.
+
+``serve --migrate --replay-outbox`` does in one process what ``migrate --replay-outbox`` then
+``serve`` do in two (the launcher's start)."""
 
 from __future__ import annotations
 
@@ -111,16 +114,21 @@ def _report(log: logging.Logger, replayed: Replayed) -> None:
 def run(program: ServiceProgram, argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m wbs_{program.name}", description=program.title)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the service (HTTP, consumers, outbox relay)")
-    migrate_parser = commands.add_parser("migrate", help="bring the service's database to the newest schema")
-    migrate_parser.add_argument(
-        "--replay-outbox",
-        action="store_true",
-        help="then queue retained events for publishing again (after a memory-only broker restarted)",
+    serve_parser = commands.add_parser("serve", help="run the service (HTTP, consumers, outbox relay)")
+    # One process where a launcher would start two: each Python process costs seconds of CPU to start.
+    serve_parser.add_argument(
+        "--migrate", action="store_true", help="first bring the service's database to the newest schema"
     )
+    migrate_parser = commands.add_parser("migrate", help="bring the service's database to the newest schema")
+    for with_flag, then in ((serve_parser, "before serving"), (migrate_parser, "then")):
+        with_flag.add_argument(
+            "--replay-outbox",
+            action="store_true",
+            help=f"{then}, queue retained events for publishing again (after a memory-only broker restarted)",
+        )
     replay_parser = commands.add_parser("replay-outbox", help="publish already published events again")
     replay_parser.add_argument("--since", type=datetime.fromisoformat, help="only events created since (ISO 8601)")
-    for with_replay in (migrate_parser, replay_parser):
+    for with_replay in (serve_parser, migrate_parser, replay_parser):
         with_replay.add_argument(
             "--consumed",
             type=Path,
@@ -135,14 +143,13 @@ def run(program: ServiceProgram, argv: Sequence[str] | None = None) -> int:
     settings = program.settings()
     configure_logging(program.name, settings.log_level)
     log = logging.getLogger(f"wbs.{program.name}")
-    if arguments.command == "serve":
-        return serve(program, settings)
-    if arguments.command == "migrate":
-        migrate.upgrade(settings.database_url, program.migrations, program.metadata)
-        log.info("database migrated")
+    if arguments.command in {"serve", "migrate"}:
+        if arguments.command == "migrate" or arguments.migrate:
+            migrate.upgrade(settings.database_url, program.migrations, program.metadata)
+            log.info("database migrated")
         if arguments.replay_outbox:
             _report(log, asyncio.run(_replay(settings, arguments.consumed)))
-        return 0
+        return serve(program, settings) if arguments.command == "serve" else 0
     if arguments.command == "replay-outbox":
         _report(log, asyncio.run(_replay(settings, arguments.consumed, arguments.since)))
         return 0

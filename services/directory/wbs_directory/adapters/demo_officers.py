@@ -130,7 +130,7 @@ def seed_command(parser: argparse.ArgumentParser) -> Callable[[ServiceSettings, 
 
         created = asyncio.run(main())
         lines = [f"{login:<32} {password:<26} {tenant:<22} {roles}" for login, password, tenant, roles in created]
-        if arguments.output is not None and lines:
+        if arguments.output is not None:  # made even if empty: the launcher seeds when it is missing
             _append(arguments.output, lines)
         for line in lines:
             print(line)

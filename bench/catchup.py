@@ -407,6 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             stack.start_infrastructure()
             stack.prepare()
+            stack.migrate_all()
             result = asyncio.run(measure(stack, arguments.events, arguments.unknown))
         finally:
             stack.stop()

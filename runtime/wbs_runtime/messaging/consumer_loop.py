@@ -22,7 +22,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.consumer.group_coordinator import GroupCoordinator
 from aiokafka.errors import ConsumerStoppedError, KafkaError
+from aiokafka.protocol.group import JoinGroupRequest, LeaveGroupRequest
 from aiokafka.structs import OffsetAndMetadata
 
 from wbs_runtime.messaging.consumer import ReceivedRecord
@@ -79,6 +81,7 @@ class ConsumerLoop:
         consumer = AIOKafkaConsumer(**self._options)
         consumer.subscribe(self._topics, listener=_FinishBatchFirst(self._batch))
         await consumer.start()
+        _leave_whatever_generation(consumer)
         self._consumer = consumer
         self._task = asyncio.create_task(self._run(consumer), name=f"{self._options['group_id']}-consumer")
         self._task.add_done_callback(self._ended)
@@ -164,6 +167,36 @@ class ConsumerLoop:
             time.perf_counter() - applied,
         )
         return True
+
+
+def _leave_whatever_generation(consumer: AIOKafkaConsumer) -> None:
+    """Make the consumer leave its group on stop whatever generation the broker numbered it.
+
+    aiokafka (0.14) sends LeaveGroup only for a generation above 0; Kafka's own client leaves any
+    generation it joined, and brokers may number the first one 0 (the embedded tansu does). A member
+    that did not leave stays in the group until its session times out: the next process to join
+    (a restart) is then assigned, loses its partitions to a second rebalance seconds later, and
+    waits out that join too. The coordinator is aiokafka's, so this replaces its leave step, which
+    ``close`` calls after the heartbeats stopped, on this instance only."""
+    coordinator: GroupCoordinator | None = getattr(consumer, "_coordinator", None)
+    if coordinator is None:
+        return
+    leave_above_zero = coordinator._maybe_leave_group
+
+    async def leave() -> None:
+        joined = coordinator.member_id != JoinGroupRequest.UNKNOWN_MEMBER_ID
+        if coordinator.generation != 0 or not joined or coordinator._group_instance_id is not None:
+            await leave_above_zero()
+            return
+        try:
+            await coordinator._send_req(LeaveGroupRequest(coordinator.group_id, coordinator.member_id))
+        except KafkaError as error:  # best effort, as aiokafka's: the session times out instead
+            log.warning("leaving the consumer group failed: %s", error)
+        else:
+            log.info("left consumer group %s", coordinator.group_id)
+        coordinator.reset_generation()
+
+    coordinator._maybe_leave_group = leave
 
 
 class _FinishBatchFirst(ConsumerRebalanceListener):  # type: ignore[misc]

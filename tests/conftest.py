@@ -19,6 +19,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         kind = item.path.relative_to(TESTS).parts[0]
         if kind in KINDS:
             item.add_marker(getattr(pytest.mark, kind))
+        item.add_marker(pytest.mark.xdist_group(_worker_group(item, kind)))
+
+
+def _worker_group(item: pytest.Item, kind: str) -> str:
+    """Which tests must share a worker under ``pytest -n N --dist loadgroup`` (``make test``): a
+    module's tests, which share its fixtures; and every end-to-end test, which share one running
+    stack, started once per worker that runs any of them."""
+    return "e2e" if kind == "e2e" else str(item.path.relative_to(TESTS))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ PYTEST := $(BIN)/pytest
 # half the time on two cores. A module's tests stay on one worker (their fixtures), and so do
 # all end-to-end tests (one running stack); TEST_WORKERS=0 runs everything in this process.
 TEST_WORKERS ?= 2
-PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 
 .PHONY: run test test-unit test-contracts test-integration test-e2e bench lint format schemas asyncapi lock clean-var help
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.support.infrastructure import Infrastructure, infrastructure
 
@@ -19,14 +21,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         kind = item.path.relative_to(TESTS).parts[0]
         if kind in KINDS:
             item.add_marker(getattr(pytest.mark, kind))
-        item.add_marker(pytest.mark.xdist_group(_worker_group(item, kind)))
 
 
-def _worker_group(item: pytest.Item, kind: str) -> str:
-    """Which tests must share a worker under ``pytest -n N --dist loadgroup`` (``make test``): a
-    module's tests, which share its fixtures; and every end-to-end test, which share one running
-    stack, started once per worker that runs any of them."""
-    return "e2e" if kind == "e2e" else str(item.path.relative_to(TESTS))
+#: Packages whose modules share a package-scoped fixture (one notify for all e-mail and webhook tests).
+SHARED_PACKAGES = ("tests/integration/notify/channels/",)
+
+
+class WorkerGroups(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no types
+    """``pytest -n N --dist loadscope`` (``make test``): which tests must share a worker. A module's
+    tests share its fixtures (a package's, where they share the package's); every end-to-end test
+    shares one running stack, started once per worker that runs any of them. (pytest-xdist's
+    ``loadgroup`` marks do nothing under pytest 9: they rename ``Item._nodeid``, which pytest no
+    longer reads.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        if nodeid.startswith("tests/e2e/"):
+            return "tests/e2e/"
+        return next((package for package in SHARED_PACKAGES if nodeid.startswith(package)), nodeid.split("::")[0])
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    return WorkerGroups(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
 @pytest.fixture(scope="session")

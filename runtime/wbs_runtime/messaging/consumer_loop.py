@@ -23,7 +23,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.consumer.group_coordinator import GroupCoordinator
-from aiokafka.errors import ConsumerStoppedError, KafkaError
+from aiokafka.errors import ConsumerStoppedError, KafkaError, NoError, for_code
 from aiokafka.protocol.group import JoinGroupRequest, LeaveGroupRequest
 from aiokafka.structs import OffsetAndMetadata
 
@@ -189,11 +189,15 @@ def _leave_whatever_generation(consumer: AIOKafkaConsumer) -> None:
             await leave_above_zero()
             return
         try:
-            await coordinator._send_req(LeaveGroupRequest(coordinator.group_id, coordinator.member_id))
+            answer = await coordinator._send_req(LeaveGroupRequest(coordinator.group_id, coordinator.member_id))
         except KafkaError as error:  # best effort, as aiokafka's: the session times out instead
             log.warning("leaving the consumer group failed: %s", error)
         else:
-            log.info("left consumer group %s", coordinator.group_id)
+            refused = for_code(answer.error_code)
+            if refused is NoError:
+                log.info("left consumer group %s", coordinator.group_id)
+            else:
+                log.warning("leaving the consumer group was refused: %s", refused.__name__)
         coordinator.reset_generation()
 
     coordinator._maybe_leave_group = leave

@@ -38,7 +38,7 @@ import httpx
 import psutil
 from aiokafka import AIOKafkaConsumer
 
-from bench.results_file import publish, stack_config, stamped
+from bench.results_file import publish, stack_config, stamped, stolen_percent
 from wbs_contracts.registry import CASE_REGISTERED
 from wbs_launcher.stack import Stack
 
@@ -263,7 +263,7 @@ async def throughput_phase(stack: Stack, watch: Watch, count: int, concurrency: 
     system was quiet again (less what it spends idle in that time)."""
     await quiet(stack, below=0.6)  # what the earlier phases gave the back office is done
     idle = await cpu_rates(stack, 3.0)  # what each spends with nothing to do (polling, clocks)
-    cpu_before, batches_before = cpu_seconds(stack), await batches(stack)
+    cpu_before, batches_before, host_before = cpu_seconds(stack), await batches(stack), psutil.cpu_times()
     limit = asyncio.Semaphore(concurrency)
     async with reporters(stack.gateway_url, concurrency) as client:
 
@@ -274,6 +274,7 @@ async def throughput_phase(stack: Stack, watch: Watch, count: int, concurrency: 
         started = time.perf_counter()
         results = await asyncio.gather(*(one() for _ in range(count)))
         accepted = time.perf_counter() - started
+    stolen = stolen_percent(host_before, psutil.cpu_times())  # over the burst, not the quiet after it
     correlations = [c for c, _, _ in results]
     await wait_for(watch, correlations, 300)
     registered = max(watch.seen[c] for c in correlations) - started
@@ -281,6 +282,7 @@ async def throughput_phase(stack: Stack, watch: Watch, count: int, concurrency: 
     elapsed = time.perf_counter() - started
     cpu_after, batches_after = cpu_seconds(stack), await batches(stack)
     return {
+        "host_steal_percent": stolen,
         "reports": count,
         "concurrent_clients": concurrency,
         "accepted_per_second": round(count / accepted, 1),
@@ -336,6 +338,7 @@ def markdown(result: dict[str, Any]) -> str:
     answer = intake["answer"]
     memory_row = ", ".join(f"{k} {v}" for k, v in result["memory_rss_mib"].items())
     cpu_row = ", ".join(f"{k} {v}" for k, v in burst["cpu_ms_per_report"].items())
+    steal = "n/a" if burst.get("host_steal_percent") is None else f"{burst['host_steal_percent']} %"
     verdict = "met" if event["p95_ms"] < TARGET_P95_SECONDS * 1000 else "MISSED"
     intake_verdict = "met" if answer["p95_ms"] < TARGET_INTAKE_P95_MS else "MISSED"
     accepted_verdict = "met" if burst["accepted_per_second"] >= TARGET_ACCEPTED_PER_SECOND else "MISSED"
@@ -361,7 +364,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"{burst['burst_submit_to_registered_event']['max_ms']} ms |",
             "",
             f"Throughput: {burst['accepted_per_second']} reports accepted/s, "
-            f"{burst['registered_per_second']} registered/s end to end.",
+            f"{burst['registered_per_second']} registered/s end to end; during the burst the host gave "
+            f"{steal} of the CPU to other guests (steal).",
             f"CPU per report in the burst (ms, each process, until the system was "
             f"{'quiet again' if burst['settled'] else 'still busy (not quiet within 180 s)'} "
             f"{burst['settled_after_s']} s after the burst began, less its idle CPU): {cpu_row}.",

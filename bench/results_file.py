@@ -39,9 +39,35 @@ def update_section(heading: str, body: str, path: Path = RESULTS_MD) -> None:
 def machine() -> str:
     """What the figures were measured on, as every section states it."""
     return (
-        f"{os.cpu_count()} CPU, {round(psutil.virtual_memory().total / 2**30)} GiB, "
+        f"{os.cpu_count()} CPU ({cpu_model()}), {round(psutil.virtual_memory().total / 2**30)} GiB, "
         f"Python {platform.python_version()}, {platform.system()}"
     )
+
+
+def cpu_model() -> str:
+    """The processor's name as Linux reports it: machines of the same size differed twofold in CPU per report."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown processor"
+
+
+def stolen_percent(before: Any, after: Any) -> float | None:
+    """Of the CPU time between two ``psutil.cpu_times()``, the share the hypervisor gave to other
+    guests (``steal``; 0 on bare metal): the machine's own figures shrink by that much. None where
+    the system does not count it."""
+    if not hasattr(after, "steal"):
+        return None
+    total = _all_time(after) - _all_time(before)
+    return round(100 * (after.steal - before.steal) / total, 1) if total > 0 else 0.0
+
+
+def _all_time(times: Any) -> float:
+    """Linux counts a guest's time in ``user`` and ``nice`` too: not twice."""
+    return float(sum(times) - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0))
 
 
 def stack_config(var_dir: Path, **extra_env: str) -> StackConfig:

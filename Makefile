@@ -8,9 +8,10 @@ PACKAGES := contracts runtime launcher gateway $(wildcard services/*)
 PYTEST := $(BIN)/pytest
 # Most of a test's time is waiting on services and the broker: two workers finish in about
 # half the time on two cores. A module's tests stay on one worker (their fixtures), and so do
-# all end-to-end tests (one running stack); TEST_WORKERS=0 runs everything in this process.
+# all end-to-end tests (one running stack); each worker keeps the collection's order of modules.
+# TEST_WORKERS=0 runs everything in this process.
 TEST_WORKERS ?= 2
-PARALLEL := -n $(TEST_WORKERS) --dist loadscope
+PARALLEL := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 .PHONY: run test test-unit test-contracts test-integration test-e2e bench lint format schemas asyncapi lock clean-var help
 

@@ -95,7 +95,9 @@ async def started_directory(
     """Directory on a migrated database with ``tenants`` imported, running in-process; assertion keys
     for it and triage under ``keys``."""
     issue_assertion_keys(keys, ["directory", "triage"])
-    url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata)
+    # A database per module (named after its keys' folder): officers another module made carry TOTP
+    # secrets sealed to that module's keys, which this one cannot open.
+    url = await migrated_database(infra, "directory", PROGRAM.migrations, metadata, label=f"_{keys.name}")
     clock = MovableClock()
     # Directory's tests publish their own versions of tenants (bps-1700 with one category, ...): on
     # topics of their own, so that the other services' tests keep the demo configurations they publish.

@@ -33,6 +33,13 @@ from wbs_runtime.messaging.tables import outbox
 from wbs_runtime.ops.cli import main
 
 
+def own_topics(infra: Infrastructure) -> str:
+    """Topics of this module's own: on the session's, a keeper would also keep the heads other
+    modules' services published, of chains this module's databases do not hold, and the verify
+    below would rightly fail them."""
+    return f"{infra.namespace}.audit."
+
+
 @pytest.fixture(scope="module")
 async def databases(infra: Infrastructure) -> dict[str, str]:
     """Every service's database, made once for the module (provisioning a role again changes its password)."""
@@ -183,9 +190,17 @@ async def test_chain_heads_go_through_the_outbox_and_are_kept_by_another_service
 ) -> None:
     tenant = a_tenant()
     producer = build_investigation(
-        settings_for(InvestigationSettings, infra, databases["investigation"], audit_head_seconds=0.2)
+        settings_for(
+            InvestigationSettings,
+            infra,
+            databases["investigation"],
+            audit_head_seconds=0.2,
+            kafka_topic_prefix=own_topics(infra),
+        )
     )
-    keeper = build_reporting(settings_for(ReportingSettings, infra, databases["reporting"]))
+    keeper = build_reporting(
+        settings_for(ReportingSettings, infra, databases["reporting"], kafka_topic_prefix=own_topics(infra))
+    )
 
     async def kept() -> list[tuple[int, str]]:
         async with engines["reporting"].connect() as db:
@@ -226,7 +241,13 @@ async def test_a_stopping_service_puts_its_changed_heads_into_the_outbox(
 ) -> None:
     tenant = a_tenant()
     producer = build_investigation(
-        settings_for(InvestigationSettings, infra, databases["investigation"], audit_head_seconds=3600)
+        settings_for(
+            InvestigationSettings,
+            infra,
+            databases["investigation"],
+            audit_head_seconds=3600,
+            kafka_topic_prefix=own_topics(infra),
+        )
     )
     async with running(producer), producer.unit_of_work() as uow:
         last = await uow.audit.append(reading(tenant, "c-1"))

@@ -22,7 +22,7 @@ from tests.support.events import OPAQUE, case_registered, report_submitted
 from tests.support.infrastructure import Infrastructure
 from tests.support.officers import assertion_headers
 from tests.support.publish import publish
-from tests.support.services import migrated_database, running, settings_for, topic
+from tests.support.services import migrated_database, running, settings_for
 from tests.support.waiting import eventually
 from wbs_contracts.envelope import Envelope, EventData
 from wbs_contracts.events.directory import EscalationTarget
@@ -68,6 +68,12 @@ class Reporting:
     url: str
 
 
+def prefix(infra: Infrastructure) -> str:
+    """Topics of this module's own: its journal must hold what it published and nothing that other
+    modules' tests published on the session's topics."""
+    return f"{infra.namespace}.history."
+
+
 @pytest.fixture(scope="module")
 def key_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("keys")
@@ -78,7 +84,9 @@ def key_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 async def reporting(infra: Infrastructure, key_root: Path) -> AsyncIterator[Reporting]:
     url = await migrated_database(infra, "reporting", PROGRAM.migrations, metadata, label="_history")
-    runtime = build(settings_for(ReportingSettings, infra, url, key_dir=key_root / "reporting"))
+    runtime = build(
+        settings_for(ReportingSettings, infra, url, key_dir=key_root / "reporting", kafka_topic_prefix=prefix(infra))
+    )
     async with running(runtime) as client:
         yield Reporting(runtime, client, url)
 
@@ -181,7 +189,7 @@ async def published(infra: Infrastructure, reporting: Reporting) -> list[Envelop
     sent = []
     for tenant in TENANTS:
         for spec, event in history(tenant):
-            await publish(infra.bootstrap_servers, topic(infra, spec.topic), event)
+            await publish(infra.bootstrap_servers, prefix(infra) + spec.topic, event)
             sent.append(event)
     return sent
 
@@ -320,7 +328,7 @@ async def test_a_rebuild_refuses_to_drop_events_applied_before_the_journal_and_a
 
     # The same event delivered again is a duplicate for the inbox, but the journal keeps it now (once).
     again = next(event for event in published if event.id == hand_over_id)
-    await publish(infra.bootstrap_servers, topic(infra, CASE_HANDED_OVER.topic), again)
+    await publish(infra.bootstrap_servers, prefix(infra) + CASE_HANDED_OVER.topic, again)
 
     async def journaled() -> bool:
         async with reporting.runtime.engine.connect() as connection:

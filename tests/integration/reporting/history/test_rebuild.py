@@ -301,8 +301,7 @@ async def test_a_rebuild_refuses_to_drop_events_applied_before_the_journal_and_a
     infra: Infrastructure, reporting: Reporting, key_root: Path, applied: Any, published: list[Envelope[Any]]
 ) -> None:
     before, rows_before = await recaps(reporting, key_root), await tables(reporting)
-    # As if applied before the journal existed: in the inbox, not in the journal. One of this module's
-    # hand-overs: the session's topics also carry other modules' events, for tenants it does not read.
+    # As if applied before the journal existed: in the inbox, not in the journal.
     ours = [event.id for event in published if event.type == CASE_HANDED_OVER.event_type]
     kept_hand_over = select(event_journal.c.event_id).where(event_journal.c.event_id.in_(ours))
     async with reporting.runtime.engine.begin() as connection:

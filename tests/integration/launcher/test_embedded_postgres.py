@@ -60,6 +60,15 @@ async def test_a_fresh_server_refuses_connections_without_a_password(server: Emb
     assert await connects(service_url)
     assert await refused_without_password(server.port, "wbs_triage", "wbs_triage")
 
+    # Provisioning again (the next start, another test worker, another of the role's databases)
+    # keeps the role's password: what a running service connects with goes on working.
+    again = await asyncio.gather(*(provision(server.admin_url, "triage", f"wbs_triage_{n}") for n in range(3)))
+    assert {make_url(url).password for url in again} == {make_url(service_url).password}
+    assert await connects(service_url)
+    assert all([await connects(url) for url in again])
+    other = await provision(server.admin_url, "notify", "wbs_notify")
+    assert make_url(other).password != make_url(service_url).password
+
 
 def initialise_as_older_launchers_did(data_dir: Path) -> None:
     """``initdb --auth=trust``: any local connection got in without a password."""

@@ -227,8 +227,8 @@ async def test_messages_of_both_kinds_and_evidence_keys_are_resealed_in_batches(
     assert [(c.resealed, c.failed) for c in counts] == [(5, 0), (3, 0), (3, 0)]
     async with triage.runtime.sessionmaker() as session:
         # This module's tenant only: the triage database and topics are the session's, shared with others.
-        messages = select(case_message_table).where(case_message_table.c.tenant_id == TENANT)
-        stored = (await session.execute(messages.order_by(case_message_table.c.sent_at))).all()
+        ours = select(case_message_table).where(case_message_table.c.tenant_id == TENANT)
+        stored = (await session.execute(ours.order_by(case_message_table.c.sent_at))).all()
         evidence = select(evidence_table.c.sealed_key).where(evidence_table.c.tenant_id == TENANT)
         keys = (await session.execute(evidence)).scalars().all()
     for n, row in enumerate(stored):

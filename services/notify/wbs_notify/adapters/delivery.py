@@ -129,6 +129,10 @@ class Lease:
         )
 
 
+def _subject(row: Any) -> NotificationSubject | None:
+    return NotificationSubject(row.subject) if row.subject else None
+
+
 def one_email_each(rows: Sequence[Any]) -> list[list[Any]]:
     """A round's e-mail rows as e-mails: an officer's rows together, as one digest (in the order
     they were queued); a reporter's each alone (each is about another report)."""
@@ -314,14 +318,11 @@ class DeliveryRound:
 
     def _render(self, rows: Sequence[Any]) -> Email:
         if len(rows) > 1:
-            items = [
-                emails.Item(NotificationSubject(row.subject) if row.subject else None, row.link, row.idempotency_key)
-                for row in rows
-            ]
+            items = [emails.Item(_subject(row), row.link, row.idempotency_key) for row in rows]
             return emails.render_digest(items, public_url=self._options.public_url, domain=self._options.mail_domain)
         row = rows[0]
         return emails.render(
-            subject=NotificationSubject(row.subject) if row.subject else None,
+            subject=_subject(row),
             link=row.link,
             public_url=self._options.public_url,
             idempotency_key=row.idempotency_key,
@@ -452,7 +453,7 @@ class DeliveryRound:
             ).all()
             for row in rows:
                 tenant = row.recipient or row.tenant_id
-                subject = NotificationSubject(row.subject) if row.subject else None
+                subject = _subject(row)
                 endpoints = [
                     endpoint_of(found)
                     for found in (await session.execute(select(e).where(e.c.tenant_id == tenant))).all()

@@ -46,6 +46,15 @@ class Email:
     message_id: str
 
 
+#: Every e-mail ends so: a blank line, the signature separator, the notice in both languages.
+FOOTER = ("", "-- ", NOTICE_ID, NOTICE_EN, "")
+
+
+def subject_text(subject: NotificationSubject | None) -> tuple[str, str]:
+    """What needs attention, in Indonesian and English; the generic words for no or an unknown subject."""
+    return SUBJECT_TEXT.get(subject, GENERIC_TEXT) if subject is not None else GENERIC_TEXT
+
+
 def absolute_link(public_url: str | None, link: str | None) -> str:
     """The page's address: the public address joined to the notification's path."""
     base = (public_url or "").rstrip("/")
@@ -69,7 +78,7 @@ def render(
     to_reporter: bool,
     domain: str,
 ) -> Email:
-    indonesian, english = SUBJECT_TEXT.get(subject, GENERIC_TEXT) if subject is not None else GENERIC_TEXT
+    indonesian, english = subject_text(subject)
     how_id, how_en = (REPORTER_ID, REPORTER_EN) if to_reporter else (SIGN_IN_ID, SIGN_IN_EN)
     url = absolute_link(public_url, link)
     body = "\n".join(
@@ -81,11 +90,7 @@ def render(
             how_en,
             "",
             url,
-            "",
-            "-- ",
-            NOTICE_ID,
-            NOTICE_EN,
-            "",
+            *FOOTER,
         ]
     )
     return Email(
@@ -123,9 +128,9 @@ def render_digest(items: Sequence[Item], *, public_url: str | None, domain: str)
         "",
     ]
     for item in items:
-        indonesian, english = SUBJECT_TEXT.get(item.subject, GENERIC_TEXT) if item.subject else GENERIC_TEXT
+        indonesian, english = subject_text(item.subject)
         lines += [f"- {indonesian} / {english}", f"  {absolute_link(public_url, item.link)}"]
-    lines += ["", "-- ", NOTICE_ID, NOTICE_EN, ""]
+    lines += FOOTER
     return Email(
         subject=f"[WBS] {count} hal memerlukan perhatian Anda / {count} things need your attention",
         body="\n".join(lines),
